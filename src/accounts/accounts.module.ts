@@ -1,0 +1,22 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
+import { Company } from '../core/tenancy/company.entity.js';
+import { AccountsService } from './accounts.service.js';
+import { ApiToken } from './api-token.entity.js';
+import { BearerAuthGuard } from './bearer-auth.guard.js';
+import { MeController } from './me.controller.js';
+import { TokensService } from './tokens.service.js';
+import { User } from './user.entity.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+/** Accounts and their API tokens; also the guard every route goes through (token, then permission). */
+@Module({
+  imports: [MikroOrmModule.forFeature([Company, User, ApiToken]), AuditModule],
+  controllers: [MeController, UsersController],
+  providers: [AccountsService, TokensService, UsersService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
+  exports: [TokensService, UsersService],
+})
+export class AccountsModule {}

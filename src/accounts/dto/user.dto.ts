@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { PageQuery } from '../../core/http/params.js';
+import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../user.entity.js';
+
+const nullable = ValidateIf((_: object, value: unknown) => value !== null && value !== undefined);
+
+export class CreateUserDto {
+  @ApiProperty({ format: 'uuid', description: 'The rights template to apply: it sets the kind, role and permissions' })
+  @IsUUID()
+  rightsTemplateId!: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for client and secretary accounts: their client file' })
+  @IsOptional()
+  @IsUUID()
+  clientId?: string;
+
+  @ApiProperty() @IsString() @Length(1, 100) firstName!: string;
+  @ApiProperty() @IsString() @Length(0, 100) lastName!: string;
+  @ApiProperty() @IsEmail() email!: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'E.164' })
+  @nullable
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'mobile must be an E.164 number such as +33612345678' })
+  mobile?: string | null;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 100) firstName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 100) lastName?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+
+  @ApiPropertyOptional({ nullable: true })
+  @nullable
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'mobile must be an E.164 number such as +33612345678' })
+  mobile?: string | null;
+
+  @ApiPropertyOptional({ description: 'false deactivates the account: its tokens stop working at once' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class UserListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: USER_KINDS }) @IsOptional() @IsIn(USER_KINDS) kind?: UserKind;
+  @ApiPropertyOptional({ enum: COLLABORATOR_ROLES }) @IsOptional() @IsIn(COLLABORATOR_ROLES) role?: CollaboratorRole;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => String)
+  @IsIn(['true', 'false'])
+  active?: 'true' | 'false';
+}
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'reception desk' }) @IsString() @Length(1, 100) name!: string;
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiPageResponse } from '../core/http/api-responses.js';
+import { IssuedTokenView, TokenView } from './dto/token.response.js';
+import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { IdParam, type Page } from '../core/http/params.js';
+import { CreateTokenDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
+import { User } from './user.entity.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiPageResponse(User)
+  @RequirePermission('accounts.read')
+  list(@CurrentAuth() auth: AuthContext, @Query() query: UserListQuery): Promise<Page<User>> {
+    return this.users.list(auth, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: User })
+  @RequirePermission('accounts.read')
+  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<User> {
+    return this.users.get(auth, id);
+  }
+
+  /** Edit an account; `active: false` deactivates it (its tokens stop working at once). */
+  @Patch(':id')
+  @ApiOkResponse({ type: User })
+  @RequirePermission('accounts.manage')
+  @ApiConflictResponse({ description: 'user_email_taken, or last_manager when deactivating the last manager' })
+  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateUserDto): Promise<User> {
+    return this.users.update(auth, id, changes);
+  }
+
+  /** The account's tokens, without their secrets. */
+  @Get(':id/tokens')
+  @ApiOkResponse({ type: [TokenView] })
+  @RequirePermission('accounts.manage')
+  tokens(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<TokenView[]> {
+    return this.users.listTokens(auth, id);
+  }
+
+  /** A new token for the account; its secret is in this answer only. */
+  @Post(':id/tokens')
+  @ApiCreatedResponse({ type: IssuedTokenView })
+  @RequirePermission('accounts.manage')
+  createToken(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: CreateTokenDto): Promise<IssuedTokenView> {
+    return this.users.createToken(auth, id, input.name);
+  }
+
+  @Delete(':id/tokens/:tokenId')
+  @HttpCode(204)
+  @RequirePermission('accounts.manage')
+  revokeToken(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @IdParam('tokenId') tokenId: string): Promise<void> {
+    return this.users.revokeToken(auth, id, tokenId);
+  }
+}

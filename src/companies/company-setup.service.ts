@@ -1,0 +1,84 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ApiToken } from '../accounts/api-token.entity.js';
+import { User } from '../accounts/user.entity.js';
+import { AuditEntry } from '../audit/audit-entry.entity.js';
+import { DomainError } from '../core/errors/domain-error.js';
+import { Company } from '../core/tenancy/company.entity.js';
+import { DEFAULT_TEMPLATES } from '../rights/default-templates.js';
+import { RightsTemplate } from '../rights/rights-template.entity.js';
+import { CompanySettings } from '../settings/settings.entity.js';
+import { Structure } from '../structures/structure.entity.js';
+
+export interface BootstrapInput {
+  companyName: string;
+  managerEmail: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+export interface BootstrapResult {
+  companyId: string;
+  userId: string;
+  token: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** "marie.dupont@…" → Marie / Dupont: a readable default until the manager edits their profile. */
+function namesFromEmail(email: string): { firstName: string; lastName: string } {
+  const words = email
+    .split('@')[0]
+    .split(/[._-]+/)
+    .filter(Boolean)
+    .map((word) => word[0].toUpperCase() + word.slice(1));
+  return { firstName: words[0] ?? 'Manager', lastName: words.slice(1).join(' ') };
+}
+
+/**
+ * Creates a company ready to use, in one transaction: its five rights templates, its
+ * client-messages copy circle, its settings, its first manager (Manager template) and a token.
+ */
+@Injectable()
+export class CompanySetupService {
+  constructor(private readonly em: EntityManager) {}
+
+  async bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
+    const companyName = input.companyName.trim();
+    const email = input.managerEmail.trim().toLowerCase();
+    if (companyName.length === 0 || companyName.length > 200) {
+      throw new DomainError('validation_failed', 'The company name must have 1 to 200 characters');
+    }
+    if (!EMAIL.test(email)) throw new DomainError('validation_failed', `"${input.managerEmail}" is not an email address`);
+    const derived = namesFromEmail(email);
+    return this.em.fork().transactional(async (em) => {
+      const company = em.create(Company, { name: companyName });
+      const templates = DEFAULT_TEMPLATES.map((definition) => em.create(RightsTemplate, { ...definition, companyId: company.id }));
+      const managerTemplate = templates.find((template) => template.name === 'Manager')!;
+      const circle = em.create(Structure, { companyId: company.id, name: 'Cercle copie messages clients', isCopyCircle: true });
+      em.create(CompanySettings, { companyId: company.id, copyCircleStructureId: circle.id });
+      const manager = em.create(User, {
+        companyId: company.id,
+        kind: 'collaborator',
+        role: 'manager',
+        firstName: input.firstName?.trim() || derived.firstName,
+        lastName: input.lastName?.trim() ?? derived.lastName,
+        email,
+        permissions: [...managerTemplate.permissions],
+        rightsTemplateId: managerTemplate.id,
+        rightsAppliedAt: new Date(),
+      });
+      const { secret } = em.getRepository(ApiToken).issue(manager, 'bootstrap');
+      em.create(AuditEntry, {
+        companyId: company.id,
+        actorId: null,
+        action: 'company.bootstrap',
+        targetType: 'company',
+        targetId: company.id,
+        after: { name: companyName, managerId: manager.id, managerEmail: email },
+      });
+      await em.flush();
+      return { companyId: company.id, userId: manager.id, token: secret };
+    });
+  }
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * The one place that knows Relais' environment variables: their type, their local-development
+ * default and what they are for. The README's configuration table is generated from this list.
+ */
+export interface VariableSpec {
+  schema: z.ZodType;
+  /** Used when the variable is unset, except in production for variables marked `requiredInProduction`. */
+  default?: string;
+  requiredInProduction?: boolean;
+  /** Never echoed in error messages. */
+  secret?: boolean;
+  description: string;
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL` },
+  );
+
+export const VARIABLES = {
+  NODE_ENV: {
+    schema: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }),
+    default: 'development',
+    description: 'Deployment kind. In production, variables without a safe default must be set explicitly.',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    default: 'info',
+    description: 'Minimum level of the JSON log lines written to standard output.',
+  },
+  HTTP_HOST: {
+    schema: z.string().min(1, { error: 'must not be empty' }),
+    default: '0.0.0.0',
+    description: 'Interface the API listens on.',
+  },
+  HTTP_PORT: {
+    schema: integer(1, 65535),
+    default: '3000',
+    description: 'Port the API listens on (OpenAPI UI at /docs).',
+  },
+  DATABASE_URL: {
+    schema: url(['postgres:', 'postgresql:']),
+    default: 'postgres://postgres@127.0.0.1:5432/relais',
+    requiredInProduction: true,
+    secret: true,
+    description: 'PostgreSQL connection URL.',
+  },
+  DATABASE_POOL_MAX: {
+    schema: integer(1, 200),
+    default: '10',
+    description: 'Maximum PostgreSQL connections per process.',
+  },
+  REDIS_URL: {
+    schema: url(['redis:', 'rediss:']),
+    default: 'redis://127.0.0.1:6379/0',
+    requiredInProduction: true,
+    secret: true,
+    description: 'Redis connection URL (queues, locks, live events).',
+  },
+  QUEUE_PREFIX: {
+    schema: z.string().regex(/^[a-z0-9_-]{1,40}$/, { error: 'must be 1-40 characters among a-z, 0-9, _ and -' }),
+    default: 'relais',
+    description: 'Prefix of every BullMQ key in Redis; lets several deployments share one Redis.',
+  },
+  WORKER_CONCURRENCY: {
+    schema: integer(1, 100),
+    default: '5',
+    description: 'Jobs each worker process runs at once, per queue.',
+  },
+  MESSAGE_MAX_BODY_CHARS: {
+    schema: integer(100, 1_000_000),
+    default: '20000',
+    description: 'Longest message or reply body accepted, in characters (longer: 413 body_too_large).',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: integer(1000, 120000),
+    default: '10000',
+    description: 'How long SIGTERM waits for in-flight requests and jobs before the process exits anyway.',
+  },
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
+type Parsed = { [K in VariableName]: z.output<(typeof VARIABLES)[K]['schema']> };
+
+/** The validated configuration, in the shape the code uses. */
+export interface AppConfig {
+  env: Parsed['NODE_ENV'];
+  logLevel: Parsed['LOG_LEVEL'];
+  http: { host: string; port: number };
+  database: { url: string; poolMax: number };
+  redis: { url: string };
+  queue: { prefix: string; concurrency: number };
+  messages: { maxBodyChars: number };
+  shutdownTimeoutMs: number;
+}
+
+export function toAppConfig(v: Parsed): AppConfig {
+  return {
+    env: v.NODE_ENV,
+    logLevel: v.LOG_LEVEL,
+    http: { host: v.HTTP_HOST, port: v.HTTP_PORT },
+    database: { url: v.DATABASE_URL, poolMax: v.DATABASE_POOL_MAX },
+    redis: { url: v.REDIS_URL },
+    queue: { prefix: v.QUEUE_PREFIX, concurrency: v.WORKER_CONCURRENCY },
+    messages: { maxBodyChars: v.MESSAGE_MAX_BODY_CHARS },
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,28 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Opt } from '@mikro-orm/core';
+import { PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { v7 as uuidv7 } from 'uuid';
+
+/**
+ * Conventions every table follows:
+ * - `id`: a UUIDv7 made by the application, so ids are unguessable, known before the insert, and
+ *   sort by creation time (cursor pagination can use them);
+ * - `created_at` / `updated_at`: `timestamptz`, set by the application (UTC);
+ * - tenant data carries `company_id` (see CompanyOwnedEntity in core/tenancy), and every query on
+ *   it filters by it.
+ */
+export abstract class BaseEntity {
+  @ApiProperty({ format: 'uuid' })
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt: Opt<Date> = new Date();
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Opt<Date> = new Date();
+}
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,32 @@
+import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { describe, expect, it } from '@jest/globals';
+import { toErrorResponse } from './api-exception.filter.js';
+import { DomainError } from './domain-error.js';
+
+describe('error responses', () => {
+  it('maps a domain error to its status with code, message and details', () => {
+    expect(toErrorResponse(new DomainError('conflict', 'Taken', { field: 'email' }))).toEqual({
+      status: 409,
+      body: { code: 'conflict', message: 'Taken', details: { field: 'email' } },
+    });
+  });
+
+  it('hides the details of unexpected errors', () => {
+    expect(toErrorResponse(new Error('relation "app_user" does not exist'))).toEqual({
+      status: 500,
+      body: { code: 'internal_error', message: 'Something went wrong on our side' },
+    });
+  });
+
+  it('recognises body-parser failures wrapped by Nest', () => {
+    const parseFailure = Object.assign(new SyntaxError('Unexpected token'), { type: 'entity.parse.failed', status: 400 });
+    expect(toErrorResponse(new BadRequestException('x', { cause: parseFailure })).body.code).toBe('invalid_json');
+  });
+
+  it('names an unknown route', () => {
+    expect(toErrorResponse(new NotFoundException('Cannot DELETE /v1/x'))).toEqual({
+      status: 404,
+      body: { code: 'route_not_found', message: 'No route for DELETE /v1/x' },
+    });
+  });
+});

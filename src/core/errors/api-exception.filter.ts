@@ -1,0 +1,79 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError, ERROR_STATUS, type ErrorCode } from './domain-error.js';
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Errors raised by body-parser before Nest sees the request carry a `type`. */
+interface BodyParserError {
+  type: string;
+  status?: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
+}
+
+const BODY_PARSER_CODES: Record<string, ErrorCode> = {
+  'entity.parse.failed': 'invalid_json',
+  'entity.too.large': 'payload_too_large',
+  'charset.unsupported': 'unsupported_media_type',
+  'encoding.unsupported': 'unsupported_media_type',
+};
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'validation_failed',
+  401: 'invalid_token',
+  403: 'permission_denied',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+};
+
+/** Turns any thrown value into `{code, message, details?}` with the right status. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) {
+    return { status: error.status, body: { code: error.code, message: error.message, details: error.details } };
+  }
+  // Nest wraps body-parser failures in an HttpException whose cause is the original error.
+  const parserError = error instanceof HttpException ? error.cause : error;
+  if (isBodyParserError(parserError) && BODY_PARSER_CODES[parserError.type]) {
+    const code = BODY_PARSER_CODES[parserError.type];
+    const message =
+      code === 'invalid_json'
+        ? 'The request body is not valid JSON'
+        : `The request body was refused (${parserError.type.replace('.', ' ')})`;
+    return { status: ERROR_STATUS[code], body: { code, message } };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const isRouteMiss = status === 404 && /^Cannot [A-Z]+ /.test(error.message);
+    const code: ErrorCode = isRouteMiss ? 'route_not_found' : (HTTP_STATUS_CODES[status] ?? 'internal_error');
+    const message = isRouteMiss ? `No route for ${error.message.replace(/^Cannot /, '')}` : error.message;
+    return { status, body: { code, message } };
+  }
+  return { status: 500, body: { code: 'internal_error', message: 'Something went wrong on our side' } };
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(status).json(body);
+  }
+}

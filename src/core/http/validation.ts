@@ -1,0 +1,49 @@
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { DomainError } from '../errors/domain-error.js';
+
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/**
+ * DTO classes declare their optional fields, so a transformed body has them as own `undefined`
+ * properties; dropping those keeps "absent" distinct from "set to null" for partial updates.
+ */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const result: unknown = await super.transform(value, metadata);
+    if (result && typeof result === 'object' && !Array.isArray(result)) {
+      for (const [key, field] of Object.entries(result)) {
+        if (field === undefined) delete (result as Record<string, unknown>)[key];
+      }
+    }
+    return result;
+  }
+}
+
+/**
+ * Request bodies and queries are validated against their DTO; unknown fields are refused rather
+ * than silently dropped, so a typo in a field name is an error the caller sees.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new RequestValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) => {
+      const details = flatten(errors);
+      const fields = details.map((d) => d.field).join(', ');
+      return new DomainError('validation_failed', `The request is invalid (${fields})`, details);
+    },
+  });
+}

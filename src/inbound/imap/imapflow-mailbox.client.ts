@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { ImapFlow } from 'imapflow';
+import { DomainError } from '../../core/errors/domain-error.js';
+import { type FolderState, MailboxClient, type MailboxSession, type MailboxSettings, type StoredMail } from './mailbox.port.js';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const SOCKET_TIMEOUT_MS = 5 * 60_000;
+
+class ImapFlowSession implements MailboxSession {
+  constructor(private readonly client: ImapFlow) {}
+
+  async folderState(folder: string): Promise<FolderState> {
+    const status = await this.client.status(folder, { uidValidity: true, uidNext: true, messages: true });
+    if (!status) throw new DomainError('unprocessable', `The server gave no status for folder "${folder}"`);
+    return {
+      uidValidity: BigInt(status.uidValidity ?? 0),
+      uidNext: status.uidNext ?? 1,
+      messages: status.messages ?? 0,
+    };
+  }
+
+  async ensureFolder(folder: string): Promise<void> {
+    const existing = await this.client.list();
+    if (existing.some((entry) => entry.path === folder)) return;
+    await this.client.mailboxCreate(folder);
+  }
+
+  async deleteFolder(folder: string): Promise<void> {
+    await this.client.mailboxDelete(folder);
+  }
+
+  async append(folder: string, source: Buffer | string, flags: string[] = []): Promise<{ uid: number | null }> {
+    const result = await this.client.append(folder, source, flags);
+    return { uid: result && typeof result.uid === 'number' ? result.uid : null };
+  }
+
+  async fetchAfter(folder: string, afterUid: number, limit: number): Promise<StoredMail[]> {
+    const lock = await this.client.getMailboxLock(folder);
+    try {
+      const mailbox = this.client.mailbox;
+      if (!mailbox || mailbox.exists === 0) return [];
+      const uidValidity = BigInt(mailbox.uidValidity);
+      const found: StoredMail[] = [];
+      // "N:*" always matches the last message even when its UID is below N, hence the filter.
+      for await (const message of this.client.fetch(
+        `${afterUid + 1}:*`,
+        { uid: true, flags: true, internalDate: true, source: true },
+        { uid: true },
+      )) {
+        if (message.uid <= afterUid || !message.source) continue;
+        found.push({
+          uid: message.uid,
+          uidValidity,
+          source: message.source,
+          flags: [...(message.flags ?? [])],
+          internalDate: message.internalDate ? new Date(message.internalDate) : null,
+        });
+      }
+      return found.sort((a, b) => a.uid - b.uid).slice(0, limit);
+    } finally {
+      lock.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.logout();
+    } catch {
+      this.client.close();
+    }
+  }
+}
+
+/** MailboxClient over imapflow, with bounded connect and socket timeouts. */
+@Injectable()
+export class ImapFlowMailboxClient extends MailboxClient {
+  async connect(settings: MailboxSettings): Promise<MailboxSession> {
+    const client = new ImapFlow({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      auth: { user: settings.user, pass: settings.password },
+      tls: { rejectUnauthorized: settings.verifyCertificate ?? true },
+      logger: false,
+      connectionTimeout: CONNECT_TIMEOUT_MS,
+      socketTimeout: SOCKET_TIMEOUT_MS,
+    });
+    // Socket errors after connect are surfaced by the next command; an unhandled event would crash.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      client.close();
+      const reason = (error as { responseText?: string }).responseText ?? (error as Error).message;
+      throw new DomainError('unprocessable', `Could not connect to ${settings.host}:${settings.port}: ${reason}`);
+    }
+    return new ImapFlowSession(client);
+  }
+}

@@ -1,0 +1,67 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MESSAGE_KINDS, type MessageKind, TASK_STATES, type TaskState } from '../message.entity.js';
+
+export class TaskView {
+  @ApiProperty({ enum: TASK_STATES }) state!: TaskState;
+  @ApiProperty({ type: String, nullable: true, description: 'Day task: to do on this date' }) dueDate!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) doneBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) doneAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Fait par Marie le 24/12/2026' }) doneLabel!: string | null;
+}
+
+export class VadView {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) plannedAt!: Date | null;
+  @ApiProperty({ type: String, nullable: true }) street!: string | null;
+  @ApiProperty({ type: String, nullable: true }) postalCode!: string | null;
+  @ApiProperty({ type: String, nullable: true }) city!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, required: false, description: 'Never shown to client accounts' })
+  transmittedBy?: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, required: false, description: 'Never shown to client accounts' })
+  transmittedAt?: Date | null;
+}
+
+export class MessageView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) companyId!: string;
+  @ApiProperty({ format: 'uuid' }) clientId!: string;
+  @ApiProperty({ format: 'uuid' }) authorId!: string;
+  @ApiProperty({ enum: MESSAGE_KINDS }) kind!: MessageKind;
+  @ApiProperty() subject!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ type: String, nullable: true }) instruction!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) contactId!: string | null;
+  @ApiProperty({ type: [String] }) cc!: string[];
+  @ApiProperty() urgent!: boolean;
+  @ApiProperty() private!: boolean;
+  @ApiProperty() copyCircle!: boolean;
+  @ApiProperty({ type: TaskView }) task!: TaskView;
+  @ApiProperty({ type: VadView, nullable: true }) vad!: VadView | null;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) lastActivityAt!: Date;
+  @ApiProperty() unread!: boolean;
+  @ApiProperty() deleted!: boolean;
+}
+
+export class ReplyView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) authorId!: string;
+  @ApiProperty() body!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+}
+
+export class HistoryView {
+  @ApiProperty({ format: 'uuid' }) actorId!: string;
+  @ApiProperty({ example: 'task.done' }) type!: string;
+  @ApiProperty({ type: Object, nullable: true }) details!: Record<string, unknown> | null;
+  @ApiProperty({ type: String, format: 'date-time' }) at!: Date;
+}
+
+export class ThreadView extends MessageView {
+  @ApiProperty({ type: [ReplyView], description: 'Oldest first' }) replies!: ReplyView[];
+  @ApiProperty({ type: [HistoryView], description: 'Every status change, oldest first' }) history!: HistoryView[];
+}
+
+export class DayCountView {
+  @ApiProperty({ example: '2026-12-24' }) date!: string;
+  @ApiProperty() count!: number;
+}

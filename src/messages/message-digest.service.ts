@@ -1,0 +1,73 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import PDFDocument from 'pdfkit';
+import { User } from '../accounts/user.entity.js';
+import { ClientsService } from '../clients/clients.service.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import type { DigestQuery } from './dto/message.dto.js';
+import { Message, MessageReply } from './message.entity.js';
+import { MessageQueries } from './message-queries.service.js';
+import { type SqlCondition, unreadBy } from './visibility.js';
+
+const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+const MAX_MESSAGES = 500;
+
+/**
+ * The PDF digest of a client's messages over a period (all or unread by the caller; written by
+ * collaborators only or by everyone), attached to email copies or downloaded. Standard PDF fonts
+ * with WinAnsi encoding cover French (é, è, à, ç, œ, «, »).
+ */
+@Injectable()
+export class MessageDigest {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly clients: ClientsService,
+    private readonly queries: MessageQueries,
+  ) {}
+
+  async render(viewer: AuthContext, clientId: string, query: DigestQuery): Promise<Buffer> {
+    const client = await this.clients.get(viewer, clientId);
+    const conditions: SqlCondition[] = [
+      { sql: 'm.client_id = ?', params: [clientId] },
+      { sql: `m.kind = 'message'`, params: [] },
+      { sql: '(m.created_at at time zone ?)::date between ?::date and ?::date', params: ['Europe/Paris', query.from, query.to] },
+      ...(query.scope === 'unread' ? [unreadBy(viewer)] : []),
+      ...(query.authors === 'collaborators'
+        ? [{ sql: `exists (select 1 from app_user a where a.id = m.author_id and a.kind = 'collaborator')`, params: [] }]
+        : []),
+    ];
+    const page = await this.queries.page(viewer, conditions, { limit: MAX_MESSAGES });
+    const ids = page.items.map((m) => m.id).reverse();
+    const [messages, replies] = await Promise.all([
+      this.em.find(Message, { id: { $in: ids } }, { orderBy: { id: 'asc' } }),
+      this.em.find(MessageReply, { messageId: { $in: ids } }, { orderBy: { id: 'asc' } }),
+    ]);
+    const authorIds = [...new Set([...messages.map((m) => m.authorId), ...replies.map((r) => r.authorId)])];
+    const authors = new Map((await this.em.find(User, { id: { $in: authorIds } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`.trim()]));
+
+    const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Messages — ${client.name}`, Author: 'Relais' } });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
+
+    doc.font('Helvetica-Bold').fontSize(16).text(`Messages — ${client.name}`);
+    const period = `Du ${PARIS_DAY.format(new Date(`${query.from}T12:00:00Z`))} au ${PARIS_DAY.format(new Date(`${query.to}T12:00:00Z`))}`;
+    const scope = query.scope === 'unread' ? 'non lus' : 'tous';
+    doc.font('Helvetica').fontSize(10).fillColor('#555').text(`${period} · ${scope} · ${messages.length} message(s)`).moveDown();
+    if (messages.length === 0) doc.fillColor('#000').fontSize(11).text('Aucun message sur la période.');
+    for (const message of messages) {
+      doc.fillColor('#000').font('Helvetica-Bold').fontSize(11).text(message.subject || '(sans objet)');
+      const flags = [message.urgent ? 'URGENT' : '', message.taskState === 'todo' ? 'À faire' : '', message.vad ? 'VAD' : ''].filter(Boolean).join(' · ');
+      doc.font('Helvetica').fontSize(9).fillColor('#555').text(`${PARIS.format(message.createdAt)} — ${authors.get(message.authorId) ?? ''}${flags ? ` — ${flags}` : ''}`);
+      doc.fillColor('#000').fontSize(10).text(message.body, { paragraphGap: 4 });
+      for (const reply of replies.filter((r) => r.messageId === message.id)) {
+        doc.fontSize(9).fillColor('#555').text(`Réponse de ${authors.get(reply.authorId) ?? ''}, ${PARIS.format(reply.createdAt)}`, { indent: 15 });
+        doc.fontSize(10).fillColor('#000').text(reply.body, { indent: 15, paragraphGap: 4 });
+      }
+      doc.moveDown(0.8);
+    }
+    doc.end();
+    return done;
+  }
+}

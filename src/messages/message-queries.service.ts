@@ -1,0 +1,125 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { User } from '../accounts/user.entity.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import { NotFoundError } from '../core/errors/domain-error.js';
+import type { Page, PageQuery } from '../core/http/params.js';
+import { Message, MessageRecipient, MessageUserState } from './message.entity.js';
+import { type SqlCondition, visibleTo } from './visibility.js';
+import type { MessageView } from './dto/message.response.js';
+
+const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
+
+/** "Fait par Marie le 24/12/2026": who did the task and when, as the product shows it. */
+export function doneLabel(firstName: string, doneAt: Date): string {
+  return `Fait par ${firstName} le ${PARIS_DATE.format(doneAt)}`;
+}
+
+/** The SQL of one page of visible threads, newest first (also what the benchmark explains). */
+export function pageStatement(viewer: AuthContext, conditions: SqlCondition[], query: PageQuery): SqlCondition {
+  const limit = query.limit ?? 50;
+  const all = [visibleTo(viewer), ...conditions, ...(query.cursor ? [{ sql: 'm.id < ?', params: [query.cursor] }] : [])];
+  return {
+    sql: `select m.id from message m where ${all.map((c) => c.sql).join(' and ')} order by m.id desc limit ?`,
+    params: [...all.flatMap((c) => c.params), limit + 1],
+  };
+}
+
+/**
+ * Reads of messages, always through the visibility policy: pages of threads for lists and views,
+ * single visible threads, counts. Returns views shaped for the caller (client-side accounts never
+ * see the VAD transmission).
+ */
+@Injectable()
+export class MessageQueries {
+  constructor(private readonly em: EntityManager) {}
+
+  async page(viewer: AuthContext, conditions: SqlCondition[], query: PageQuery): Promise<Page<MessageView>> {
+    const limit = query.limit ?? 50;
+    const statement = pageStatement(viewer, conditions, query);
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(statement.sql, statement.params);
+    const ids = rows.slice(0, limit).map((row) => row.id);
+    const views = await this.views(viewer, ids);
+    return { items: views, nextCursor: rows.length > limit ? ids[ids.length - 1] : null };
+  }
+
+  async count(viewer: AuthContext, conditions: SqlCondition[]): Promise<number> {
+    const all = [visibleTo(viewer), ...conditions];
+    const [row] = await this.em
+      .getConnection()
+      .execute<{ count: string }[]>(`select count(*) as count from message m where ${all.map((c) => c.sql).join(' and ')}`, all.flatMap((c) => c.params));
+    return Number(row.count);
+  }
+
+  /** The message if the viewer may see it; otherwise 404, exactly as if it did not exist. */
+  async visible(viewer: AuthContext, id: string): Promise<Message> {
+    const message = (await this.canSee(viewer, id)) ? await this.em.findOne(Message, { id }) : null;
+    if (!message) throw new NotFoundError('Message');
+    return message;
+  }
+
+  async canSee(viewer: AuthContext, id: string): Promise<boolean> {
+    const condition = visibleTo(viewer);
+    const rows = await this.em
+      .getConnection()
+      .execute<{ id: string }[]>(`select m.id from message m where m.id = ? and ${condition.sql}`, [id, ...condition.params]);
+    return rows.length > 0;
+  }
+
+  /** Views of these messages for the viewer, in the order given. */
+  async views(viewer: AuthContext, ids: string[]): Promise<MessageView[]> {
+    if (ids.length === 0) return [];
+    const [messages, states, recipients] = await Promise.all([
+      this.em.find(Message, { id: { $in: ids } }),
+      this.em.find(MessageUserState, { messageId: { $in: ids }, userId: viewer.userId }),
+      this.em.find(MessageRecipient, { messageId: { $in: ids } }),
+    ]);
+    const doers = messages.map((m) => m.doneBy).filter((id): id is string => Boolean(id));
+    const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    const stateOf = new Map(states.map((s) => [s.messageId, s]));
+    const firstNames = new Map(users.map((u) => [u.id, u.firstName]));
+    return ids
+      .map((id) => byId.get(id))
+      .filter((m): m is Message => Boolean(m))
+      .map((m) => {
+        const state = stateOf.get(m.id);
+        const clientSide = viewer.kind !== 'collaborator';
+        return {
+          id: m.id,
+          companyId: m.companyId,
+          clientId: m.clientId,
+          authorId: m.authorId,
+          kind: m.kind,
+          subject: m.subject,
+          body: m.body,
+          instruction: m.instruction,
+          contactId: m.contactId,
+          cc: recipients.filter((r) => r.messageId === m.id).map((r) => r.userId),
+          urgent: m.urgent,
+          private: m.private,
+          copyCircle: m.copyCircle,
+          task: {
+            state: m.taskState,
+            dueDate: m.dueDate,
+            doneBy: m.doneBy,
+            doneAt: m.doneAt,
+            doneLabel: m.doneBy && m.doneAt ? doneLabel(firstNames.get(m.doneBy) ?? '?', m.doneAt) : null,
+          },
+          vad: m.vad
+            ? {
+                plannedAt: m.vadPlannedAt,
+                street: m.vadStreet,
+                postalCode: m.vadPostalCode,
+                city: m.vadCity,
+                ...(clientSide ? {} : { transmittedBy: m.vadTransmittedBy, transmittedAt: m.vadTransmittedAt }),
+              }
+            : null,
+          createdAt: m.createdAt,
+          lastActivityAt: m.lastActivityAt,
+          unread: !state?.readAt || state.readAt < m.lastActivityAt,
+          deleted: Boolean(state?.deletedAt),
+        };
+      });
+  }
+}

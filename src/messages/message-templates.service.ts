@@ -1,0 +1,50 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { snapshot } from '../audit/snapshot.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import { NotFoundError } from '../core/errors/domain-error.js';
+import type { CreateMessageTemplateDto, UpdateMessageTemplateDto } from './dto/message.dto.js';
+import { MessageTemplate } from './message.entity.js';
+
+/** Message templates (modèles): a subject, a body, an instruction, and whether it is a home visit. */
+@Injectable()
+export class MessageTemplatesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+  ) {}
+
+  list(auth: AuthContext): Promise<MessageTemplate[]> {
+    return this.em.find(MessageTemplate, { companyId: auth.companyId }, { orderBy: { name: 'asc' } });
+  }
+
+  async get(auth: AuthContext, id: string): Promise<MessageTemplate> {
+    const template = await this.em.findOne(MessageTemplate, { companyId: auth.companyId, id });
+    if (!template) throw new NotFoundError('Message template');
+    return template;
+  }
+
+  async create(auth: AuthContext, input: CreateMessageTemplateDto): Promise<MessageTemplate> {
+    const template = this.em.create(MessageTemplate, { ...input, companyId: auth.companyId });
+    this.audit.record(this.em, auth, 'message-template.create', { type: 'message-template', id: template.id }, null, snapshot(template));
+    await this.em.flush();
+    return template;
+  }
+
+  async update(auth: AuthContext, id: string, changes: UpdateMessageTemplateDto): Promise<MessageTemplate> {
+    const template = await this.get(auth, id);
+    const before = snapshot(template);
+    this.em.assign(template, changes);
+    this.audit.record(this.em, auth, 'message-template.update', { type: 'message-template', id }, before, snapshot(template));
+    await this.em.flush();
+    return template;
+  }
+
+  async remove(auth: AuthContext, id: string): Promise<void> {
+    const template = await this.get(auth, id);
+    this.audit.record(this.em, auth, 'message-template.delete', { type: 'message-template', id }, snapshot(template), null);
+    this.em.remove(template);
+    await this.em.flush();
+  }
+}

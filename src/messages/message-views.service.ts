@@ -1,0 +1,99 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ClientsService } from '../clients/clients.service.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import type { Page } from '../core/http/params.js';
+import type { DayCountsQuery, MessageListQuery, RemarkListQuery, SubcontractingListQuery, TaskListQuery } from './dto/message.dto.js';
+import type { DayCountView, MessageView } from './dto/message.response.js';
+import { MessageQueries } from './message-queries.service.js';
+import { deletedBy, type SqlCondition, unreadBy, visibleTo } from './visibility.js';
+
+const flag = (column: string, value: 'true' | 'false' | undefined): SqlCondition[] =>
+  value === undefined ? [] : [{ sql: `m.${column} = ?`, params: [value === 'true'] }];
+
+function notDeleted(viewer: AuthContext): SqlCondition {
+  const deleted = deletedBy(viewer);
+  return { sql: `not ${deleted.sql}`, params: deleted.params };
+}
+
+/** The lists operators work from, all through the visibility policy. */
+@Injectable()
+export class MessageViews {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queries: MessageQueries,
+    private readonly clients: ClientsService,
+  ) {}
+
+  /** A client file's threads: all, read, unread or deleted (for the viewer). */
+  async forClient(viewer: AuthContext, clientId: string, query: MessageListQuery): Promise<Page<MessageView>> {
+    await this.clients.get(viewer, clientId);
+    const unread = unreadBy(viewer);
+    const byFilter: Record<string, SqlCondition[]> = {
+      all: [notDeleted(viewer)],
+      unread: [notDeleted(viewer), unread],
+      read: [notDeleted(viewer), { sql: `not ${unread.sql}`, params: unread.params }],
+      deleted: [deletedBy(viewer)],
+    };
+    return this.queries.page(viewer, [{ sql: 'm.client_id = ?', params: [clientId] }, ...byFilter[query.filter ?? 'all']], query);
+  }
+
+  /** Task follow-up: tasks still to do, read or unread. */
+  tasks(viewer: AuthContext, query: TaskListQuery): Promise<Page<MessageView>> {
+    return this.queries.page(
+      viewer,
+      [
+        { sql: `m.task_state = 'todo'`, params: [] },
+        notDeleted(viewer),
+        ...flag('vad', query.vad),
+        ...flag('urgent', query.urgent),
+        ...(query.date ? [{ sql: 'm.due_date = ?', params: [query.date] }] : []),
+      ],
+      query,
+    );
+  }
+
+  /** Day tasks still to do, counted per due date over a range (the calendar's red counts). */
+  async dayCounts(viewer: AuthContext, query: DayCountsQuery): Promise<DayCountView[]> {
+    const visible = visibleTo(viewer);
+    const hidden = deletedBy(viewer);
+    const rows = await this.em.getConnection().execute<{ date: string; count: string }[]>(
+      `select to_char(m.due_date, 'YYYY-MM-DD') as date, count(*) as count from message m
+       where ${visible.sql} and m.task_state = 'todo' and m.due_date between ? and ? and not ${hidden.sql}
+       group by m.due_date order by m.due_date`,
+      [...visible.params, query.from, query.to, ...hidden.params],
+    );
+    return rows.map((row) => ({ date: row.date, count: Number(row.count) }));
+  }
+
+  /** Urgent threads the viewer has not read. */
+  urgent(viewer: AuthContext, query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.queries.page(viewer, [{ sql: 'm.urgent', params: [] }, unreadBy(viewer), notDeleted(viewer)], query);
+  }
+
+  /** Client remarks (visibility already limits them to managers and supervisors). */
+  remarks(viewer: AuthContext, query: RemarkListQuery): Promise<Page<MessageView>> {
+    const onDate = query.date ? [{ sql: `(m.created_at at time zone 'Europe/Paris')::date = ?::date`, params: [query.date] }] : [];
+    return this.queries.page(viewer, [{ sql: `m.kind = 'remark'`, params: [] }, ...onDate], query);
+  }
+
+  /** Home-visit requests not yet confirmed as transmitted. */
+  vadUntransmitted(viewer: AuthContext, query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.queries.page(viewer, [{ sql: 'm.vad and m.vad_transmitted_at is null', params: [] }, notDeleted(viewer)], query);
+  }
+
+  /** What other companies share with the viewer as a subcontractor. */
+  subcontracting(viewer: AuthContext, query: SubcontractingListQuery): Promise<Page<MessageView>> {
+    return this.queries.page(
+      viewer,
+      [
+        { sql: 'm.company_id <> ?', params: [viewer.companyId] },
+        ...(query.companyId ? [{ sql: 'm.company_id = ?', params: [query.companyId] }] : []),
+        ...(query.task === undefined ? [] : [{ sql: query.task === 'true' ? `m.task_state = 'todo'` : `m.task_state <> 'todo'`, params: [] }]),
+        ...flag('urgent', query.urgent),
+        notDeleted(viewer),
+      ],
+      query,
+    );
+  }
+}

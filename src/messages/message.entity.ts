@@ -1,0 +1,156 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { User } from '../accounts/user.entity.js';
+import { Client, Contact } from '../clients/client.entity.js';
+import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+
+/**
+ * Glossary: a "message" is a thread on a client file (first post + replies). A "task" (à faire) is
+ * a message still to do; a "day task" (tâche du jour) a task due on a given date. A "VAD" (visite à
+ * domicile) is a home-visit request: a planned date, an address copied from the contact, and a
+ * "transmitted" confirmation. A "remark" (remarque client) is feedback a client sends about the service.
+ */
+export const MESSAGE_KINDS = ['message', 'remark'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export const TASK_STATES = ['none', 'todo', 'done'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+@Entity({ tableName: 'message' })
+@Index({ name: 'message_company_client_index', properties: ['companyId', 'clientId', 'id'] })
+@Index({ name: 'message_company_task_index', properties: ['companyId', 'taskState', 'dueDate'] })
+export class Message extends CompanyOwnedEntity {
+  @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id' })
+  clientId!: string;
+
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'author_id', index: true })
+  authorId!: string;
+
+  @Enum({ items: () => MESSAGE_KINDS, nativeEnumName: 'message_kind' })
+  kind: Opt<MessageKind> = 'message';
+
+  @ManyToOne(() => Contact, { mapToPk: true, fieldName: 'contact_id', nullable: true, deleteRule: 'set null' })
+  contactId: Opt<string> | null = null;
+
+  @Property({ type: 'text' }) subject!: string;
+  @Property({ type: 'text' }) body!: string;
+
+  /** The instruction (consigne) brought by the template, shown as a post-it. */
+  @Property({ type: 'text', nullable: true }) instruction: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true }) templateId: Opt<string> | null = null;
+
+  @Property({ type: 'boolean' }) urgent: Opt<boolean> = false;
+  @Property({ type: 'boolean' }) private: Opt<boolean> = false;
+  @Property({ type: 'boolean' }) copyCircle: Opt<boolean> = false;
+
+  @Enum({ items: () => TASK_STATES, nativeEnumName: 'task_state' })
+  taskState: Opt<TaskState> = 'none';
+
+  /** Set for day tasks: the date the task is to be done (yyyy-mm-dd). */
+  @Property({ type: 'date', nullable: true }) dueDate: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true }) doneBy: Opt<string> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) doneAt: Opt<Date> | null = null;
+
+  @Property({ type: 'boolean' }) vad: Opt<boolean> = false;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) vadPlannedAt: Opt<Date> | null = null;
+  /** The contact's address at posting time; editing it here never changes the contact. */
+  @Property({ type: 'text', nullable: true }) vadStreet: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) vadPostalCode: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) vadCity: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true }) vadTransmittedBy: Opt<string> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) vadTransmittedAt: Opt<Date> | null = null;
+
+  /** The latest post (first message or reply): unread means "not read since then". */
+  @Property({ type: 'datetime', columnType: 'timestamptz' }) lastActivityAt: Opt<Date> = new Date();
+}
+
+/** CC recipients chosen at compose (the client of the file is always the main recipient). */
+@Entity({ tableName: 'message_recipient' })
+@Unique({ name: 'message_recipient_unique', properties: ['messageId', 'userId'] })
+export class MessageRecipient extends CompanyOwnedEntity {
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade' })
+  messageId!: string;
+
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'user_id', index: true })
+  userId!: string;
+}
+
+@Entity({ tableName: 'message_reply' })
+export class MessageReply extends CompanyOwnedEntity {
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', index: true })
+  messageId!: string;
+
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'author_id' })
+  authorId!: string;
+
+  @Property({ type: 'text' }) body!: string;
+}
+
+/** One line of the thread's history: who changed what, when. */
+@Entity({ tableName: 'message_event' })
+export class MessageEvent extends CompanyOwnedEntity {
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', index: true })
+  messageId!: string;
+
+  @Property({ type: 'uuid' }) actorId!: string;
+
+  /** created, replied, task.set, task.done, task.cancelled, task.reopened, vad.transmitted. */
+  @Property({ type: 'text' }) type!: string;
+
+  @Property({ type: 'json', nullable: true }) details: Opt<Record<string, unknown>> | null = null;
+}
+
+/** Per-user state of a thread: read since its last activity, or deleted from the user's lists. */
+@Entity({ tableName: 'message_user_state' })
+@Unique({ name: 'message_user_state_unique', properties: ['messageId', 'userId'] })
+// Every list excludes what the viewer deleted; few rows are, so a partial index answers at once.
+@Index({
+  name: 'message_user_state_deleted_index',
+  expression: 'create index "message_user_state_deleted_index" on "message_user_state" ("user_id", "message_id") where "deleted_at" is not null',
+})
+export class MessageUserState extends CompanyOwnedEntity {
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade' })
+  messageId!: string;
+
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'user_id', index: true })
+  userId!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) readAt: Opt<Date> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) deletedAt: Opt<Date> | null = null;
+}
+
+export const COPY_RECIPIENTS = ['client', 'user'] as const;
+
+/**
+ * A copy to send, written in the same transaction as the message or reply it copies, so no copy
+ * request is lost between the write and the queue. Outbound delivery drains it.
+ */
+@Entity({ tableName: 'outbox_copy' })
+@Index({ name: 'outbox_copy_pending_index', properties: ['status', 'id'] })
+export class OutboxCopy extends CompanyOwnedEntity {
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade' })
+  messageId!: string;
+
+  @ManyToOne(() => MessageReply, { mapToPk: true, fieldName: 'reply_id', nullable: true, deleteRule: 'cascade' })
+  replyId: Opt<string> | null = null;
+
+  @Enum({ items: () => COPY_RECIPIENTS, nativeEnumName: 'copy_recipient' })
+  recipientType!: (typeof COPY_RECIPIENTS)[number];
+
+  @Property({ type: 'uuid', nullable: true }) recipientUserId: Opt<string> | null = null;
+
+  @Property({ type: 'text' }) channel!: 'email' | 'sms' | 'fax';
+
+  @Property({ type: 'text' }) status: Opt<'pending' | 'relayed'> = 'pending';
+}
+
+/** A reusable message: subject, body, an instruction, and whether it is a home-visit request. */
+@Entity({ tableName: 'message_template' })
+export class MessageTemplate extends CompanyOwnedEntity {
+  @ApiProperty() @Property({ type: 'text' }) name!: string;
+  @ApiProperty() @Property({ type: 'text' }) subject!: string;
+  @ApiProperty() @Property({ type: 'text' }) body!: string;
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) instruction: Opt<string> | null = null;
+  @ApiProperty() @Property({ type: 'boolean' }) vad: Opt<boolean> = false;
+}

@@ -1,0 +1,263 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res, Sse, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { filter, from, interval, map, merge, mergeMap, type Observable, takeUntil } from 'rxjs';
+import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
+import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { ApiPageResponse } from '../core/http/api-responses.js';
+import { IdParam, type Page } from '../core/http/params.js';
+import {
+  ComposeMessageDto,
+  CreateMessageTemplateDto,
+  DayCountsQuery,
+  DigestQuery,
+  MessageListQuery,
+  RemarkListQuery,
+  ReplyDto,
+  SubcontractingListQuery,
+  TaskDto,
+  TaskListQuery,
+  UpdateMessageTemplateDto,
+  VadDto,
+} from './dto/message.dto.js';
+import { DayCountView, MessageView, ThreadView } from './dto/message.response.js';
+import { LiveEvents, type LiveEvent } from './live-events.service.js';
+import { MessageTemplate } from './message.entity.js';
+import { MessageDigest } from './message-digest.service.js';
+import { MessageQueries } from './message-queries.service.js';
+import { MessageTemplatesService } from './message-templates.service.js';
+import { MessageViews } from './message-views.service.js';
+import { MessagesService } from './messages.service.js';
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1/clients/:clientId/messages')
+export class ClientMessagesController {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly views: MessageViews,
+    private readonly digests: MessageDigest,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ThreadView })
+  @RequirePermission('messages.write')
+  compose(@CurrentAuth() auth: AuthContext, @IdParam('clientId') clientId: string, @Body() input: ComposeMessageDto): Promise<ThreadView> {
+    return this.messages.compose(auth, clientId, input);
+  }
+
+  @Get()
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.read')
+  list(@CurrentAuth() auth: AuthContext, @IdParam('clientId') clientId: string, @Query() query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.views.forClient(auth, clientId, query);
+  }
+
+  /** The client's messages over a period as a PDF (what the email copy can attach). */
+  @Get('digest.pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'A PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  @RequirePermission('messages.read')
+  async digest(
+    @CurrentAuth() auth: AuthContext,
+    @IdParam('clientId') clientId: string,
+    @Query() query: DigestQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const pdf = await this.digests.render(auth, clientId, query);
+    res.setHeader('Content-Disposition', `inline; filename="messages-${query.from}-${query.to}.pdf"`);
+    return new StreamableFile(pdf, { type: 'application/pdf' });
+  }
+}
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1')
+export class MessagesController {
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly views: MessageViews,
+  ) {}
+
+  /** Urgent threads not read by the caller. */
+  @Get('messages/urgent')
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.read')
+  urgent(@CurrentAuth() auth: AuthContext, @Query() query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.views.urgent(auth, query);
+  }
+
+  /** The thread: first post, replies oldest first, history of status changes. */
+  @Get('messages/:id')
+  @ApiOkResponse({ type: ThreadView })
+  @RequirePermission('messages.read')
+  thread(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<ThreadView> {
+    return this.messages.thread(auth, id);
+  }
+
+  @Post('messages/:id/replies')
+  @ApiCreatedResponse({ type: ThreadView })
+  @RequirePermission('messages.write')
+  reply(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: ReplyDto): Promise<ThreadView> {
+    return this.messages.reply(auth, id, input);
+  }
+
+  @Put('messages/:id/read')
+  @HttpCode(204)
+  @RequirePermission('messages.read')
+  markRead(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.messages.setRead(auth, id, true);
+  }
+
+  @Delete('messages/:id/read')
+  @HttpCode(204)
+  @RequirePermission('messages.read')
+  markUnread(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.messages.setRead(auth, id, false);
+  }
+
+  @Put('messages/:id/task')
+  @ApiOkResponse({ type: ThreadView })
+  @ApiOperation({ summary: 'Set as task (or day task), mark done, cancel (back to a message), reopen' })
+  @RequirePermission('messages.write')
+  task(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: TaskDto): Promise<ThreadView> {
+    return this.messages.changeTask(auth, id, input);
+  }
+
+  @Put('messages/:id/vad')
+  @ApiOkResponse({ type: ThreadView })
+  @RequirePermission('messages.vad.manage')
+  vad(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: VadDto): Promise<ThreadView> {
+    return this.messages.setVadTransmitted(auth, id, input.transmitted);
+  }
+
+  /** Removes the thread from the caller's lists (the "deleted" filter shows it; restorable). */
+  @Delete('messages/:id')
+  @HttpCode(204)
+  @RequirePermission('messages.read')
+  remove(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.messages.setDeleted(auth, id, true);
+  }
+
+  @Post('messages/:id/restore')
+  @HttpCode(204)
+  @RequirePermission('messages.read')
+  restore(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.messages.setDeleted(auth, id, false);
+  }
+
+  @Get('tasks')
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.read')
+  tasks(@CurrentAuth() auth: AuthContext, @Query() query: TaskListQuery): Promise<Page<MessageView>> {
+    return this.views.tasks(auth, query);
+  }
+
+  @Get('tasks/day-counts')
+  @ApiOkResponse({ type: [DayCountView] })
+  @RequirePermission('messages.read')
+  dayCounts(@CurrentAuth() auth: AuthContext, @Query() query: DayCountsQuery): Promise<DayCountView[]> {
+    return this.views.dayCounts(auth, query);
+  }
+
+  @Get('remarks')
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.remarks.read')
+  remarks(@CurrentAuth() auth: AuthContext, @Query() query: RemarkListQuery): Promise<Page<MessageView>> {
+    return this.views.remarks(auth, query);
+  }
+
+  @Get('vad/untransmitted')
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.vad.manage')
+  vadUntransmitted(@CurrentAuth() auth: AuthContext, @Query() query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.views.vadUntransmitted(auth, query);
+  }
+
+  @Get('subcontracting/messages')
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.read')
+  subcontracting(@CurrentAuth() auth: AuthContext, @Query() query: SubcontractingListQuery): Promise<Page<MessageView>> {
+    return this.views.subcontracting(auth, query);
+  }
+}
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1/message-templates')
+export class MessageTemplatesController {
+  constructor(private readonly templates: MessageTemplatesService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [MessageTemplate] })
+  @RequirePermission('messages.read')
+  list(@CurrentAuth() auth: AuthContext): Promise<MessageTemplate[]> {
+    return this.templates.list(auth);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: MessageTemplate })
+  @RequirePermission('messages.templates.manage')
+  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMessageTemplateDto): Promise<MessageTemplate> {
+    return this.templates.create(auth, input);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: MessageTemplate })
+  @RequirePermission('messages.read')
+  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<MessageTemplate> {
+    return this.templates.get(auth, id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: MessageTemplate })
+  @RequirePermission('messages.templates.manage')
+  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMessageTemplateDto): Promise<MessageTemplate> {
+    return this.templates.update(auth, id, changes);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequirePermission('messages.templates.manage')
+  remove(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.templates.remove(auth, id);
+  }
+}
+
+interface SseMessage {
+  data: LiveEvent | Record<string, never>;
+  type: string;
+}
+
+/** A comment-like ping keeps proxies from closing a quiet stream. */
+const PING_EVERY_MS = 25_000;
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@Controller('v1/events')
+export class EventsController {
+  constructor(
+    private readonly live: LiveEvents,
+    private readonly queries: MessageQueries,
+    private readonly em: EntityManager,
+  ) {}
+
+  /** Server-sent events: new messages, replies and task changes the caller may see, as they happen. */
+  @Sse()
+  @ApiOkResponse({ description: 'text/event-stream of {type, messageId, companyId, at}', content: { 'text/event-stream': {} } })
+  @AnyAccount()
+  events(@CurrentAuth() auth: AuthContext): Observable<SseMessage> {
+    const events = this.live.stream();
+    const visible = events.pipe(
+      mergeMap((event) =>
+        from(RequestContext.create(this.em, () => this.queries.canSee(auth, event.messageId))).pipe(
+          filter(Boolean),
+          map(() => ({ type: event.type, data: event })),
+        ),
+      ),
+    );
+    const pings = interval(PING_EVERY_MS).pipe(map(() => ({ type: 'ping', data: {} })));
+    // Ends at shutdown, which closes the response instead of holding the server open.
+    return merge(visible, pings).pipe(takeUntil(this.live.closing()));
+  }
+}

@@ -1,0 +1,26 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { LiveEvents } from './live-events.service.js';
+import { Message, MessageEvent, MessageRecipient, MessageReply, MessageTemplate, MessageUserState, OutboxCopy } from './message.entity.js';
+import { MessageDigest } from './message-digest.service.js';
+import { MessageQueries } from './message-queries.service.js';
+import { MessageTemplatesService } from './message-templates.service.js';
+import { MessageViews } from './message-views.service.js';
+import { ClientMessagesController, EventsController, MessagesController, MessageTemplatesController } from './messages.controller.js';
+import { MessagesService } from './messages.service.js';
+
+/** Threads on client files: compose, replies, tasks, VAD, remarks, the views, live events. */
+@Module({
+  imports: [
+    MikroOrmModule.forFeature([Message, MessageRecipient, MessageReply, MessageEvent, MessageUserState, OutboxCopy, MessageTemplate]),
+    ClientsModule,
+    SettingsModule,
+    AuditModule,
+  ],
+  controllers: [ClientMessagesController, MessagesController, MessageTemplatesController, EventsController],
+  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, LiveEvents],
+})
+export class MessagesModule {}

@@ -1,0 +1,51 @@
+import type { AuthContext } from '../core/auth/auth-context.js';
+
+/** A SQL condition on the `message` row aliased `m`, with its parameters. */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Who may see a message — the one policy every read, list, count and live event goes through:
+ * - collaborators of the company: its messages, except private ones they neither wrote nor receive,
+ *   and remarks unless they hold `messages.remarks.read` (managers, supervisors) or wrote them;
+ * - client and secretary accounts: their own file's messages (all addressed to the client), plus
+ *   the remarks they wrote themselves;
+ * - subcontractors (collaborators of a linked company in the copy circle): non-private messages
+ *   copied to the circle and posted after they joined it, for as long as they are members.
+ */
+export function visibleTo(viewer: AuthContext): SqlCondition {
+  if (viewer.kind !== 'collaborator') {
+    return {
+      sql: `(m.company_id = ? and m.client_id = ? and (m.kind = 'message' or m.author_id = ?))`,
+      params: [viewer.companyId, viewer.clientId, viewer.userId],
+    };
+  }
+  const remarks = viewer.permissions.has('messages.remarks.read') ? `m.kind = 'remark'` : `(m.kind = 'remark' and m.author_id = ?)`;
+  const remarkParams = viewer.permissions.has('messages.remarks.read') ? [] : [viewer.userId];
+  return {
+    sql: `((m.company_id = ? and (${remarks} or (m.kind = 'message' and (not m.private or m.author_id = ?
+            or exists (select 1 from message_recipient r where r.message_id = m.id and r.user_id = ?)))))
+          or (m.company_id <> ? and m.kind = 'message' and m.copy_circle and not m.private and exists (
+            select 1 from structure_member sm join structure s on s.id = sm.structure_id
+            where sm.user_id = ? and s.is_copy_circle and s.company_id = m.company_id and sm.created_at <= m.created_at)))`,
+    params: [viewer.companyId, ...remarkParams, viewer.userId, viewer.userId, viewer.companyId, viewer.userId],
+  };
+}
+
+/** Not read by the viewer since the thread's last activity. */
+export function unreadBy(viewer: AuthContext): SqlCondition {
+  return {
+    sql: `not exists (select 1 from message_user_state u where u.message_id = m.id and u.user_id = ? and u.read_at >= m.last_activity_at)`,
+    params: [viewer.userId],
+  };
+}
+
+/** Deleted from the viewer's own lists (soft, per account, restorable). */
+export function deletedBy(viewer: AuthContext): SqlCondition {
+  return {
+    sql: `exists (select 1 from message_user_state d where d.message_id = m.id and d.user_id = ? and d.deleted_at is not null)`,
+    params: [viewer.userId],
+  };
+}

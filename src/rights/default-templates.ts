@@ -1,0 +1,44 @@
+import type { CollaboratorRole, UserKind } from '../accounts/user.entity.js';
+import { ALL_PERMISSIONS, type Permission } from '../core/auth/permissions.js';
+
+export interface TemplateDefinition {
+  name: string;
+  kind: UserKind;
+  role: CollaboratorRole | null;
+  permissions: Permission[];
+}
+
+const OPERATOR: Permission[] = [
+  'accounts.read',
+  'structures.read',
+  'clients.read',
+  'settings.read',
+  'messages.read',
+  'messages.write',
+  'messages.vad.manage',
+  'exchanges.read',
+  'exchanges.write',
+  'notes.read',
+  'notes.write',
+];
+
+const ADMIN_ONLY: Permission[] = ['accounts.manage', 'rights.manage', 'subcontracting.manage', 'settings.manage', 'audit.read'];
+
+/** The templates every company starts with (SPEC §1–2); managers may edit them like any other. */
+export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
+  { name: 'Manager', kind: 'collaborator', role: 'manager', permissions: [...ALL_PERMISSIONS] },
+  {
+    name: 'Supervisor',
+    kind: 'collaborator',
+    role: 'supervisor',
+    permissions: ALL_PERMISSIONS.filter((permission) => !ADMIN_ONLY.includes(permission)),
+  },
+  { name: 'Operator', kind: 'collaborator', role: 'operator', permissions: OPERATOR },
+  {
+    name: 'Client',
+    kind: 'client',
+    role: null,
+    permissions: ['clients.read', 'messages.read', 'messages.write', 'messages.remarks.write', 'exchanges.read', 'exchanges.write'],
+  },
+  { name: 'Secretary', kind: 'secretary', role: null, permissions: ['clients.read', 'messages.read', 'messages.write', 'messages.remarks.write'] },
+];

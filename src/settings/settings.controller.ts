@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { BannerView, SettingsView } from './dto/settings.response.js';
+import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { IdParam } from '../core/http/params.js';
+import { BannerDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
+import { Snippet } from './settings.entity.js';
+import { SettingsService } from './settings.service.js';
+
+@ApiTags('settings')
+@ApiBearerAuth()
+@Controller('v1')
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  /** Company defaults, the caller's overrides, and what applies to the caller. */
+  @Get('settings')
+  @ApiOkResponse({ type: SettingsView })
+  @AnyAccount()
+  view(@CurrentAuth() auth: AuthContext): Promise<SettingsView> {
+    return this.settings.view(auth);
+  }
+
+  @Patch('settings/company')
+  @ApiOkResponse({ type: SettingsView })
+  @RequirePermission('settings.manage')
+  updateCompany(@CurrentAuth() auth: AuthContext, @Body() changes: DefaultsDto): Promise<SettingsView> {
+    return this.settings.updateCompany(auth, changes);
+  }
+
+  /** The caller's own overrides; null returns a field to the company default. */
+  @Patch('settings/me')
+  @ApiOkResponse({ type: SettingsView })
+  @AnyAccount()
+  updateOwn(@CurrentAuth() auth: AuthContext, @Body() changes: DefaultsDto): Promise<SettingsView> {
+    return this.settings.updateOwn(auth, changes);
+  }
+
+  @Get('banner')
+  @ApiOkResponse({ type: BannerView })
+  @AnyAccount()
+  banner(@CurrentAuth() auth: AuthContext): Promise<BannerView> {
+    return this.settings.banner(auth);
+  }
+
+  @Put('banner')
+  @ApiOkResponse({ type: BannerView })
+  @RequirePermission('settings.manage')
+  setBanner(@CurrentAuth() auth: AuthContext, @Body() input: BannerDto): Promise<BannerView> {
+    return this.settings.setBanner(auth, input);
+  }
+
+  @Get('snippets')
+  @ApiOkResponse({ type: [Snippet] })
+  @RequirePermission('settings.read')
+  snippets(@CurrentAuth() auth: AuthContext): Promise<Snippet[]> {
+    return this.settings.snippets(auth);
+  }
+
+  @Post('snippets')
+  @ApiCreatedResponse({ type: Snippet })
+  @RequirePermission('settings.manage')
+  createSnippet(@CurrentAuth() auth: AuthContext, @Body() input: CreateSnippetDto): Promise<Snippet> {
+    return this.settings.createSnippet(auth, input);
+  }
+
+  @Patch('snippets/:id')
+  @ApiOkResponse({ type: Snippet })
+  @RequirePermission('settings.manage')
+  updateSnippet(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateSnippetDto): Promise<Snippet> {
+    return this.settings.updateSnippet(auth, id, changes);
+  }
+
+  @Delete('snippets/:id')
+  @HttpCode(204)
+  @RequirePermission('settings.manage')
+  removeSnippet(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.settings.removeSnippet(auth, id);
+  }
+}

@@ -1,0 +1,15 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { SettingsController } from './settings.controller.js';
+import { CompanySettings, Snippet, UserSettings } from './settings.entity.js';
+import { SettingsService } from './settings.service.js';
+
+/** Account defaults (send options, default template, message info), saved phrases, the banner. */
+@Module({
+  imports: [MikroOrmModule.forFeature([CompanySettings, UserSettings, Snippet]), AuditModule],
+  controllers: [SettingsController],
+  providers: [SettingsService],
+  exports: [SettingsService],
+})
+export class SettingsModule {}

@@ -1,0 +1,117 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { snapshot } from '../audit/snapshot.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import { NotFoundError } from '../core/errors/domain-error.js';
+import type { BannerDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
+import type { BannerView, SettingsView } from './dto/settings.response.js';
+import { type BannerAudience, CompanySettings, Snippet, UserSettings } from './settings.entity.js';
+
+/** Account defaults (company, overridable per account), saved phrases and the banner. */
+@Injectable()
+export class SettingsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+  ) {}
+
+  async view(auth: AuthContext): Promise<SettingsView> {
+    const [company, user] = await Promise.all([this.company(auth), this.em.findOne(UserSettings, { userId: auth.userId })]);
+    const own = {
+      defaultChannels: user?.defaultChannels ?? null,
+      defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
+      messageInfo: user?.messageInfo ?? null,
+    };
+    return {
+      company: {
+        defaultChannels: company.defaultChannels,
+        defaultMessageTemplateId: company.defaultMessageTemplateId,
+        messageInfo: company.messageInfo,
+        copyCircleStructureId: company.copyCircleStructureId,
+      },
+      user: own,
+      effective: {
+        defaultChannels: own.defaultChannels ?? company.defaultChannels,
+        defaultMessageTemplateId: own.defaultMessageTemplateId ?? company.defaultMessageTemplateId,
+        messageInfo: own.messageInfo ?? company.messageInfo,
+      },
+    };
+  }
+
+  async updateCompany(auth: AuthContext, changes: DefaultsDto): Promise<SettingsView> {
+    const company = await this.company(auth);
+    const before = snapshot(company);
+    this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels });
+    this.audit.record(this.em, auth, 'settings.update', { type: 'company-settings', id: auth.companyId }, before, snapshot(company));
+    await this.em.flush();
+    return this.view(auth);
+  }
+
+  async updateOwn(auth: AuthContext, changes: DefaultsDto): Promise<SettingsView> {
+    const own = (await this.em.findOne(UserSettings, { userId: auth.userId })) ?? this.em.create(UserSettings, { userId: auth.userId });
+    this.em.assign(own, changes);
+    await this.em.flush();
+    return this.view(auth);
+  }
+
+  /** The banner, to the audience it is meant for (collaborators or client-side accounts). */
+  async banner(auth: AuthContext): Promise<BannerView> {
+    const company = await this.company(auth);
+    const audience: BannerAudience = auth.kind === 'collaborator' ? 'collaborators' : 'clients';
+    const canManage = auth.permissions.has('settings.manage');
+    if (!company.bannerText || (company.bannerAudience !== audience && !canManage)) return { text: null, audience: null };
+    return { text: company.bannerText, audience: company.bannerAudience };
+  }
+
+  async setBanner(auth: AuthContext, input: BannerDto): Promise<BannerView> {
+    const company = await this.company(auth);
+    const before = { text: company.bannerText, audience: company.bannerAudience };
+    company.bannerText = input.text;
+    company.bannerAudience = input.text === null ? null : (input.audience ?? 'collaborators');
+    const after = { text: company.bannerText, audience: company.bannerAudience };
+    this.audit.record(this.em, auth, 'banner.update', { type: 'company-settings', id: auth.companyId }, before, after);
+    await this.em.flush();
+    return after;
+  }
+
+  snippets(auth: AuthContext): Promise<Snippet[]> {
+    return this.em.find(Snippet, { companyId: auth.companyId }, { orderBy: { title: 'asc' } });
+  }
+
+  async createSnippet(auth: AuthContext, input: CreateSnippetDto): Promise<Snippet> {
+    const snippet = this.em.create(Snippet, { ...input, companyId: auth.companyId });
+    this.audit.record(this.em, auth, 'snippet.create', { type: 'snippet', id: snippet.id }, null, snapshot(snippet));
+    await this.em.flush();
+    return snippet;
+  }
+
+  async updateSnippet(auth: AuthContext, id: string, changes: UpdateSnippetDto): Promise<Snippet> {
+    const snippet = await this.snippet(auth, id);
+    const before = snapshot(snippet);
+    this.em.assign(snippet, changes);
+    this.audit.record(this.em, auth, 'snippet.update', { type: 'snippet', id }, before, snapshot(snippet));
+    await this.em.flush();
+    return snippet;
+  }
+
+  async removeSnippet(auth: AuthContext, id: string): Promise<void> {
+    const snippet = await this.snippet(auth, id);
+    this.audit.record(this.em, auth, 'snippet.delete', { type: 'snippet', id }, snapshot(snippet), null);
+    this.em.remove(snippet);
+    await this.em.flush();
+  }
+
+  private async snippet(auth: AuthContext, id: string): Promise<Snippet> {
+    const snippet = await this.em.findOne(Snippet, { companyId: auth.companyId, id });
+    if (!snippet) throw new NotFoundError('Snippet');
+    return snippet;
+  }
+
+  private async company(auth: AuthContext): Promise<CompanySettings> {
+    return (
+      (await this.em.findOne(CompanySettings, { companyId: auth.companyId })) ??
+      this.em.create(CompanySettings, { companyId: auth.companyId })
+    );
+  }
+}

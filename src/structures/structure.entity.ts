@@ -1,0 +1,76 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { User } from '../accounts/user.entity.js';
+import { Company } from '../core/tenancy/company.entity.js';
+import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+
+/** A named group of collaborators, possibly from several (linked) companies. */
+@Entity({ tableName: 'structure' })
+export class Structure extends CompanyOwnedEntity {
+  @ApiProperty()
+  @Property({ type: 'text' })
+  name!: string;
+
+  @ApiProperty()
+  /** The company's client-messages copy circle (one per company, created with it). */
+  @Property({ type: 'boolean' })
+  isCopyCircle: Opt<boolean> = false;
+}
+
+/**
+ * Membership of a collaborator in a structure. `createdAt` is when they joined: subcontractors only
+ * see messages posted after it.
+ */
+@Entity({ tableName: 'structure_member' })
+@Unique({ name: 'structure_member_unique', properties: ['structureId', 'userId'] })
+export class StructureMember extends CompanyOwnedEntity {
+  @ManyToOne(() => Structure, { mapToPk: true, fieldName: 'structure_id', deleteRule: 'cascade' })
+  structureId!: string;
+
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'user_id', deleteRule: 'cascade', index: true })
+  userId!: string;
+
+  /** The member's own company: differs from companyId for a subcontractor. */
+  @ManyToOne(() => Company, { mapToPk: true, fieldName: 'member_company_id', index: true })
+  memberCompanyId!: string;
+}
+
+export const LINK_STATUSES = ['pending', 'accepted', 'ended'] as const;
+export type LinkStatus = (typeof LINK_STATUSES)[number];
+
+/**
+ * A subcontracting agreement between two companies: the requester's manager asks, the partner's
+ * manager accepts; either ends it. Only an accepted link lets one company's collaborators join
+ * the other's structures.
+ */
+@Entity({ tableName: 'subcontracting_link' })
+export class SubcontractingLink extends CompanyOwnedEntity {
+  @ApiProperty({ format: 'uuid' })
+  @ManyToOne(() => Company, { mapToPk: true, fieldName: 'partner_company_id', index: true })
+  partnerCompanyId!: string;
+
+  @ApiProperty({ enum: LINK_STATUSES })
+  @Enum({ items: () => LINK_STATUSES, nativeEnumName: 'subcontracting_link_status' })
+  status: Opt<LinkStatus> = 'pending';
+
+  @ApiProperty({ format: 'uuid' })
+  @Property({ type: 'uuid' })
+  requestedBy!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @Property({ type: 'uuid', nullable: true })
+  acceptedBy: Opt<string> | null = null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  acceptedAt: Opt<Date> | null = null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @Property({ type: 'uuid', nullable: true })
+  endedBy: Opt<string> | null = null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  endedAt: Opt<Date> | null = null;
+}

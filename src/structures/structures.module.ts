@@ -1,0 +1,16 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { Structure, StructureMember, SubcontractingLink } from './structure.entity.js';
+import { StructuresController, SubcontractingController } from './structures.controller.js';
+import { StructuresService } from './structures.service.js';
+import { SubcontractingService } from './subcontracting.service.js';
+
+/** Structures (groups of collaborators, the copy circle) and subcontracting between companies. */
+@Module({
+  imports: [MikroOrmModule.forFeature([Structure, StructureMember, SubcontractingLink]), AuditModule],
+  controllers: [StructuresController, SubcontractingController],
+  providers: [StructuresService, SubcontractingService],
+  exports: [StructuresService],
+})
+export class StructuresModule {}

@@ -1,0 +1,168 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { aCompany } from '../factories/accounts.factory.js';
+import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { callerOf, useTestApi } from '../harness/test-context.js';
+
+describe('clients, structures and subcontracting, settings, audit', () => {
+  const env = useTestApi();
+  let w: CompanyWorld;
+  const as = (token: string) => callerOf(env.api.http)(token);
+
+  beforeAll(async () => {
+    w = await aCompanyWorld(env.api.app, env.api.http);
+  });
+
+  describe('client files', () => {
+    it('keeps contacts and instructions on the file', async () => {
+      const contacts = await as(w.operator).get(`/v1/clients/${w.clientId}/contacts`).expect(200);
+      expect(contacts.body).toEqual([expect.objectContaining({ name: 'Mme Petit', phone: '+33612345678', city: 'Lyon' })]);
+      const instructions = await as(w.operator).get(`/v1/clients/${w.clientId}/instructions`).expect(200);
+      expect(instructions.body).toEqual([expect.objectContaining({ text: 'Ne jamais appeler avant 9 h', visibility: ['message', 'call'] })]);
+      await as(w.manager).patch(`/v1/clients/${w.clientId}/contacts/${w.contactId}`, { email: 'petit@example.test' }).expect(200);
+      const updated = await as(w.operator).get(`/v1/clients/${w.clientId}/contacts`).expect(200);
+      expect(updated.body[0]).toMatchObject({ name: 'Mme Petit', email: 'petit@example.test' });
+    });
+
+    it('shows a client account its own file only', async () => {
+      const list = await as(w.clientAccount).get('/v1/clients').expect(200);
+      expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([w.clientId]);
+      await as(w.clientAccount).get(`/v1/clients/${w.clientId}`).expect(200);
+      await as(w.clientAccount).get(`/v1/clients/${w.otherClientId}`).expect(404);
+      await as(w.clientAccount).get(`/v1/clients/${w.otherClientId}/contacts`).expect(404);
+      await as(w.clientAccount).patch(`/v1/clients/${w.clientId}`, { name: 'Mine now' }).expect(403);
+    });
+
+    it('binds a secretary account to its file the same way', async () => {
+      const secretary = await as(w.manager)
+        .post('/v1/users', { rightsTemplateId: w.templates.Secretary, clientId: w.otherClientId, firstName: 'Sam', lastName: 'Sec', email: 'sam.sec@example.test' })
+        .expect(201);
+      const token = await as(w.manager).post(`/v1/users/${secretary.body.id}/tokens`, { name: 'accueil' }).expect(201);
+      const list = await as(`Bearer ${token.body.token}`).get('/v1/clients').expect(200);
+      expect(list.body.items.map((c: { id: string }) => c.id)).toEqual([w.otherClientId]);
+      await as(`Bearer ${token.body.token}`).get(`/v1/clients/${w.clientId}/instructions`).expect(404);
+    });
+
+    it('searches files by name, taking % and _ literally', async () => {
+      const found = await as(w.operator).get('/v1/clients?q=durand').expect(200);
+      expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([w.clientId]);
+      expect((await as(w.operator).get('/v1/clients?q=%25').expect(200)).body.items).toEqual([]);
+    });
+
+    it('lets operators read files but not change them', async () => {
+      await as(w.operator).get('/v1/clients').expect(200);
+      const refused = await as(w.operator).post('/v1/clients', { name: 'X' }).expect(403);
+      expect(refused.body.details).toEqual({ permission: 'clients.manage' });
+    });
+
+    it('validates input: numbers in E.164, known visibilities, no unknown fields', async () => {
+      await as(w.manager).post('/v1/clients', { name: 'X', mobile: '06 12 34 56 78' }).expect(400);
+      await as(w.manager).post(`/v1/clients/${w.clientId}/instructions`, { text: 'x', visibility: ['fax'] }).expect(400);
+      await as(w.manager).post('/v1/clients', { name: 'X', siret: '123' }).expect(400);
+      await as(w.manager).post('/v1/clients', { name: '' }).expect(400);
+    });
+  });
+
+  describe('structures and subcontracting', () => {
+    it('gives each company its copy circle, designated in the settings, which cannot be deleted', async () => {
+      const settings = await as(w.manager).get('/v1/settings').expect(200);
+      expect(settings.body.company.copyCircleStructureId).toBe(w.copyCircleId);
+      expect((await as(w.manager).del(`/v1/structures/${w.copyCircleId}`).expect(409)).body.code).toBe('conflict');
+    });
+
+    it('adds collaborators of another company only through an accepted link, and ending it removes them at once', async () => {
+      const partner = await aCompany(env.api.app, 'Sous-traitant SA');
+      const partnerManager = `Bearer ${partner.token}`;
+
+      const refused = await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(403);
+      expect(refused.body.code).toBe('subcontracting_link_required');
+      expect((await as(w.manager).get('/v1/subcontracting/collaborators').expect(200)).body).toEqual([]);
+
+      const link = await as(w.manager).post('/v1/subcontracting/links', { partnerCompanyId: partner.companyId }).expect(201);
+      expect(link.body.status).toBe('pending');
+      await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(403);
+      await as(w.manager).post(`/v1/subcontracting/links/${link.body.id}/accept`).expect(403);
+      const accepted = await as(partnerManager).post(`/v1/subcontracting/links/${link.body.id}/accept`).expect(200);
+      expect(accepted.body.status).toBe('accepted');
+
+      const found = await as(w.manager).get('/v1/subcontracting/collaborators?q=manager').expect(200);
+      expect(found.body.map((u: { id: string }) => u.id)).toEqual([partner.userId]);
+      const before = Date.now();
+      const member = await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(201);
+      expect(member.body).toMatchObject({ userId: partner.userId, companyId: partner.companyId, subcontractor: true });
+      expect(new Date(member.body.joinedAt).getTime()).toBeGreaterThanOrEqual(before - 1_000);
+      await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(409);
+
+      await as(partnerManager).post(`/v1/subcontracting/links/${link.body.id}/end`).expect(200);
+      const links = await as(w.manager).get('/v1/subcontracting/links').expect(200);
+      expect(links.body.find((l: { id: string }) => l.id === link.body.id)).toMatchObject({ status: 'ended', endedBy: partner.userId });
+      const members = await as(w.manager).get(`/v1/structures/${w.copyCircleId}/members`).expect(200);
+      expect(members.body.map((m: { userId: string }) => m.userId)).not.toContain(partner.userId);
+      expect((await as(w.manager).get('/v1/subcontracting/collaborators').expect(200)).body).toEqual([]);
+    });
+
+    it('refuses a link with oneself or a second open link', async () => {
+      await as(w.manager).post('/v1/subcontracting/links', { partnerCompanyId: w.companyId }).expect(400);
+      const other = await aCompany(env.api.app);
+      await as(w.manager).post('/v1/subcontracting/links', { partnerCompanyId: other.companyId }).expect(201);
+      await as(`Bearer ${other.token}`).post('/v1/subcontracting/links', { partnerCompanyId: w.companyId }).expect(409);
+    });
+  });
+
+  describe('account defaults, snippets, banner', () => {
+    it('lets an account override the company defaults, and reset an override with null', async () => {
+      await as(w.manager).patch('/v1/settings/company', { defaultChannels: ['email', 'sms'], messageInfo: 'Permanence 24/7' }).expect(200);
+      const own = await as(w.operator).patch('/v1/settings/me', { defaultChannels: ['fax'] }).expect(200);
+      expect(own.body.effective).toEqual({ defaultChannels: ['fax'], defaultMessageTemplateId: null, messageInfo: 'Permanence 24/7' });
+      const reset = await as(w.operator).patch('/v1/settings/me', { defaultChannels: null }).expect(200);
+      expect(reset.body.effective.defaultChannels).toEqual(['email', 'sms']);
+      await as(w.operator).patch('/v1/settings/company', { messageInfo: 'x' }).expect(403);
+      await as(w.manager).patch('/v1/settings/company', { defaultChannels: ['pigeon'] }).expect(400);
+    });
+
+    it('shows the banner to its audience only', async () => {
+      await as(w.manager).put('/v1/banner', { text: 'Fermeture exceptionnelle le 25/12', audience: 'clients' }).expect(200);
+      expect((await as(w.clientAccount).get('/v1/banner').expect(200)).body.text).toBe('Fermeture exceptionnelle le 25/12');
+      expect((await as(w.operator).get('/v1/banner').expect(200)).body.text).toBeNull();
+      await as(w.manager).put('/v1/banner', { text: 'Réunion lundi', audience: 'collaborators' }).expect(200);
+      expect((await as(w.operator).get('/v1/banner').expect(200)).body.text).toBe('Réunion lundi');
+      expect((await as(w.clientAccount).get('/v1/banner').expect(200)).body.text).toBeNull();
+    });
+
+    it('manages saved phrases', async () => {
+      const created = await as(w.manager).post('/v1/snippets', { title: 'Absent', text: 'Le docteur est absent ce jour.' }).expect(201);
+      await as(w.manager).patch(`/v1/snippets/${created.body.id}`, { text: 'Le docteur est absent.' }).expect(200);
+      const list = await as(w.operator).get('/v1/snippets').expect(200);
+      expect(list.body).toEqual(expect.arrayContaining([expect.objectContaining({ title: 'Absent', text: 'Le docteur est absent.' })]));
+      await as(w.operator).del(`/v1/snippets/${created.body.id}`).expect(403);
+      await as(w.manager).del(`/v1/snippets/${created.body.id}`).expect(204);
+      await as(w.manager).del(`/v1/snippets/${created.body.id}`).expect(404);
+    });
+  });
+
+  describe('audit', () => {
+    it('records who changed what, with before and after, filterable, for managers only', async () => {
+      await as(w.manager).patch(`/v1/clients/${w.otherClientId}`, { city: 'Villeurbanne' }).expect(200);
+      const page = await as(w.manager).get(`/v1/audit?targetType=client&targetId=${w.otherClientId}`).expect(200);
+      const update = page.body.items.find((entry: { action: string }) => entry.action === 'client.update');
+      expect(update).toMatchObject({
+        actorId: w.managerId,
+        before: expect.objectContaining({ city: null }),
+        after: expect.objectContaining({ city: 'Villeurbanne' }),
+      });
+      const all = await as(w.manager).get('/v1/audit?limit=200').expect(200);
+      const actions = new Set(all.body.items.map((entry: { action: string }) => entry.action));
+      for (const action of ['company.bootstrap', 'user.create', 'token.create', 'rights-template.create', 'structure.create', 'snippet.create', 'banner.update']) {
+        expect(actions).toContain(action);
+      }
+      await as(w.operator).get('/v1/audit').expect(403);
+      await as(w.manager).get('/v1/audit?from=yesterday').expect(400);
+    });
+
+    it('pages with a cursor', async () => {
+      const first = await as(w.manager).get('/v1/audit?limit=2').expect(200);
+      expect(first.body.items).toHaveLength(2);
+      const second = await as(w.manager).get(`/v1/audit?limit=2&cursor=${first.body.nextCursor}`).expect(200);
+      expect(second.body.items[0].id > first.body.items[1].id).toBe(true);
+    });
+  });
+});

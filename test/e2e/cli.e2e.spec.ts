@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { MIGRATIONS } from '../../src/migrations/index.js';
+import { runEntry } from '../harness/processes.js';
+import { baseConfig, databaseUrl, withAdminClient } from '../harness/services.js';
+import { TestContext, type TestApi } from '../harness/test-context.js';
+
+describe('CLI: migrate and bootstrap on a fresh database', () => {
+  const base = baseConfig();
+  const database = `${process.env.RELAIS_TEST_RUN}_cli_${randomBytes(4).toString('hex')}`;
+  const env = { DATABASE_URL: databaseUrl(base.database.url, database), REDIS_URL: base.redis.url };
+  let ctx: TestContext;
+
+  beforeAll(() => withAdminClient(base, (client) => client.query(`create database "${database}"`)));
+  afterAll(async () => {
+    await ctx?.close();
+    await withAdminClient(base, (client) => client.query(`drop database if exists "${database}" with (force)`));
+  });
+
+  it('migrates an empty database, and a second run applies nothing', async () => {
+    const first = await runEntry('cli', ['migrate'], env);
+    expect(first).toMatchObject({ code: 0 });
+    expect(JSON.parse(first.stdout)).toEqual({ applied: MIGRATIONS.map((migration) => migration.name) });
+    const second = await runEntry('cli', ['migrate'], env);
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toEqual({ applied: [] });
+  });
+
+  it('bootstraps a company whose token works on /v1/me', async () => {
+    const result = await runEntry('cli', ['bootstrap', '--company', 'Permanence Azur', '--manager-email', 'Claire.Martin@Azur.test'], env);
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as { companyId: string; userId: string; token: string };
+    expect(Object.keys(printed).sort()).toEqual(['companyId', 'token', 'userId']);
+
+    ctx = await TestContext.create();
+    const api: TestApi = await ctx.startApi({ ...ctx.config, database: { ...ctx.config.database, url: env.DATABASE_URL } });
+    const me = await api.http.get('/v1/me').set('Authorization', `Bearer ${printed.token}`).expect(200);
+    expect(me.body).toMatchObject({
+      id: printed.userId,
+      company: { id: printed.companyId, name: 'Permanence Azur' },
+      role: 'manager',
+      email: 'claire.martin@azur.test',
+      firstName: 'Claire',
+      lastName: 'Martin',
+    });
+  });
+
+  it('says in one line what is wrong with bad arguments', async () => {
+    const badEmail = await runEntry('cli', ['bootstrap', '--company', 'X', '--manager-email', 'not-an-email'], env);
+    expect(badEmail.code).toBe(2);
+    expect(badEmail.stderr.trim()).toBe('relais: "not-an-email" is not an email address');
+    expect(badEmail.stdout).toBe('');
+
+    const missing = await runEntry('cli', ['bootstrap', '--company', 'X'], env);
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toContain('bootstrap needs --company and --manager-email');
+  });
+});

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
+import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
+import { IMAP } from '../harness/services.js';
+
+const settings = { host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password };
+
+function aMail(subject: string, body: string): string {
+  return [
+    'From: Marie Dupont <marie@example.test>',
+    'To: reponses+abc@relais.test',
+    `Subject: ${subject}`,
+    `Message-ID: <${randomBytes(6).toString('hex')}@example.test>`,
+    'Date: Mon, 23 Nov 2026 10:00:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    body,
+    '',
+  ].join('\r\n');
+}
+
+describe('IMAP adapter against Dovecot', () => {
+  const client = new ImapFlowMailboxClient();
+  const folder = `spec-${randomBytes(4).toString('hex')}`;
+  let session: MailboxSession;
+
+  beforeAll(async () => {
+    session = await client.connect(settings);
+    await session.ensureFolder(folder);
+  });
+  afterAll(async () => {
+    await session.deleteFolder(folder);
+    await session.close();
+  });
+
+  it('appends mail and fetches it back byte for byte, after a UID cursor', async () => {
+    const first = aMail('Re: Rappel rendez-vous', 'Bien reçu, merci. Je serai là à 14 h.');
+    const second = aMail('Re: Intervention chaudière', 'Le technicien peut passer jeudi ?');
+    const a = await session.append(folder, first, ['\\Seen']);
+    const b = await session.append(folder, second);
+    expect(a.uid).not.toBeNull();
+    expect(b.uid).toBeGreaterThan(a.uid!);
+
+    const all = await session.fetchAfter(folder, 0, 10);
+    expect(all.map((mail) => mail.uid)).toEqual([a.uid, b.uid]);
+    expect(all[0].source.toString('utf8')).toBe(first);
+    expect(all[0].flags).toContain('\\Seen');
+    expect(all[1].source.toString('utf8')).toContain('Le technicien peut passer jeudi ?');
+
+    const state = await session.folderState(folder);
+    expect(state.messages).toBe(2);
+    expect(state.uidNext).toBe(b.uid! + 1);
+    expect(all[0].uidValidity).toBe(state.uidValidity);
+
+    expect((await session.fetchAfter(folder, a.uid!, 10)).map((mail) => mail.uid)).toEqual([b.uid]);
+    // "N:*" matches the last message even past the end; the adapter must not return it again.
+    expect(await session.fetchAfter(folder, b.uid!, 10)).toEqual([]);
+  });
+
+  it('refuses wrong credentials with a clear error instead of hanging', async () => {
+    await expect(client.connect({ ...settings, password: 'wrong' })).rejects.toMatchObject({
+      code: 'unprocessable',
+      message: expect.stringContaining(`Could not connect to ${IMAP.host}:${IMAP.port}`),
+    });
+  });
+});

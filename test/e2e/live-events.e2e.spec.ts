@@ -1,0 +1,113 @@
+import type { AddressInfo } from 'node:net';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { callerOf, useTestApi } from '../harness/test-context.js';
+
+interface Received {
+  type: string;
+  messageId: string;
+  at: number;
+}
+
+/** Opens GET /v1/events and collects its events until `stop` is called. */
+async function listen(baseUrl: string, token: string) {
+  const controller = new AbortController();
+  const response = await fetch(`${baseUrl}/v1/events`, { headers: { Authorization: token }, signal: controller.signal });
+  const received: Received[] = [];
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').find((line) => line.startsWith('data: '));
+          if (data) {
+            const event = JSON.parse(data.slice(6)) as { type: string; messageId: string };
+            received.push({ type: event.type, messageId: event.messageId, at: Date.now() });
+          }
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    received,
+    async waitFor(messageId: string, type: string, timeoutMs = 3_000): Promise<Received> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = received.find((event) => event.messageId === messageId && event.type === type);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no ${type} event for ${messageId} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async stop() {
+      controller.abort();
+      await pump;
+    },
+  };
+}
+
+describe('live events (server-sent events through Redis)', () => {
+  const env = useTestApi();
+  const as = (token: string) => callerOf(env.api.http)(token);
+  let w: CompanyWorld;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    w = await aCompanyWorld(env.api.app, env.api.http);
+    const { port } = env.api.app.getHttpServer().address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${port}`;
+  });
+
+  it('refuses a stream without a valid token', async () => {
+    const response = await fetch(`${baseUrl}/v1/events`);
+    expect(response.status).toBe(401);
+  });
+
+  it('delivers new messages, replies and task changes within a second, only those the user may see', async () => {
+    const stream = await listen(baseUrl, w.manager);
+    expect(stream.status).toBe(200);
+    expect(stream.contentType).toMatch(/text\/event-stream/);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // subscription established
+      const hidden = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Privé', private: true }).expect(201);
+      const posted = Date.now();
+      const shown = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Visible' }).expect(201);
+      const created = await stream.waitFor(shown.body.id, 'message.created');
+      expect(created.at - posted).toBeLessThan(1_000);
+
+      await as(w.operator).post(`/v1/messages/${shown.body.id}/replies`, { body: 'Réponse' }).expect(201);
+      await stream.waitFor(shown.body.id, 'message.replied');
+      await as(w.operator).put(`/v1/messages/${shown.body.id}/task`, { action: 'set' }).expect(200);
+      await stream.waitFor(shown.body.id, 'message.task');
+
+      expect(stream.received.some((event) => event.messageId === hidden.body.id)).toBe(false);
+    } finally {
+      await stream.stop();
+    }
+  });
+
+  it('reaches users connected to another API process', async () => {
+    const other = await env.ctx.startApi();
+    const { port } = other.app.getHttpServer().address() as AddressInfo;
+    const stream = await listen(`http://127.0.0.1:${port}`, w.manager);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const shown = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Depuis l’autre processus' }).expect(201);
+      await stream.waitFor(shown.body.id, 'message.created');
+    } finally {
+      await stream.stop();
+    }
+  });
+});

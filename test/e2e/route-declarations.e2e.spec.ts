@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { PERMISSIONS } from '../../src/core/auth/permissions.js';
+import { routeTable } from '../../src/core/http/route-table.js';
+import { aCompany } from '../factories/accounts.factory.js';
+import { useTestApi } from '../harness/test-context.js';
+
+describe('every route declares who may call it', () => {
+  const env = useTestApi();
+
+  it('every /v1 route declares a permission or that any account may call it, and none is public', () => {
+    const routes = routeTable(env.api.app).filter((route) => route.path.startsWith('/v1/'));
+    expect(routes.length).toBeGreaterThan(40);
+    const undeclared = routes.filter((route) => !route.access || route.isPublic).map((r) => `${r.method} ${r.path} (${r.handler})`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('only operations and webhook routes are public', () => {
+    const publicRoutes = routeTable(env.api.app).filter((route) => route.isPublic);
+    for (const route of publicRoutes) expect(route.path).toMatch(/^\/(health|metrics|webhooks)\b/);
+  });
+
+  it('lists the permission catalogue to any account', async () => {
+    const company = await aCompany(env.api.app);
+    const response = await env.api.http.get('/v1/permissions').set('Authorization', `Bearer ${company.token}`).expect(200);
+    expect(response.body).toEqual(Object.entries(PERMISSIONS).map(([name, description]) => ({ name, description })));
+  });
+
+  it('documents a response schema for every /v1 operation that answers with a body', async () => {
+    const doc = (await env.api.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+    };
+    const undocumented: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries(operations)) {
+        const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
+        const ok = success.length > 0 && success.every(([status, response]) => status === '204' || response.content);
+        if (!ok) undocumented.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    expect(undocumented).toEqual([]);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/')).length).toBeGreaterThan(25);
+  });
+});

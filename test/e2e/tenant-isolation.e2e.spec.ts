@@ -1,0 +1,152 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { routeTable, type RouteEntry } from '../../src/core/http/route-table.js';
+import { aCompany } from '../factories/accounts.factory.js';
+import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { useTestApi } from '../harness/test-context.js';
+
+/**
+ * The isolation matrix, generated from the application's route table: a manager of company B
+ * (who holds every permission) calls every /v1 route with company A's ids. Routes with an id in
+ * the path must answer 404 (never 200, never a 403 that would confirm the id exists); routes
+ * without one must act on B only and never return A's rows. A new route without a case here fails.
+ */
+describe('tenant isolation matrix', () => {
+  const env = useTestApi();
+  let a: CompanyWorld;
+  let b: CompanyWorld;
+  let aLinkId: string;
+  let thirdCompanyId: string;
+  let aIds: string[];
+
+  beforeAll(async () => {
+    a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
+    b = await aCompanyWorld(env.api.app, env.api.http, 'Permanence B');
+    thirdCompanyId = (await aCompany(env.api.app, 'Permanence C')).companyId;
+    aLinkId = (await env.api.http.post('/v1/subcontracting/links').set('Authorization', a.manager).send({ partnerCompanyId: thirdCompanyId }).expect(201)).body.id;
+    await env.api.http.post(`/v1/structures/${a.structureId}/members`).set('Authorization', a.manager).send({ userId: a.operatorId }).expect(201);
+    aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
+      a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
+      ...Object.values(a.templates)];
+  });
+
+  /** Which of A's ids goes in each path parameter, by the segment before it. */
+  const pathIds = (): Record<string, string> => ({
+    'users/:id': a.operatorId,
+    'tokens/:tokenId': a.tokenId,
+    'clients/:id': a.clientId,
+    'contacts/:contactId': a.contactId,
+    'instructions/:instructionId': a.instructionId,
+    'rights-templates/:id': a.customTemplateId,
+    'structures/:id': a.structureId,
+    'members/:userId': a.operatorId,
+    'snippets/:id': a.snippetId,
+    'links/:id': aLinkId,
+    'clients/:clientId': a.clientId,
+    'messages/:id': a.messageId,
+    'message-templates/:id': a.messageTemplateId,
+  });
+
+  /** A body valid for each route that takes one, so validation cannot answer before the lookup. */
+  const bodies = (): Record<string, object> => ({
+    'POST /v1/clients': { name: 'Client B' },
+    'PATCH /v1/clients/:id': { name: 'Renamed by B' },
+    'POST /v1/clients/:id/contacts': { name: 'Contact by B' },
+    'PATCH /v1/clients/:id/contacts/:contactId': { name: 'Renamed by B' },
+    'POST /v1/clients/:id/instructions': { text: 'Instruction by B' },
+    'PATCH /v1/clients/:id/instructions/:instructionId': { text: 'Changed by B' },
+    'PATCH /v1/me': { firstName: 'Bernard' },
+    'PATCH /v1/users/:id': { active: false },
+    'POST /v1/users/:id/tokens': { name: 'stolen' },
+    'POST /v1/rights-templates': { name: 'B template', kind: 'collaborator', role: 'operator', permissions: ['messages.read'] },
+    'PATCH /v1/rights-templates/:id': { permissions: [] },
+    'POST /v1/rights-templates/:id/apply': { userId: b.operatorId },
+    // A's template, named in the body of a route without a path id: must be as unknown as in a path.
+    'POST /v1/users': { rightsTemplateId: a.templates.Operator, firstName: 'X', lastName: 'Y', email: 'x.y@example.test' },
+    'POST /v1/structures': { name: 'Structure B' },
+    'PATCH /v1/structures/:id': { name: 'Renamed by B' },
+    'POST /v1/structures/:id/members': { userId: b.operatorId },
+    // Links span two companies by design: B may ask any company, here a third one.
+    'POST /v1/subcontracting/links': { partnerCompanyId: thirdCompanyId },
+    'PATCH /v1/settings/company': { messageInfo: 'B info' },
+    'PATCH /v1/settings/me': { messageInfo: 'mine' },
+    'PUT /v1/banner': { text: 'Bannière B', audience: 'collaborators' },
+    'POST /v1/snippets': { title: 'B', text: 'Phrase de B' },
+    'PATCH /v1/snippets/:id': { title: 'Renamed by B' },
+    'POST /v1/clients/:clientId/messages': { body: 'Message by B' },
+    'POST /v1/messages/:id/replies': { body: 'Reply by B' },
+    'PUT /v1/messages/:id/task': { action: 'set' },
+    'PUT /v1/messages/:id/vad': { transmitted: true },
+    'POST /v1/message-templates': { name: 'B', subject: 'B', body: 'B' },
+    'PATCH /v1/message-templates/:id': { name: 'Renamed by B' },
+  });
+
+  /** Query strings a GET needs to be valid. */
+  const queries: Record<string, string> = {
+    'GET /v1/tasks/day-counts': '?from=2026-01-01&to=2026-12-31',
+    'GET /v1/clients/:clientId/messages/digest.pdf': '?from=2026-01-01&to=2026-12-31',
+  };
+
+  /** Routes without a path id whose body names one of A's records: refused as unknown. */
+  const bodyNamesA = new Set(['POST /v1/users']);
+
+  function fill(route: RouteEntry): string {
+    const ids = pathIds();
+    return route.path.replace(/([\w-]+)\/:(\w+)/g, (whole, segment: string) => {
+      const id = ids[whole];
+      if (!id) throw new Error(`No id of company A for "${whole}" in ${route.method} ${route.path}: add it to pathIds`);
+      return `${segment}/${id}`;
+    });
+  }
+
+  it('covers every /v1 route and never lets B see or touch A', async () => {
+    // The live-event stream never ends; its isolation has a spec of its own (messages).
+    const routes = routeTable(env.api.app).filter((route) => route.path.startsWith('/v1/') && !route.sse);
+    const writes = new Set(['POST', 'PUT', 'PATCH']);
+    const failures: string[] = [];
+    for (const route of routes) {
+      const key = `${route.method} ${route.path}`;
+      const body = bodies()[key];
+      if (writes.has(route.method) && !body && !route.path.match(/\/(accept|end|restore|read)$/)) {
+        failures.push(`${key}: no sample body (add one to bodies)`);
+        continue;
+      }
+      const url = fill(route) + (queries[key] ?? '');
+      const request = env.api.http[route.method.toLowerCase() as 'get'](url).set('Authorization', b.manager);
+      const response = await (body ? request.send(body) : request);
+      const mustBeUnknown = route.path.includes('/:') || bodyNamesA.has(key);
+      if (mustBeUnknown && response.status !== 404) failures.push(`${key} → ${response.status}, expected 404`);
+      if (!mustBeUnknown && (response.status < 200 || response.status >= 300)) failures.push(`${key} → ${response.status}: ${response.text}`);
+      const leaked = aIds.filter((id) => response.text.includes(id));
+      if (leaked.length > 0) failures.push(`${key} leaked ${leaked.length} id(s) of company A`);
+    }
+    expect(failures).toEqual([]);
+    expect(routes.length).toBe(73);
+  });
+
+  it('leaves A exactly as it was', async () => {
+    const client = await env.api.http.get(`/v1/clients/${a.clientId}`).set('Authorization', a.manager).expect(200);
+    expect(client.body.name).toBe('Cabinet Médical Durand');
+    await env.api.http.get('/v1/me').set('Authorization', a.operator).expect(200);
+    const template = await env.api.http.get(`/v1/rights-templates/${a.customTemplateId}`).set('Authorization', a.manager).expect(200);
+    expect(template.body.permissions).toEqual(['messages.read']);
+    const members = await env.api.http.get(`/v1/structures/${a.structureId}/members`).set('Authorization', a.manager).expect(200);
+    expect(members.body.map((m: { userId: string }) => m.userId)).toEqual([a.operatorId]);
+    const contacts = await env.api.http.get(`/v1/clients/${a.clientId}/contacts`).set('Authorization', a.manager).expect(200);
+    expect(contacts.body).toHaveLength(1);
+    const thread = await env.api.http.get(`/v1/messages/${a.messageId}`).set('Authorization', a.manager).expect(200);
+    expect(thread.body).toMatchObject({ replies: [], task: { state: 'none' }, vad: null, deleted: false });
+  });
+
+  it('also refuses A’s records named in a body under B’s own path', async () => {
+    const applyToA = await env.api.http
+      .post(`/v1/rights-templates/${b.templates.Manager}/apply`)
+      .set('Authorization', b.manager)
+      .send({ userId: a.operatorId });
+    expect(applyToA.status).toBe(404);
+    const clientOfA = await env.api.http
+      .post('/v1/users')
+      .set('Authorization', b.manager)
+      .send({ rightsTemplateId: b.templates.Client, clientId: a.clientId, firstName: 'X', lastName: 'Y', email: 'spy@example.test' });
+    expect(clientOfA.status).toBe(404);
+  });
+});
