@@ -12,6 +12,7 @@ import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { OutboundModule } from './outbound/outbound.module.js';
 import { RightsModule } from './rights/rights.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { StructuresModule } from './structures/structures.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
       SettingsModule,
       CompaniesModule,
       MessagesModule,
+      OutboundModule,
     ];
     const byRole = role === 'api' ? [HealthModule, MetricsModule] : [InboundModule];
     return { module: AppModule, imports: [...shared, ...byRole] };

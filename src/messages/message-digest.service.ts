@@ -43,7 +43,7 @@ export class MessageDigest {
       this.em.find(Message, { id: { $in: ids } }, { orderBy: { id: 'asc' } }),
       this.em.find(MessageReply, { messageId: { $in: ids } }, { orderBy: { id: 'asc' } }),
     ]);
-    const authorIds = [...new Set([...messages.map((m) => m.authorId), ...replies.map((r) => r.authorId)])];
+    const authorIds = [...new Set([...messages.map((m) => m.authorId), ...replies.flatMap((r) => (r.authorId ? [r.authorId] : []))])];
     const authors = new Map((await this.em.find(User, { id: { $in: authorIds } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`.trim()]));
 
     const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Messages — ${client.name}`, Author: 'Relais' } });
@@ -62,7 +62,7 @@ export class MessageDigest {
       doc.font('Helvetica').fontSize(9).fillColor('#555').text(`${PARIS.format(message.createdAt)} — ${authors.get(message.authorId) ?? ''}${flags ? ` — ${flags}` : ''}`);
       doc.fillColor('#000').fontSize(10).text(message.body, { paragraphGap: 4 });
       for (const reply of replies.filter((r) => r.messageId === message.id)) {
-        doc.fontSize(9).fillColor('#555').text(`Réponse de ${authors.get(reply.authorId) ?? ''}, ${PARIS.format(reply.createdAt)}`, { indent: 15 });
+        doc.fontSize(9).fillColor('#555').text(`Réponse de ${(reply.authorId ? authors.get(reply.authorId) : null) ?? reply.senderName ?? reply.senderAddress ?? ''}, ${PARIS.format(reply.createdAt)}`, { indent: 15 });
         doc.fontSize(10).fillColor('#000').text(reply.body, { indent: 15, paragraphGap: 4 });
       }
       doc.moveDown(0.8);

@@ -76,15 +76,47 @@ export class MessageRecipient extends CompanyOwnedEntity {
   userId!: string;
 }
 
+export const REPLY_ORIGINS = ['app', 'email', 'sms'] as const;
+export type ReplyOrigin = (typeof REPLY_ORIGINS)[number];
+
+/** A file that came with an inbound reply (stored through the storage port) or an MMS media link. */
+export interface ReplyAttachment {
+  name: string;
+  contentType: string;
+  size: number | null;
+  /** Storage key of the kept file, or the provider's media URL for MMS. */
+  location: string | null;
+  /** Why the file itself was not kept (e.g. over the size limit); the reply is kept anyway. */
+  omitted?: string;
+}
+
+/**
+ * A post after the first one. Written in the app by an account (`origin: app`), or received by email
+ * or SMS (`origin: email | sms`): then the author may be unknown (a contact never logs in), the
+ * sender's address is kept, `body` is what the person wrote and `originalBody` the whole text
+ * (quoted history and signature included).
+ */
 @Entity({ tableName: 'message_reply' })
 export class MessageReply extends CompanyOwnedEntity {
   @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', index: true })
   messageId!: string;
 
-  @ManyToOne(() => User, { mapToPk: true, fieldName: 'author_id' })
-  authorId!: string;
+  @ManyToOne(() => User, { mapToPk: true, fieldName: 'author_id', nullable: true, deleteRule: 'no action' })
+  authorId: Opt<string> | null = null;
 
   @Property({ type: 'text' }) body!: string;
+
+  @Enum({ items: () => REPLY_ORIGINS, nativeEnumName: 'reply_origin' })
+  origin: Opt<ReplyOrigin> = 'app';
+
+  @Property({ type: 'text', nullable: true }) senderAddress: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) senderName: Opt<string> | null = null;
+  /** An auto-reply or out-of-office: shown on the thread, never alerted on. */
+  @Property({ type: 'boolean' }) automatic: Opt<boolean> = false;
+  @Property({ type: 'text', nullable: true }) originalBody: Opt<string> | null = null;
+  /** The inbound item it was made from (`email:<id>`, `sms:<MessageSid>`): one reply per item, ever. */
+  @Property({ type: 'text', nullable: true, unique: 'message_reply_inbound_key_unique' }) inboundKey: Opt<string> | null = null;
+  @Property({ type: 'json', nullable: true }) attachments: Opt<ReplyAttachment[]> | null = null;
 }
 
 /** One line of the thread's history: who changed what, when. */

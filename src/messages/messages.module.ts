@@ -22,5 +22,7 @@ import { MessagesService } from './messages.service.js';
   ],
   controllers: [ClientMessagesController, MessagesController, MessageTemplatesController, EventsController],
   providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, LiveEvents],
+  // For outbound (rendering copies, the PDF digest) and inbound (appending replies, live events).
+  exports: [MessagesService, MessageQueries, MessageDigest, LiveEvents],
 })
 export class MessagesModule {}

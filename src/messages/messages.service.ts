@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { User } from '../accounts/user.entity.js';
 import { Contact } from '../clients/client.entity.js';
@@ -12,10 +12,36 @@ import { SettingsService } from '../settings/settings.service.js';
 import type { ComposeMessageDto, ReplyDto, TaskDto } from './dto/message.dto.js';
 import type { ThreadView } from './dto/message.response.js';
 import { LiveEvents } from './live-events.service.js';
-import { Message, MessageEvent, MessageRecipient, MessageReply, MessageTemplate, MessageUserState, OutboxCopy } from './message.entity.js';
+import {
+  Message,
+  MessageEvent,
+  MessageRecipient,
+  MessageReply,
+  MessageTemplate,
+  MessageUserState,
+  OutboxCopy,
+  type ReplyAttachment,
+  type ReplyOrigin,
+} from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A reply that arrived by email or SMS, already threaded to `messageId` by the inbound side. */
+export interface InboundReplyInput {
+  messageId: string;
+  origin: Exclude<ReplyOrigin, 'app'>;
+  /** `email:<inbound id>` or `sms:<MessageSid>`: the same key never makes a second reply. */
+  inboundKey: string;
+  senderAddress: string;
+  senderName?: string | null;
+  /** The account of the sender when one is known (a client account's email or mobile). */
+  authorUserId?: string | null;
+  body: string;
+  originalBody?: string | null;
+  automatic?: boolean;
+  attachments?: ReplyAttachment[] | null;
+}
 
 /** Writes on threads: compose, reply, task and VAD changes, read state, delete and restore. */
 @Injectable()
@@ -109,6 +135,57 @@ export class MessagesService {
     return this.thread(auth, id);
   }
 
+  /**
+   * Appends a reply received by email or SMS (no signed-in author). Idempotent on `inboundKey`: the
+   * same inbound item appended twice makes one reply and returns it. Makes the thread unread for
+   * everyone (an automatic reply excepted: it is recorded without disturbing anyone) and writes the
+   * thread's history, in one transaction; the live event follows the commit.
+   */
+  async appendInboundReply(input: InboundReplyInput): Promise<{ reply: MessageReply; created: boolean }> {
+    const existing = await this.em.findOne(MessageReply, { inboundKey: input.inboundKey });
+    if (existing) return { reply: existing, created: false };
+    const message = await this.em.findOne(Message, { id: input.messageId });
+    if (!message) throw new NotFoundError('Message');
+    const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
+    let reply: MessageReply;
+    try {
+      reply = await this.em.transactional((em) => {
+        const created = em.create(MessageReply, {
+          companyId: message.companyId,
+          messageId: message.id,
+          authorId: input.authorUserId ?? null,
+          body: body.length > 0 ? body : '(message vide)',
+          origin: input.origin,
+          senderAddress: input.senderAddress,
+          senderName: input.senderName ?? null,
+          automatic: input.automatic ?? false,
+          originalBody: input.originalBody ?? null,
+          inboundKey: input.inboundKey,
+          attachments: input.attachments ?? null,
+        });
+        if (!input.automatic) {
+          message.lastActivityAt = new Date();
+          em.persist(message);
+        }
+        em.create(MessageEvent, {
+          companyId: message.companyId,
+          messageId: message.id,
+          actorId: input.authorUserId ?? message.authorId,
+          type: input.automatic ? 'replied.automatic' : 'replied',
+          details: { replyId: created.id, origin: input.origin, sender: input.senderAddress },
+        });
+        return Promise.resolve(created);
+      });
+    } catch (error) {
+      // Two workers raced on the same inbound item: the other one's reply stands.
+      const raced = error instanceof UniqueConstraintViolationException ? await this.em.fork().findOne(MessageReply, { inboundKey: input.inboundKey }) : null;
+      if (raced) return { reply: raced, created: false };
+      throw error;
+    }
+    await this.live.publish({ type: 'message.replied', messageId: message.id, companyId: message.companyId });
+    return { reply, created: true };
+  }
+
   async thread(auth: AuthContext, id: string): Promise<ThreadView> {
     await this.queries.visible(auth, id);
     const [[view], replies, events] = await Promise.all([
@@ -119,7 +196,18 @@ export class MessagesService {
     const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
     return {
       ...view,
-      replies: replies.map((r) => ({ id: r.id, authorId: r.authorId, body: r.body, createdAt: r.createdAt })),
+      replies: replies.map((r) => ({
+        id: r.id,
+        authorId: r.authorId,
+        origin: r.origin,
+        senderAddress: r.senderAddress,
+        senderName: r.senderName,
+        automatic: r.automatic,
+        body: r.body,
+        originalBody: r.originalBody,
+        attachments: r.attachments ?? [],
+        createdAt: r.createdAt,
+      })),
       history: events
         .filter((e) => !hidden.has(e.type))
         .map((e) => ({ actorId: e.actorId, type: e.type, details: e.details, at: e.createdAt })),

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123000000_identity } from './Migration20261123000000_identity.js';
 import { Migration20261123010000_administration } from './Migration20261123010000_administration.js';
 import { Migration20261123020000_messages } from './Migration20261123020000_messages.js';
+import { Migration20261124000000_deliveries } from './Migration20261124000000_deliveries.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -11,4 +12,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123000000_identity', class: Migration20261123000000_identity },
   { name: 'Migration20261123010000_administration', class: Migration20261123010000_administration },
   { name: 'Migration20261123020000_messages', class: Migration20261123020000_messages },
+  { name: 'Migration20261124000000_deliveries', class: Migration20261124000000_deliveries },
 ];

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MESSAGE_KINDS, type MessageKind, TASK_STATES, type TaskState } from '../message.entity.js';
+import { MESSAGE_KINDS, type MessageKind, REPLY_ORIGINS, type ReplyOrigin, TASK_STATES, type TaskState } from '../message.entity.js';
 
 export class TaskView {
   @ApiProperty({ enum: TASK_STATES }) state!: TaskState;
@@ -42,10 +42,25 @@ export class MessageView {
   @ApiProperty() deleted!: boolean;
 }
 
+export class ReplyAttachmentView {
+  @ApiProperty() name!: string;
+  @ApiProperty() contentType!: string;
+  @ApiProperty({ type: Number, nullable: true }) size!: number | null;
+  @ApiProperty({ type: String, nullable: true }) location!: string | null;
+  @ApiProperty({ required: false, description: 'Why the file itself was not kept' }) omitted?: string;
+}
+
 export class ReplyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) authorId!: string;
-  @ApiProperty() body!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for a reply by email or SMS from someone without an account' })
+  authorId!: string | null;
+  @ApiProperty({ enum: REPLY_ORIGINS }) origin!: ReplyOrigin;
+  @ApiProperty({ type: String, nullable: true, description: 'Email address or phone number of an inbound reply' }) senderAddress!: string | null;
+  @ApiProperty({ type: String, nullable: true }) senderName!: string | null;
+  @ApiProperty({ description: 'An auto-reply or out-of-office' }) automatic!: boolean;
+  @ApiProperty({ description: 'What the person wrote (quoted history and signature removed for inbound email)' }) body!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The whole inbound text, as received' }) originalBody!: string | null;
+  @ApiProperty({ type: [ReplyAttachmentView] }) attachments!: ReplyAttachmentView[];
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 }
 

@@ -1,0 +1,107 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { BaseEntity } from '../core/database/base.entity.js';
+import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { Message, MessageReply } from '../messages/message.entity.js';
+
+export const DELIVERY_CHANNELS = ['email', 'sms', 'fax'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+/**
+ * pending → sending (claimed by one worker) → sent (the provider accepted it) → delivered (the
+ * provider confirmed it); or failed (reason + provider code) or skipped (opted out, no address).
+ */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * One copy of a message or reply to one recipient on one channel. Made from an outbox row (unique
+ * per row, so relaying twice makes one delivery). A worker claims it (pending → sending, a
+ * compare-and-set in PostgreSQL) before calling a provider, so a retried job never sends twice.
+ */
+@Entity({ tableName: 'delivery' })
+@Index({ name: 'delivery_company_status_index', properties: ['companyId', 'status', 'id'] })
+@Index({ name: 'delivery_sms_address_index', properties: ['channel', 'address', 'createdAt'] })
+export class Delivery extends CompanyOwnedEntity {
+  /** The outbox row this delivery was made from. */
+  @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', index: true })
+  messageId!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ManyToOne(() => MessageReply, { mapToPk: true, fieldName: 'reply_id', nullable: true, deleteRule: 'cascade' })
+  replyId: Opt<string> | null = null;
+
+  @ApiProperty({ enum: DELIVERY_CHANNELS }) @Property({ type: 'text' }) channel!: DeliveryChannel;
+
+  /** `client` (the client of the file) or `user` (a CC account). */
+  @ApiProperty() @Property({ type: 'text' }) recipientType!: 'client' | 'user';
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) recipientUserId: Opt<string> | null = null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) recipientClientId: Opt<string> | null = null;
+
+  /** Where it goes: an email address, an E.164 number, or the fax gateway address. Null: none known. */
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) address: Opt<string> | null = null;
+
+  @ApiProperty({ enum: DELIVERY_STATUSES }) @Property({ type: 'text' }) status: Opt<DeliveryStatus> = 'pending';
+
+  /**
+   * Email: the random token of this copy's Reply-To address (`local+TOKEN@inbound-domain`); a reply
+   * sent to it is threaded here and its sender checked against this recipient.
+   */
+  @Property({ type: 'text', nullable: true, unique: 'delivery_reply_token_unique' }) replyToken: Opt<string> | null = null;
+  /** Email: the Message-ID we gave the copy (without angle brackets), on our own domain. */
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true, unique: 'delivery_email_message_id_unique' }) emailMessageId: Opt<string> | null = null;
+  /** SMS: Twilio's message SID, which status callbacks name. */
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true, unique: 'delivery_provider_message_id_unique' }) providerMessageId: Opt<string> | null = null;
+  /** SMS: segments and encoding (GSM-7 or UCS-2) of the rendered text. */
+  @ApiProperty({ type: Number, nullable: true }) @Property({ type: 'integer', nullable: true }) segments: Opt<number> | null = null;
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) encoding: Opt<string> | null = null;
+
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) failureReason: Opt<string> | null = null;
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) providerCode: Opt<string> | null = null;
+  @ApiProperty() @Property({ type: 'integer' }) attempts: Opt<number> = 0;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) claimedAt: Opt<Date> | null = null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) sentAt: Opt<Date> | null = null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) deliveredAt: Opt<Date> | null = null;
+}
+
+/** Every attempt at a delivery and every status the provider reported, oldest first. */
+@Entity({ tableName: 'delivery_attempt' })
+export class DeliveryAttempt extends CompanyOwnedEntity {
+  @ManyToOne(() => Delivery, { mapToPk: true, fieldName: 'delivery_id', deleteRule: 'cascade', index: true })
+  deliveryId!: string;
+
+  /** sent, failed, retrying, skipped, status:<provider status>. */
+  @Property({ type: 'text' }) outcome!: string;
+  @Property({ type: 'text', nullable: true }) providerCode: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) detail: Opt<string> | null = null;
+}
+
+/**
+ * A thread's short reference, e.g. `R-7K2QX`: put in email subjects (`[R-7K2QX]`) and SMS copies so
+ * a reply whose headers were lost can still be matched. Unique across companies (a reply arrives
+ * before we know its company).
+ */
+@Entity({ tableName: 'thread_tag' })
+export class ThreadTag extends BaseEntity {
+  /** Not a foreign key on purpose: looked up before the company is known, never joined to it. */
+  @Property({ type: 'uuid' }) companyId!: string;
+  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', unique: 'thread_tag_message_unique' })
+  messageId!: string;
+  @Property({ type: 'text', unique: 'thread_tag_tag_unique' }) tag!: string;
+}
+
+/** An address that must never be sent to on a channel (STOP keyword, provider 21610, or an admin). */
+@Entity({ tableName: 'opt_out' })
+@Unique({ name: 'opt_out_company_channel_address_unique', properties: ['companyId', 'channel', 'address'] })
+export class OptOut extends CompanyOwnedEntity {
+  @ApiProperty({ enum: ['sms', 'email', 'fax'] }) @Property({ type: 'text' }) channel!: DeliveryChannel;
+  /** E.164 for SMS and fax numbers, lower-case for email. */
+  @ApiProperty() @Property({ type: 'text' }) address!: string;
+  /** api, keyword, provider. */
+  @ApiProperty() @Property({ type: 'text' }) source!: string;
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) reason: Opt<string> | null = null;
+}
