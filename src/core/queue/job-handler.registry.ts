@@ -24,8 +24,10 @@ export class JobHandlerRegistry {
   ) {}
 
   /**
-   * Collects the handlers; throws naming every job with none or several. Called before the
-   * application's init, so a worker that fails the check never opens a queue connection.
+   * Collects the handlers; throws naming every job with none or several. Runs once the
+   * application context exists (so producers' Redis connections may already be open), from
+   * `QueueWorkers.start()` before any consumer is created: a worker that fails the check
+   * never takes a job, and its start-up closes the context and stops.
    */
   load(): void {
     if (this.handlers) return;
