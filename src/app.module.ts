@@ -13,6 +13,8 @@ import { RedisModule } from './core/redis/redis.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
+import { SmsNumbersModule } from './channels/sms-numbers.module.js';
+import { QuarantineModule } from './inbound/quarantine/quarantine.module.js';
 import { RightsModule } from './rights/rights.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { StructuresModule } from './structures/structures.module.js';
@@ -40,6 +42,8 @@ export class AppModule {
       CompaniesModule,
       MessagesModule,
       OutboundModule,
+      SmsNumbersModule,
+      QuarantineModule,
     ];
     const byRole = role === 'api' ? [HealthModule, MetricsModule] : [InboundModule];
     return { module: AppModule, imports: [...shared, ...byRole] };

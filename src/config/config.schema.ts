@@ -90,6 +90,19 @@ export const VARIABLES = {
     default: '20000',
     description: 'Longest message or reply body accepted, in characters (longer: 413 body_too_large).',
   },
+  SECRETS_KEY: {
+    schema: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, { error: 'must be 32 bytes in base64 (openssl rand -base64 32)' }),
+    default: 'ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk=',
+    requiredInProduction: true,
+    secret: true,
+    description: 'Key (32 bytes, base64) that encrypts channel secrets at rest: mailbox passwords, Twilio auth tokens.',
+  },
+  PUBLIC_BASE_URL: {
+    schema: url(['http:', 'https:']),
+    default: 'http://localhost:3000',
+    requiredInProduction: true,
+    description: 'The URL the outside world reaches the API at; Twilio signs webhooks against it (so it works behind a proxy).',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: integer(1000, 120000),
     default: '10000',
@@ -109,6 +122,8 @@ export interface AppConfig {
   redis: { url: string };
   queue: { prefix: string; concurrency: number };
   messages: { maxBodyChars: number };
+  secretsKey: string;
+  publicBaseUrl: string;
   shutdownTimeoutMs: number;
 }
 
@@ -121,6 +136,8 @@ export function toAppConfig(v: Parsed): AppConfig {
     redis: { url: v.REDIS_URL },
     queue: { prefix: v.QUEUE_PREFIX, concurrency: v.WORKER_CONCURRENCY },
     messages: { maxBodyChars: v.MESSAGE_MAX_BODY_CHARS },
+    secretsKey: v.SECRETS_KEY,
+    publicBaseUrl: v.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
   };
 }

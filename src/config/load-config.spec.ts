@@ -53,9 +53,17 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'DATABASE_URL is required in production',
       'REDIS_URL is required in production',
+      'SECRETS_KEY is required in production',
+      'PUBLIC_BASE_URL is required in production',
     ]);
     expect(() =>
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/relais', REDIS_URL: 'redis://cache:6379' }),
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/relais',
+        REDIS_URL: 'redis://cache:6379',
+        SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
+        PUBLIC_BASE_URL: 'https://relais.example.fr',
+      }),
     ).not.toThrow();
   });
 

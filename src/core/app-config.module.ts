@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
+import { SecretBox } from './crypto/secret-box.js';
 
 /** Injection token of the validated AppConfig. */
 export const APP_CONFIG = Symbol('relais:app-config');
@@ -9,6 +10,6 @@ export const APP_CONFIG = Symbol('relais:app-config');
 @Module({})
 export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return { module: AppConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }, { provide: SecretBox, useValue: new SecretBox(config.secretsKey) }], exports: [APP_CONFIG, SecretBox] };
   }
 }

@@ -3,6 +3,7 @@ import { Migration20261123000000_identity } from './Migration20261123000000_iden
 import { Migration20261123010000_administration } from './Migration20261123010000_administration.js';
 import { Migration20261123020000_messages } from './Migration20261123020000_messages.js';
 import { Migration20261124000000_deliveries } from './Migration20261124000000_deliveries.js';
+import { Migration20261124001000_channels } from './Migration20261124001000_channels.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -13,4 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123010000_administration', class: Migration20261123010000_administration },
   { name: 'Migration20261123020000_messages', class: Migration20261123020000_messages },
   { name: 'Migration20261124000000_deliveries', class: Migration20261124000000_deliveries },
+  { name: 'Migration20261124001000_channels', class: Migration20261124001000_channels },
 ];
