@@ -53,9 +53,51 @@ describe('logger', () => {
     expect(text).toContain('refused');
   });
 
+  it('censors sensitive fields and scrubs strings at any depth, under any key', () => {
+    const { logger, lines } = capture();
+    const payload = {
+      job: {
+        data: {
+          delivery: {
+            recipients: [{ contactEmail: 'paul@exemple.fr', faxNumber: '+33140000000' }, { to: 'lea@exemple.fr', note: 'ring 06 11 22 33 44' }],
+            message: { bodyText: 'Le patient souhaite être rappelé', accessToken: 'abc', tokenId: '01a209b7-0000-7000-8000-000000000001' },
+            twilio: { authToken: 'tw-secret', apiKey: 'SK123', sid: 'SM42' },
+          },
+        },
+      },
+    };
+    logger.info(payload, 'queued');
+    logger.info('payload %o', { deep: { deeper: { recipient: 'nina@exemple.fr' } } });
+    logger.child({ userEmail: 'child@exemple.fr' }).info('bound');
+    const text = lines.join('');
+    for (const secret of ['paul@exemple.fr', '+33140000000', 'lea@exemple.fr', '06 11 22 33 44', 'souhaite', 'abc"', 'tw-secret', 'SK123', 'nina@exemple.fr', 'child@exemple.fr']) {
+      expect(text).not.toContain(secret);
+    }
+    const line = JSON.parse(lines[0]);
+    expect(line.job.data.delivery.message).toEqual({ bodyText: '[redacted]', accessToken: '[redacted]', tokenId: '01a209b7-0000-7000-8000-000000000001' });
+    expect(line.job.data.delivery.recipients[1]).toEqual({ to: '[redacted-email]', note: 'ring [redacted-phone]' });
+    expect(JSON.parse(lines[2])).toMatchObject({ userEmail: '[redacted]', msg: 'bound' });
+    expect(line.job.data.delivery.twilio.sid).toBe('SM42');
+    expect(payload.job.data.delivery.twilio.authToken).toBe('tw-secret');
+  });
+
+  it('survives cycles and nested errors', () => {
+    const { logger, lines } = capture();
+    const looped: Record<string, unknown> = { name: 'loop' };
+    looped.self = looped;
+    const error = new Error('send to bob@exemple.fr failed', { cause: new Error('rejected +33698765432') });
+    logger.error({ looped, attempt: { error } }, 'failed');
+    logger.error(new Error('first-arg error for eve@exemple.fr'));
+    const text = lines.join('');
+    for (const secret of ['bob@exemple.fr', '+33698765432', 'eve@exemple.fr']) expect(text).not.toContain(secret);
+    expect(JSON.parse(lines[0]).looped.self).toBe('[circular]');
+    expect(JSON.parse(lines[1])).toMatchObject({ err: { type: 'Error', message: 'first-arg error for [redacted-email]' }, msg: 'first-arg error for [redacted-email]' });
+  });
+
   it('leaves ids, dates and counts alone', () => {
     const { logger, lines } = capture();
-    logger.info('job 01a209b7-9db3-7309-9f75-db3b606787d9 done in 125 ms on 2026-11-23, 3 attempts');
-    expect(JSON.parse(lines[0]).msg).toBe('job 01a209b7-9db3-7309-9f75-db3b606787d9 done in 125 ms on 2026-11-23, 3 attempts');
+    const text = 'job 01a209b7-9db3-7309-9f75-db3b606787d9 (after 01a209b7-0000-7000-8000-000000000001) done in 125 ms on 2026-11-23, 3 attempts';
+    logger.info(text);
+    expect(JSON.parse(lines[0]).msg).toBe(text);
   });
 });

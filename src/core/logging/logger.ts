@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { REDACT_PATHS, scrub } from './redact.js';
+import { CENSORED, REDACT_PATHS, scrub, scrubValue } from './redact.js';
 import { requestContext } from './request-context.js';
 
 export type { Logger } from 'pino';
@@ -10,12 +10,12 @@ export function createLogger(
   options: { level: string; role: string },
   destination: DestinationStream = pino.destination({ fd: 1, sync: false }),
 ): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: { role: options.role },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACT_PATHS, censor: CENSORED },
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
         const context = requestContext.getStore();
@@ -23,20 +23,31 @@ export function createLogger(
       },
       hooks: {
         logMethod(args, method) {
-          const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg));
+          // pino files an error given first under `err` (its message as msg): keep that shape.
+          const [first, ...rest] = args as unknown[];
+          const leading = first instanceof Error ? [{ err: first }, ...(rest.length > 0 ? [] : [first.message])] : [first];
+          const scrubbed = [...leading, ...rest].map((arg) => scrubValue(arg));
           method.apply(this, scrubbed as Parameters<typeof method>);
         },
       },
       serializers: {
-        err: (error: Error) => ({
-          type: error.name,
-          message: scrub(error.message),
-          stack: error.stack ? scrub(error.stack) : undefined,
-        }),
+        // The logMethod hook has already turned errors into scrubbed plain objects; this is for
+        // an error that reaches pino some other way.
+        err: (error: unknown) => scrubValue(error),
       },
     },
     destination,
   );
+  // A child logger's bindings are written as they are, bypassing the logMethod hook (and pino's
+  // bindings formatter only sees the root's): scrub them when the child is made. Descendants find
+  // this method through their prototype, so grandchildren are covered too.
+  type MakeChild = (this: Logger, bindings: pino.Bindings, childOptions?: pino.ChildLoggerOptions) => Logger;
+  const pinoPrototype = Object.getPrototypeOf(logger) as { child: MakeChild };
+  const scrubbedChild: MakeChild = function (bindings, childOptions) {
+    return pinoPrototype.child.call(this, scrubValue(bindings) as pino.Bindings, childOptions);
+  };
+  logger.child = scrubbedChild as unknown as Logger['child'];
+  return logger;
 }
 
 /** Lets Nest's own `Logger` calls go through pino. */

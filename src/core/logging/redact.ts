@@ -1,32 +1,47 @@
 /**
- * Personal data and secrets never reach the logs. Known keys are censored whole (pino `redact`);
- * free text is scrubbed of anything shaped like an email address, a phone number or a bearer token,
- * because an error message can quote user input.
+ * Personal data and secrets never reach the logs. Every object logged is walked whatever its depth:
+ * a field whose name says it holds an address, a number, a message body or a secret is censored
+ * whole, and every other string is scrubbed of anything shaped like an email address, a phone
+ * number or a bearer token, because an error message or a job payload can quote user input.
  */
-export const REDACTED_KEYS = [
+
+/** Words that, anywhere in a field name (camelCase, snake_case or kebab-case), mark it as sensitive. */
+const SENSITIVE_WORDS = new Set([
   'authorization',
   'cookie',
   'token',
+  'tokens',
   'password',
   'secret',
+  'secrets',
+  'signature',
+  'apikey',
   'email',
+  'emails',
   'mobile',
   'phone',
+  'phones',
+  'fax',
   'body',
   'text',
   'html',
-];
+]);
 
-export const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-twilio-signature"]',
-  ...REDACTED_KEYS.flatMap((key) => [key, `*.${key}`]),
-];
+/** A last word that makes the field a reference or a figure, not the data itself (tokenId, emailCount). */
+const HARMLESS_LAST_WORDS = new Set(['id', 'ids', 'count', 'hint', 'at', 'length', 'type', 'kind']);
+
+/** Bound on the walk: a log line is not the place for a deeper structure (nor a cycle). */
+const MAX_DEPTH = 8;
+
+export const CENSORED = '[redacted]';
+
+/** Serialized request headers (pino-http) are class instances the walk leaves alone: censor them by path. */
+export const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-twilio-signature"]'];
 
 const EMAIL = /[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+/g;
-// International (+33 6 12 34 56 78) and French national (06 12 34 56 78, 06.12.34.56.78) forms.
-const PHONE = /(?:\+\d{1,3}[\s.-]?)?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4,6}\b|\+\d{8,15}\b/g;
+// International (+33 6 12 34 56 78, +1 415 555 2671, +33612345678) and French national
+// (06 12 34 56 78, 06.12.34.56.78) forms; never inside a longer token such as a UUID or a date.
+const PHONE = /(?<![\w-])(?:\+\d{1,3}(?:[\s.-]?\(0\))?(?:[\s.-]?\d{1,4}){2,6}|0\d(?:[\s.-]?\d{2}){4})(?![\w-])/g;
 const BEARER = /\b(Bearer\s+)\S+/gi;
 const API_TOKEN = /\brls_[\w-]{16,}/g;
 
@@ -36,4 +51,49 @@ export function scrub(text: string): string {
     .replace(API_TOKEN, '[redacted-token]')
     .replace(EMAIL, '[redacted-email]')
     .replace(PHONE, '[redacted-phone]');
+}
+
+export function isSensitiveKey(key: string): boolean {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  if (words.length === 0 || HARMLESS_LAST_WORDS.has(words[words.length - 1])) return false;
+  return words.some((word) => SENSITIVE_WORDS.has(word)) || SENSITIVE_WORDS.has(words.join(''));
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * A copy of a value fit for a log line. Plain objects, arrays and errors are copied with sensitive
+ * fields censored and strings scrubbed; other class instances (requests, responses, buffers) are
+ * returned as they are, for their own pino serializers to reduce.
+ */
+export function scrubValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[truncated]';
+  if (value instanceof Error) {
+    seen.add(value);
+    const copy: Record<string, unknown> = { type: value.name, message: scrub(value.message) };
+    if (value.stack) copy.stack = scrub(value.stack);
+    if (value.cause !== undefined) copy.cause = scrubValue(value.cause, depth + 1, seen);
+    return copy;
+  }
+  if (Array.isArray(value)) {
+    seen.add(value);
+    return value.map((item) => scrubValue(item, depth + 1, seen));
+  }
+  if (!isPlainObject(value)) return value;
+  seen.add(value);
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    copy[key] = isSensitiveKey(key) && field !== null && field !== undefined ? CENSORED : scrubValue(field, depth + 1, seen);
+  }
+  return copy;
 }
