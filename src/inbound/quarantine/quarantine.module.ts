@@ -1,10 +1,18 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { MessagesModule } from '../../messages/messages.module.js';
+import { QuarantineController } from './quarantine.controller.js';
 import { QuarantineItem } from './quarantine-item.entity.js';
+import { QuarantineService } from './quarantine.service.js';
 
-/** Inbound items that could not be threaded, kept with their reason until triaged. */
+/**
+ * Inbound items that could not be threaded, kept with their reason until triaged. Loaded by both
+ * roles: the worker quarantines, the API triages; each channel registers its assigner in both.
+ */
 @Module({
-  imports: [MikroOrmModule.forFeature([QuarantineItem])],
-  exports: [MikroOrmModule],
+  imports: [MikroOrmModule.forFeature([QuarantineItem]), MessagesModule],
+  controllers: [QuarantineController],
+  providers: [QuarantineService],
+  exports: [MikroOrmModule, QuarantineService],
 })
 export class QuarantineModule {}
