@@ -1,9 +1,10 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Observable, Subject } from 'rxjs';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
 import { RedisClient } from '../core/redis/redis.module.js';
-
-const CHANNEL = 'relais:message-events';
 
 /** What happened to a thread; who may see it is decided per subscriber by the visibility policy. */
 export interface LiveEvent {
@@ -11,6 +12,11 @@ export interface LiveEvent {
   messageId: string;
   companyId: string;
   at: string;
+}
+
+/** Client and secretary accounts never see a VAD's transmission, so not its events either. */
+export function eventTypeShownTo(viewer: AuthContext, type: LiveEvent['type']): boolean {
+  return viewer.kind === 'collaborator' || type !== 'message.vad';
 }
 
 /**
@@ -24,11 +30,19 @@ export class LiveEvents implements BeforeApplicationShutdown, OnApplicationShutd
   private readonly shutdown = new Subject<void>();
   private subscriber: Redis | undefined;
 
-  constructor(private readonly redis: RedisClient) {}
+  /** Under the deployment's prefix: deployments (and test runs) sharing a Redis never hear each other. */
+  private readonly channel: string;
+
+  constructor(
+    private readonly redis: RedisClient,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.channel = `${config.queue.prefix}:message-events`;
+  }
 
   async publish(event: Omit<LiveEvent, 'at'>): Promise<void> {
     try {
-      await this.redis.client.publish(CHANNEL, JSON.stringify({ ...event, at: new Date().toISOString() }));
+      await this.redis.client.publish(this.channel, JSON.stringify({ ...event, at: new Date().toISOString() }));
     } catch (error) {
       // The write is committed; a missed live event only delays the update until the next refresh.
       this.logger.warn(`live event not published: ${(error as Error).message}`);
@@ -52,7 +66,7 @@ export class LiveEvents implements BeforeApplicationShutdown, OnApplicationShutd
         this.logger.warn('ignored a malformed live event');
       }
     });
-    void subscriber.subscribe(CHANNEL);
+    void subscriber.subscribe(this.channel);
     this.subscriber = subscriber;
   }
 

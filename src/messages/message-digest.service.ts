@@ -4,6 +4,7 @@ import PDFDocument from 'pdfkit';
 import { User } from '../accounts/user.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
+import { DomainError } from '../core/errors/domain-error.js';
 import type { DigestQuery } from './dto/message.dto.js';
 import { Message, MessageReply } from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
@@ -11,7 +12,14 @@ import { type SqlCondition, unreadBy } from './visibility.js';
 
 const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
-const MAX_MESSAGES = 500;
+export const DIGEST_MAX_MESSAGES = 500;
+
+/** The document, and whether the cap left the period's oldest messages out. */
+export interface Digest {
+  pdf: Buffer;
+  messages: number;
+  truncated: boolean;
+}
 
 /**
  * The PDF digest of a client's messages over a period (all or unread by the caller; written by
@@ -26,7 +34,8 @@ export class MessageDigest {
     private readonly queries: MessageQueries,
   ) {}
 
-  async render(viewer: AuthContext, clientId: string, query: DigestQuery): Promise<Buffer> {
+  async render(viewer: AuthContext, clientId: string, query: DigestQuery): Promise<Digest> {
+    if (query.from > query.to) throw new DomainError('unprocessable', `The period ends (${query.to}) before it starts (${query.from})`, { field: 'to' });
     const client = await this.clients.get(viewer, clientId);
     const conditions: SqlCondition[] = [
       { sql: 'm.client_id = ?', params: [clientId] },
@@ -37,7 +46,9 @@ export class MessageDigest {
         ? [{ sql: `exists (select 1 from app_user a where a.id = m.author_id and a.kind = 'collaborator')`, params: [] }]
         : []),
     ];
-    const page = await this.queries.page(viewer, conditions, { limit: MAX_MESSAGES });
+    // The newest messages of the period when there are more than the cap; the response says so.
+    const page = await this.queries.page(viewer, conditions, { limit: DIGEST_MAX_MESSAGES });
+    const truncated = page.nextCursor !== null;
     const ids = page.items.map((m) => m.id).reverse();
     const [messages, replies] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }, { orderBy: { id: 'asc' } }),
@@ -54,7 +65,9 @@ export class MessageDigest {
     doc.font('Helvetica-Bold').fontSize(16).text(`Messages — ${client.name}`);
     const period = `Du ${PARIS_DAY.format(new Date(`${query.from}T12:00:00Z`))} au ${PARIS_DAY.format(new Date(`${query.to}T12:00:00Z`))}`;
     const scope = query.scope === 'unread' ? 'non lus' : 'tous';
-    doc.font('Helvetica').fontSize(10).fillColor('#555').text(`${period} · ${scope} · ${messages.length} message(s)`).moveDown();
+    doc.font('Helvetica').fontSize(10).fillColor('#555').text(`${period} · ${scope} · ${messages.length} message(s)`);
+    if (truncated) doc.text(`Seuls les ${DIGEST_MAX_MESSAGES} messages les plus récents de la période figurent ici.`);
+    doc.moveDown();
     if (messages.length === 0) doc.fillColor('#000').fontSize(11).text('Aucun message sur la période.');
     for (const message of messages) {
       doc.fillColor('#000').font('Helvetica-Bold').fontSize(11).text(message.subject || '(sans objet)');
@@ -68,6 +81,6 @@ export class MessageDigest {
       doc.moveDown(0.8);
     }
     doc.end();
-    return done;
+    return { pdf: await done, messages: messages.length, truncated };
   }
 }

@@ -1,9 +1,9 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
-import { NotFoundError } from '../core/errors/domain-error.js';
+import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import type { CreateMessageTemplateDto, UpdateMessageTemplateDto } from './dto/message.dto.js';
 import { MessageTemplate } from './message.entity.js';
 
@@ -26,19 +26,24 @@ export class MessageTemplatesService {
   }
 
   async create(auth: AuthContext, input: CreateMessageTemplateDto): Promise<MessageTemplate> {
-    const template = this.em.create(MessageTemplate, { ...input, companyId: auth.companyId });
-    this.audit.record(this.em, auth, 'message-template.create', { type: 'message-template', id: template.id }, null, snapshot(template));
-    await this.em.flush();
-    return template;
+    return this.oneDefault(() => this.em.transactional(async (em) => {
+      if (input.default) await this.unsetDefault(em, auth, null);
+      const template = em.create(MessageTemplate, { ...input, companyId: auth.companyId });
+      this.audit.record(em, auth, 'message-template.create', { type: 'message-template', id: template.id }, null, snapshot(template));
+      return template;
+    }));
   }
 
   async update(auth: AuthContext, id: string, changes: UpdateMessageTemplateDto): Promise<MessageTemplate> {
     const template = await this.get(auth, id);
     const before = snapshot(template);
-    this.em.assign(template, changes);
-    this.audit.record(this.em, auth, 'message-template.update', { type: 'message-template', id }, before, snapshot(template));
-    await this.em.flush();
-    return template;
+    return this.oneDefault(() => this.em.transactional(async (em) => {
+      if (changes.default) await this.unsetDefault(em, auth, id);
+      em.assign(template, changes);
+      em.persist(template);
+      this.audit.record(em, auth, 'message-template.update', { type: 'message-template', id }, before, snapshot(template));
+      return template;
+    }));
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {
@@ -46,5 +51,22 @@ export class MessageTemplatesService {
     this.audit.record(this.em, auth, 'message-template.delete', { type: 'message-template', id }, snapshot(template), null);
     this.em.remove(template);
     await this.em.flush();
+  }
+
+  /**
+   * One default per company: choosing one unsets the previous one in the same transaction (the
+   * unique partial index makes a concurrent second choice fail rather than leave two defaults).
+   */
+  private async oneDefault(write: () => Promise<MessageTemplate>): Promise<MessageTemplate> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new DomainError('conflict', 'Another default template was chosen at the same time; try again');
+      throw error;
+    }
+  }
+
+  private async unsetDefault(em: EntityManager, auth: AuthContext, except: string | null): Promise<void> {
+    await em.nativeUpdate(MessageTemplate, { companyId: auth.companyId, default: true, ...(except ? { id: { $ne: except } } : {}) }, { default: false });
   }
 }

@@ -11,6 +11,14 @@ import { deletedBy, type SqlCondition, unreadBy, visibleTo } from './visibility.
 const flag = (column: string, value: 'true' | 'false' | undefined): SqlCondition[] =>
   value === undefined ? [] : [{ sql: `m.${column} = ?`, params: [value === 'true'] }];
 
+/**
+ * The operators' own views (tasks, urgent, day counts, VAD) keep to the caller's company: what
+ * other companies share with a subcontractor is in the subcontracting view only.
+ */
+function ownCompany(viewer: AuthContext): SqlCondition {
+  return { sql: 'm.company_id = ?', params: [viewer.companyId] };
+}
+
 function notDeleted(viewer: AuthContext): SqlCondition {
   const deleted = deletedBy(viewer);
   return { sql: `not ${deleted.sql}`, params: deleted.params };
@@ -43,6 +51,7 @@ export class MessageViews {
     return this.queries.page(
       viewer,
       [
+        ownCompany(viewer),
         { sql: `m.task_state = 'todo'`, params: [] },
         notDeleted(viewer),
         ...flag('vad', query.vad),
@@ -59,16 +68,16 @@ export class MessageViews {
     const hidden = deletedBy(viewer);
     const rows = await this.em.getConnection().execute<{ date: string; count: string }[]>(
       `select to_char(m.due_date, 'YYYY-MM-DD') as date, count(*) as count from message m
-       where ${visible.sql} and m.task_state = 'todo' and m.due_date between ? and ? and not ${hidden.sql}
+       where m.company_id = ? and ${visible.sql} and m.task_state = 'todo' and m.due_date between ? and ? and not ${hidden.sql}
        group by m.due_date order by m.due_date`,
-      [...visible.params, query.from, query.to, ...hidden.params],
+      [viewer.companyId, ...visible.params, query.from, query.to, ...hidden.params],
     );
     return rows.map((row) => ({ date: row.date, count: Number(row.count) }));
   }
 
   /** Urgent threads the viewer has not read. */
   urgent(viewer: AuthContext, query: MessageListQuery): Promise<Page<MessageView>> {
-    return this.queries.page(viewer, [{ sql: 'm.urgent', params: [] }, unreadBy(viewer), notDeleted(viewer)], query);
+    return this.queries.page(viewer, [ownCompany(viewer), { sql: 'm.urgent', params: [] }, unreadBy(viewer), notDeleted(viewer)], query);
   }
 
   /** Client remarks (visibility already limits them to managers and supervisors). */
@@ -79,7 +88,7 @@ export class MessageViews {
 
   /** Home-visit requests not yet confirmed as transmitted. */
   vadUntransmitted(viewer: AuthContext, query: MessageListQuery): Promise<Page<MessageView>> {
-    return this.queries.page(viewer, [{ sql: 'm.vad and m.vad_transmitted_at is null', params: [] }, notDeleted(viewer)], query);
+    return this.queries.page(viewer, [ownCompany(viewer), { sql: 'm.vad and m.vad_transmitted_at is null', params: [] }, notDeleted(viewer)], query);
   }
 
   /** What other companies share with the viewer as a subcontractor. */

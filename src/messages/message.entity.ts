@@ -179,10 +179,17 @@ export class OutboxCopy extends CompanyOwnedEntity {
 
 /** A reusable message: subject, body, an instruction, and whether it is a home-visit request. */
 @Entity({ tableName: 'message_template' })
+// At most one default template per company, held by the database even under concurrent updates.
+@Index({
+  name: 'message_template_default_unique',
+  expression: 'create unique index "message_template_default_unique" on "message_template" ("company_id") where "is_default"',
+})
 export class MessageTemplate extends CompanyOwnedEntity {
   @ApiProperty() @Property({ type: 'text' }) name!: string;
   @ApiProperty() @Property({ type: 'text' }) subject!: string;
   @ApiProperty() @Property({ type: 'text' }) body!: string;
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) instruction: Opt<string> | null = null;
   @ApiProperty() @Property({ type: 'boolean' }) vad: Opt<boolean> = false;
+  /** Pre-fills a new message when neither the request nor the account's settings name a template. */
+  @ApiProperty() @Property({ type: 'boolean', fieldName: 'is_default' }) default: Opt<boolean> = false;
 }

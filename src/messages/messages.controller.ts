@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res, Sse, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { filter, from, interval, map, merge, mergeMap, type Observable, takeUntil } from 'rxjs';
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
@@ -17,15 +17,17 @@ import {
   SubcontractingListQuery,
   TaskDto,
   TaskListQuery,
+  UpdateMessageDto,
   UpdateMessageTemplateDto,
   VadDto,
 } from './dto/message.dto.js';
 import { DayCountView, MessageView, ThreadView } from './dto/message.response.js';
-import { LiveEvents, type LiveEvent } from './live-events.service.js';
+import { eventTypeShownTo, LiveEvents, type LiveEvent } from './live-events.service.js';
 import { MessageTemplate } from './message.entity.js';
-import { MessageDigest } from './message-digest.service.js';
+import { DIGEST_MAX_MESSAGES, MessageDigest } from './message-digest.service.js';
 import { MessageQueries } from './message-queries.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
+import { MessageVadService } from './message-vad.service.js';
 import { MessageViews } from './message-views.service.js';
 import { MessagesService } from './messages.service.js';
 
@@ -56,7 +58,15 @@ export class ClientMessagesController {
   /** The client's messages over a period as a PDF (what the email copy can attach). */
   @Get('digest.pdf')
   @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'A PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: `A PDF document. At most ${DIGEST_MAX_MESSAGES} messages, the newest of the period: X-Digest-Truncated says true when older ones were left out.`,
+    headers: {
+      'X-Digest-Messages': { description: 'Messages in the document', schema: { type: 'integer' } },
+      'X-Digest-Truncated': { description: `true when the period held more than ${DIGEST_MAX_MESSAGES} messages`, schema: { type: 'string', enum: ['true', 'false'] } },
+    },
+    content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse({ status: 422, description: 'from after to' })
   @RequirePermission('messages.read')
   async digest(
     @CurrentAuth() auth: AuthContext,
@@ -64,9 +74,11 @@ export class ClientMessagesController {
     @Query() query: DigestQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    const pdf = await this.digests.render(auth, clientId, query);
+    const digest = await this.digests.render(auth, clientId, query);
     res.setHeader('Content-Disposition', `inline; filename="messages-${query.from}-${query.to}.pdf"`);
-    return new StreamableFile(pdf, { type: 'application/pdf' });
+    res.setHeader('X-Digest-Messages', String(digest.messages));
+    res.setHeader('X-Digest-Truncated', String(digest.truncated));
+    return new StreamableFile(digest.pdf, { type: 'application/pdf' });
   }
 }
 
@@ -77,6 +89,7 @@ export class MessagesController {
   constructor(
     private readonly messages: MessagesService,
     private readonly views: MessageViews,
+    private readonly vads: MessageVadService,
   ) {}
 
   /** Urgent threads not read by the caller. */
@@ -95,7 +108,17 @@ export class MessagesController {
     return this.messages.thread(auth, id);
   }
 
+  /** Edits what may change after writing: the home visit's planned date and address (urgent → 422). */
+  @Patch('messages/:id')
+  @ApiOkResponse({ type: ThreadView })
+  @ApiOperation({ summary: 'Edit the VAD address or planned date (the contact is not changed); urgent is refused with 422 urgent_only_at_creation' })
+  @RequirePermission('messages.vad.manage')
+  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: UpdateMessageDto): Promise<ThreadView> {
+    return this.vads.update(auth, id, input);
+  }
+
   @Post('messages/:id/replies')
+  @ApiOperation({ summary: 'Reply; with setTask (and dueDate) the thread also becomes a task. Subcontractors may reply and set as task only.' })
   @ApiCreatedResponse({ type: ThreadView })
   @RequirePermission('messages.write')
   reply(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: ReplyDto): Promise<ThreadView> {
@@ -128,7 +151,7 @@ export class MessagesController {
   @ApiOkResponse({ type: ThreadView })
   @RequirePermission('messages.vad.manage')
   vad(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: VadDto): Promise<ThreadView> {
-    return this.messages.setVadTransmitted(auth, id, input.transmitted);
+    return this.vads.setTransmitted(auth, id, input.transmitted);
   }
 
   /** Removes the thread from the caller's lists (the "deleted" filter shows it; restorable). */
@@ -251,7 +274,7 @@ export class EventsController {
     const visible = events.pipe(
       mergeMap((event) =>
         from(RequestContext.create(this.em, () => this.queries.canSee(auth, event.messageId))).pipe(
-          filter(Boolean),
+          filter((visible) => visible && eventTypeShownTo(auth, event.type)),
           map(() => ({ type: event.type, data: event })),
         ),
       ),

@@ -8,6 +8,7 @@ import { Message, MessageEvent, MessageRecipient, MessageReply, MessageTemplate,
 import { MessageDigest } from './message-digest.service.js';
 import { MessageQueries } from './message-queries.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
+import { MessageVadService } from './message-vad.service.js';
 import { MessageViews } from './message-views.service.js';
 import { ClientMessagesController, EventsController, MessagesController, MessageTemplatesController } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
@@ -21,7 +22,7 @@ import { MessagesService } from './messages.service.js';
     AuditModule,
   ],
   controllers: [ClientMessagesController, MessagesController, MessageTemplatesController, EventsController],
-  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, LiveEvents],
+  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, LiveEvents, MessageVadService],
   // For outbound (rendering copies, the PDF digest) and inbound (appending replies, live events).
   exports: [MessagesService, MessageQueries, MessageDigest, LiveEvents],
 })

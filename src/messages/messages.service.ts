@@ -24,6 +24,7 @@ import {
   type ReplyOrigin,
 } from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
+import { assertMayAct, recordHistory } from './message-acts.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -62,12 +63,13 @@ export class MessagesService {
     if (input.remark && !auth.permissions.has('messages.remarks.write')) {
       throw new DomainError('permission_denied', 'This needs the permission messages.remarks.write', { permission: 'messages.remarks.write' });
     }
-    if (input.dayTask && !input.dueDate) throw new DomainError('due_date_required', 'A day task needs its dueDate');
+    // A private message reaches its recipients only; a client's message is addressed to the whole team, so it cannot be private.
+    if (input.private && clientSide) {
+      throw new DomainError('unprocessable', 'Client and secretary accounts cannot write private messages: theirs go to the whole team', { field: 'private' });
+    }
+    if (input.dayTask && (input.dueDate ?? null) === null) throw new DomainError('due_date_required', 'A day task needs its dueDate');
     const effective = (await this.settings.view(auth)).effective;
-    const templateId = input.templateId ?? (input.body === undefined ? (effective.defaultMessageTemplateId ?? undefined) : undefined);
-    const template = templateId ? await this.em.findOne(MessageTemplate, { companyId: auth.companyId, id: templateId }) : null;
-    // A default template deleted since it was chosen is ignored; one named in the request must exist.
-    if (input.templateId && !template) throw new NotFoundError('Message template');
+    const template = await this.templateFor(auth, input, effective.defaultMessageTemplateId);
     const body = this.checkBody(input.body ?? template?.body);
     const contact = input.contactId ? await this.em.findOne(Contact, { companyId: auth.companyId, id: input.contactId }) : null;
     if (input.contactId && (!contact || contact.clientId !== clientId)) {
@@ -76,7 +78,9 @@ export class MessagesService {
     const dueDate = this.checkDueDate(input.dueDate);
     const vad = Boolean(input.vad || template?.vad);
     if (vad && !input.vadPlannedAt) throw new DomainError('vad_planned_date_required', 'A home-visit request needs vadPlannedAt');
-    const cc = await this.checkCc(auth, input.cc ?? []);
+    const cc = await this.checkCc(auth, clientId, input.cc ?? []);
+    const copyCircle = Boolean(input.copyCircle) && !input.private;
+    const circle = copyCircle && !clientSide && !input.remark ? await this.circleMembers(auth, cc) : [];
 
     const message = await this.em.transactional((em) => {
       const created = em.create(Message, {
@@ -91,7 +95,7 @@ export class MessagesService {
         contactId: contact?.id ?? null,
         urgent: Boolean(input.urgent),
         private: Boolean(input.private),
-        copyCircle: Boolean(input.copyCircle) && !input.private,
+        copyCircle,
         taskState: input.task || dueDate ? 'todo' : 'none',
         dueDate,
         vad,
@@ -102,8 +106,8 @@ export class MessagesService {
       });
       for (const userId of cc) em.create(MessageRecipient, { companyId: auth.companyId, messageId: created.id, userId });
       em.create(MessageUserState, { companyId: auth.companyId, messageId: created.id, userId: auth.userId, readAt: created.lastActivityAt });
-      this.history(em, auth, created.id, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
-      if (!clientSide && !input.remark) this.recordCopies(em, auth, created.id, null, input.copies ?? effective.defaultChannels, cc);
+      recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
+      if (!clientSide && !input.remark) this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle]);
       return Promise.resolve(created);
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
@@ -112,8 +116,13 @@ export class MessagesService {
 
   async reply(auth: AuthContext, id: string, input: ReplyDto): Promise<ThreadView> {
     const message = await this.queries.visible(auth, id);
+    assertMayAct(auth, message, 'reply');
+    if (input.setTask) assertMayAct(auth, message, 'task.set');
     const body = this.checkBody(input.body);
+    const dueDate = this.checkDueDate(input.dueDate);
+    if (dueDate && !input.setTask) throw new DomainError('unprocessable', 'dueDate goes with setTask: it makes the thread a day task', { field: 'dueDate' });
     const effective = (await this.settings.view(auth)).effective;
+    let taskChanged = false;
     await this.em.transactional(async (em) => {
       const now = new Date();
       const reply = em.create(MessageReply, { companyId: message.companyId, messageId: id, authorId: auth.userId, body });
@@ -121,17 +130,15 @@ export class MessagesService {
       em.persist(message);
       // The author has read what they wrote; everyone else sees the thread unread again (lastActivityAt moved).
       await this.markRead(em, auth, message, now);
-      this.history(em, auth, id, 'replied', { replyId: reply.id });
-      if (input.setTask && message.taskState !== 'todo') {
-        message.taskState = 'todo';
-        this.history(em, auth, id, 'task.set', {});
-      }
+      recordHistory(em, auth, message, 'replied', { replyId: reply.id });
+      if (input.setTask) taskChanged = this.setTask(em, auth, message, dueDate);
       if (auth.kind === 'collaborator' && message.kind === 'message') {
         const cc = (await em.find(MessageRecipient, { messageId: id })).map((r) => r.userId);
-        this.recordCopies(em, auth, id, reply.id, input.copies ?? effective.defaultChannels, cc);
+        this.recordCopies(em, message, reply.id, input.copies ?? effective.defaultChannels, cc);
       }
     });
     await this.live.publish({ type: 'message.replied', messageId: id, companyId: message.companyId });
+    if (taskChanged) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
     return this.thread(auth, id);
   }
 
@@ -215,31 +222,30 @@ export class MessagesService {
   }
 
   async changeTask(auth: AuthContext, id: string, input: TaskDto): Promise<ThreadView> {
+    // Visibility first: a thread the caller cannot see is a 404 whatever the request says.
+    const message = await this.queries.visible(auth, id);
+    assertMayAct(auth, message, input.action === 'set' ? 'task.set' : 'task.change');
     if (input.urgent !== undefined) throw new DomainError('urgent_only_at_creation', 'Urgent can only be set when the message is written');
-    const message = await this.queries.visible(auth, id);
     const dueDate = this.checkDueDate(input.dueDate);
-    const before = { state: message.taskState, dueDate: message.dueDate };
-    if (input.action === 'set') this.em.assign(message, { taskState: 'todo', dueDate: dueDate ?? message.dueDate, doneBy: null, doneAt: null });
-    if (input.action === 'reopen') this.em.assign(message, { taskState: 'todo', doneBy: null, doneAt: null });
-    if (input.action === 'done') {
-      if (message.taskState === 'none') throw new DomainError('conflict', 'This message is not a task');
-      this.em.assign(message, { taskState: 'done', doneBy: auth.userId, doneAt: new Date() });
+    if (dueDate && input.action !== 'set') throw new DomainError('unprocessable', 'dueDate goes with the action "set"', { field: 'dueDate' });
+    let changed = true;
+    if (input.action === 'set') changed = this.setTask(this.em, auth, message, dueDate);
+    else {
+      const before = { state: message.taskState, dueDate: message.dueDate };
+      if (input.action === 'reopen') {
+        if (message.taskState !== 'done') throw new DomainError('conflict', 'Only a done task can be reopened');
+        Object.assign(message, { taskState: 'todo', doneBy: null, doneAt: null });
+      }
+      if (input.action === 'done') {
+        if (message.taskState === 'none') throw new DomainError('conflict', 'This message is not a task');
+        Object.assign(message, { taskState: 'done', doneBy: auth.userId, doneAt: new Date() });
+      }
+      if (input.action === 'cancel') Object.assign(message, { taskState: 'none', dueDate: null, doneBy: null, doneAt: null });
+      const type = { done: 'task.done', cancel: 'task.cancelled', reopen: 'task.reopened' }[input.action];
+      recordHistory(this.em, auth, message, type, { before, after: { state: message.taskState, dueDate: message.dueDate } });
     }
-    if (input.action === 'cancel') this.em.assign(message, { taskState: 'none', dueDate: null, doneBy: null, doneAt: null });
-    const type = { set: 'task.set', done: 'task.done', cancel: 'task.cancelled', reopen: 'task.reopened' }[input.action];
-    this.history(this.em, auth, id, type, { before, after: { state: message.taskState, dueDate: message.dueDate } });
     await this.em.flush();
-    await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
-    return this.thread(auth, id);
-  }
-
-  async setVadTransmitted(auth: AuthContext, id: string, transmitted: boolean): Promise<ThreadView> {
-    const message = await this.queries.visible(auth, id);
-    if (!message.vad) throw new DomainError('conflict', 'This message is not a home-visit request');
-    this.em.assign(message, transmitted ? { vadTransmittedBy: auth.userId, vadTransmittedAt: new Date() } : { vadTransmittedBy: null, vadTransmittedAt: null });
-    this.history(this.em, auth, id, transmitted ? 'vad.transmitted' : 'vad.untransmitted', {});
-    await this.em.flush();
-    await this.live.publish({ type: 'message.vad', messageId: id, companyId: message.companyId });
+    if (changed) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
     return this.thread(auth, id);
   }
 
@@ -252,6 +258,7 @@ export class MessagesService {
 
   async setDeleted(auth: AuthContext, id: string, deleted: boolean): Promise<void> {
     const message = await this.queries.visible(auth, id);
+    assertMayAct(auth, message, 'list');
     const state = await this.state(auth, message);
     state.deletedAt = deleted ? new Date() : null;
     await this.em.flush();
@@ -271,18 +278,52 @@ export class MessagesService {
     state.readAt = at;
   }
 
-  /** One outbox row per recipient and channel: the client of the file, and each CC account. */
-  private recordCopies(em: EntityManager, auth: AuthContext, messageId: string, replyId: string | null, channels: CopyChannel[], cc: string[]): void {
+  /**
+   * Makes the message a task to do again (a day task when dueDate is given), clearing who did it;
+   * false when it already was exactly that, so nothing is written or announced.
+   */
+  private setTask(em: EntityManager, auth: AuthContext, message: Message, dueDate: string | null): boolean {
+    if (message.taskState === 'todo' && (dueDate === null || dueDate === message.dueDate)) return false;
+    const before = { state: message.taskState, dueDate: message.dueDate };
+    Object.assign(message, { taskState: 'todo', dueDate: dueDate ?? message.dueDate, doneBy: null, doneAt: null });
+    em.persist(message);
+    recordHistory(em, auth, message, 'task.set', { before, after: { state: message.taskState, dueDate: message.dueDate } });
+    return true;
+  }
+
+  /**
+   * One outbox row per recipient and channel: the client of the file, and each account (CC, copy
+   * circle). Rows belong to the message's company, also when a subcontractor wrote the reply.
+   */
+  private recordCopies(em: EntityManager, message: Pick<Message, 'id' | 'companyId'>, replyId: string | null, channels: CopyChannel[], users: string[]): void {
+    const base = { companyId: message.companyId, messageId: message.id, replyId };
     for (const channel of channels) {
-      em.create(OutboxCopy, { companyId: auth.companyId, messageId, replyId, recipientType: 'client', channel });
-      for (const userId of cc) {
-        em.create(OutboxCopy, { companyId: auth.companyId, messageId, replyId, recipientType: 'user', recipientUserId: userId, channel });
-      }
+      em.create(OutboxCopy, { ...base, recipientType: 'client', channel });
+      for (const userId of users) em.create(OutboxCopy, { ...base, recipientType: 'user', recipientUserId: userId, channel });
     }
   }
 
-  private history(em: EntityManager, auth: AuthContext, messageId: string, type: string, details: Record<string, unknown>): void {
-    em.create(MessageEvent, { companyId: auth.companyId, messageId, actorId: auth.userId, type, details });
+  /** The request's template; else, with no text given, the account's default (settings), else the company's default template. */
+  private async templateFor(auth: AuthContext, input: ComposeMessageDto, chosen: string | null): Promise<MessageTemplate | null> {
+    if (input.templateId) {
+      const named = await this.em.findOne(MessageTemplate, { companyId: auth.companyId, id: input.templateId });
+      if (!named) throw new NotFoundError('Message template');
+      return named;
+    }
+    if (input.body !== undefined) return null;
+    // A default chosen in settings and deleted since falls back to the company's default template.
+    const own = chosen ? await this.em.findOne(MessageTemplate, { companyId: auth.companyId, id: chosen }) : null;
+    return own ?? (await this.em.findOne(MessageTemplate, { companyId: auth.companyId, default: true }));
+  }
+
+  /** Active members of the company's copy circle (subcontractors included), besides the author and the CCs. */
+  private async circleMembers(auth: AuthContext, cc: string[]): Promise<string[]> {
+    const rows = await this.em.getConnection().execute<{ user_id: string }[]>(
+      `select sm.user_id from structure_member sm join structure s on s.id = sm.structure_id join app_user u on u.id = sm.user_id
+       where s.company_id = ? and s.is_copy_circle and u.active order by sm.user_id`,
+      [auth.companyId],
+    );
+    return rows.map((row) => row.user_id).filter((userId) => userId !== auth.userId && !cc.includes(userId));
   }
 
   private checkBody(body: string | undefined): string {
@@ -294,8 +335,10 @@ export class MessagesService {
     return text;
   }
 
-  private checkDueDate(value: string | undefined): string | null {
-    if (value === undefined) return null;
+  /** Checked here rather than by the DTO so any malformed value (a number too) is a 422, like a wrong date. */
+  private checkDueDate(value: unknown): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') throw new DomainError('invalid_due_date', 'dueDate must be a date such as 2026-12-24');
     const parsed = new Date(`${value}T00:00:00Z`);
     if (!DATE.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
       throw new DomainError('invalid_due_date', `"${value}" is not a date such as 2026-12-24`);
@@ -303,10 +346,11 @@ export class MessagesService {
     return value;
   }
 
-  private async checkCc(auth: AuthContext, cc: string[]): Promise<string[]> {
+  /** CC: active collaborators of the company, or accounts of this very client file — never another client's. */
+  private async checkCc(auth: AuthContext, clientId: string, cc: string[]): Promise<string[]> {
     if (cc.length === 0) return [];
-    const found = await this.em.find(User, { companyId: auth.companyId, id: { $in: cc }, active: true });
-    if (found.length !== cc.length) throw new DomainError('invalid_cc', 'Every CC must be an active account of the company');
+    const found = await this.em.find(User, { companyId: auth.companyId, id: { $in: cc }, active: true, $or: [{ kind: 'collaborator' }, { clientId }] });
+    if (found.length !== cc.length) throw new DomainError('invalid_cc', 'Every CC must be an active collaborator of the company or an account of this client');
     return cc;
   }
 }

@@ -20,23 +20,30 @@ import { COPY_CHANNELS, type CopyChannel } from '../../settings/settings.entity.
 const isDate = IsISO8601({ strict: true }, { message: 'must be a date such as 2026-12-24' });
 
 export class ComposeMessageDto {
-  @ApiPropertyOptional({ description: 'Defaults to the template’s subject' })
+  @ApiPropertyOptional({ description: 'Defaults to the template’s subject; when given, it wins over the template’s' })
   @IsOptional()
   @IsString()
   @MaxLength(300)
   subject?: string;
 
-  @ApiPropertyOptional({ description: 'Required unless a template brings it' })
+  @ApiPropertyOptional({
+    description:
+      'Required unless a template brings it. When given, it wins over the template’s body (the user edited the text the template filled in); ' +
+      'when left out, the named template, else the account’s default template (settings), else the company’s default template fills it in.',
+  })
   @IsOptional()
   @IsString()
   body?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Replaces subject and body, brings its instruction and may tick VAD' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Fills in subject and body (what the request gives explicitly wins: it is the edited text), brings its instruction and may tick VAD',
+  })
   @IsOptional()
   @IsUUID()
   templateId?: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'CC: other accounts of the company' })
+  @ApiPropertyOptional({ type: [String], description: 'CC: collaborators of the company, or accounts of this client file (others → 422 invalid_cc)' })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
@@ -48,14 +55,14 @@ export class ComposeMessageDto {
 
   @ApiPropertyOptional({ description: 'A day task: to do on dueDate (required then)' }) @IsOptional() @IsBoolean() dayTask?: boolean;
 
-  @ApiPropertyOptional({ description: 'Makes it a day task: to do on this date (yyyy-mm-dd); malformed → 422' })
+  // Checked by the service so that any malformed value, a number included, is a 422 invalid_due_date.
+  @ApiPropertyOptional({ type: String, description: 'Makes it a day task: to do on this date (yyyy-mm-dd); malformed → 422' })
   @IsOptional()
-  @IsString()
-  dueDate?: string;
+  dueDate?: unknown;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() urgent?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() private?: boolean;
-  @ApiPropertyOptional({ description: 'Copy to the company’s client-messages circle' }) @IsOptional() @IsBoolean() copyCircle?: boolean;
+  @ApiPropertyOptional({ description: 'Only its author and CC see it; refused (422) from client and secretary accounts' }) @IsOptional() @IsBoolean() private?: boolean;
+  @ApiPropertyOptional({ description: 'Copy to the company’s client-messages circle: its members get the copies too' }) @IsOptional() @IsBoolean() copyCircle?: boolean;
   @ApiPropertyOptional({ description: 'Client side: a remark about the service, for managers' }) @IsOptional() @IsBoolean() remark?: boolean;
 
   @ApiPropertyOptional({ description: 'Home-visit request' }) @IsOptional() @IsBoolean() vad?: boolean;
@@ -81,6 +88,7 @@ export class ComposeMessageDto {
 export class ReplyDto {
   @ApiProperty() @IsString() body!: string;
   @ApiPropertyOptional({ description: 'Reply and set the thread as a task in one step' }) @IsOptional() @IsBoolean() setTask?: boolean;
+  @ApiPropertyOptional({ type: String, description: 'With setTask: a day task due on this date (yyyy-mm-dd); malformed → 422' }) @IsOptional() dueDate?: unknown;
 
   @ApiPropertyOptional({ enum: COPY_CHANNELS, isArray: true })
   @IsOptional()
@@ -97,12 +105,26 @@ export class TaskDto {
   @IsIn(TASK_ACTIONS)
   action!: (typeof TASK_ACTIONS)[number];
 
-  @ApiPropertyOptional({ description: 'With "set": makes it a day task due on this date' }) @IsOptional() @IsString() dueDate?: string;
+  @ApiPropertyOptional({ type: String, description: 'With "set": makes it a day task due on this date; malformed → 422' }) @IsOptional() dueDate?: unknown;
   @ApiPropertyOptional({ description: 'Refused: urgent is only set at creation' }) @IsOptional() @IsBoolean() urgent?: boolean;
 }
 
 export class VadDto {
   @ApiProperty({ description: 'true confirms the request as transmitted' }) @IsBoolean() transmitted!: boolean;
+}
+
+/** What can change on a message after it was written: the home visit's planned date and address. */
+export class UpdateMessageDto {
+  @ApiPropertyOptional({ type: String, format: 'date-time' })
+  @ValidateIf((dto: UpdateMessageDto) => dto.vadPlannedAt !== undefined)
+  @Type(() => Date)
+  @IsDate({ message: 'vadPlannedAt must be a date-time' })
+  vadPlannedAt?: Date;
+
+  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(300) vadStreet?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(20) vadPostalCode?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(120) vadCity?: string | null;
+  @ApiPropertyOptional({ description: 'Refused: 422 urgent_only_at_creation' }) @IsOptional() @IsBoolean() urgent?: boolean;
 }
 
 export const LIST_FILTERS = ['all', 'read', 'unread', 'deleted'] as const;
@@ -138,6 +160,7 @@ export class CreateMessageTemplateDto {
   @ApiProperty() @IsString() @Length(1, 20000) body!: string;
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(2000) instruction?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() vad?: boolean;
+  @ApiPropertyOptional({ description: 'The company’s default template (one at most: setting it unsets the previous one)' }) @IsOptional() @IsBoolean() default?: boolean;
 }
 
 export class UpdateMessageTemplateDto {
@@ -146,6 +169,7 @@ export class UpdateMessageTemplateDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 20000) body?: string;
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() @MaxLength(2000) instruction?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() vad?: boolean;
+  @ApiPropertyOptional({ description: 'The company’s default template (one at most: setting it unsets the previous one)' }) @IsOptional() @IsBoolean() default?: boolean;
 }
 
 export class DigestQuery {
