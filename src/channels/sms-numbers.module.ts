@@ -1,10 +1,16 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { SmsNumber } from './sms-number.entity.js';
+import { SmsNumbersController } from './sms-numbers.controller.js';
+import { SmsNumbersService } from './sms-numbers.service.js';
 
 /** The companies' Twilio numbers: sending SMS copies from them, receiving replies on them. */
 @Module({
-  imports: [MikroOrmModule.forFeature([SmsNumber])],
-  exports: [MikroOrmModule],
+  imports: [MikroOrmModule.forFeature([SmsNumber]), AuditModule],
+  controllers: [SmsNumbersController],
+  providers: [SmsNumbersService],
+  // Outbound sends with `senderFor`, inbound checks webhook signatures with `receiverFor`.
+  exports: [MikroOrmModule, SmsNumbersService],
 })
 export class SmsNumbersModule {}
