@@ -1,12 +1,13 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, type Snapshot } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import { Client } from '../clients/client.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import type { Permission } from '../core/auth/permissions.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import { type Page, pageWindow, toPage } from '../core/http/params.js';
+import { Company } from '../core/tenancy/company.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import type { IssuedTokenView, TokenView } from './dto/token.response.js';
 import type { CreateUserDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
@@ -20,9 +21,31 @@ export interface RightsGrant {
   permissions: Permission[];
 }
 
+/**
+ * What a company cannot do without: an active manager who can still create accounts and apply
+ * rights. Holding the role alone is not enough (a custom "manager" template may lack both), and
+ * without such an account nobody could repair the company's administration.
+ */
+const ADMINISTRATION: Permission[] = ['accounts.manage', 'rights.manage'];
+
+function administers(user: Pick<User, 'active' | 'role' | 'permissions'>): boolean {
+  return user.active && user.role === 'manager' && ADMINISTRATION.every((permission) => user.permissions.includes(permission));
+}
+
 function tokenView(token: ApiToken): TokenView {
   const { id, name, hint, createdAt, lastUsedAt, revokedAt } = token;
   return { id, name, hint, createdAt, lastUsedAt, revokedAt };
+}
+
+/** Nobody hands out a permission they do not hold: an account manager cannot mint a Manager. */
+function assertCanGrant(auth: AuthContext, grant: RightsGrant): void {
+  const missing = grant.permissions.filter((permission) => !auth.permissions.has(permission));
+  if (missing.length > 0) {
+    throw new DomainError('permission_denied', `You cannot grant ${missing.join(', ')}: you do not hold ${missing.length > 1 ? 'these permissions' : 'this permission'}`, {
+      permission: missing[0],
+      permissions: missing,
+    });
+  }
 }
 
 /** Accounts of a company: creation (through a rights grant), edits, deactivation, tokens. */
@@ -56,6 +79,7 @@ export class UsersService {
   }
 
   async create(auth: AuthContext, input: CreateUserDto, grant: RightsGrant): Promise<User> {
+    assertCanGrant(auth, grant);
     const bound = grant.kind !== 'collaborator';
     if (bound && !input.clientId) {
       throw new DomainError('validation_failed', `A ${grant.kind} account needs the clientId of its client file`);
@@ -83,39 +107,39 @@ export class UsersService {
   }
 
   async update(auth: AuthContext, id: string, changes: UpdateUserDto): Promise<User> {
-    const user = await this.get(auth, id);
-    const before = snapshot(user);
-    if (changes.active === false && user.active) await this.assertNotLastManager(user, 'deactivate');
-    this.em.assign(user, {
-      ...changes,
-      ...(changes.email ? { email: changes.email.trim().toLowerCase() } : {}),
+    return this.changeAccount(auth, id, async (em, user) => {
+      const before = snapshot(user);
+      em.assign(user, {
+        ...changes,
+        ...(changes.email ? { email: changes.email.trim().toLowerCase() } : {}),
+      });
+      if (changes.active === false) await this.assertAdministrationKept(em, before, user, 'deactivate');
+      const action = changes.active === false && before?.active ? 'user.deactivate' : 'user.update';
+      this.audit.record(em, auth, action, { type: 'user', id }, before, snapshot(user));
     });
-    this.audit.record(this.em, auth, changes.active === false ? 'user.deactivate' : 'user.update', { type: 'user', id }, before, snapshot(user));
-    await this.flushUnique();
-    return user;
   }
 
   /** Replaces the account's role and permissions with those of a rights template. */
   async applyRights(auth: AuthContext, id: string, grant: RightsGrant): Promise<User> {
-    const user = await this.get(auth, id);
-    if (user.kind !== grant.kind) {
-      throw new DomainError(
-        'rights_template_kind_mismatch',
-        `This template is for ${grant.kind} accounts and cannot be applied to a ${user.kind} account`,
-        { accountKind: user.kind, templateKind: grant.kind },
-      );
-    }
-    if (grant.role !== 'manager') await this.assertNotLastManager(user, 'demote');
-    const before = snapshot(user);
-    this.em.assign(user, {
-      role: grant.role,
-      permissions: grant.permissions,
-      rightsTemplateId: grant.templateId,
-      rightsAppliedAt: new Date(),
+    assertCanGrant(auth, grant);
+    return this.changeAccount(auth, id, async (em, user) => {
+      if (user.kind !== grant.kind) {
+        throw new DomainError(
+          'rights_template_kind_mismatch',
+          `This template is for ${grant.kind} accounts and cannot be applied to a ${user.kind} account`,
+          { accountKind: user.kind, templateKind: grant.kind },
+        );
+      }
+      const before = snapshot(user);
+      em.assign(user, {
+        role: grant.role,
+        permissions: grant.permissions,
+        rightsTemplateId: grant.templateId,
+        rightsAppliedAt: new Date(),
+      });
+      await this.assertAdministrationKept(em, before, user, 'demote');
+      this.audit.record(em, auth, 'user.rights-apply', { type: 'user', id }, before, snapshot(user));
     });
-    this.audit.record(this.em, auth, 'user.rights-apply', { type: 'user', id }, before, snapshot(user));
-    await this.em.flush();
-    return user;
   }
 
   async listTokens(auth: AuthContext, userId: string): Promise<TokenView[]> {
@@ -141,12 +165,45 @@ export class UsersService {
     await this.em.flush();
   }
 
-  /** A company must always keep one active manager, or nobody could administer it. */
-  private async assertNotLastManager(user: User, change: 'deactivate' | 'demote'): Promise<void> {
-    if (user.role !== 'manager' || !user.active) return;
-    const managers = await this.em.count(User, { companyId: user.companyId, role: 'manager', active: true });
-    if (managers <= 1) {
-      throw new DomainError('last_manager', `Cannot ${change} the last active manager of the company`);
+  /**
+   * Runs a change to an account in a transaction that first locks the company row, so changes
+   * that could remove the company's last administrator are serialized: two managers demoting each
+   * other at once cannot both pass the check below.
+   */
+  private async changeAccount(auth: AuthContext, id: string, change: (em: EntityManager, user: User) => Promise<void>): Promise<User> {
+    try {
+      return await this.em.transactional(async (em) => {
+        await em.findOneOrFail(Company, { id: auth.companyId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        // Read after the lock (and past the identity map): a concurrent change has committed by now.
+        const user = await em.findOne(User, { companyId: auth.companyId, id }, { refresh: true });
+        if (!user) throw new NotFoundError('User');
+        await change(em, user);
+        return user;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new DomainError('user_email_taken', 'Another account of the company already uses this email');
+      }
+      throw error;
+    }
+  }
+
+  /** Refuses a change that leaves the company without an administrator (see ADMINISTRATION). */
+  private async assertAdministrationKept(em: EntityManager, before: Snapshot, user: User, change: 'deactivate' | 'demote'): Promise<void> {
+    const wasAdministrator = before !== null && administers(before as Pick<User, 'active' | 'role' | 'permissions'>);
+    if (!wasAdministrator || administers(user)) return;
+    const others = await em.count(User, {
+      companyId: user.companyId,
+      id: { $ne: user.id },
+      active: true,
+      role: 'manager',
+      permissions: { $contains: ADMINISTRATION },
+    });
+    if (others === 0) {
+      throw new DomainError(
+        'last_manager',
+        `Cannot ${change} the last active manager holding ${ADMINISTRATION.join(' and ')}: nobody could administer the company`,
+      );
     }
   }
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { aCompany } from '../factories/accounts.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 
@@ -104,6 +105,75 @@ describe('accounts and rights templates', () => {
     await as(w.manager).post(`/v1/rights-templates/${w.templates.Supervisor}/apply`, { userId: second.body.id }).expect(200);
     const demoted = await as(w.manager).get(`/v1/users/${second.body.id}`).expect(200);
     expect(demoted.body.role).toBe('supervisor');
+  });
+
+  it('refuses a "manager" template without accounts.manage and rights.manage on the only administrator', async () => {
+    const hollow = await as(w.manager)
+      .post('/v1/rights-templates', { name: 'Manager sans droits', kind: 'collaborator', role: 'manager', permissions: ['messages.read'] })
+      .expect(201);
+    const refused = await as(w.manager).post(`/v1/rights-templates/${hollow.body.id}/apply`, { userId: w.managerId }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'last_manager', message: expect.stringContaining('accounts.manage') });
+    const me = await as(w.manager).get('/v1/me').expect(200);
+    expect(me.body.permissions).toEqual(expect.arrayContaining(['accounts.manage', 'rights.manage']));
+  });
+
+  it('serializes concurrent demotions and deactivations: the company always keeps an administrator', async () => {
+    for (const round of [1, 2, 3, 4]) {
+      const company = await aCompany(env.api.app, `Course ${round}`);
+      const first = `Bearer ${company.token}`;
+      const templates = Object.fromEntries(
+        ((await as(first).get('/v1/rights-templates').expect(200)).body as { id: string; name: string }[]).map((t) => [t.name, t.id]),
+      );
+      const second = await as(first)
+        .post('/v1/users', { rightsTemplateId: templates.Manager, firstName: 'Deux', lastName: 'Ième', email: `second.${round}@example.test` })
+        .expect(201);
+      const secondToken = `Bearer ${(await as(first).post(`/v1/users/${second.body.id}/tokens`, { name: 'race' }).expect(201)).body.token}`;
+      const [a, b] =
+        round % 2 === 0
+          ? await Promise.all([
+              as(first).patch(`/v1/users/${second.body.id}`, { active: false }),
+              as(secondToken).patch(`/v1/users/${company.userId}`, { active: false }),
+            ])
+          : await Promise.all([
+              as(first).post(`/v1/rights-templates/${templates.Operator}/apply`, { userId: second.body.id }),
+              as(secondToken).post(`/v1/rights-templates/${templates.Operator}/apply`, { userId: company.userId }),
+            ]);
+      // One wins; the other is refused as the last manager (or, if it authenticated after the
+      // winner committed, for the permission or the account it no longer has).
+      expect([a.status, b.status].filter((status) => status === 200)).toHaveLength(1);
+      expect([409, 403, 401]).toContain(a.status === 200 ? b.status : a.status);
+      const winner = a.status === 200 ? first : secondToken;
+      const managers = await as(winner).get('/v1/users?role=manager&active=true').expect(200);
+      expect(managers.body.items).toHaveLength(1);
+    }
+  });
+
+  it('refuses to grant permissions the caller does not hold, naming them (403)', async () => {
+    const recruiterTemplate = await as(w.manager)
+      .post('/v1/rights-templates', { name: 'Recruteur', kind: 'collaborator', role: 'supervisor', permissions: ['accounts.read', 'accounts.manage'] })
+      .expect(201);
+    const readerTemplate = await as(w.manager)
+      .post('/v1/rights-templates', { name: 'Lecteur comptes', kind: 'collaborator', role: 'operator', permissions: ['accounts.read'] })
+      .expect(201);
+    const recruiter = await as(w.manager)
+      .post('/v1/users', { rightsTemplateId: recruiterTemplate.body.id, firstName: 'Rita', lastName: 'Recrute', email: 'rita@example.test' })
+      .expect(201);
+    const token = `Bearer ${(await as(w.manager).post(`/v1/users/${recruiter.body.id}/tokens`, { name: 'rh' }).expect(201)).body.token}`;
+
+    const escalation = await as(token)
+      .post('/v1/users', { rightsTemplateId: w.templates.Manager, firstName: 'Mal', lastName: 'Veillant', email: 'mal@example.test' })
+      .expect(403);
+    expect(escalation.body).toMatchObject({ code: 'permission_denied', details: { permission: expect.any(String) } });
+    expect(escalation.body.details.permissions).toEqual(expect.arrayContaining(['rights.manage', 'audit.read', 'settings.manage']));
+    expect(escalation.body.details.permissions).not.toContain('accounts.manage');
+    expect(escalation.body.message).toContain('rights.manage');
+    await as(w.manager).get('/v1/users?limit=200').expect(200).then((list) => {
+      expect(list.body.items.map((u: { email: string }) => u.email)).not.toContain('mal@example.test');
+    });
+
+    await as(token)
+      .post('/v1/users', { rightsTemplateId: readerTemplate.body.id, firstName: 'Léo', lastName: 'Lecteur', email: 'leo@example.test' })
+      .expect(201);
   });
 
   it('applying a template replaces role and permissions; editing the template later changes nothing until re-applied', async () => {
