@@ -103,6 +103,80 @@ export const VARIABLES = {
     requiredInProduction: true,
     description: 'The URL the outside world reaches the API at; Twilio signs webhooks against it (so it works behind a proxy).',
   },
+  SMTP_URL: {
+    schema: url(['smtp:', 'smtps:']),
+    default: 'smtp://127.0.0.1:2525',
+    requiredInProduction: true,
+    secret: true,
+    description: 'SMTP relay for email and fax copies (smtp:// or smtps://, credentials in the URL). A pooled connection is used.',
+  },
+  SMTP_POOL_MAX: {
+    schema: integer(1, 100),
+    default: '5',
+    description: 'Concurrent SMTP connections each worker keeps open to the relay.',
+  },
+  SMTP_TIMEOUT_MS: {
+    schema: integer(1000, 300000),
+    default: '30000',
+    description: 'How long one SMTP exchange may take before the copy is retried.',
+  },
+  INBOUND_EMAIL_LOCAL_PART: {
+    schema: z.string().regex(/^[a-z0-9._-]{1,40}$/, { error: 'must be 1-40 characters among a-z, 0-9, ., _ and -' }),
+    default: 'reply',
+    description: 'Local part of the per-copy reply addresses (`<local>+<token>@<INBOUND_EMAIL_DOMAIN>`).',
+  },
+  INBOUND_EMAIL_DOMAIN: {
+    schema: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: 'must be a lower-case domain name' }),
+    default: 'reply.relais.localhost',
+    requiredInProduction: true,
+    description: 'Domain of the reply addresses; its mailbox is read by the inbound side.',
+  },
+  OUTBOUND_MESSAGE_ID_DOMAIN: {
+    schema: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, { error: 'must be a lower-case domain name' }),
+    default: 'relais.localhost',
+    requiredInProduction: true,
+    description: 'Right-hand side of the Message-IDs Relais gives its email copies (our own domain).',
+  },
+  TWILIO_API_BASE_URL: {
+    schema: url(['http:', 'https:']),
+    default: 'https://api.twilio.com',
+    description: 'Base URL of the Twilio REST API (SMS copies); tests point it at a loopback endpoint.',
+  },
+  TWILIO_TIMEOUT_MS: {
+    schema: integer(500, 120000),
+    default: '10000',
+    description: 'How long one Twilio API call may take before the copy is retried.',
+  },
+  OUTBOUND_RATE_EMAIL_PER_SECOND: {
+    schema: integer(0, 100000),
+    default: '0',
+    description: 'Email copies sent per second per company, across workers (0: no limit).',
+  },
+  OUTBOUND_RATE_SMS_PER_SECOND: {
+    schema: integer(0, 100000),
+    default: '1',
+    description: 'SMS copies sent per second per company, across workers (a Twilio long code sends about 1/s; 0: no limit).',
+  },
+  OUTBOUND_RATE_FAX_PER_SECOND: {
+    schema: integer(0, 100000),
+    default: '0',
+    description: 'Fax copies sent per second per company, across workers (0: no limit).',
+  },
+  OUTBOUND_RELAY_INTERVAL_MS: {
+    schema: integer(50, 60000),
+    default: '500',
+    description: 'How often the worker moves new outbox rows to deliveries and queue jobs.',
+  },
+  OUTBOUND_RECONCILE_INTERVAL_MS: {
+    schema: integer(500, 3600000),
+    default: '15000',
+    description: 'How often the worker re-enqueues deliveries left pending (e.g. Redis restarted empty) and settles stale claims.',
+  },
+  OUTBOUND_STALE_CLAIM_MS: {
+    schema: integer(1000, 86400000),
+    default: '300000',
+    description: 'A claim older than this (worker died mid-send) is settled as failed "outcome unknown", never re-sent. Keep it above the SMTP and Twilio timeouts.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: integer(1000, 120000),
     default: '10000',
@@ -125,6 +199,17 @@ export interface AppConfig {
   secretsKey: string;
   publicBaseUrl: string;
   shutdownTimeoutMs: number;
+  smtp: { url: string; poolMax: number; timeoutMs: number };
+  twilio: { baseUrl: string; timeoutMs: number };
+  outbound: {
+    replyLocalPart: string;
+    replyDomain: string;
+    messageIdDomain: string;
+    ratePerSecond: { email: number; sms: number; fax: number };
+    relayIntervalMs: number;
+    reconcileIntervalMs: number;
+    staleClaimMs: number;
+  };
 }
 
 export function toAppConfig(v: Parsed): AppConfig {
@@ -139,5 +224,16 @@ export function toAppConfig(v: Parsed): AppConfig {
     secretsKey: v.SECRETS_KEY,
     publicBaseUrl: v.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },
+    twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },
+    outbound: {
+      replyLocalPart: v.INBOUND_EMAIL_LOCAL_PART,
+      replyDomain: v.INBOUND_EMAIL_DOMAIN,
+      messageIdDomain: v.OUTBOUND_MESSAGE_ID_DOMAIN,
+      ratePerSecond: { email: v.OUTBOUND_RATE_EMAIL_PER_SECOND, sms: v.OUTBOUND_RATE_SMS_PER_SECOND, fax: v.OUTBOUND_RATE_FAX_PER_SECOND },
+      relayIntervalMs: v.OUTBOUND_RELAY_INTERVAL_MS,
+      reconcileIntervalMs: v.OUTBOUND_RECONCILE_INTERVAL_MS,
+      staleClaimMs: v.OUTBOUND_STALE_CLAIM_MS,
+    },
   };
 }

@@ -1,0 +1,136 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import { Delivery, ThreadTag } from './delivery.entity.js';
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+/** Thread tags avoid look-alikes (0/O, 1/I/L, U/V) since people retype them from a subject line. */
+const TAG_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ';
+const TAG_LENGTH = 5;
+const TAG_PATTERN = /\[(R-[2-9A-HJKMNP-TW-Z]{5})\]/i;
+
+/** 160 random bits in lower-case base32 (32 characters): unguessable, safe in an address local part. */
+export function newReplyToken(): string {
+  const bytes = randomBytes(20);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+export function newThreadTag(): string {
+  let tag = 'R-';
+  for (let i = 0; i < TAG_LENGTH; i += 1) tag += TAG_ALPHABET[randomInt(TAG_ALPHABET.length)];
+  return tag;
+}
+
+/** The thread tag written in a subject (`[R-7K2QX]`), upper-cased; null when there is none. */
+export function tagInSubject(subject: string): string | null {
+  return TAG_PATTERN.exec(subject)?.[1]?.toUpperCase() ?? null;
+}
+
+export interface EmailThreadHeaders {
+  /** Without angle brackets. */
+  messageId: string;
+  inReplyTo: string | null;
+  /** Oldest first, without angle brackets. */
+  references: string[];
+}
+
+/**
+ * How a reply finds its way back: each email copy gets its own Reply-To address
+ * `<local>+<token>@<inbound domain>` (token stored on the delivery, with its thread and recipient),
+ * a Message-ID on our domain (stored), References/In-Reply-To naming the earlier copies of the
+ * thread sent to the same person, and the thread's short tag in the subject for when a mail
+ * program drops all of that. The inbound side resolves replies with the `find*` methods.
+ */
+@Injectable()
+export class ReplyAddressing {
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  replyAddress(token: string): string {
+    return `${this.config.outbound.replyLocalPart}+${token}@${this.config.outbound.replyDomain}`;
+  }
+
+  /** The token of one of our reply addresses (any case), or null when the address is not one. */
+  tokenOf(address: string): string | null {
+    const { replyLocalPart, replyDomain } = this.config.outbound;
+    const match = /^([^@+]+)\+([a-z2-7]{32})@(.+)$/i.exec(address.trim().replace(/^<|>$/g, ''));
+    if (!match || match[1].toLowerCase() !== replyLocalPart || match[3].toLowerCase() !== replyDomain) return null;
+    return match[2].toLowerCase();
+  }
+
+  newMessageId(): string {
+    return `${randomUUID()}@${this.config.outbound.messageIdDomain}`;
+  }
+
+  /** The email copy a reply address was given to (its message, reply, recipient and company). */
+  findByReplyAddress(address: string): Promise<Delivery | null> {
+    const token = this.tokenOf(address);
+    return token ? this.em.findOne(Delivery, { replyToken: token }) : Promise.resolve(null);
+  }
+
+  /** The email copy that carried this Message-ID (In-Reply-To / References of a reply). */
+  findByMessageId(messageId: string): Promise<Delivery | null> {
+    return this.em.findOne(Delivery, { emailMessageId: messageId.trim().replace(/^<|>$/g, '').toLowerCase() });
+  }
+
+  /** The thread a subject's `[R-XXXXX]` tag names, whatever its company; null when none. */
+  async findByTag(subject: string): Promise<ThreadTag | null> {
+    const tag = tagInSubject(subject);
+    return tag ? this.em.findOne(ThreadTag, { tag }) : null;
+  }
+
+  /** The thread's tag, made on its first copy. Safe under concurrency (unique per thread and per tag). */
+  async tagFor(companyId: string, messageId: string): Promise<string> {
+    const connection = this.em.getConnection();
+    for (let tries = 0; tries < 8; tries += 1) {
+      const [found] = await connection.execute<{ tag: string }[]>('select tag from thread_tag where message_id = ?', [messageId]);
+      if (found) return found.tag;
+      const now = new Date();
+      // A collision on either unique key inserts nothing; the loop then reads the winner or draws again.
+      await connection.execute(
+        'insert into thread_tag (id, created_at, updated_at, company_id, message_id, tag) values (?, ?, ?, ?, ?, ?) on conflict do nothing',
+        [randomUUID(), now, now, companyId, messageId, newThreadTag()],
+      );
+    }
+    throw new Error(`Could not allocate a thread tag for message ${messageId}`);
+  }
+
+  /**
+   * Headers of one email copy: its Message-ID, and for a reply's copy the chain of earlier copies of
+   * the same thread to the same recipient, so the recipient's mail program threads them together.
+   */
+  async headersFor(delivery: Delivery): Promise<EmailThreadHeaders> {
+    const messageId = delivery.emailMessageId ?? this.newMessageId();
+    if (!delivery.replyId) return { messageId, inReplyTo: null, references: [] };
+    const earlier = await this.em.find(
+      Delivery,
+      {
+        messageId: delivery.messageId,
+        channel: 'email',
+        recipientType: delivery.recipientType,
+        recipientUserId: delivery.recipientUserId,
+        emailMessageId: { $ne: null },
+        status: { $in: ['sent', 'delivered'] },
+        id: { $lt: delivery.id },
+      },
+      { orderBy: { id: 'asc' }, fields: ['emailMessageId'], limit: 50 },
+    );
+    const references = earlier.flatMap((d) => (d.emailMessageId ? [d.emailMessageId] : []));
+    return { messageId, inReplyTo: references.at(-1) ?? null, references };
+  }
+}
