@@ -98,6 +98,55 @@ describe('live events (server-sent events through Redis)', () => {
     }
   });
 
+  it('announces a “reply + set as task” as a task change too', async () => {
+    const stream = await listen(baseUrl, w.manager);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const created = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Sera une tâche' }).expect(201);
+      await as(w.operator).post(`/v1/messages/${created.body.id}/replies`, { body: 'À faire', setTask: true }).expect(201);
+      await stream.waitFor(created.body.id, 'message.replied');
+      await stream.waitFor(created.body.id, 'message.task');
+    } finally {
+      await stream.stop();
+    }
+  });
+
+  it('never sends VAD events to client accounts, who see the message but not its transmission', async () => {
+    const client = await listen(baseUrl, w.clientAccount);
+    const manager = await listen(baseUrl, w.manager);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const created = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Visite', vad: true, vadPlannedAt: '2026-12-05T08:00:00Z' }).expect(201);
+      await client.waitFor(created.body.id, 'message.created');
+      await as(w.operator).put(`/v1/messages/${created.body.id}/vad`, { transmitted: true }).expect(200);
+      await manager.waitFor(created.body.id, 'message.vad');
+      // The client's stream got the reply published after the VAD event, and still no VAD event.
+      await as(w.operator).post(`/v1/messages/${created.body.id}/replies`, { body: 'Transmise' }).expect(201);
+      await client.waitFor(created.body.id, 'message.replied');
+      expect(client.received.filter((event) => event.type === 'message.vad')).toEqual([]);
+    } finally {
+      await client.stop();
+      await manager.stop();
+    }
+  });
+
+  it('keeps to its QUEUE_PREFIX: a deployment sharing the Redis under another prefix hears nothing', async () => {
+    const foreign = await env.ctx.startApi({ ...env.ctx.config, queue: { ...env.ctx.config.queue, prefix: `${env.ctx.config.queue.prefix}-other` } });
+    const { port } = foreign.app.getHttpServer().address() as AddressInfo;
+    const outsider = await listen(`http://127.0.0.1:${port}`, w.manager);
+    const insider = await listen(baseUrl, w.manager);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const created = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Entre nous' }).expect(201);
+      await insider.waitFor(created.body.id, 'message.created');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(outsider.received).toEqual([]);
+    } finally {
+      await outsider.stop();
+      await insider.stop();
+    }
+  });
+
   it('reaches users connected to another API process', async () => {
     const other = await env.ctx.startApi();
     const { port } = other.app.getHttpServer().address() as AddressInfo;

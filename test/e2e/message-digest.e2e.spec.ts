@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'superagent';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
@@ -30,7 +31,8 @@ describe('PDF digest of a client’s messages', () => {
   const env = useTestApi();
   const as = (token: string) => callerOf(env.api.http)(token);
   let w: CompanyWorld;
-  const today = new Date().toISOString().slice(0, 10);
+  // The digest's period is in Paris dates, as the product shows them.
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
   beforeAll(async () => {
     w = await aCompanyWorld(env.api.app, env.api.http);
@@ -56,6 +58,21 @@ describe('PDF digest of a client’s messages', () => {
     expect(text.replace(/\s+/g, ' ')).toContain('Élodie a appelé : le rendez-vous est reporté à jeudi, « cœur » de l’après-midi.');
     expect(text).toContain('URGENT');
     expect(text).toContain('Message écrit par le client lui-même.');
+    expect(response.headers).toMatchObject({ 'x-digest-messages': '3', 'x-digest-truncated': 'false' }); // with the world's first message
+  });
+
+  it('says when the 500-message cap left older messages out', async () => {
+    const client = await as(w.manager).post('/v1/clients', { name: 'Très bavard' }).expect(201);
+    // 501 messages on one day, written straight to the table: the cap is what is measured here.
+    await env.api.app.get(EntityManager).fork().getConnection().execute(
+      `insert into message (id, created_at, updated_at, last_activity_at, company_id, client_id, author_id, subject, body)
+       select gen_random_uuid(), '2026-06-10T10:00:00Z'::timestamptz + (i || ' seconds')::interval, now(), now(), ?, ?, ?, 'Sujet ' || i, 'Message ' || i
+       from generate_series(1, 501) i`,
+      [w.companyId, client.body.id, w.operatorId],
+    );
+    const response = await as(w.manager).get(`/v1/clients/${client.body.id}/messages/digest.pdf?from=2026-06-10&to=2026-06-10`).buffer(true).parse(binary).expect(200);
+    expect(response.headers).toMatchObject({ 'x-digest-messages': '500', 'x-digest-truncated': 'true' });
+    expect(pdfText(response.body as Buffer)).toContain('Seuls les 500 messages les plus récents de la période figurent ici.');
   });
 
   it('keeps to collaborators’ messages, or to unread ones, when asked', async () => {
@@ -70,6 +87,8 @@ describe('PDF digest of a client’s messages', () => {
 
   it('refuses malformed dates, another company’s client, and callers without the permission', async () => {
     await digest(w.manager, 'from=yesterday&to=today').expect(400);
+    const backwards = await as(w.manager).get(`/v1/clients/${w.clientId}/messages/digest.pdf?from=2026-12-31&to=2026-12-01`).expect(422);
+    expect(backwards.body).toMatchObject({ code: 'unprocessable', details: { field: 'to' } });
     await digest(w.clientAccount, `from=${today}&to=${today}`).expect(200);
     const other = await aCompanyWorld(env.api.app, env.api.http, 'Autre');
     await digest(other.manager, `from=${today}&to=${today}`).expect(404);

@@ -73,7 +73,10 @@ describe('messages: compose, threads, tasks, VAD, views', () => {
       await as(w.operator).patch('/v1/settings/me', { defaultMessageTemplateId: w.messageTemplateId }).expect(200);
       const created = await compose(w.operator, {}).expect(201);
       expect(created.body).toMatchObject({ subject: 'Merci de rappeler', body: 'Merci de rappeler votre patient.' });
-      await as(w.operator).patch('/v1/settings/me', { defaultMessageTemplateId: '01a209b7-0000-7000-8000-000000000000' }).expect(200);
+      // A default template deleted since it was chosen no longer fills anything in.
+      const gone = await as(w.manager).post('/v1/message-templates', { name: 'Éphémère', subject: 'Bientôt supprimé', body: 'Texte' }).expect(201);
+      await as(w.operator).patch('/v1/settings/me', { defaultMessageTemplateId: gone.body.id }).expect(200);
+      await as(w.manager).del(`/v1/message-templates/${gone.body.id}`).expect(204);
       expect((await compose(w.operator, {}).expect(422)).body.code).toBe('body_required');
       await compose(w.operator, { templateId: '01a209b7-0000-7000-8000-000000000000' }).expect(404);
       await as(w.operator).patch('/v1/settings/me', { defaultMessageTemplateId: null }).expect(200);
@@ -197,7 +200,7 @@ describe('messages: compose, threads, tasks, VAD, views', () => {
       const remark = await compose(w.clientAccount, { body: 'Le standard a mis du temps à répondre.', remark: true }).expect(201);
       expect(remark.body.kind).toBe('remark');
       expect(await outbox(remark.body.id)).toEqual([]);
-      const today = new Date().toISOString().slice(0, 10);
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
       const remarks = await as(w.manager).get(`/v1/remarks?date=${today}`).expect(200);
       expect(remarks.body.items.map((m: { id: string }) => m.id)).toContain(remark.body.id);
       await as(w.operator).get('/v1/remarks').expect(403);
