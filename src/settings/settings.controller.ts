@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BannerView, SettingsView } from './dto/settings.response.js';
 import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { IdParam } from '../core/http/params.js';
@@ -23,6 +23,7 @@ export class SettingsController {
 
   @Patch('settings/company')
   @ApiOkResponse({ type: SettingsView })
+  @ApiNotFoundResponse({ description: 'not_found: defaultMessageTemplateId is not a template of the company' })
   @RequirePermission('settings.manage')
   updateCompany(@CurrentAuth() auth: AuthContext, @Body() changes: DefaultsDto): Promise<SettingsView> {
     return this.settings.updateCompany(auth, changes);
@@ -31,9 +32,27 @@ export class SettingsController {
   /** The caller's own overrides; null returns a field to the company default. */
   @Patch('settings/me')
   @ApiOkResponse({ type: SettingsView })
+  @ApiNotFoundResponse({ description: 'not_found: defaultMessageTemplateId is not a template of the company' })
   @AnyAccount()
   updateOwn(@CurrentAuth() auth: AuthContext, @Body() changes: DefaultsDto): Promise<SettingsView> {
     return this.settings.updateOwn(auth, changes);
+  }
+
+  /** Another account's defaults as an administrator sees them: company, overrides, effective. */
+  @Get('users/:id/settings')
+  @ApiOkResponse({ type: SettingsView })
+  @RequirePermission('settings.manage')
+  viewAccount(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<SettingsView> {
+    return this.settings.viewAccount(auth, id);
+  }
+
+  /** Sets another account's overrides (audited); null returns a field to the company default. */
+  @Patch('users/:id/settings')
+  @ApiOkResponse({ type: SettingsView })
+  @ApiNotFoundResponse({ description: 'not_found: no such account, or defaultMessageTemplateId is not a template of the company' })
+  @RequirePermission('settings.manage')
+  updateAccount(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: DefaultsDto): Promise<SettingsView> {
+    return this.settings.updateAccount(auth, id, changes);
   }
 
   @Get('banner')

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service.js';
+import { User } from '../accounts/user.entity.js';
+import { AuditService, type Snapshot } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
@@ -16,30 +17,13 @@ export class SettingsService {
     private readonly audit: AuditService,
   ) {}
 
-  async view(auth: AuthContext): Promise<SettingsView> {
-    const [company, user] = await Promise.all([this.company(auth), this.em.findOne(UserSettings, { userId: auth.userId })]);
-    const own = {
-      defaultChannels: user?.defaultChannels ?? null,
-      defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
-      messageInfo: user?.messageInfo ?? null,
-    };
-    return {
-      company: {
-        defaultChannels: company.defaultChannels,
-        defaultMessageTemplateId: company.defaultMessageTemplateId,
-        messageInfo: company.messageInfo,
-        copyCircleStructureId: company.copyCircleStructureId,
-      },
-      user: own,
-      effective: {
-        defaultChannels: own.defaultChannels ?? company.defaultChannels,
-        defaultMessageTemplateId: own.defaultMessageTemplateId ?? company.defaultMessageTemplateId,
-        messageInfo: own.messageInfo ?? company.messageInfo,
-      },
-    };
+  /** The caller's own settings: company defaults, their overrides, what applies to them. */
+  view(auth: AuthContext): Promise<SettingsView> {
+    return this.viewOf(auth.companyId, auth.userId);
   }
 
   async updateCompany(auth: AuthContext, changes: DefaultsDto): Promise<SettingsView> {
+    await this.assertTemplateOf(auth.companyId, changes.defaultMessageTemplateId);
     const company = await this.company(auth);
     const before = snapshot(company);
     this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels });
@@ -48,11 +32,31 @@ export class SettingsService {
     return this.view(auth);
   }
 
+  /** The caller's own overrides: their preference, not an admin change, hence not audited. */
   async updateOwn(auth: AuthContext, changes: DefaultsDto): Promise<SettingsView> {
-    const own = (await this.em.findOne(UserSettings, { userId: auth.userId })) ?? this.em.create(UserSettings, { userId: auth.userId });
+    await this.assertTemplateOf(auth.companyId, changes.defaultMessageTemplateId);
+    const own = await this.overridesOf(auth.userId);
     this.em.assign(own, changes);
     await this.em.flush();
     return this.view(auth);
+  }
+
+  /** Another account's settings, as an administrator sees them. */
+  async viewAccount(auth: AuthContext, userId: string): Promise<SettingsView> {
+    await this.assertAccountOf(auth.companyId, userId);
+    return this.viewOf(auth.companyId, userId);
+  }
+
+  /** An administrator sets another account's overrides (audited, unlike one's own). */
+  async updateAccount(auth: AuthContext, userId: string, changes: DefaultsDto): Promise<SettingsView> {
+    await this.assertAccountOf(auth.companyId, userId);
+    await this.assertTemplateOf(auth.companyId, changes.defaultMessageTemplateId);
+    const overrides = await this.overridesOf(userId);
+    const before = overridesSnapshot(overrides);
+    this.em.assign(overrides, changes);
+    this.audit.record(this.em, auth, 'user-settings.update', { type: 'user-settings', id: userId }, before, overridesSnapshot(overrides));
+    await this.em.flush();
+    return this.viewOf(auth.companyId, userId);
   }
 
   /** The banner, to the audience it is meant for (collaborators or client-side accounts). */
@@ -108,10 +112,58 @@ export class SettingsService {
     return snippet;
   }
 
-  private async company(auth: AuthContext): Promise<CompanySettings> {
+  private async company(auth: Pick<AuthContext, 'companyId'>): Promise<CompanySettings> {
     return (
       (await this.em.findOne(CompanySettings, { companyId: auth.companyId })) ??
       this.em.create(CompanySettings, { companyId: auth.companyId })
     );
   }
+
+  private async overridesOf(userId: string): Promise<UserSettings> {
+    return (await this.em.findOne(UserSettings, { userId })) ?? this.em.create(UserSettings, { userId });
+  }
+
+  private async viewOf(companyId: string, userId: string): Promise<SettingsView> {
+    const [company, user] = await Promise.all([this.company({ companyId }), this.em.findOne(UserSettings, { userId })]);
+    const own = {
+      defaultChannels: user?.defaultChannels ?? null,
+      defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
+      messageInfo: user?.messageInfo ?? null,
+    };
+    return {
+      company: {
+        defaultChannels: company.defaultChannels,
+        defaultMessageTemplateId: company.defaultMessageTemplateId,
+        messageInfo: company.messageInfo,
+        copyCircleStructureId: company.copyCircleStructureId,
+      },
+      user: own,
+      effective: {
+        defaultChannels: own.defaultChannels ?? company.defaultChannels,
+        defaultMessageTemplateId: own.defaultMessageTemplateId ?? company.defaultMessageTemplateId,
+        messageInfo: own.messageInfo ?? company.messageInfo,
+      },
+    };
+  }
+
+  private async assertAccountOf(companyId: string, userId: string): Promise<void> {
+    if (!(await this.em.count(User, { companyId, id: userId }))) throw new NotFoundError('User');
+  }
+
+  /**
+   * A default message template must be one of the company's own. Read with SQL rather than through
+   * the messages module's entity: messages depend on settings, not the other way round.
+   */
+  private async assertTemplateOf(companyId: string, templateId: string | null | undefined): Promise<void> {
+    if (!templateId) return;
+    const rows = await this.em
+      .getConnection()
+      .execute<{ found: number }[]>('select 1 as found from message_template where id = ? and company_id = ?', [templateId, companyId]);
+    if (rows.length === 0) throw new NotFoundError('Message template', { field: 'defaultMessageTemplateId' });
+  }
+}
+
+function overridesSnapshot(overrides: UserSettings): Snapshot {
+  const { defaultChannels, defaultMessageTemplateId, messageInfo } = overrides;
+  return { defaultChannels, defaultMessageTemplateId, messageInfo };
 }

@@ -119,6 +119,56 @@ describe('clients, structures and subcontracting, settings, audit', () => {
       await as(w.manager).patch('/v1/settings/company', { defaultChannels: ['pigeon'] }).expect(400);
     });
 
+    it('accepts only the company’s own message templates as defaults (404 otherwise)', async () => {
+      const stranger = await aCompany(env.api.app, 'Autre permanence');
+      const foreign = await as(`Bearer ${stranger.token}`)
+        .post('/v1/message-templates', { name: 'Étranger', subject: 'x', body: 'y' })
+        .expect(201);
+      const unknown = '01a209b7-0000-7000-8000-0000000000aa';
+      for (const path of ['/v1/settings/company', '/v1/settings/me', `/v1/users/${w.operatorId}/settings`]) {
+        for (const id of [unknown, foreign.body.id]) {
+          const refused = await as(w.manager).patch(path, { defaultMessageTemplateId: id }).expect(404);
+          expect(refused.body).toMatchObject({ code: 'not_found', message: expect.stringContaining('Message template') });
+        }
+      }
+      await as(w.manager).patch('/v1/settings/me', { defaultMessageTemplateId: 'not-a-uuid' }).expect(400);
+      const own = await as(w.manager).patch('/v1/settings/company', { defaultMessageTemplateId: w.messageTemplateId }).expect(200);
+      expect(own.body.company.defaultMessageTemplateId).toBe(w.messageTemplateId);
+      const mine = await as(w.operator).patch('/v1/settings/me', { defaultMessageTemplateId: null }).expect(200);
+      expect(mine.body.effective.defaultMessageTemplateId).toBe(w.messageTemplateId);
+      await as(w.manager).patch('/v1/settings/company', { defaultMessageTemplateId: null }).expect(200);
+    });
+
+    it('lets an administrator read and set another account’s defaults, audited', async () => {
+      const set = await as(w.manager)
+        .patch(`/v1/users/${w.operatorId}/settings`, { messageInfo: 'Poste de nuit', defaultMessageTemplateId: w.messageTemplateId })
+        .expect(200);
+      expect(set.body.user).toMatchObject({ messageInfo: 'Poste de nuit', defaultMessageTemplateId: w.messageTemplateId });
+      const seenByOperator = await as(w.operator).get('/v1/settings').expect(200);
+      expect(seenByOperator.body.effective).toMatchObject({ messageInfo: 'Poste de nuit', defaultMessageTemplateId: w.messageTemplateId });
+      const seenByAdmin = await as(w.manager).get(`/v1/users/${w.operatorId}/settings`).expect(200);
+      expect(seenByAdmin.body).toEqual(seenByOperator.body);
+      const managerOwn = await as(w.manager).get('/v1/settings').expect(200);
+      expect(managerOwn.body.user.messageInfo).not.toBe('Poste de nuit');
+
+      const audit = await as(w.manager).get(`/v1/audit?action=user-settings.update&targetId=${w.operatorId}`).expect(200);
+      expect(audit.body.items).toEqual([
+        expect.objectContaining({
+          actorId: w.managerId,
+          targetType: 'user-settings',
+          before: expect.objectContaining({ messageInfo: null }),
+          after: expect.objectContaining({ messageInfo: 'Poste de nuit', defaultMessageTemplateId: w.messageTemplateId }),
+        }),
+      ]);
+
+      const refused = await as(w.operator).get(`/v1/users/${w.managerId}/settings`).expect(403);
+      expect(refused.body.details).toEqual({ permission: 'settings.manage' });
+      await as(w.operator).patch(`/v1/users/${w.operatorId}/settings`, { messageInfo: 'x' }).expect(403);
+      await as(w.manager).get('/v1/users/01a209b7-0000-7000-8000-0000000000bb/settings').expect(404);
+      await as(w.manager).patch(`/v1/users/${w.operatorId}/settings`, { colour: 'blue' }).expect(400);
+      await as(w.manager).patch(`/v1/users/${w.operatorId}/settings`, { messageInfo: null, defaultMessageTemplateId: null }).expect(200);
+    });
+
     it('shows the banner to its audience only', async () => {
       await as(w.manager).put('/v1/banner', { text: 'Fermeture exceptionnelle le 25/12', audience: 'clients' }).expect(200);
       expect((await as(w.clientAccount).get('/v1/banner').expect(200)).body.text).toBe('Fermeture exceptionnelle le 25/12');
@@ -156,6 +206,39 @@ describe('clients, structures and subcontracting, settings, audit', () => {
       }
       await as(w.operator).get('/v1/audit').expect(403);
       await as(w.manager).get('/v1/audit?from=yesterday').expect(400);
+    });
+
+    it('filters by actor, by action and by period [from, to)', async () => {
+      const second = await as(w.manager)
+        .post('/v1/users', { rightsTemplateId: w.templates.Manager, firstName: 'Anne', lastName: 'Audit', email: 'anne.audit@example.test' })
+        .expect(201);
+      const token = `Bearer ${(await as(w.manager).post(`/v1/users/${second.body.id}/tokens`, { name: 'audit' }).expect(201)).body.token}`;
+      const from = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const snippet = await as(token).post('/v1/snippets', { title: 'Par Anne', text: 'Phrase d’Anne' }).expect(201);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const to = new Date();
+
+      const byActor = await as(w.manager).get(`/v1/audit?actorId=${second.body.id}`).expect(200);
+      expect(byActor.body.items.map((e: { action: string; targetId: string }) => [e.action, e.targetId])).toEqual([['snippet.create', snippet.body.id]]);
+      const byManager = await as(w.manager).get(`/v1/audit?actorId=${w.managerId}&limit=200`).expect(200);
+      expect(byManager.body.items.length).toBeGreaterThan(3);
+      expect(byManager.body.items.every((e: { actorId: string }) => e.actorId === w.managerId)).toBe(true);
+
+      const byAction = await as(w.manager).get('/v1/audit?action=snippet.create&limit=200').expect(200);
+      expect(byAction.body.items.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(byAction.body.items.map((e: { action: string }) => e.action))).toEqual(new Set(['snippet.create']));
+
+      const period = await as(w.manager).get(`/v1/audit?from=${from.toISOString()}&to=${to.toISOString()}`).expect(200);
+      expect(period.body.items.map((e: { targetId: string }) => e.targetId)).toEqual([snippet.body.id]);
+      const before = await as(w.manager).get(`/v1/audit?to=${from.toISOString()}&limit=200`).expect(200);
+      expect(before.body.items.map((e: { targetId: string }) => e.targetId)).not.toContain(snippet.body.id);
+      expect(before.body.items.map((e: { action: string }) => e.action)).toContain('company.bootstrap');
+      const after = await as(w.manager).get(`/v1/audit?from=${to.toISOString()}`).expect(200);
+      expect(after.body.items).toEqual([]);
+      const combined = await as(w.manager).get(`/v1/audit?actorId=${w.managerId}&from=${from.toISOString()}&to=${to.toISOString()}`).expect(200);
+      expect(combined.body.items).toEqual([]);
+      await as(w.manager).get('/v1/audit?actorId=not-a-uuid').expect(400);
     });
 
     it('pages with a cursor', async () => {

@@ -67,8 +67,10 @@ describe('tenant isolation matrix', () => {
     'POST /v1/structures/:id/members': { userId: b.operatorId },
     // Links span two companies by design: B may ask any company, here a third one.
     'POST /v1/subcontracting/links': { partnerCompanyId: thirdCompanyId },
-    'PATCH /v1/settings/company': { messageInfo: 'B info' },
-    'PATCH /v1/settings/me': { messageInfo: 'mine' },
+    // A's message template as a default: as unknown to B as any other id of A.
+    'PATCH /v1/settings/company': { messageInfo: 'B info', defaultMessageTemplateId: a.messageTemplateId },
+    'PATCH /v1/settings/me': { messageInfo: 'mine', defaultMessageTemplateId: a.messageTemplateId },
+    'PATCH /v1/users/:id/settings': { messageInfo: 'set by B' },
     'PUT /v1/banner': { text: 'Bannière B', audience: 'collaborators' },
     'POST /v1/snippets': { title: 'B', text: 'Phrase de B' },
     'PATCH /v1/snippets/:id': { title: 'Renamed by B' },
@@ -87,15 +89,18 @@ describe('tenant isolation matrix', () => {
   };
 
   /** Routes without a path id whose body names one of A's records: refused as unknown. */
-  const bodyNamesA = new Set(['POST /v1/users']);
+  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me']);
 
-  function fill(route: RouteEntry): string {
+  /** The route's path with A's ids in it, or the parameters nobody said which id of A to use for. */
+  function fill(route: RouteEntry): { url: string; missing: string[] } {
     const ids = pathIds();
-    return route.path.replace(/([\w-]+)\/:(\w+)/g, (whole, segment: string) => {
+    const missing: string[] = [];
+    const url = route.path.replace(/([\w-]+)\/:(\w+)/g, (whole, segment: string) => {
       const id = ids[whole];
-      if (!id) throw new Error(`No id of company A for "${whole}" in ${route.method} ${route.path}: add it to pathIds`);
+      if (!id) missing.push(whole);
       return `${segment}/${id}`;
     });
+    return { url, missing };
   }
 
   it('covers every /v1 route and never lets B see or touch A', async () => {
@@ -110,8 +115,12 @@ describe('tenant isolation matrix', () => {
         failures.push(`${key}: no sample body (add one to bodies)`);
         continue;
       }
-      const url = fill(route) + (queries[key] ?? '');
-      const request = env.api.http[route.method.toLowerCase() as 'get'](url).set('Authorization', b.manager);
+      const { url, missing } = fill(route);
+      if (missing.length > 0) {
+        failures.push(`${key}: no id of company A for ${missing.join(', ')} (add it to pathIds)`);
+        continue;
+      }
+      const request = env.api.http[route.method.toLowerCase() as 'get'](url + (queries[key] ?? '')).set('Authorization', b.manager);
       const response = await (body ? request.send(body) : request);
       const mustBeUnknown = route.path.includes('/:') || bodyNamesA.has(key);
       if (mustBeUnknown && response.status !== 404) failures.push(`${key} → ${response.status}, expected 404`);
@@ -120,7 +129,8 @@ describe('tenant isolation matrix', () => {
       if (leaked.length > 0) failures.push(`${key} leaked ${leaked.length} id(s) of company A`);
     }
     expect(failures).toEqual([]);
-    expect(routes.length).toBe(73);
+    // 75 when issue 3 closed; other issues add theirs (each needing its ids and bodies above).
+    expect(routes.length).toBeGreaterThanOrEqual(75);
   });
 
   it('leaves A exactly as it was', async () => {
