@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { User } from '../accounts/user.entity.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
@@ -45,6 +45,13 @@ export type LinkStatus = (typeof LINK_STATUSES)[number];
  * the other's structures.
  */
 @Entity({ tableName: 'subcontracting_link' })
+// One open (pending or accepted) link per pair of companies, whichever side asked: two requests
+// crossing each other cannot both be created.
+@Index({
+  name: 'subcontracting_link_open_pair_unique',
+  expression:
+    'create unique index "subcontracting_link_open_pair_unique" on "subcontracting_link" (least("company_id", "partner_company_id"), greatest("company_id", "partner_company_id")) where "status" <> \'ended\'',
+})
 export class SubcontractingLink extends CompanyOwnedEntity {
   @ApiProperty({ format: 'uuid' })
   @ManyToOne(() => Company, { mapToPk: true, fieldName: 'partner_company_id', index: true })

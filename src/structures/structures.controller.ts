@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MemberView } from './dto/member.response.js';
-import { User } from '../accounts/user.entity.js';
+import { CollaboratorView } from './dto/collaborator.response.js';
 import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { IdParam } from '../core/http/params.js';
 import { AddMemberDto, CollaboratorSearchQuery, CreateStructureDto, RequestLinkDto, UpdateStructureDto } from './dto/structure.dto.js';
@@ -114,9 +114,9 @@ export class SubcontractingController {
 
   /** Collaborators of linked companies only: the candidates for this company's structures. */
   @Get('collaborators')
-  @ApiOkResponse({ type: [User] })
+  @ApiOkResponse({ type: [CollaboratorView] })
   @RequirePermission('structures.manage')
-  collaborators(@CurrentAuth() auth: AuthContext, @Query() query: CollaboratorSearchQuery): Promise<User[]> {
+  collaborators(@CurrentAuth() auth: AuthContext, @Query() query: CollaboratorSearchQuery): Promise<CollaboratorView[]> {
     return this.links.searchCollaborators(auth, query.q);
   }
 }

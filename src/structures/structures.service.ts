@@ -9,7 +9,6 @@ import type { MemberView } from './dto/member.response.js';
 import { Structure, StructureMember } from './structure.entity.js';
 import { SubcontractingService } from './subcontracting.service.js';
 
-
 function memberView(auth: AuthContext, user: User, member: StructureMember): MemberView {
   return {
     userId: user.id,
@@ -73,26 +72,26 @@ export class StructuresService {
     return members.map((member) => memberView(auth, byId.get(member.userId)!, member));
   }
 
-  /** Adds a collaborator of this company, or of a company with an accepted subcontracting link. */
+  /**
+   * Adds a collaborator of this company, or of a company with an accepted subcontracting link. The
+   * link stays share-locked until the member is in, so a link ended meanwhile takes the member away.
+   */
   async addMember(auth: AuthContext, id: string, userId: string): Promise<MemberView> {
     await this.get(auth, id);
     const user = await this.em.findOne(User, { id: userId, kind: 'collaborator', active: true });
     if (!user) throw new NotFoundError('Collaborator');
-    if (user.companyId !== auth.companyId && !(await this.links.isLinked(auth.companyId, user.companyId))) {
-      throw new DomainError(
-        'subcontracting_link_required',
-        'This collaborator belongs to a company without an accepted subcontracting link with yours',
-      );
-    }
-    const member = this.em.create(StructureMember, { companyId: auth.companyId, structureId: id, userId, memberCompanyId: user.companyId });
-    this.audit.record(this.em, auth, 'structure-member.add', { type: 'structure', id }, null, { userId, memberCompanyId: user.companyId });
     try {
-      await this.em.flush();
+      return await this.em.transactional(async (em) => {
+        if (user.companyId !== auth.companyId) await this.links.holdAcceptedLink(em, auth.companyId, user.companyId);
+        const member = em.create(StructureMember, { companyId: auth.companyId, structureId: id, userId, memberCompanyId: user.companyId });
+        this.audit.record(em, auth, 'structure-member.add', { type: 'structure', id }, null, { userId, memberCompanyId: user.companyId });
+        await em.flush();
+        return memberView(auth, user, member);
+      });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new DomainError('conflict', 'Already a member of this structure');
       throw error;
     }
-    return memberView(auth, user, member);
   }
 
   async removeMember(auth: AuthContext, id: string, userId: string): Promise<void> {

@@ -86,6 +86,9 @@ describe('clients, structures and subcontracting, settings, audit', () => {
 
       const found = await as(w.manager).get('/v1/subcontracting/collaborators?q=manager').expect(200);
       expect(found.body.map((u: { id: string }) => u.id)).toEqual([partner.userId]);
+      // A candidate, not the partner's account: no permissions, mobile, state or rights template.
+      expect(Object.keys(found.body[0]).sort()).toEqual(['companyId', 'email', 'firstName', 'id', 'lastName']);
+      expect(found.body[0].companyId).toBe(partner.companyId);
       const before = Date.now();
       const member = await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(201);
       expect(member.body).toMatchObject({ userId: partner.userId, companyId: partner.companyId, subcontractor: true });
@@ -98,6 +101,70 @@ describe('clients, structures and subcontracting, settings, audit', () => {
       const members = await as(w.manager).get(`/v1/structures/${w.copyCircleId}/members`).expect(200);
       expect(members.body.map((m: { userId: string }) => m.userId)).not.toContain(partner.userId);
       expect((await as(w.manager).get('/v1/subcontracting/collaborators').expect(200)).body).toEqual([]);
+    });
+
+    it('audits a link in both companies; its end lists the members it removed', async () => {
+      const partner = await aCompany(env.api.app, 'Partenaire audité');
+      const partnerManager = `Bearer ${partner.token}`;
+      const link = await as(w.manager).post('/v1/subcontracting/links', { partnerCompanyId: partner.companyId }).expect(201);
+      await as(partnerManager).post(`/v1/subcontracting/links/${link.body.id}/accept`).expect(200);
+      await as(w.manager).post(`/v1/structures/${w.structureId}/members`, { userId: partner.userId }).expect(201);
+      const structure = await as(partnerManager).post('/v1/structures', { name: 'Équipe partenaire' }).expect(201);
+      await as(partnerManager).post(`/v1/structures/${structure.body.id}/members`, { userId: w.operatorId }).expect(201);
+      await as(w.manager).post(`/v1/subcontracting/links/${link.body.id}/end`).expect(200);
+
+      const trail = async (token: string) =>
+        (await as(token).get(`/v1/audit?targetType=subcontracting-link&targetId=${link.body.id}`).expect(200)).body.items as {
+          action: string;
+          actorId: string;
+          after: Record<string, unknown>;
+        }[];
+      for (const [token, ownStructure, partnerUser, ownUser] of [
+        [w.manager, w.structureId, partner.userId, w.operatorId],
+        [partnerManager, structure.body.id, w.operatorId, partner.userId],
+      ]) {
+        const entries = await trail(token);
+        expect(entries.map((e) => e.action)).toEqual(['subcontracting-link.request', 'subcontracting-link.accept', 'subcontracting-link.end']);
+        expect(entries.map((e) => e.actorId)).toEqual([w.managerId, partner.userId, w.managerId]);
+        expect(entries[2].after).toMatchObject({
+          status: 'ended',
+          removedMembers: [{ structureId: ownStructure, userId: partnerUser }],
+          ownCollaboratorsRemoved: [ownUser],
+        });
+      }
+      await as(w.manager).post(`/v1/subcontracting/links/${link.body.id}/end`).expect(200);
+      expect(await trail(w.manager)).toHaveLength(3);
+      expect((await as(w.manager).post(`/v1/subcontracting/links/${link.body.id}/accept`).expect(403)).body.code).toBe('permission_denied');
+      expect((await as(partnerManager).post(`/v1/subcontracting/links/${link.body.id}/accept`).expect(409)).body.code).toBe('conflict');
+    });
+
+    it('lets only one of two crossing requests open a link', async () => {
+      for (const round of [1, 2, 3]) {
+        const partner = await aCompany(env.api.app, `Croisement ${round}`);
+        const [mine, theirs] = await Promise.all([
+          as(w.manager).post('/v1/subcontracting/links', { partnerCompanyId: partner.companyId }),
+          as(`Bearer ${partner.token}`).post('/v1/subcontracting/links', { partnerCompanyId: w.companyId }),
+        ]);
+        expect([mine.status, theirs.status].sort()).toEqual([201, 409]);
+        const links = await as(`Bearer ${partner.token}`).get('/v1/subcontracting/links').expect(200);
+        expect(links.body.filter((l: { status: string }) => l.status !== 'ended')).toHaveLength(1);
+      }
+    });
+
+    it('never leaves a member behind when the link ends while the member is being added', async () => {
+      for (const round of [1, 2, 3, 4, 5]) {
+        const partner = await aCompany(env.api.app, `Course ${round}`);
+        const link = await as(w.manager).post('/v1/subcontracting/links', { partnerCompanyId: partner.companyId }).expect(201);
+        await as(`Bearer ${partner.token}`).post(`/v1/subcontracting/links/${link.body.id}/accept`).expect(200);
+        const [added, ended] = await Promise.all([
+          as(w.manager).post(`/v1/structures/${w.structureId}/members`, { userId: partner.userId }),
+          as(`Bearer ${partner.token}`).post(`/v1/subcontracting/links/${link.body.id}/end`),
+        ]);
+        expect(ended.status).toBe(200);
+        expect([201, 403]).toContain(added.status);
+        const members = await as(w.manager).get(`/v1/structures/${w.structureId}/members`).expect(200);
+        expect(members.body.map((m: { userId: string }) => m.userId)).not.toContain(partner.userId);
+      }
     });
 
     it('refuses a link with oneself or a second open link', async () => {
