@@ -25,6 +25,12 @@ export function pageStatement(viewer: AuthContext, conditions: SqlCondition[], q
   };
 }
 
+/** Whether the viewer may see this one message (every thread read starts with it). */
+export function canSeeStatement(viewer: AuthContext, id: string): SqlCondition {
+  const condition = visibleTo(viewer);
+  return { sql: `select m.id from message m where m.id = ? and ${condition.sql}`, params: [id, ...condition.params] };
+}
+
 /**
  * Reads of messages, always through the visibility policy: pages of threads for lists and views,
  * single visible threads, counts. Returns views shaped for the caller (client-side accounts never
@@ -59,10 +65,8 @@ export class MessageQueries {
   }
 
   async canSee(viewer: AuthContext, id: string): Promise<boolean> {
-    const condition = visibleTo(viewer);
-    const rows = await this.em
-      .getConnection()
-      .execute<{ id: string }[]>(`select m.id from message m where m.id = ? and ${condition.sql}`, [id, ...condition.params]);
+    const statement = canSeeStatement(viewer, id);
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(statement.sql, statement.params);
     return rows.length > 0;
   }
 

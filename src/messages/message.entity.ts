@@ -20,6 +20,14 @@ export type TaskState = (typeof TASK_STATES)[number];
 @Entity({ tableName: 'message' })
 @Index({ name: 'message_company_client_index', properties: ['companyId', 'clientId', 'id'] })
 @Index({ name: 'message_company_task_index', properties: ['companyId', 'taskState', 'dueDate'] })
+// The views walk a company's newest threads of one kind: small partial indexes in id order let
+// them stop after one page instead of sorting every urgent message or task (see bench:messages).
+@Index({ name: 'message_urgent_index', expression: 'create index "message_urgent_index" on "message" ("company_id", "id") where "urgent"' })
+@Index({ name: 'message_todo_index', expression: `create index "message_todo_index" on "message" ("company_id", "id") where "task_state" = 'todo'` })
+@Index({
+  name: 'message_vad_untransmitted_index',
+  expression: 'create index "message_vad_untransmitted_index" on "message" ("company_id", "id") where "vad" and "vad_transmitted_at" is null',
+})
 export class Message extends CompanyOwnedEntity {
   @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id' })
   clientId!: string;
