@@ -78,6 +78,7 @@ describe('tenant isolation matrix', () => {
     'POST /v1/messages/:id/replies': { body: 'Reply by B' },
     'PUT /v1/messages/:id/task': { action: 'set' },
     'PUT /v1/messages/:id/vad': { transmitted: true },
+    'PATCH /v1/messages/:id': { vadCity: 'Ville de B' },
     'POST /v1/message-templates': { name: 'B', subject: 'B', body: 'B' },
     'PATCH /v1/message-templates/:id': { name: 'Renamed by B' },
   });
