@@ -19,6 +19,28 @@ describe('every route declares who may call it', () => {
     for (const route of publicRoutes) expect(route.path).toMatch(/^\/(health|metrics|webhooks)\b/);
   });
 
+  it('answers a malformed id in any path parameter of any /v1 route with 400 invalid_id', async () => {
+    const company = await aCompany(env.api.app);
+    const valid = '01a209b7-0000-7000-8000-000000000000';
+    const routes = routeTable(env.api.app).filter((route) => route.path.startsWith('/v1/') && route.path.includes('/:'));
+    const wrong: string[] = [];
+    let cases = 0;
+    for (const route of routes) {
+      const params = [...route.path.matchAll(/:(\w+)/g)].map((match) => match[1]);
+      for (const bad of params) {
+        const url = route.path.replace(/:(\w+)/g, (_, name: string) => (name === bad ? 'not-a-uuid' : valid));
+        const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+        const response = await env.api.http[method](url).set('Authorization', `Bearer ${company.token}`);
+        cases += 1;
+        if (response.status !== 400 || response.body.code !== 'invalid_id') {
+          wrong.push(`${route.method} ${route.path} (:${bad}) → ${response.status} ${response.body.code ?? ''}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(cases).toBeGreaterThan(40);
+  });
+
   it('lists the permission catalogue to any account', async () => {
     const company = await aCompany(env.api.app);
     const response = await env.api.http.get('/v1/permissions').set('Authorization', `Bearer ${company.token}`).expect(200);
