@@ -32,7 +32,9 @@ export class UsersController {
   @Patch(':id')
   @ApiOkResponse({ type: User })
   @RequirePermission('accounts.manage')
-  @ApiConflictResponse({ description: 'user_email_taken, or last_manager when deactivating the last manager' })
+  @ApiConflictResponse({
+    description: 'user_email_taken, or last_manager when deactivating the last active manager holding accounts.manage and rights.manage',
+  })
   update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateUserDto): Promise<User> {
     return this.users.update(auth, id, changes);
   }

@@ -1,5 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CreateUserDto } from '../accounts/dto/user.dto.js';
 import { User } from '../accounts/user.entity.js';
 import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
@@ -77,6 +87,8 @@ export class RightsTemplatesController {
   @HttpCode(200)
   @RequirePermission('rights.manage')
   @ApiOperation({ summary: 'Apply the template to an account: replaces its role and permissions' })
+  @ApiForbiddenResponse({ description: 'permission_denied: the template grants permissions the caller does not hold (named in details.permissions)' })
+  @ApiConflictResponse({ description: 'last_manager: the account is the last active manager holding accounts.manage and rights.manage' })
   @ApiUnprocessableEntityResponse({ description: 'rights_template_kind_mismatch: the template is for another kind of account' })
   apply(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: ApplyRightsTemplateDto): Promise<User> {
     return this.rights.apply(auth, id, input.userId);
@@ -92,6 +104,7 @@ export class AccountCreationController {
 
   @Post()
   @ApiCreatedResponse({ type: User })
+  @ApiForbiddenResponse({ description: 'permission_denied: the template grants permissions the caller does not hold (named in details.permissions)' })
   @RequirePermission('accounts.manage')
   create(@CurrentAuth() auth: AuthContext, @Body() input: CreateUserDto): Promise<User> {
     return this.rights.createAccount(auth, input);

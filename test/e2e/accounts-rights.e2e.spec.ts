@@ -176,6 +176,20 @@ describe('accounts and rights templates', () => {
       .expect(201);
   });
 
+  it('refuses applying a template that grants more than the caller holds, even to themselves', async () => {
+    const delegate = await as(w.manager)
+      .post('/v1/rights-templates', { name: 'Délégué droits', kind: 'collaborator', role: 'supervisor', permissions: ['rights.manage', 'accounts.read'] })
+      .expect(201);
+    const user = await as(w.manager)
+      .post('/v1/users', { rightsTemplateId: delegate.body.id, firstName: 'Dan', lastName: 'Délégué', email: 'dan@example.test' })
+      .expect(201);
+    const token = `Bearer ${(await as(w.manager).post(`/v1/users/${user.body.id}/tokens`, { name: 'd' }).expect(201)).body.token}`;
+    const refused = await as(token).post(`/v1/rights-templates/${w.templates.Manager}/apply`, { userId: user.body.id }).expect(403);
+    expect(refused.body.code).toBe('permission_denied');
+    expect(refused.body.details.permissions).toContain('accounts.manage');
+    expect((await as(w.manager).get(`/v1/users/${user.body.id}`).expect(200)).body.role).toBe('supervisor');
+  });
+
   it('applying a template replaces role and permissions; editing the template later changes nothing until re-applied', async () => {
     const template = await as(w.manager)
       .post('/v1/rights-templates', { name: 'Lecture seule', kind: 'collaborator', role: 'operator', permissions: ['messages.read', 'clients.read'] })
