@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
+import { DomainError } from '../core/errors/domain-error.js';
 import type { Page } from '../core/http/params.js';
 import type { DayCountsQuery, MessageListQuery, RemarkListQuery, SubcontractingListQuery, TaskListQuery } from './dto/message.dto.js';
 import type { DayCountView, MessageView } from './dto/message.response.js';
@@ -86,6 +87,7 @@ export class MessageViews {
 
   /** Day tasks still to do, counted per due date over a range (the calendar's red counts). */
   async dayCounts(viewer: AuthContext, query: DayCountsQuery): Promise<DayCountView[]> {
+    if (query.from > query.to) throw new DomainError('unprocessable', `The range ends (${query.to}) before it starts (${query.from})`, { field: 'to' });
     const statement = dayCountsStatement(viewer, query);
     const rows = await this.em.getConnection().execute<{ date: string; count: string }[]>(statement.sql, statement.params);
     return rows.map((row) => ({ date: row.date, count: Number(row.count) }));

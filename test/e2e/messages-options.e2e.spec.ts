@@ -166,6 +166,7 @@ describe('messages: copies, templates, tasks, VAD edits, CC and client-side rule
       expect(set.body.task).toMatchObject({ state: 'todo', dueDate: '2027-01-15' });
       const counts = await as(w.operator).get('/v1/tasks/day-counts?from=2027-01-15&to=2027-01-15').expect(200);
       expect(counts.body).toEqual([{ date: '2027-01-15', count: 1 }]);
+      expect((await as(w.operator).get('/v1/tasks/day-counts?from=2027-01-16&to=2027-01-15').expect(422)).body.code).toBe('unprocessable');
     });
 
     it('replies and sets a done task back to do, as a day task, clearing who did it', async () => {
