@@ -93,7 +93,7 @@ export class SubcontractingService {
         [link.partnerCompanyId, link.companyId],
       ]) {
         const rows = await em.find(StructureMember, { companyId: owner, memberCompanyId: member }, { orderBy: { id: 'asc' } });
-        if (rows.length > 0) await em.nativeDelete(StructureMember, { id: { $in: rows.map((row) => row.id) } });
+        em.remove(rows);
         removed.set(owner, rows.map(({ structureId, userId }) => ({ structureId, userId })));
       }
       const after = snapshot(link);
