@@ -14,6 +14,7 @@ import { InboundModule } from './inbound/inbound.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { SmsNumbersModule } from './channels/sms-numbers.module.js';
+import { EmailSenderModule } from './channels/email-sender.module.js';
 import { QuarantineModule } from './inbound/quarantine/quarantine.module.js';
 import { RightsModule } from './rights/rights.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
       MessagesModule,
       OutboundModule,
       SmsNumbersModule,
+      EmailSenderModule,
       QuarantineModule,
     ];
     const byRole = role === 'api' ? [HealthModule, MetricsModule] : [InboundModule];

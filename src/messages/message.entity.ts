@@ -183,6 +183,17 @@ export class OutboxCopy extends CompanyOwnedEntity {
   @Property({ type: 'text' }) channel!: 'email' | 'sms' | 'fax';
 
   @Property({ type: 'text' }) status: Opt<'pending' | 'relayed'> = 'pending';
+
+  /** Email copies: the PDF digest to attach (period, scope, authors), as asked at compose time. */
+  @Property({ type: 'json', nullable: true }) attachDigest: Opt<DigestRequest> | null = null;
+}
+
+/** What the PDF digest attached to an email copy covers (see DigestQuery). */
+export interface DigestRequest {
+  from: string;
+  to: string;
+  scope?: 'all' | 'unread';
+  authors?: 'collaborators' | 'everyone';
 }
 
 /** A reusable message: subject, body, an instruction, and whether it is a home-visit request. */

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { User } from '../accounts/user.entity.js';
 import { Contact } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { assertCanSendCopies } from '../channels/email-sender.readiness.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -20,6 +21,7 @@ import {
   MessageTemplate,
   MessageUserState,
   OutboxCopy,
+  type DigestRequest,
   type ReplyAttachment,
   type ReplyOrigin,
 } from './message.entity.js';
@@ -81,6 +83,8 @@ export class MessagesService {
     const cc = await this.checkCc(auth, clientId, input.cc ?? []);
     const copyCircle = Boolean(input.copyCircle) && !input.private;
     const circle = copyCircle && !clientSide && !input.remark ? await this.circleMembers(auth, cc) : [];
+    // Copies explicitly asked for on a channel the company cannot send on: refused now, not skipped later.
+    if (!clientSide && !input.remark && input.copies?.length) await assertCanSendCopies(this.em, auth.companyId, input.copies);
 
     const message = await this.em.transactional((em) => {
       const created = em.create(Message, {
@@ -107,7 +111,7 @@ export class MessagesService {
       for (const userId of cc) em.create(MessageRecipient, { companyId: auth.companyId, messageId: created.id, userId });
       em.create(MessageUserState, { companyId: auth.companyId, messageId: created.id, userId: auth.userId, readAt: created.lastActivityAt });
       recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
-      if (!clientSide && !input.remark) this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle]);
+      if (!clientSide && !input.remark) this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
       return Promise.resolve(created);
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
@@ -295,9 +299,16 @@ export class MessagesService {
    * One outbox row per recipient and channel: the client of the file, and each account (CC, copy
    * circle). Rows belong to the message's company, also when a subcontractor wrote the reply.
    */
-  private recordCopies(em: EntityManager, message: Pick<Message, 'id' | 'companyId'>, replyId: string | null, channels: CopyChannel[], users: string[]): void {
-    const base = { companyId: message.companyId, messageId: message.id, replyId };
+  private recordCopies(
+    em: EntityManager,
+    message: Pick<Message, 'id' | 'companyId'>,
+    replyId: string | null,
+    channels: CopyChannel[],
+    users: string[],
+    digest: DigestRequest | null = null,
+  ): void {
     for (const channel of channels) {
+      const base = { companyId: message.companyId, messageId: message.id, replyId, attachDigest: channel === 'email' ? digest : null };
       em.create(OutboxCopy, { ...base, recipientType: 'client', channel });
       for (const userId of users) em.create(OutboxCopy, { ...base, recipientType: 'user', recipientUserId: userId, channel });
     }

@@ -4,6 +4,7 @@ import { Migration20261123010000_administration } from './Migration2026112301000
 import { Migration20261123020000_messages } from './Migration20261123020000_messages.js';
 import { Migration20261124000000_deliveries } from './Migration20261124000000_deliveries.js';
 import { Migration20261124001000_channels } from './Migration20261124001000_channels.js';
+import { Migration20261124010000_outbound } from './Migration20261124010000_outbound.js';
 import { Migration20261124040000_subcontracting_open_pair } from './Migration20261124040000_subcontracting_open_pair.js';
 import { Migration20261124050000_message_views } from './Migration20261124050000_message_views.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123020000_messages', class: Migration20261123020000_messages },
   { name: 'Migration20261124000000_deliveries', class: Migration20261124000000_deliveries },
   { name: 'Migration20261124001000_channels', class: Migration20261124001000_channels },
+  { name: 'Migration20261124010000_outbound', class: Migration20261124010000_outbound },
   { name: 'Migration20261124040000_subcontracting_open_pair', class: Migration20261124040000_subcontracting_open_pair },
   { name: 'Migration20261124050000_message_views', class: Migration20261124050000_message_views },
 ];

@@ -7,6 +7,7 @@ import { Message, MessageReply } from '../messages/message.entity.js';
 
 export const DELIVERY_CHANNELS = ['email', 'sms', 'fax'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+export type DeliveryKind = 'copy' | 'reply_alert';
 
 /**
  * pending → sending (claimed by one worker) → sent (the provider accepted it) → delivered (the
@@ -36,6 +37,9 @@ export class Delivery extends CompanyOwnedEntity {
   replyId: Opt<string> | null = null;
 
   @ApiProperty({ enum: DELIVERY_CHANNELS }) @Property({ type: 'text' }) channel!: DeliveryChannel;
+
+  /** `copy` of a message or reply, or `reply_alert`: the email telling staff a client answered. */
+  @ApiProperty({ enum: ['copy', 'reply_alert'] }) @Property({ type: 'text' }) kind: Opt<DeliveryKind> = 'copy';
 
   /** `client` (the client of the file) or `user` (a CC account). */
   @ApiProperty() @Property({ type: 'text' }) recipientType!: 'client' | 'user';

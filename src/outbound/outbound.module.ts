@@ -1,13 +1,54 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { SmsNumbersModule } from '../channels/sms-numbers.module.js';
+import { MessagesModule } from '../messages/messages.module.js';
+import { DeliveriesController } from './deliveries.controller.js';
+import { DeliveriesService } from './deliveries.service.js';
 import { Delivery, DeliveryAttempt, OptOut, ThreadTag } from './delivery.entity.js';
+import { DeliveryContent } from './delivery-content.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { DeliveryReconciler } from './delivery-reconciler.service.js';
+import { DeliveryRelay } from './delivery-relay.service.js';
+import { DeliverySender } from './delivery-sender.service.js';
+import { EmailTransport } from './email/email.port.js';
+import { SmtpEmailTransport } from './email/smtp-email.transport.js';
+import { OptOutsController } from './opt-outs.controller.js';
+import { OptOutsService } from './opt-outs.service.js';
+import { OutboundTemplate } from './outbound-template.entity.js';
+import { OutboundTemplatesController } from './outbound-templates.controller.js';
+import { OutboundTemplatesService } from './outbound-templates.service.js';
+import { ChannelRateLimiter } from './rate-limiter.js';
 import { ReplyAddressing } from './reply-addressing.js';
+import { ReplyAlerts } from './reply-alerts.service.js';
+import { SmsGateway } from './sms/sms.port.js';
+import { TwilioSmsGateway } from './sms/twilio-sms.gateway.js';
+import { TemplateRenderer } from './templates/template-renderer.js';
+import { TwilioStatusController } from './twilio-status.controller.js';
 
-/** Copies of messages and replies sent by email, SMS and fax: deliveries, opt-outs, templates. */
+/**
+ * Copies of messages and replies sent by email, SMS and fax: outbox relay and reconciler (worker),
+ * send jobs with a claim before each send, deliveries, opt-outs, templates, the Twilio status webhook.
+ */
 @Module({
-  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, ThreadTag, OptOut])],
-  providers: [ReplyAddressing],
-  // ReplyAddressing: inbound resolves reply addresses, Message-IDs and subject tags with it.
-  exports: [MikroOrmModule, ReplyAddressing],
+  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, ThreadTag, OptOut, OutboundTemplate]), MessagesModule, SmsNumbersModule],
+  controllers: [DeliveriesController, OptOutsController, OutboundTemplatesController, TwilioStatusController],
+  providers: [
+    ReplyAddressing,
+    ReplyAlerts,
+    TemplateRenderer,
+    DeliveryQueue,
+    DeliveryRelay,
+    DeliveryReconciler,
+    DeliveryContent,
+    DeliverySender,
+    ChannelRateLimiter,
+    DeliveriesService,
+    OptOutsService,
+    OutboundTemplatesService,
+    { provide: EmailTransport, useClass: SmtpEmailTransport },
+    { provide: SmsGateway, useClass: TwilioSmsGateway },
+  ],
+  // Inbound resolves reply addresses, Message-IDs and subject tags, and alerts staff of replies.
+  exports: [MikroOrmModule, ReplyAddressing, ReplyAlerts],
 })
 export class OutboundModule {}

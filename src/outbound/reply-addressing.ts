@@ -114,7 +114,7 @@ export class ReplyAddressing {
    * Headers of one email copy: its Message-ID, and for a reply's copy the chain of earlier copies of
    * the same thread to the same recipient, so the recipient's mail program threads them together.
    */
-  async headersFor(delivery: Delivery): Promise<EmailThreadHeaders> {
+  async headersFor(delivery: Pick<Delivery, 'id' | 'messageId' | 'replyId' | 'recipientType' | 'recipientUserId' | 'emailMessageId'>): Promise<EmailThreadHeaders> {
     const messageId = delivery.emailMessageId ?? this.newMessageId();
     if (!delivery.replyId) return { messageId, inReplyTo: null, references: [] };
     const earlier = await this.em.find(

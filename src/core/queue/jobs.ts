@@ -12,6 +12,14 @@ export const QUEUES = {
     removeOnComplete: { age: 3_600, count: 1_000 },
     removeOnFail: { age: 7 * 24 * 3_600 },
   },
+  /**
+   * Copies by channel, so a slow SMS provider never holds up email. Transient provider errors
+   * (SMTP 4xx, Twilio 429/5xx, timeouts) retry with exponential backoff: 1, 2, 4, 8, 16 s.
+   * Permanent ones are recorded on the delivery and end the job without a retry.
+   */
+  'outbound-email': { attempts: 6, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3_600 } },
+  'outbound-sms': { attempts: 6, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3_600 } },
+  'outbound-fax': { attempts: 6, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: true, removeOnFail: { age: 24 * 3_600 } },
 } as const satisfies Record<string, JobsOptions>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -26,6 +34,12 @@ export const JOBS = {
     queue: 'accounts',
     payload: z.object({ tokenId: z.uuid(), usedAt: z.iso.datetime() }),
   },
+  /** Send one delivery (a copy or a reply alert) by email; the job id is the delivery id. */
+  'outbound.send-email': { queue: 'outbound-email', payload: z.object({ deliveryId: z.uuid() }) },
+  /** Send one SMS delivery through Twilio; the job id is the delivery id. */
+  'outbound.send-sms': { queue: 'outbound-sms', payload: z.object({ deliveryId: z.uuid() }) },
+  /** Send one fax delivery (PDF emailed to the company's gateway); the job id is the delivery id. */
+  'outbound.send-fax': { queue: 'outbound-fax', payload: z.object({ deliveryId: z.uuid() }) },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType }>;
 
 export type JobName = keyof typeof JOBS;

@@ -13,9 +13,11 @@ import {
   Length,
   MaxLength,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../core/http/params.js';
 import { COPY_CHANNELS, type CopyChannel } from '../../settings/settings.entity.js';
+import type { DigestRequest } from '../message.entity.js';
 
 const isDate = IsISO8601({ strict: true }, { message: 'must be a date such as 2026-12-24' });
 
@@ -83,6 +85,12 @@ export class ComposeMessageDto {
   @ArrayUnique()
   @IsIn(COPY_CHANNELS, { each: true })
   copies?: CopyChannel[];
+
+  @ApiPropertyOptional({ description: 'Attach the PDF digest of the client’s messages over this period to the email copies (see the digest endpoint)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DigestQuery)
+  attachDigest?: DigestRequest;
 }
 
 export class ReplyDto {

@@ -1,0 +1,35 @@
+import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { EmailSenderDto } from './email-sender.dto.js';
+import { EmailSender } from './email-sender.entity.js';
+import { EmailSenderService } from './email-sender.service.js';
+
+/** The From address and name of the company's email and fax copies (none: email copies are refused at compose). */
+@ApiTags('channels')
+@ApiBearerAuth()
+@Controller('v1/channels/email-sender')
+export class EmailSenderController {
+  constructor(private readonly senders: EmailSenderService) {}
+
+  @Get()
+  @ApiOkResponse({ type: EmailSender })
+  @RequirePermission('channels.manage')
+  get(@CurrentAuth() auth: AuthContext): Promise<EmailSender> {
+    return this.senders.sender(auth);
+  }
+
+  @Put()
+  @ApiOkResponse({ type: EmailSender })
+  @RequirePermission('channels.manage')
+  set(@CurrentAuth() auth: AuthContext, @Body() input: EmailSenderDto): Promise<EmailSender> {
+    return this.senders.setSender(auth, input);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @RequirePermission('channels.manage')
+  remove(@CurrentAuth() auth: AuthContext): Promise<void> {
+    return this.senders.removeSender(auth);
+  }
+}

@@ -1,0 +1,16 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { EmailSenderController } from './email-sender.controller.js';
+import { EmailSender } from './email-sender.entity.js';
+import { EmailSenderService } from './email-sender.service.js';
+import { FaxController } from './fax.controller.js';
+import { FaxGateway } from './fax-gateway.entity.js';
+
+/** The company's sending identities for email and fax copies: From address and fax gateway. */
+@Module({
+  imports: [MikroOrmModule.forFeature([EmailSender, FaxGateway])],
+  controllers: [EmailSenderController, FaxController],
+  providers: [EmailSenderService],
+  exports: [MikroOrmModule],
+})
+export class EmailSenderModule {}

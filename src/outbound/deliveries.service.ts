@@ -1,0 +1,82 @@
+import { v7 as uuidv7 } from 'uuid';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
+import { containsPattern, type Page, pageWindow, toPage } from '../core/http/params.js';
+import { Delivery, DeliveryAttempt } from './delivery.entity.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import type { DeliveryDetailView, DeliveryFilter, DeliveryView } from './dto/outbound.dto.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The reply token is left out: whoever holds it can post into the thread as the recipient. */
+export function deliveryView(d: Delivery): DeliveryView {
+  return {
+    id: d.id, messageId: d.messageId, replyId: d.replyId, channel: d.channel, kind: d.kind, recipientType: d.recipientType,
+    recipientUserId: d.recipientUserId, recipientClientId: d.recipientClientId, address: d.address, status: d.status,
+    failureReason: d.failureReason, providerCode: d.providerCode, emailMessageId: d.emailMessageId, providerMessageId: d.providerMessageId,
+    segments: d.segments, encoding: d.encoding, attempts: d.attempts, sentAt: d.sentAt, deliveredAt: d.deliveredAt, createdAt: d.createdAt,
+  };
+}
+
+/** Deliveries of the caller's company: list, detail with attempts, and retry of failed ones. */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queue: DeliveryQueue,
+  ) {}
+
+  async list(auth: AuthContext, filter: DeliveryFilter): Promise<Page<DeliveryView>> {
+    const { limit, after } = pageWindow(filter);
+    const recipient = filter.recipient?.trim();
+    const byRecipient = !recipient
+      ? {}
+      : UUID.test(recipient)
+        ? { $or: [{ recipientUserId: recipient }, { recipientClientId: recipient }] }
+        : { address: { $ilike: containsPattern(recipient.toLowerCase()) } };
+    const rows = await this.em.find(
+      Delivery,
+      {
+        companyId: auth.companyId,
+        ...after,
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.channel ? { channel: filter.channel } : {}),
+        ...(filter.messageId ? { messageId: filter.messageId } : {}),
+        ...byRecipient,
+      },
+      { orderBy: { id: 'asc' }, limit: limit + 1 },
+    );
+    return toPage(rows, limit, deliveryView);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<DeliveryDetailView> {
+    const delivery = await this.find(auth, id);
+    const attempts = await this.em.find(DeliveryAttempt, { deliveryId: id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return { ...deliveryView(delivery), history: attempts.map((a) => ({ outcome: a.outcome, providerCode: a.providerCode, detail: a.detail, at: a.createdAt })) };
+  }
+
+  /** A failed delivery goes back to pending and is enqueued again; any other status is a 409. */
+  async retry(auth: AuthContext, id: string): Promise<DeliveryDetailView> {
+    const delivery = await this.find(auth, id);
+    const updated = await this.em.getConnection().execute<{ id: string }[]>(
+      `with retried as (
+         update delivery set status = 'pending', failure_reason = null, provider_code = null, updated_at = now()
+          where id = ? and company_id = ? and status = 'failed' returning id, company_id)
+       insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, detail)
+       select ?, now(), now(), company_id, id, 'retry_requested', ? from retried returning delivery_id as id`,
+      [id, auth.companyId, uuidv7(), `by ${auth.userId}`],
+    );
+    if (updated.length === 0) throw new DomainError('conflict', `Only a failed delivery can be retried; this one is ${delivery.status}`, { status: delivery.status });
+    await this.queue.ensure([{ id, channel: delivery.channel }]);
+    this.em.clear();
+    return this.get(auth, id);
+  }
+
+  private async find(auth: AuthContext, id: string): Promise<Delivery> {
+    const delivery = await this.em.findOne(Delivery, { companyId: auth.companyId, id });
+    if (!delivery) throw new NotFoundError('Delivery');
+    return delivery;
+  }
+}

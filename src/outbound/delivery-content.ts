@@ -1,0 +1,167 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { User } from '../accounts/user.entity.js';
+import { SmsNumbersService } from '../channels/sms-numbers.service.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import type { DigestQuery } from '../messages/dto/message.dto.js';
+import { MessageDigest } from '../messages/message-digest.service.js';
+import type { DeliveryChannel, DeliveryKind } from './delivery.entity.js';
+import type { EmailAttachment, OutgoingEmail } from './email/email.port.js';
+import { faxPdf } from './fax/fax-document.js';
+import { ReplyAddressing } from './reply-addressing.js';
+import type { OutgoingSms } from './sms/sms.port.js';
+import { smsSegments, type SmsSegments } from './sms/sms-segments.js';
+import type { TemplateData } from './templates/template-renderer.js';
+import { TemplateRenderer } from './templates/template-renderer.js';
+
+/** A claimed delivery with everything its templates need, read in the claiming statement. */
+export interface ClaimedDelivery {
+  id: string;
+  company_id: string;
+  message_id: string;
+  reply_id: string | null;
+  channel: DeliveryChannel;
+  kind: DeliveryKind;
+  recipient_type: 'client' | 'user';
+  recipient_user_id: string | null;
+  address: string;
+  reply_token: string | null;
+  email_message_id: string | null;
+  attempts: number;
+  subject: string;
+  body: string;
+  urgent: boolean;
+  due_date: string | null;
+  author_id: string;
+  client_id: string;
+  reply_body: string | null;
+  reply_sender: string | null;
+  client_name: string;
+  company_name: string;
+  tag: string | null;
+  author_name: string;
+  recipient_name: string;
+  attach_digest: DigestQuery | null;
+  opted_out: boolean;
+}
+
+const TTL_MS = 5_000;
+const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+
+/** Renders a claimed delivery into the email, SMS or fax it becomes. */
+@Injectable()
+export class DeliveryContent {
+  private readonly senders = new Map<string, { at: number; value: { address: string; name: string } | null }>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly templates: TemplateRenderer,
+    private readonly addressing: ReplyAddressing,
+    private readonly smsNumbers: SmsNumbersService,
+    private readonly digest: MessageDigest,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  data(d: ClaimedDelivery): TemplateData {
+    return {
+      company: { name: d.company_name },
+      client: { name: d.client_name },
+      recipient: { name: d.recipient_name },
+      author: { name: d.author_name },
+      message: { subject: d.subject, body: d.body, urgent: d.urgent, dueDate: d.due_date },
+      reply: d.reply_id ? { body: d.reply_body ?? '' } : null,
+      sender: d.reply_sender ?? d.author_name,
+      tag: d.tag ?? '',
+      sentAt: PARIS.format(new Date()),
+      link: `${this.config.publicBaseUrl}/v1/messages/${d.message_id}`,
+    };
+  }
+
+  /** The company's sender, cached briefly (every email copy needs it). Null: none configured. */
+  async sender(companyId: string): Promise<{ address: string; name: string } | null> {
+    const cached = this.senders.get(companyId);
+    if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
+    const [row] = await this.em.getConnection().execute<{ address: string; name: string }[]>('select address, name from email_sender where company_id = ?', [companyId]);
+    const value = row ? { address: row.address, name: row.name } : null;
+    this.senders.set(companyId, { at: Date.now(), value });
+    return value;
+  }
+
+  async email(d: ClaimedDelivery, from: { address: string; name: string }): Promise<OutgoingEmail> {
+    const data = this.data(d);
+    const base = d.kind === 'reply_alert' ? 'notifications.reply-alert' : 'email.copy';
+    const [subject, html, text, headers] = await Promise.all([
+      this.templates.render(d.company_id, `${base}.subject`, data),
+      this.templates.render(d.company_id, `${base}.html`, data),
+      this.templates.render(d.company_id, `${base}.text`, data),
+      this.addressing.headersFor({ id: d.id, messageId: d.message_id, replyId: d.reply_id, recipientType: d.recipient_type, recipientUserId: d.recipient_user_id, emailMessageId: d.email_message_id }),
+    ]);
+    const attachments: EmailAttachment[] = d.attach_digest ? [await this.digestAttachment(d, d.attach_digest)] : [];
+    return {
+      from,
+      to: d.address,
+      replyTo: d.reply_token ? this.addressing.replyAddress(d.reply_token) : null,
+      subject: subject.replace(/\s+/g, ' '),
+      html,
+      text,
+      messageId: headers.messageId,
+      inReplyTo: headers.inReplyTo,
+      references: headers.references,
+      attachments,
+    };
+  }
+
+  /** The SMS and its segment count; null when the company has no SMS number any more. */
+  async sms(d: ClaimedDelivery): Promise<{ sms: OutgoingSms; segments: SmsSegments } | null> {
+    const sender = await this.smsNumbers.senderFor(d.company_id);
+    if (!sender) return null;
+    const body = await this.templates.render(d.company_id, 'sms.copy', this.data(d));
+    return {
+      sms: {
+        accountSid: sender.accountSid,
+        authToken: sender.authToken,
+        from: sender.phoneNumber,
+        messagingServiceSid: sender.messagingServiceSid,
+        to: d.address,
+        body,
+        statusCallback: `${this.config.publicBaseUrl}/webhooks/twilio/status`,
+      },
+      segments: smsSegments(body),
+    };
+  }
+
+  /** A fax is a PDF of the fax template emailed to the gateway address (stored as the delivery's address). */
+  async fax(d: ClaimedDelivery, from: { address: string; name: string }): Promise<OutgoingEmail> {
+    const text = await this.templates.render(d.company_id, 'fax.copy', this.data(d));
+    const pdf = await faxPdf(text, `${d.company_name} — ${d.client_name}`);
+    return {
+      from,
+      to: d.address,
+      replyTo: null,
+      subject: `Fax ${d.tag ?? ''}`.trim(),
+      html: null,
+      text: `Fax pour ${d.client_name} en pièce jointe.`,
+      messageId: d.email_message_id ?? this.addressing.newMessageId(),
+      inReplyTo: null,
+      references: [],
+      attachments: [{ filename: 'fax.pdf', contentType: 'application/pdf', content: pdf }],
+    };
+  }
+
+  /** The digest as the message's author sees it (their visibility, their unread state). */
+  private async digestAttachment(d: ClaimedDelivery, query: DigestQuery): Promise<EmailAttachment> {
+    const author = await this.em.fork().findOneOrFail(User, { id: d.author_id });
+    const viewer = {
+      userId: author.id,
+      companyId: author.companyId,
+      tokenId: '',
+      kind: author.kind,
+      role: author.role,
+      clientId: author.clientId,
+      permissions: new Set(author.permissions),
+    };
+    const { pdf: content } = await this.digest.render(viewer, d.client_id, query);
+    return { filename: `messages-${query.from}-${query.to}.pdf`, contentType: 'application/pdf', content };
+  }
+}

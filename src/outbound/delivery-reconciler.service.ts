@@ -1,0 +1,107 @@
+import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import { QueueWorkers } from '../core/queue/queue-workers.js';
+import type { DeliveryChannel } from './delivery.entity.js';
+import { DeliveryQueue } from './delivery-queue.js';
+import { DeliveryRelay } from './delivery-relay.service.js';
+
+export const OUTCOME_UNKNOWN = 'outcome_unknown';
+
+/**
+ * The worker's two loops. The relay drains the outbox every OUTBOUND_RELAY_INTERVAL_MS (at once
+ * again while batches come back full). The reconciler, every OUTBOUND_RECONCILE_INTERVAL_MS,
+ * re-enqueues deliveries pending for longer than that (their job was lost: Redis restarted
+ * empty, or a crash between the relay's commit and its adds) and settles claims older than
+ * OUTBOUND_STALE_CLAIM_MS: their worker died mid-send, the provider may or may not have the copy,
+ * so they become failed "outcome_unknown" for an admin to retry — never re-sent automatically.
+ * Several workers may run both: row locks, job ids and claims keep them from doubling anything.
+ */
+@Injectable()
+export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('outbound');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly relay: DeliveryRelay,
+    private readonly queue: DeliveryQueue,
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Only the worker process (the one with queue consumers) runs the loops; the API never sends.
+    if (!this.isWorker()) return;
+    this.loop('relay', this.config.outbound.relayIntervalMs, () => this.relayUntilEmpty());
+    this.loop('reconcile', this.config.outbound.reconcileIntervalMs, () => this.reconcile());
+  }
+
+  private isWorker(): boolean {
+    try {
+      return Boolean(this.moduleRef.get(QueueWorkers, { strict: false }));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops the loops and waits for a tick in progress, while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    await Promise.all(this.running);
+  }
+
+  /** Re-enqueues lost jobs and settles stale claims; returns what it did. */
+  async reconcile(): Promise<{ requeued: number; unknown: number }> {
+    const connection = this.em.getConnection();
+    const unknown = await connection.execute<{ id: string }[]>(
+      `with stale as (
+         update delivery set status = 'failed', failure_reason = ?, provider_code = ?, claimed_at = null, updated_at = now()
+          where status = 'sending' and claimed_at < now() - (? * interval '1 millisecond') returning id, company_id)
+       insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
+       select gen_random_uuid(), now(), now(), company_id, id, 'failed', ?, 'The worker stopped while sending; the provider may have accepted the copy. Not re-sent automatically.'
+         from stale returning delivery_id as id`,
+      [OUTCOME_UNKNOWN, OUTCOME_UNKNOWN, this.config.outbound.staleClaimMs, OUTCOME_UNKNOWN],
+    );
+    if (unknown.length > 0) this.logger.warn(`${unknown.length} deliveries interrupted mid-send marked ${OUTCOME_UNKNOWN}`);
+    let requeued = 0;
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const pending = await connection.execute<{ id: string; channel: DeliveryChannel }[]>(
+        `select id, channel from delivery where status = 'pending' and updated_at < now() - (? * interval '1 millisecond')
+          and id > ? order by id limit 500`,
+        [this.config.outbound.reconcileIntervalMs, after],
+      );
+      if (pending.length === 0) break;
+      requeued += await this.queue.ensure(pending);
+      after = pending[pending.length - 1].id;
+      if (pending.length < 500 || this.stopped) break;
+    }
+    if (requeued > 0) this.logger.warn(`re-enqueued ${requeued} pending deliveries whose job was missing`);
+    return { requeued, unknown: unknown.length };
+  }
+
+  private async relayUntilEmpty(): Promise<void> {
+    while (!this.stopped && (await this.relay.relayBatch(1000)) === 1000);
+  }
+
+  private loop(name: string, intervalMs: number, work: () => Promise<unknown>): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      const run = RequestContext.create(this.em, work).then(
+        () => undefined,
+        (error: Error) => this.logger.warn(`${name} failed: ${error.message}`),
+      );
+      this.running.add(run);
+      await run;
+      this.running.delete(run);
+      if (!this.stopped) this.timers.set(name, setTimeout(() => void tick(), intervalMs));
+    };
+    this.timers.set(name, setTimeout(() => void tick(), 0));
+  }
+}

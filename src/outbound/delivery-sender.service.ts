@@ -1,0 +1,166 @@
+import { v7 as uuidv7 } from 'uuid';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import { HandlesJob } from '../core/queue/job-handler.decorator.js';
+import type { JobPayload } from '../core/queue/jobs.js';
+import type { DeliveryChannel } from './delivery.entity.js';
+import { type ClaimedDelivery, DeliveryContent } from './delivery-content.js';
+import { EmailTransport } from './email/email.port.js';
+import { ProviderError } from './provider-error.js';
+import { ChannelRateLimiter } from './rate-limiter.js';
+import { SmsGateway } from './sms/sms.port.js';
+
+type Payload = JobPayload<'outbound.send-email'>;
+
+/**
+ * Claims the delivery (pending → sending, one statement that also reads what the templates need)
+ * and only then calls the provider: a job run twice, stalled or retried finds the delivery no
+ * longer pending and does nothing. The claim is settled by the outcome: sent, pending again for a
+ * transient error (the job is retried with backoff), failed, or skipped. A worker that dies after
+ * the claim leaves it `sending`; the reconciler settles that as "outcome unknown", never re-sends.
+ */
+@Injectable()
+export class DeliverySender {
+  private readonly logger = new Logger('outbound');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly content: DeliveryContent,
+    private readonly email: EmailTransport,
+    private readonly smsGateway: SmsGateway,
+    private readonly limiter: ChannelRateLimiter,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @HandlesJob('outbound.send-email')
+  sendEmail(payload: Payload, job: Job): Promise<void> {
+    return this.send('email', payload.deliveryId, job);
+  }
+
+  @HandlesJob('outbound.send-sms')
+  sendSms(payload: Payload, job: Job): Promise<void> {
+    return this.send('sms', payload.deliveryId, job);
+  }
+
+  @HandlesJob('outbound.send-fax')
+  sendFax(payload: Payload, job: Job): Promise<void> {
+    return this.send('fax', payload.deliveryId, job);
+  }
+
+  private async send(channel: DeliveryChannel, deliveryId: string, job: Job): Promise<void> {
+    if (this.config.outbound.ratePerSecond[channel] > 0) {
+      const [row] = await this.sql<{ company_id: string }>(`select company_id from delivery where id = ? and status = 'pending'`, [deliveryId]);
+      if (!row) return;
+      await this.limiter.take(channel, row.company_id);
+    }
+    const delivery = await this.claim(deliveryId);
+    if (!delivery) return;
+    // Opted out after the copy was relayed: still never sent.
+    if (delivery.opted_out) return this.settle(delivery, 'skipped', 'skipped', { reason: 'opted_out' });
+    let providerCalled = false;
+    try {
+      if (channel === 'sms') {
+        const built = await this.content.sms(delivery);
+        if (!built) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
+        providerCalled = true;
+        const { providerMessageId } = await this.smsGateway.send(built.sms);
+        await this.settle(delivery, 'sent', 'sent', { providerMessageId, segments: built.segments.segments, encoding: built.segments.encoding });
+        return;
+      }
+      const from = await this.content.sender(delivery.company_id);
+      if (!from) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
+      const mail = channel === 'email' ? await this.content.email(delivery, from) : await this.content.fax(delivery, from);
+      providerCalled = true;
+      const { response } = await this.email.send(mail);
+      await this.settle(delivery, 'sent', 'sent', { detail: response.slice(0, 200) });
+    } catch (error) {
+      if (error instanceof ProviderError) return this.refused(delivery, error, job);
+      if (!providerCalled) {
+        // Nothing left the building: give the claim back so the retry can take it.
+        await this.settle(delivery, 'pending', 'retrying', { reason: 'internal_error', detail: (error as Error).message });
+      }
+      throw error;
+    }
+  }
+
+  private async refused(delivery: ClaimedDelivery, error: ProviderError, job: Job): Promise<void> {
+    const common = { reason: error.failure, code: error.providerCode, detail: error.message };
+    if (error.failure === 'transient') {
+      const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+      if (attemptsLeft) {
+        await this.settle(delivery, 'pending', 'retrying', common);
+        throw error; // BullMQ retries after its exponential backoff
+      }
+      return this.settle(delivery, 'failed', 'failed', { ...common, reason: 'provider_unavailable' });
+    }
+    if (error.failure === 'opted_out') {
+      await this.sql(
+        `insert into opt_out (id, created_at, updated_at, company_id, channel, address, source, reason) values (?, now(), now(), ?, ?, ?, 'provider', ?)
+         on conflict (company_id, channel, address) do nothing`,
+        [uuidv7(), delivery.company_id, delivery.channel, delivery.address, error.message],
+      );
+      return this.settle(delivery, 'skipped', 'skipped', { ...common, reason: 'opted_out' });
+    }
+    this.logger.warn(`delivery ${delivery.id} refused by the provider: ${error.message}`);
+    return this.settle(delivery, 'failed', 'failed', common);
+  }
+
+  /** pending → sending, reading the thread, recipient, company and tag in the same statement. */
+  private async claim(id: string): Promise<ClaimedDelivery | null> {
+    const [row] = await this.sql<ClaimedDelivery>(
+      `with claimed as (
+         update delivery set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1
+          where id = ? and status = 'pending' returning *)
+       select d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
+              d.reply_token, d.email_message_id, d.attempts, m.subject, m.body, m.urgent, m.due_date::text as due_date, m.author_id,
+              m.client_id, r.body as reply_body, coalesce(r.sender_name, r.sender_address) as reply_sender, c.name as client_name,
+              co.name as company_name, t.tag, oc.attach_digest,
+              exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out,
+              trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ma.first_name || ' ' || ma.last_name, '')) as author_name,
+              case when d.recipient_type = 'user' then trim(ru.first_name || ' ' || ru.last_name) else c.name end as recipient_name
+         from claimed d
+         join message m on m.id = d.message_id
+         join client c on c.id = m.client_id
+         join company co on co.id = d.company_id
+         left join message_reply r on r.id = d.reply_id
+         left join app_user ra on ra.id = r.author_id
+         left join app_user ma on ma.id = m.author_id
+         left join app_user ru on ru.id = d.recipient_user_id
+         left join thread_tag t on t.message_id = d.message_id
+         left join outbox_copy oc on oc.id = d.outbox_copy_id`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Ends (or hands back) the claim and records the attempt, in one statement. */
+  private async settle(
+    delivery: ClaimedDelivery,
+    status: 'sent' | 'pending' | 'failed' | 'skipped',
+    outcome: string,
+    info: { reason?: string; code?: string | null; detail?: string; providerMessageId?: string; segments?: number; encoding?: string },
+  ): Promise<void> {
+    await this.sql(
+      `with settled as (
+         update delivery set status = ?, updated_at = now(), claimed_at = null,
+                sent_at = case when ? = 'sent' then now() else sent_at end,
+                failure_reason = ?, provider_code = ?,
+                provider_message_id = coalesce(?, provider_message_id), segments = coalesce(?::int, segments), encoding = coalesce(?, encoding)
+          where id = ? and status = 'sending' returning id, company_id)
+       insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
+       select ?, now(), now(), company_id, id, ?, ?, ? from settled`,
+      [
+        status, status, status === 'sent' ? null : (info.reason ?? null), info.code ?? null,
+        info.providerMessageId ?? null, info.segments ?? null, info.encoding ?? null, delivery.id,
+        uuidv7(), outcome, info.code ?? null, info.detail?.slice(0, 1000) ?? info.reason ?? null,
+      ],
+    );
+  }
+
+  private sql<T>(query: string, params: unknown[]): Promise<T[]> {
+    return this.em.getConnection().execute<T[]>(query, params);
+  }
+}

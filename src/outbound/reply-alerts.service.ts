@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import { Injectable } from '@nestjs/common';
+import { DeliveryQueue } from './delivery-queue.js';
+import { ReplyAddressing } from './reply-addressing.js';
+
+/** A stable id per (reply, user): notifying twice about the same reply makes one alert. */
+function alertKey(replyId: string, userId: string): string {
+  const hex = createHash('sha256').update(`reply-alert:${replyId}:${userId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * The email telling staff that a client answered: to the thread's author (a collaborator) and the
+ * company's managers, active accounts with an email, the reply's own author excepted. Alerts are
+ * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies.
+ * Called by the inbound side once a reply is appended.
+ */
+@Injectable()
+export class ReplyAlerts {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly queue: DeliveryQueue,
+    private readonly addressing: ReplyAddressing,
+  ) {}
+
+  /** Returns the number of alerts made (0 when they already existed or nobody is to be told). */
+  async notify(replyId: string): Promise<number> {
+    const connection = this.em.getConnection();
+    const recipients = await connection.execute<{ user_id: string; email: string; company_id: string; message_id: string; has_sender: boolean }[]>(
+      `select distinct u.id as user_id, u.email, m.company_id, m.id as message_id,
+              exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
+         from message_reply r
+         join message m on m.id = r.message_id
+         join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
+        where r.id = ? and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id`,
+      [replyId],
+    );
+    if (recipients.length === 0) return 0;
+    await this.addressing.tagFor(recipients[0].company_id, recipients[0].message_id);
+    const made: { id: string }[] = [];
+    for (const r of recipients) {
+      const rows = await connection.execute<{ id: string }[]>(
+        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, kind, recipient_type, recipient_user_id,
+           address, status, failure_reason, email_message_id)
+         values (?, now(), now(), ?, ?, ?, ?, 'email', 'reply_alert', 'user', ?, ?, ?, ?, ?)
+         on conflict (outbox_copy_id) do nothing returning id`,
+        [uuidv7(), r.company_id, alertKey(replyId, r.user_id), r.message_id, replyId, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
+          r.has_sender ? null : 'no_sender', this.addressing.newMessageId()],
+      );
+      made.push(...rows);
+    }
+    await this.queue.addNew(made.map((row) => ({ id: row.id, channel: 'email' as const })));
+    return made.length;
+  }
+}
