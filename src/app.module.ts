@@ -16,6 +16,7 @@ import { OutboundModule } from './outbound/outbound.module.js';
 import { SmsNumbersModule } from './channels/sms-numbers.module.js';
 import { EmailSenderModule } from './channels/email-sender.module.js';
 import { QuarantineModule } from './inbound/quarantine/quarantine.module.js';
+import { InboundSmsModule } from './inbound/sms/inbound-sms.module.js';
 import { RightsModule } from './rights/rights.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { StructuresModule } from './structures/structures.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
       SmsNumbersModule,
       EmailSenderModule,
       QuarantineModule,
+      InboundSmsModule,
     ];
     const byRole = role === 'api' ? [HealthModule, MetricsModule] : [InboundModule];
     return { module: AppModule, imports: [...shared, ...byRole] };

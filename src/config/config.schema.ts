@@ -182,6 +182,21 @@ export const VARIABLES = {
     default: '10000',
     description: 'How long SIGTERM waits for in-flight requests and jobs before the process exits anyway.',
   },
+  SMS_REPLY_WINDOW_DAYS: {
+    schema: integer(1, 365),
+    default: '14',
+    description: 'An inbound SMS is threaded to the latest thread that sent an SMS copy to its sender within this many days.',
+  },
+  SMS_MAX_BODY_CHARS: {
+    schema: integer(160, 100_000),
+    default: '1600',
+    description: 'Longest inbound SMS text threaded as a reply (Twilio concatenates up to 1,600); a longer one is quarantined with reason body_too_long.',
+  },
+  SMS_HELP_TEXT: {
+    schema: z.string().trim().min(1, { error: 'must not be empty' }).max(1600, { error: 'must be at most 1600 characters' }),
+    default: 'Relais : répondez à ce SMS pour écrire à votre permanence. STOP pour ne plus recevoir de SMS, START pour les recevoir à nouveau.',
+    description: 'Answer sent back (TwiML) to an inbound SMS saying HELP or AIDE.',
+  },
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -199,6 +214,7 @@ export interface AppConfig {
   secretsKey: string;
   publicBaseUrl: string;
   shutdownTimeoutMs: number;
+  inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string };
   smtp: { url: string; poolMax: number; timeoutMs: number };
   twilio: { baseUrl: string; timeoutMs: number };
   outbound: {
@@ -224,6 +240,7 @@ export function toAppConfig(v: Parsed): AppConfig {
     secretsKey: v.SECRETS_KEY,
     publicBaseUrl: v.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },
     twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },
     outbound: {

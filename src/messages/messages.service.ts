@@ -46,6 +46,21 @@ export interface InboundReplyInput {
   attachments?: ReplyAttachment[] | null;
 }
 
+/** A thread opened by an inbound item (see `composeInbound`). */
+export interface InboundComposeInput {
+  /** Chosen by the caller and stored with its inbound item before the call (idempotency). */
+  id: string;
+  companyId: string;
+  clientId: string;
+  contactId?: string | null;
+  /** The account the thread is recorded under (the sender's own account when it has one). */
+  authorId: string;
+  subject: string;
+  body: string;
+  origin: Exclude<ReplyOrigin, 'app'>;
+  senderAddress: string;
+}
+
 /** Writes on threads: compose, reply, task and VAD changes, read state, delete and restore. */
 @Injectable()
 export class MessagesService {
@@ -195,6 +210,42 @@ export class MessagesService {
     }
     await this.live.publish({ type: 'message.replied', messageId: message.id, companyId: message.companyId });
     return { reply, created: true };
+  }
+
+  /**
+   * Opens a thread on a client file for an inbound item nobody's thread was waiting for (an SMS
+   * from a known number). Idempotent on `id`, which the inbound side chooses and stores before
+   * calling: a retried job finds the thread instead of opening a second one. No outbox copies;
+   * unread for everyone; the item itself follows as an inbound reply (appendInboundReply).
+   */
+  async composeInbound(input: InboundComposeInput): Promise<{ messageId: string; created: boolean }> {
+    if (await this.em.fork().findOne(Message, { id: input.id })) return { messageId: input.id, created: false };
+    try {
+      await this.em.fork().transactional((em) => {
+        const created = em.create(Message, {
+          id: input.id,
+          companyId: input.companyId,
+          clientId: input.clientId,
+          contactId: input.contactId ?? null,
+          authorId: input.authorId,
+          subject: input.subject,
+          body: input.body,
+        });
+        em.create(MessageEvent, {
+          companyId: input.companyId,
+          messageId: created.id,
+          actorId: input.authorId,
+          type: 'created',
+          details: { origin: input.origin, sender: input.senderAddress },
+        });
+        return Promise.resolve(created);
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return { messageId: input.id, created: false };
+      throw error;
+    }
+    await this.live.publish({ type: 'message.created', messageId: input.id, companyId: input.companyId });
+    return { messageId: input.id, created: true };
   }
 
   async thread(auth: AuthContext, id: string): Promise<ThreadView> {

@@ -12,6 +12,13 @@ export const QUEUES = {
     removeOnComplete: { age: 3_600, count: 1_000 },
     removeOnFail: { age: 7 * 24 * 3_600 },
   },
+  /** Threading inbound SMS: only PostgreSQL and Redis involved, retried for a while if they hiccup. */
+  'inbound-sms': {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 3_600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3_600 },
+  },
   /**
    * Copies by channel, so a slow SMS provider never holds up email. Transient provider errors
    * (SMTP 4xx, Twilio 429/5xx, timeouts) retry with exponential backoff: 1, 2, 4, 8, 16 s.
@@ -33,6 +40,11 @@ export const JOBS = {
   'accounts.token-used': {
     queue: 'accounts',
     payload: z.object({ tokenId: z.uuid(), usedAt: z.iso.datetime() }),
+  },
+  /** An inbound SMS was stored by the webhook: thread it, apply its keyword, or quarantine it. */
+  'inbound.sms-received': {
+    queue: 'inbound-sms',
+    payload: z.object({ inboundSmsId: z.uuid() }),
   },
   /** Send one delivery (a copy or a reply alert) by email; the job id is the delivery id. */
   'outbound.send-email': { queue: 'outbound-email', payload: z.object({ deliveryId: z.uuid() }) },

@@ -1,0 +1,21 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { SmsNumbersModule } from '../../channels/sms-numbers.module.js';
+import { MessagesModule } from '../../messages/messages.module.js';
+import { QuarantineModule } from '../quarantine/quarantine.module.js';
+import { InboundSms } from './inbound-sms.entity.js';
+import { InboundSmsProcessor } from './inbound-sms.processor.js';
+import { InboundSmsReceiver } from './inbound-sms.receiver.js';
+import { SmsThreads } from './sms-threads.service.js';
+import { TwilioSmsController } from './twilio-sms.controller.js';
+
+/**
+ * SMS replies: the signed Twilio webhook stores and acknowledges them (API), a job threads them
+ * (worker). Loaded by both roles: the quarantine's assign runs in the API and needs the processor.
+ */
+@Module({
+  imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, QuarantineModule],
+  controllers: [TwilioSmsController],
+  providers: [InboundSmsReceiver, InboundSmsProcessor, SmsThreads],
+})
+export class InboundSmsModule {}

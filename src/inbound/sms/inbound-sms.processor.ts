@@ -1,0 +1,179 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../core/app-config.module.js';
+import { NotFoundError } from '../../core/errors/domain-error.js';
+import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
+import type { JobPayload } from '../../core/queue/jobs.js';
+import type { ReplyAttachment } from '../../messages/message.entity.js';
+import { MessagesService } from '../../messages/messages.service.js';
+import { OptOut } from '../../outbound/delivery.entity.js';
+import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
+import { QuarantineService } from '../quarantine/quarantine.service.js';
+import { InboundSms, type InboundSmsStatus } from './inbound-sms.entity.js';
+import { keywordOf, type SmsKeyword, toE164 } from './sms-text.js';
+import { type KnownSender, SmsThreads } from './sms-threads.service.js';
+
+type Outcome = { status: InboundSmsStatus; outcome?: string; messageId?: string | null; replyId?: string | null };
+
+/**
+ * The processing half of inbound SMS, in a job: keywords (STOP/START/HELP), then the thread the SMS
+ * answers, a new thread on the sender's file, or the quarantine. Safe to run twice: a processed SMS
+ * is left alone, the reply is keyed on the MessageSid, a new thread on an id stored beforehand.
+ */
+@Injectable()
+export class InboundSmsProcessor implements OnModuleInit {
+  private readonly logger = new Logger('inbound-sms');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly messages: MessagesService,
+    private readonly quarantine: QuarantineService,
+    private readonly threads: SmsThreads,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.quarantine.registerAssigner('sms', (item, messageId) => this.assign(item, messageId));
+  }
+
+  @HandlesJob('inbound.sms-received')
+  async handle(payload: JobPayload<'inbound.sms-received'>): Promise<void> {
+    await this.process(payload.inboundSmsId);
+  }
+
+  async process(id: string): Promise<void> {
+    const sms = await this.em.findOne(InboundSms, { id });
+    if (!sms || sms.status !== 'received') return;
+    const from = toE164(sms.fromRaw);
+    sms.fromAddress = from;
+    const keyword = keywordOf(sms.body);
+    let result: Outcome;
+    if (!from) result = await this.toQuarantine(sms, 'invalid_sender', `"${sms.fromRaw}" is not a phone number`);
+    else if (keyword) result = await this.applyKeyword(sms, from, keyword);
+    else result = await this.thread(sms, from);
+    Object.assign(sms, { ...result, processedAt: new Date() });
+    await this.em.flush();
+    this.logger.log(`SMS ${sms.messageSid}: ${result.status}${result.outcome ? ` (${result.outcome})` : ''}`);
+  }
+
+  private async thread(sms: InboundSms, from: string): Promise<Outcome> {
+    const threadId = await this.threads.threadFor(sms.companyId, from, sms.body, this.config.inboundSms.replyWindowDays);
+    if (sms.body.length > this.config.inboundSms.maxBodyChars) {
+      return this.toQuarantine(sms, 'body_too_long', `${sms.body.length} characters, over ${this.config.inboundSms.maxBodyChars}`, threadId);
+    }
+    if (sms.body.trim().length === 0 && sms.media.length === 0) return this.toQuarantine(sms, 'empty_body', 'No text and no media', threadId);
+    const senders = await this.threads.knownSenders(sms.companyId, from);
+    if (threadId) {
+      const clientId = await this.threads.clientOf(threadId);
+      const replyId = await this.appendReply(sms, from, threadId, senders.find((s) => s.clientId === clientId) ?? null);
+      return { status: 'threaded', messageId: threadId, replyId };
+    }
+    if (senders.length > 1) {
+      return this.toQuarantine(sms, 'ambiguous_sender', `This number belongs to ${senders.length} client files: ${senders.map((s) => s.name).join(', ')}`);
+    }
+    if (senders.length === 0) return this.toQuarantine(sms, 'unknown_sender', 'No recent thread sent an SMS to this number and no client file knows it');
+    return this.compose(sms, from, senders[0]);
+  }
+
+  /** A known sender with no recent thread: a new thread on their file, the SMS as its first reply. */
+  private async compose(sms: InboundSms, from: string, sender: KnownSender): Promise<Outcome> {
+    const authorId = sender.userId ?? (await this.threads.fallbackAuthor(sms.companyId));
+    if (!authorId) return this.toQuarantine(sms, 'no_author', 'The company has no active manager to open the thread under');
+    if (!sms.messageId) {
+      // Stored before the thread exists: a retried job opens this same thread, never a second one.
+      sms.messageId = uuidv7();
+      await this.em.flush();
+    }
+    await this.messages.composeInbound({
+      id: sms.messageId,
+      companyId: sms.companyId,
+      clientId: sender.clientId,
+      contactId: sender.contactId,
+      authorId,
+      subject: `SMS de ${sender.name}`,
+      body: `SMS reçu de ${sender.name} (${from}), sans conversation récente avec ce numéro.`,
+      origin: 'sms',
+      senderAddress: from,
+    });
+    const replyId = await this.appendReply(sms, from, sms.messageId, sender);
+    return { status: 'composed', messageId: sms.messageId, replyId };
+  }
+
+  private async appendReply(sms: InboundSms, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
+    const attachments: ReplyAttachment[] = sms.media.map((media, index) => ({
+      name: `mms-${index + 1}`,
+      contentType: media.contentType,
+      size: null,
+      location: media.url,
+    }));
+    const { reply } = await this.messages.appendInboundReply({
+      messageId,
+      origin: 'sms',
+      inboundKey: `sms:${sms.messageSid}`,
+      senderAddress: from,
+      senderName: sender?.name ?? null,
+      authorUserId: sender?.userId ?? null,
+      body: sms.body,
+      attachments: attachments.length > 0 ? attachments : null,
+    });
+    return reply.id;
+  }
+
+  /**
+   * STOP / START change the number's opt-out under a per-number lock, and only if no later keyword
+   * from the same number was applied already: jobs may run out of order, the last word stands.
+   */
+  private async applyKeyword(sms: InboundSms, from: string, keyword: SmsKeyword): Promise<Outcome> {
+    if (keyword === 'help') return { status: 'help', outcome: 'answered with the help text' };
+    const status: InboundSmsStatus = keyword === 'opt-out' ? 'opted_out' : 'opted_in';
+    const applied = await this.em.fork().transactional(async (em) => {
+      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`sms-opt:${sms.companyId}:${from}`], 'all', em.getTransactionContext());
+      const later = await em.count(InboundSms, {
+        companyId: sms.companyId,
+        fromAddress: from,
+        status: { $in: ['opted_out', 'opted_in'] },
+        id: { $gt: sms.id },
+      });
+      if (later > 0) return false;
+      const where = { companyId: sms.companyId, channel: 'sms' as const, address: from };
+      if (keyword === 'opt-in') await em.nativeDelete(OptOut, where);
+      else {
+        const row = em.create(OptOut, { ...where, source: 'keyword', reason: `SMS "${sms.body.trim().slice(0, 40)}"` }, { persist: false });
+        await em.createQueryBuilder(OptOut).insert(row).onConflict(['companyId', 'channel', 'address']).ignore().execute('run');
+      }
+      // Marked inside the lock, so a keyword processed after this one sees it as the earlier word.
+      await em.nativeUpdate(InboundSms, { id: sms.id }, { status, fromAddress: from, processedAt: new Date() });
+      return true;
+    });
+    return { status, outcome: applied ? undefined : 'superseded by a later keyword from this number' };
+  }
+
+  private async toQuarantine(sms: InboundSms, reason: string, detail: string, suggestedMessageId: string | null = null): Promise<Outcome> {
+    await this.quarantine.quarantine({
+      companyId: sms.companyId,
+      channel: 'sms',
+      sourceId: sms.id,
+      reason,
+      detail,
+      sender: sms.fromAddress ?? sms.fromRaw,
+      preview: sms.body,
+      suggestedMessageId,
+    });
+    return { status: 'quarantined', outcome: reason, messageId: suggestedMessageId };
+  }
+
+  /** An operator chose the thread of a quarantined SMS: it becomes a reply there (once, whatever the retries). */
+  private async assign(item: QuarantineItem, messageId: string): Promise<{ replyId: string }> {
+    const em = this.em.fork();
+    const sms = await em.findOne(InboundSms, { id: item.sourceId, companyId: item.companyId });
+    if (!sms) throw new NotFoundError('Inbound SMS');
+    const from = sms.fromAddress ?? toE164(sms.fromRaw) ?? sms.fromRaw;
+    const clientId = await this.threads.clientOf(messageId);
+    const sender = (await this.threads.knownSenders(sms.companyId, from)).find((s) => s.clientId === clientId) ?? null;
+    const replyId = await this.appendReply(sms, from, messageId, sender);
+    await em.nativeUpdate(InboundSms, { id: sms.id }, { status: 'threaded', messageId, replyId, outcome: 'assigned from the quarantine' });
+    return { replyId };
+  }
+}

@@ -1,0 +1,160 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import twilio from 'twilio';
+import { type SmsCredentials, SmsNumbersService } from '../../channels/sms-numbers.service.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../core/app-config.module.js';
+import { DomainError } from '../../core/errors/domain-error.js';
+import { JobQueue } from '../../core/queue/job-queue.service.js';
+import { InboundSms, type InboundSmsMedia } from './inbound-sms.entity.js';
+import { keywordOf, toE164 } from './sms-text.js';
+
+/** What the webhook passes on of the HTTP request. */
+export interface TwilioWebhookRequest {
+  formEncoded: boolean;
+  /** The parsed form (urlencoded, flat). */
+  params: unknown;
+  signature: string | undefined;
+  /** The public URL Twilio posted to (PUBLIC_BASE_URL + path and query): what it signed. */
+  url: string;
+}
+
+const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
+const MAX_MEDIA = 10;
+/** Twilio gives up after 15 s; answering 503 well before lets it retry instead. */
+const STORE_TIMEOUT_MS = 5_000;
+
+function invalid(field: string, problem: string): DomainError {
+  return new DomainError('validation_failed', `The webhook is invalid (${field})`, [{ field, problems: [problem] }]);
+}
+
+/**
+ * The acknowledging half of inbound SMS: checks Twilio's signature with the auth token of the number
+ * the SMS was sent to, stores the SMS (once per MessageSid) and enqueues its processing; only then
+ * Twilio gets its 200. When PostgreSQL or Redis cannot take it, the answer is 503 so Twilio retries.
+ */
+@Injectable()
+export class InboundSmsReceiver {
+  private readonly logger = new Logger('inbound-sms');
+  private readonly emptyAnswer = new twilio.twiml.MessagingResponse().toString();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly numbers: SmsNumbersService,
+    private readonly jobs: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The TwiML to answer with. */
+  async receive(request: TwilioWebhookRequest): Promise<string> {
+    if (!request.formEncoded) throw new DomainError('unsupported_media_type', 'Twilio webhooks are application/x-www-form-urlencoded');
+    const params = this.flatParams(request.params);
+    const to = params.To?.trim() || null;
+    const service = params.MessagingServiceSid?.trim() || null;
+    if (!to && !service) throw invalid('To', 'To or MessagingServiceSid is required');
+    const number = await this.unlessDown(() => this.numbers.receiverFor(to ? (toE164(to) ?? to) : null, service));
+    if (!number) {
+      this.logger.warn(`refused an SMS webhook for an unknown number (To ${to ?? '-'}, service ${service ?? '-'})`);
+      throw new DomainError('not_found', 'No SMS number is configured for this To number or Messaging Service');
+    }
+    this.checkSignature(request, params, number);
+    const sid = params.MessageSid ?? '';
+    if (!MESSAGE_SID.test(sid)) throw invalid('MessageSid', 'MessageSid must be SM or MM followed by 32 hexadecimal digits');
+    if (!params.From?.trim()) throw invalid('From', 'From is required');
+    const stored = await this.unlessDown(() => this.store(number, params, to ?? service ?? ''));
+    if (stored.status === 'received') {
+      // Also on a retried webhook whose first enqueue failed: the job id keeps it to one job.
+      await this.unlessDown(() => this.jobs.enqueue('inbound.sms-received', { inboundSmsId: stored.id }, { jobId: `sms-${stored.id}` }));
+    }
+    return this.answer(params.Body ?? '');
+  }
+
+  private checkSignature(request: TwilioWebhookRequest, params: Record<string, string>, number: SmsCredentials): void {
+    const valid = Boolean(request.signature) && twilio.validateRequest(number.authToken, request.signature ?? '', request.url, params);
+    if (!valid) {
+      this.logger.warn(`refused an SMS webhook with ${request.signature ? 'an invalid' : 'no'} signature (number ${number.smsNumberId}, url ${request.url})`);
+      throw new DomainError('permission_denied', 'The X-Twilio-Signature header does not sign this request');
+    }
+    if (params.AccountSid !== number.accountSid) {
+      this.logger.warn(`refused an SMS webhook from account ${params.AccountSid ?? '-'} for number ${number.smsNumberId}`);
+      throw new DomainError('permission_denied', 'AccountSid is not the account of this number');
+    }
+  }
+
+  /** Inserts the SMS unless its MessageSid is already stored; either way returns the stored row's id and status. */
+  private async store(number: SmsCredentials, params: Record<string, string>, to: string): Promise<{ id: string; status: string }> {
+    const em = this.em.fork();
+    const row = em.create(
+      InboundSms,
+      {
+        companyId: number.companyId,
+        messageSid: params.MessageSid,
+        accountSid: params.AccountSid,
+        smsNumberId: number.smsNumberId,
+        fromRaw: params.From.trim(),
+        toRaw: to,
+        body: params.Body ?? '',
+        media: this.mediaOf(params),
+        params,
+      },
+      { persist: false },
+    );
+    try {
+      // em.insert maps the JSON columns (a query-builder insert would send the media array as a PostgreSQL array).
+      await em.insert(InboundSms, row);
+      return { id: row.id, status: row.status };
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    }
+    const existing = await em.findOneOrFail(InboundSms, { messageSid: params.MessageSid }, { fields: ['id', 'status'] });
+    return { id: existing.id, status: existing.status };
+  }
+
+  /** A form field given twice is refused: the signature covers single values only. */
+  private flatParams(body: unknown): Record<string, string> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw invalid('body', 'The form has no fields');
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(body)) {
+      if (typeof value !== 'string') throw invalid(key, `${key} is given more than once`);
+      params[key] = value;
+    }
+    return params;
+  }
+
+  private mediaOf(params: Record<string, string>): InboundSmsMedia[] {
+    const count = Number(params.NumMedia ?? '0');
+    if (!Number.isInteger(count) || count < 0 || count > MAX_MEDIA) throw invalid('NumMedia', `NumMedia must be a whole number from 0 to ${MAX_MEDIA}`);
+    const media: InboundSmsMedia[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const url = params[`MediaUrl${i}`];
+      if (!url || !/^https?:\/\//.test(url)) throw invalid(`MediaUrl${i}`, `MediaUrl${i} must be an http(s) URL`);
+      media.push({ url, contentType: params[`MediaContentType${i}`] || 'application/octet-stream' });
+    }
+    return media;
+  }
+
+  /** HELP is answered at once in the TwiML (the job only records it); everything else gets an empty answer. */
+  private answer(body: string): string {
+    if (keywordOf(body) !== 'help') return this.emptyAnswer;
+    const response = new twilio.twiml.MessagingResponse();
+    response.message(this.config.inboundSms.helpText);
+    return response.toString();
+  }
+
+  /** PostgreSQL or Redis failing (or too slow) becomes a 503 Twilio retries; nothing is acknowledged. */
+  private async unlessDown<T>(work: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${STORE_TIMEOUT_MS} ms`)), STORE_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([work(), timeout]);
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      this.logger.error(`inbound SMS not stored, answering 503: ${(error as Error).message}`);
+      throw new DomainError('not_ready', 'The SMS could not be stored; retry later');
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+
+/** France first: a national number (06 12 34 56 78) is read as French, an international one as is. */
+const DEFAULT_REGION = 'FR';
+
+/** The number in E.164 (+33612345678), or null when it is not a valid phone number (a short code, a name). */
+export function toE164(raw: string): string | null {
+  const parsed = parsePhoneNumberFromString(raw.trim(), DEFAULT_REGION);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+export type SmsKeyword = 'opt-out' | 'opt-in' | 'help';
+
+const KEYWORDS: Record<string, SmsKeyword> = {
+  STOP: 'opt-out',
+  ARRET: 'opt-out',
+  STOPSMS: 'opt-out',
+  UNSUBSCRIBE: 'opt-out',
+  START: 'opt-in',
+  UNSTOP: 'opt-in',
+  HELP: 'help',
+  AIDE: 'help',
+};
+
+/**
+ * The keyword an SMS consists of, as carriers read them: the whole text is the word, whatever its
+ * case, accents (ARRÊT) or surrounding punctuation ("Stop !"). A sentence containing "stop" is a reply.
+ */
+export function keywordOf(body: string): SmsKeyword | null {
+  const word = body
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toUpperCase()
+    .replace(/[\s\p{P}]+/gu, '');
+  return Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : null;
+}
+
+/** Thread codes (`R-7K2QX`, as SMS copies carry them) quoted in a reply, upper-cased, in order. */
+export function threadCodesIn(body: string): string[] {
+  return [...body.matchAll(/\bR-([0-9A-Z]{4,10})\b/gi)].map((match) => `R-${match[1].toUpperCase()}`);
+}
