@@ -12,6 +12,7 @@ import { MessageReply } from '../../src/messages/message.entity.js';
 import { Delivery, OptOut, ThreadTag } from '../../src/outbound/delivery.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
+import { startTwilioEndpoint, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
 
 const PUBLIC = 'https://relais.example.test';
@@ -24,6 +25,7 @@ const sid = () => `SM${randomBytes(16).toString('hex')}`;
 
 describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threaded once', () => {
   let ctx: TestContext;
+  let twilioApi: TwilioEndpoint;
   let api: TestApi;
   let w: CompanyWorld;
   let em: () => EntityManager;
@@ -59,14 +61,35 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
   const thread = async (body = 'Merci de rappeler') => (await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body }).expect(201)).body.id as string;
 
   beforeAll(async () => {
-    ctx = await TestContext.create((config) => ({ ...config, publicBaseUrl: PUBLIC, logLevel: 'silent' }));
+    twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT]: TOKEN } });
+    ctx = await TestContext.create((config) => ({ ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', twilio: { baseUrl: twilioApi.baseUrl, timeoutMs: 2_000 } }));
     api = await ctx.startApi();
     await ctx.startWorker();
     em = () => api.app.get(EntityManager).fork();
     w = await aCompanyWorld(api.app, api.http);
     await as(w.manager).post('/v1/channels/sms-numbers', { phoneNumber: OUR_NUMBER, accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
   });
-  afterAll(() => ctx.close());
+  afterAll(async () => {
+    await ctx.close();
+    await twilioApi.close();
+  });
+
+  it('round trip: an SMS copy sent through Twilio, the client answers it, the answer lands on the thread', async () => {
+    await as(w.manager).patch(`/v1/clients/${w.clientId}`, { mobile: '+33610101010' }).expect(200);
+    const first = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Premier message', copies: ['sms'] }).expect(201);
+    const second = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Second message', copies: ['sms'] }).expect(201);
+    const [copyOfFirst] = (await twilioApi.waitFor(2, 15_000)).filter((m) => m.form.Body.includes('Premier message'));
+    expect(copyOfFirst.form).toMatchObject({ To: '+33610101010', From: OUR_NUMBER });
+    const code = /\[(R-[0-9A-Z]+)\]/.exec(copyOfFirst.form.Body)![1];
+    const plain = sms({ From: '+33610101010', Body: 'Merci, bien reçu' });
+    const coded = sms({ From: '+33610101010', Body: `${code} d'accord pour demain` });
+    await post(plain).expect(200);
+    await post(coded).expect(200);
+    // Two recent threads texted this number: the code picks the first, otherwise the latest one.
+    expect(await processed(coded.MessageSid)).toMatchObject({ status: 'threaded', messageId: first.body.id });
+    expect(await processed(plain.MessageSid)).toMatchObject({ status: 'threaded', messageId: second.body.id });
+    await as(w.manager).patch(`/v1/clients/${w.clientId}`, { mobile: null }).expect(200);
+  });
 
   it('stores a signed SMS, answers an empty TwiML, and threads it to the thread that texted the number', async () => {
     const messageId = await thread();
@@ -83,6 +106,9 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     expect(view.body.replies).toEqual([
       expect.objectContaining({ origin: 'sms', senderAddress: '+33611000001', body: 'Oui, je rappelle demain matin.', authorId: null, attachments: [] }),
     ]);
+    // The thread's author and the managers get an email alert, as for an email reply.
+    const alerts = await em().find(Delivery, { replyId: view.body.replies[0].id, kind: 'reply_alert' });
+    expect(alerts.map((a) => a.recipientUserId).sort()).toEqual([w.managerId, w.operatorId].sort());
   });
 
   it('records MMS media on the reply and names the client account when the number is its mobile', async () => {
@@ -220,6 +246,18 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     expect(answer.text).toContain('<Response><Message>Relais : répondez à ce SMS');
     expect(await processed(help.MessageSid)).toMatchObject({ status: 'help' });
     expect(await em().count(MessageReply, { messageId })).toBe(0);
+  });
+
+  it('STOP, then a new message with an SMS copy: the copy is skipped as opted out', async () => {
+    await as(w.manager).patch(`/v1/clients/${w.otherClientId}`, { mobile: '+33699000009' }).expect(200);
+    const stop = sms({ From: '+33699000009', Body: 'STOP' });
+    await post(stop).expect(200);
+    expect(await processed(stop.MessageSid)).toMatchObject({ status: 'opted_out' });
+    const created = await as(w.operator).post(`/v1/clients/${w.otherClientId}/messages`, { body: 'Nouveau message', copies: ['sms'] }).expect(201);
+    const copy = () => em().findOne(Delivery, { messageId: created.body.id, channel: 'sms' });
+    await waitFor(async () => (await copy()) !== null, 10_000, 'the SMS copy relayed');
+    expect(await copy()).toMatchObject({ status: 'skipped', address: '+33699000009', failureReason: 'opted_out' });
+    expect(twilioApi.messages.filter((m) => m.form.To === '+33699000009')).toEqual([]);
   });
 
   it('keeps companies apart: an SMS to another company’s number never reaches this company’s threads', async () => {

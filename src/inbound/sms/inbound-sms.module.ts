@@ -2,6 +2,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { SmsNumbersModule } from '../../channels/sms-numbers.module.js';
 import { MessagesModule } from '../../messages/messages.module.js';
+import { OutboundModule } from '../../outbound/outbound.module.js';
 import { QuarantineModule } from '../quarantine/quarantine.module.js';
 import { InboundSms } from './inbound-sms.entity.js';
 import { InboundSmsProcessor } from './inbound-sms.processor.js';
@@ -14,7 +15,7 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
  * (worker). Loaded by both roles: the quarantine's assign runs in the API and needs the processor.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, QuarantineModule],
+  imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
   controllers: [TwilioSmsController],
   providers: [InboundSmsReceiver, InboundSmsProcessor, SmsThreads],
 })

@@ -9,6 +9,7 @@ import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
 import { MessagesService } from '../../messages/messages.service.js';
 import { OptOut } from '../../outbound/delivery.entity.js';
+import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { InboundSms, type InboundSmsStatus } from './inbound-sms.entity.js';
@@ -31,6 +32,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly messages: MessagesService,
     private readonly quarantine: QuarantineService,
     private readonly threads: SmsThreads,
+    private readonly alerts: ReplyAlerts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -118,6 +120,8 @@ export class InboundSmsProcessor implements OnModuleInit {
       body: sms.body,
       attachments: attachments.length > 0 ? attachments : null,
     });
+    // Staff are alerted as for email replies; idempotent per reply, so a retried job alerts once.
+    await this.alerts.notify(reply.id);
     return reply.id;
   }
 
