@@ -197,6 +197,11 @@ export const VARIABLES = {
     default: 'Relais : répondez à ce SMS pour écrire à votre permanence. STOP pour ne plus recevoir de SMS, START pour les recevoir à nouveau.',
     description: 'Answer sent back (TwiML) to an inbound SMS saying HELP or AIDE.',
   },
+  SMS_REQUEUE_AFTER_MS: {
+    schema: integer(1000, 3_600_000),
+    default: '60000',
+    description: 'A stored inbound SMS still unprocessed after this long (its job was lost) is enqueued again; also how often the worker looks.',
+  },
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -214,7 +219,7 @@ export interface AppConfig {
   secretsKey: string;
   publicBaseUrl: string;
   shutdownTimeoutMs: number;
-  inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string };
+  inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string; requeueAfterMs: number };
   smtp: { url: string; poolMax: number; timeoutMs: number };
   twilio: { baseUrl: string; timeoutMs: number };
   outbound: {
@@ -240,7 +245,7 @@ export function toAppConfig(v: Parsed): AppConfig {
     secretsKey: v.SECRETS_KEY,
     publicBaseUrl: v.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
-    inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT },
+    inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT, requeueAfterMs: v.SMS_REQUEUE_AFTER_MS },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },
     twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },
     outbound: {

@@ -62,7 +62,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
 
   beforeAll(async () => {
     twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT]: TOKEN } });
-    ctx = await TestContext.create((config) => ({ ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', twilio: { baseUrl: twilioApi.baseUrl, timeoutMs: 2_000 } }));
+    ctx = await TestContext.create((config) => ({ ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', inboundSms: { ...config.inboundSms, requeueAfterMs: 1_000 }, twilio: { baseUrl: twilioApi.baseUrl, timeoutMs: 2_000 } }));
     api = await ctx.startApi();
     await ctx.startWorker();
     em = () => api.app.get(EntityManager).fork();
@@ -258,6 +258,24 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await waitFor(async () => (await copy()) !== null, 10_000, 'the SMS copy relayed');
     expect(await copy()).toMatchObject({ status: 'skipped', address: '+33699000009', failureReason: 'opted_out' });
     expect(twilioApi.messages.filter((m) => m.form.To === '+33699000009')).toEqual([]);
+  });
+
+  it('processes an SMS stored whose job was lost (crash between the insert and the enqueue)', async () => {
+    const messageId = await thread();
+    await smsCopy(messageId, '+33611000011');
+    const e = em();
+    const orphan = e.create(InboundSms, {
+      companyId: w.companyId,
+      messageSid: sid(),
+      accountSid: ACCOUNT,
+      smsNumberId: uuidv7(),
+      fromRaw: '+33611000011',
+      toRaw: OUR_NUMBER,
+      body: 'Stocké, jamais mis en file',
+      params: {},
+    });
+    await e.flush();
+    expect(await processed(orphan.messageSid)).toMatchObject({ status: 'threaded', messageId });
   });
 
   it('keeps companies apart: an SMS to another company’s number never reaches this company’s threads', async () => {

@@ -7,6 +7,7 @@ import { QuarantineModule } from '../quarantine/quarantine.module.js';
 import { InboundSms } from './inbound-sms.entity.js';
 import { InboundSmsProcessor } from './inbound-sms.processor.js';
 import { InboundSmsReceiver } from './inbound-sms.receiver.js';
+import { InboundSmsSweeper } from './inbound-sms.sweeper.js';
 import { SmsThreads } from './sms-threads.service.js';
 import { TwilioSmsController } from './twilio-sms.controller.js';
 
@@ -17,6 +18,6 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
 @Module({
   imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
   controllers: [TwilioSmsController],
-  providers: [InboundSmsReceiver, InboundSmsProcessor, SmsThreads],
+  providers: [InboundSmsReceiver, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
 })
 export class InboundSmsModule {}

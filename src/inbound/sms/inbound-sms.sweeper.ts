@@ -1,0 +1,78 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../core/app-config.module.js';
+import { JobQueue } from '../../core/queue/job-queue.service.js';
+import { QueueWorkers } from '../../core/queue/queue-workers.js';
+
+const BATCH = 500;
+
+/**
+ * Stored is not yet processed: if the process died between the insert and the enqueue, or Redis
+ * lost its jobs, an SMS would stay `received` for ever. The worker re-enqueues SMS still received
+ * after SMS_REQUEUE_AFTER_MS; the job id is the one the webhook used, so a job already waiting is
+ * not doubled, and processing an SMS twice changes nothing.
+ */
+@Injectable()
+export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('inbound-sms');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly jobs: JobQueue,
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Only the worker (the process with queue consumers) sweeps; the API only acknowledges.
+    if (this.isWorker()) this.schedule();
+  }
+
+  private isWorker(): boolean {
+    try {
+      return Boolean(this.moduleRef.get(QueueWorkers, { strict: false }));
+    } catch {
+      return false;
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Re-enqueues the SMS left `received`; returns how many. */
+  async sweep(): Promise<number> {
+    const connection = this.em.getConnection();
+    let after = '00000000-0000-0000-0000-000000000000';
+    let requeued = 0;
+    for (;;) {
+      const rows = await connection.execute<{ id: string }[]>(
+        `select id from inbound_sms where status = 'received' and created_at < now() - (? * interval '1 millisecond') and id > ? order by id limit ?`,
+        [this.config.inboundSms.requeueAfterMs, after, BATCH],
+      );
+      for (const row of rows) await this.jobs.enqueue('inbound.sms-received', { inboundSmsId: row.id }, { jobId: `sms-${row.id}` });
+      requeued += rows.length;
+      if (rows.length < BATCH) break;
+      after = rows[rows.length - 1].id;
+    }
+    if (requeued > 0) this.logger.warn(`${requeued} stored SMS were still unprocessed; enqueued again`);
+    return requeued;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .then(() => undefined)
+        .catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`))
+        .finally(() => this.schedule());
+    }, this.config.inboundSms.requeueAfterMs);
+  }
+}
