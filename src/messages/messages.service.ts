@@ -1,6 +1,5 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { User } from '../accounts/user.entity.js';
 import { Contact } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { assertCanSendCopies } from '../channels/email-sender.readiness.js';
@@ -18,7 +17,6 @@ import {
   MessageEvent,
   MessageRecipient,
   MessageReply,
-  MessageTemplate,
   MessageUserState,
   OutboxCopy,
   type DigestRequest,
@@ -27,8 +25,7 @@ import {
 } from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
 
 /** A reply that arrived by email or SMS, already threaded to `messageId` by the inbound side. */
 export interface InboundReplyInput {
@@ -86,18 +83,18 @@ export class MessagesService {
     }
     if (input.dayTask && (input.dueDate ?? null) === null) throw new DomainError('due_date_required', 'A day task needs its dueDate');
     const effective = (await this.settings.view(auth)).effective;
-    const template = await this.templateFor(auth, input, effective.defaultMessageTemplateId);
+    const template = await templateFor(this.em, auth, input, effective.defaultMessageTemplateId);
     const body = this.checkBody(input.body ?? template?.body);
     const contact = input.contactId ? await this.em.findOne(Contact, { companyId: auth.companyId, id: input.contactId }) : null;
     if (input.contactId && (!contact || contact.clientId !== clientId)) {
       throw new DomainError('contact_not_of_client', 'This contact does not belong to the client of the message');
     }
-    const dueDate = this.checkDueDate(input.dueDate);
+    const dueDate = checkDueDate(input.dueDate);
     const vad = Boolean(input.vad || template?.vad);
     if (vad && !input.vadPlannedAt) throw new DomainError('vad_planned_date_required', 'A home-visit request needs vadPlannedAt');
-    const cc = await this.checkCc(auth, clientId, input.cc ?? []);
+    const cc = await checkCc(this.em, auth, clientId, input.cc ?? []);
     const copyCircle = Boolean(input.copyCircle) && !input.private;
-    const circle = copyCircle && !clientSide && !input.remark ? await this.circleMembers(auth, cc) : [];
+    const circle = copyCircle && !clientSide && !input.remark ? await circleMembers(this.em, auth, cc) : [];
     // Copies explicitly asked for on a channel the company cannot send on: refused now, not skipped later.
     if (!clientSide && !input.remark && input.copies?.length) await assertCanSendCopies(this.em, auth.companyId, input.copies);
 
@@ -138,7 +135,7 @@ export class MessagesService {
     assertMayAct(auth, message, 'reply');
     if (input.setTask) assertMayAct(auth, message, 'task.set');
     const body = this.checkBody(input.body);
-    const dueDate = this.checkDueDate(input.dueDate);
+    const dueDate = checkDueDate(input.dueDate);
     if (dueDate && !input.setTask) throw new DomainError('unprocessable', 'dueDate goes with setTask: it makes the thread a day task', { field: 'dueDate' });
     const effective = (await this.settings.view(auth)).effective;
     let taskChanged = false;
@@ -281,7 +278,7 @@ export class MessagesService {
     const message = await this.queries.visible(auth, id);
     assertMayAct(auth, message, input.action === 'set' ? 'task.set' : 'task.change');
     if (input.urgent !== undefined) throw new DomainError('urgent_only_at_creation', 'Urgent can only be set when the message is written');
-    const dueDate = this.checkDueDate(input.dueDate);
+    const dueDate = checkDueDate(input.dueDate);
     if (dueDate && input.action !== 'set') throw new DomainError('unprocessable', 'dueDate goes with the action "set"', { field: 'dueDate' });
     let changed = true;
     if (input.action === 'set') changed = this.setTask(this.em, auth, message, dueDate);
@@ -365,29 +362,6 @@ export class MessagesService {
     }
   }
 
-  /** The request's template; else, with no text given, the account's default (settings), else the company's default template. */
-  private async templateFor(auth: AuthContext, input: ComposeMessageDto, chosen: string | null): Promise<MessageTemplate | null> {
-    if (input.templateId) {
-      const named = await this.em.findOne(MessageTemplate, { companyId: auth.companyId, id: input.templateId });
-      if (!named) throw new NotFoundError('Message template');
-      return named;
-    }
-    if (input.body !== undefined) return null;
-    // A default chosen in settings and deleted since falls back to the company's default template.
-    const own = chosen ? await this.em.findOne(MessageTemplate, { companyId: auth.companyId, id: chosen }) : null;
-    return own ?? (await this.em.findOne(MessageTemplate, { companyId: auth.companyId, default: true }));
-  }
-
-  /** Active members of the company's copy circle (subcontractors included), besides the author and the CCs. */
-  private async circleMembers(auth: AuthContext, cc: string[]): Promise<string[]> {
-    const rows = await this.em.getConnection().execute<{ user_id: string }[]>(
-      `select sm.user_id from structure_member sm join structure s on s.id = sm.structure_id join app_user u on u.id = sm.user_id
-       where s.company_id = ? and s.is_copy_circle and u.active order by sm.user_id`,
-      [auth.companyId],
-    );
-    return rows.map((row) => row.user_id).filter((userId) => userId !== auth.userId && !cc.includes(userId));
-  }
-
   private checkBody(body: string | undefined): string {
     const text = body?.trim() ?? '';
     if (text.length === 0) throw new DomainError('body_required', 'The message has no text');
@@ -395,24 +369,5 @@ export class MessagesService {
       throw new DomainError('body_too_large', `The text is longer than ${this.config.messages.maxBodyChars} characters`);
     }
     return text;
-  }
-
-  /** Checked here rather than by the DTO so any malformed value (a number too) is a 422, like a wrong date. */
-  private checkDueDate(value: unknown): string | null {
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'string') throw new DomainError('invalid_due_date', 'dueDate must be a date such as 2026-12-24');
-    const parsed = new Date(`${value}T00:00:00Z`);
-    if (!DATE.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
-      throw new DomainError('invalid_due_date', `"${value}" is not a date such as 2026-12-24`);
-    }
-    return value;
-  }
-
-  /** CC: active collaborators of the company, or accounts of this very client file — never another client's. */
-  private async checkCc(auth: AuthContext, clientId: string, cc: string[]): Promise<string[]> {
-    if (cc.length === 0) return [];
-    const found = await this.em.find(User, { companyId: auth.companyId, id: { $in: cc }, active: true, $or: [{ kind: 'collaborator' }, { clientId }] });
-    if (found.length !== cc.length) throw new DomainError('invalid_cc', 'Every CC must be an active collaborator of the company or an account of this client');
-    return cc;
   }
 }

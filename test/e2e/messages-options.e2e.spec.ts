@@ -26,6 +26,10 @@ describe('messages: copies, templates, tasks, VAD edits, CC and client-side rule
 
   beforeAll(async () => {
     w = await aCompanyWorld(env.api.app, env.api.http);
+    // Copies asked for explicitly need the company's senders (else 422 at compose).
+    await as(w.manager).put('/v1/channels/email-sender', { address: 'accueil@permanence.test', name: 'Permanence' }).expect(200);
+    await as(w.manager).post('/v1/channels/sms-numbers', { phoneNumber: '+33756781234', accountSid: `AC${'0'.repeat(32)}`, authToken: 'a-test-auth-token-0000' }).expect(201);
+    await as(w.manager).put('/v1/channels/fax', { addressPattern: '{number}@fax.test' }).expect(200);
     const created = await account(w.templates.Secretary, { clientId: w.clientId });
     secretary = created.token;
     secretaryId = created.id;
