@@ -11,6 +11,7 @@ import { MetricsModule } from './core/metrics/metrics.module.js';
 import { QueueModule } from './core/queue/queue.module.js';
 import { RedisModule } from './core/redis/redis.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
+import { MailboxesModule } from './channels/mailboxes.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { SmsNumbersModule } from './channels/sms-numbers.module.js';
@@ -48,8 +49,10 @@ export class AppModule {
       EmailSenderModule,
       QuarantineModule,
       InboundSmsModule,
+      MailboxesModule,
+      InboundModule.forRoot(role),
     ];
-    const byRole = role === 'api' ? [HealthModule, MetricsModule] : [InboundModule];
+    const byRole = role === 'api' ? [HealthModule, MetricsModule] : [];
     return { module: AppModule, imports: [...shared, ...byRole] };
   }
 }

@@ -202,6 +202,31 @@ export const VARIABLES = {
     default: '60000',
     description: 'A stored inbound SMS still unprocessed after this long (its job was lost) is enqueued again; also how often the worker looks.',
   },
+  INBOUND_ATTACHMENTS_DIR: {
+    schema: z.string().min(1, { error: 'must not be empty' }),
+    default: 'var/attachments',
+    description: 'Directory where files received with email replies are kept.',
+  },
+  INBOUND_ATTACHMENT_MAX_BYTES: {
+    schema: integer(1024, 1_073_741_824),
+    default: '26214400',
+    description: 'Largest attachment kept from an email reply (bytes); a larger one is replaced by a note, the reply is kept.',
+  },
+  IMAP_IDLE_RESTART_MS: {
+    schema: integer(10_000, 1_740_000),
+    default: '1500000',
+    description: 'How often a watched mailbox re-issues IMAP IDLE (servers drop IDLE after 30 minutes; at most 29).',
+  },
+  IMAP_POLL_INTERVAL_MS: {
+    schema: integer(1_000, 3_600_000),
+    default: '60000',
+    description: 'Safety poll of each watched mailbox, besides IDLE (and the only signal where the server lacks IDLE).',
+  },
+  MAILBOX_LOCK_TTL_MS: {
+    schema: integer(2_000, 30_000),
+    default: '20000',
+    description: 'Lifetime of the Redis lock that makes one worker the owner of a mailbox; another worker takes over within this time after the owner dies.',
+  },
 } satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof VARIABLES;
@@ -219,6 +244,7 @@ export interface AppConfig {
   secretsKey: string;
   publicBaseUrl: string;
   shutdownTimeoutMs: number;
+  inbound: { attachmentsDir: string; attachmentMaxBytes: number; idleRestartMs: number; pollIntervalMs: number; lockTtlMs: number };
   inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string; requeueAfterMs: number };
   smtp: { url: string; poolMax: number; timeoutMs: number };
   twilio: { baseUrl: string; timeoutMs: number };
@@ -245,6 +271,13 @@ export function toAppConfig(v: Parsed): AppConfig {
     secretsKey: v.SECRETS_KEY,
     publicBaseUrl: v.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    inbound: {
+      attachmentsDir: v.INBOUND_ATTACHMENTS_DIR,
+      attachmentMaxBytes: v.INBOUND_ATTACHMENT_MAX_BYTES,
+      idleRestartMs: v.IMAP_IDLE_RESTART_MS,
+      pollIntervalMs: v.IMAP_POLL_INTERVAL_MS,
+      lockTtlMs: v.MAILBOX_LOCK_TTL_MS,
+    },
     inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT, requeueAfterMs: v.SMS_REQUEUE_AFTER_MS },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },
     twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },

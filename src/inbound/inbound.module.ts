@@ -1,10 +1,38 @@
-import { Module } from '@nestjs/common';
-import { ImapFlowMailboxClient } from './imap/imapflow-mailbox.client.js';
-import { MailboxClient } from './imap/mailbox.port.js';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MailboxesModule } from '../channels/mailboxes.module.js';
+import { MessagesModule } from '../messages/messages.module.js';
+import { OutboundModule } from '../outbound/outbound.module.js';
+import { AttachmentStorage, LocalAttachmentStorage } from './email/attachment-storage.js';
+import { BounceRecorder } from './email/bounce-recorder.js';
+import { InboundEmail } from './email/inbound-email.entity.js';
+import { InboundEmailProcessor } from './email/inbound-email.processor.js';
+import { InboundEmailStore } from './email/inbound-email.store.js';
+import { MailboxLock } from './email/mailbox-lock.js';
+import { MailboxWatcher } from './email/mailbox-watcher.service.js';
+import { ThreadMatcher } from './email/thread-matcher.service.js';
+import { QuarantineModule } from './quarantine/quarantine.module.js';
 
-/** Replies coming back: IMAP mailboxes now; SMS webhooks, classification and threading later. */
-@Module({
-  providers: [{ provide: MailboxClient, useClass: ImapFlowMailboxClient }],
-  exports: [MailboxClient],
-})
-export class InboundModule {}
+/**
+ * Email replies. Both roles process (the worker runs the jobs; the API replays quarantined mail
+ * an operator assigns); only the worker watches mailboxes.
+ */
+@Module({})
+export class InboundModule {
+  static forRoot(role: 'api' | 'worker'): DynamicModule {
+    const watching = role === 'worker' ? [MailboxWatcher, MailboxLock] : [];
+    return {
+      module: InboundModule,
+      imports: [MikroOrmModule.forFeature([InboundEmail]), MailboxesModule, MessagesModule, OutboundModule, QuarantineModule],
+      providers: [
+        InboundEmailStore,
+        InboundEmailProcessor,
+        ThreadMatcher,
+        BounceRecorder,
+        { provide: AttachmentStorage, useClass: LocalAttachmentStorage },
+        ...watching,
+      ],
+      exports: [InboundEmailStore],
+    };
+  }
+}

@@ -5,6 +5,7 @@ import { Migration20261123020000_messages } from './Migration20261123020000_mess
 import { Migration20261124000000_deliveries } from './Migration20261124000000_deliveries.js';
 import { Migration20261124001000_channels } from './Migration20261124001000_channels.js';
 import { Migration20261124010000_outbound } from './Migration20261124010000_outbound.js';
+import { Migration20261124020000_inbound_email } from './Migration20261124020000_inbound_email.js';
 import { Migration20261124030000_inbound_sms } from './Migration20261124030000_inbound_sms.js';
 import { Migration20261124040000_subcontracting_open_pair } from './Migration20261124040000_subcontracting_open_pair.js';
 import { Migration20261124050000_message_views } from './Migration20261124050000_message_views.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124000000_deliveries', class: Migration20261124000000_deliveries },
   { name: 'Migration20261124001000_channels', class: Migration20261124001000_channels },
   { name: 'Migration20261124010000_outbound', class: Migration20261124010000_outbound },
+  { name: 'Migration20261124020000_inbound_email', class: Migration20261124020000_inbound_email },
   { name: 'Migration20261124030000_inbound_sms', class: Migration20261124030000_inbound_sms },
   { name: 'Migration20261124040000_subcontracting_open_pair', class: Migration20261124040000_subcontracting_open_pair },
   { name: 'Migration20261124050000_message_views', class: Migration20261124050000_message_views },

@@ -19,6 +19,13 @@ export const QUEUES = {
     removeOnComplete: { age: 3_600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3_600 },
   },
+  /** Inbound email: a few quick retries, then the mail is quarantined with its reason (never lost). */
+  'inbound-email': {
+    attempts: 4,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: { age: 3_600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3_600 },
+  },
   /**
    * Copies by channel, so a slow SMS provider never holds up email. Transient provider errors
    * (SMTP 4xx, Twilio 429/5xx, timeouts) retry with exponential backoff: 1, 2, 4, 8, 16 s.
@@ -45,6 +52,11 @@ export const JOBS = {
   'inbound.sms-received': {
     queue: 'inbound-sms',
     payload: z.object({ inboundSmsId: z.uuid() }),
+  },
+  /** A mail was stored raw from a mailbox: classify, thread and append it (idempotent per row). */
+  'inbound.email-received': {
+    queue: 'inbound-email',
+    payload: z.object({ inboundEmailId: z.uuid() }),
   },
   /** Send one delivery (a copy or a reply alert) by email; the job id is the delivery id. */
   'outbound.send-email': { queue: 'outbound-email', payload: z.object({ deliveryId: z.uuid() }) },

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ImapFlow } from 'imapflow';
 import { DomainError } from '../../core/errors/domain-error.js';
-import { type FolderState, MailboxClient, type MailboxSession, type MailboxSettings, type StoredMail } from './mailbox.port.js';
+import { type FolderState, MailboxClient, type MailboxSession, type MailboxSettings, type StoredMail, type WatchOptions } from './mailbox.port.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 5 * 60_000;
 
 class ImapFlowSession implements MailboxSession {
   constructor(private readonly client: ImapFlow) {}
+
+  get supportsIdle(): boolean {
+    return this.client.capabilities.has('IDLE');
+  }
 
   async folderState(folder: string): Promise<FolderState> {
     const status = await this.client.status(folder, { uidValidity: true, uidNext: true, messages: true });
@@ -40,14 +44,16 @@ class ImapFlowSession implements MailboxSession {
       const mailbox = this.client.mailbox;
       if (!mailbox || mailbox.exists === 0) return [];
       const uidValidity = BigInt(mailbox.uidValidity);
-      const found: StoredMail[] = [];
+      // UIDs first, then the sources of one batch only: a backlog of thousands is never loaded at once.
       // "N:*" always matches the last message even when its UID is below N, hence the filter.
-      for await (const message of this.client.fetch(
-        `${afterUid + 1}:*`,
-        { uid: true, flags: true, internalDate: true, source: true },
-        { uid: true },
-      )) {
-        if (message.uid <= afterUid || !message.source) continue;
+      const uids = ((await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true })) || [])
+        .filter((uid) => uid > afterUid)
+        .sort((a, b) => a - b)
+        .slice(0, limit);
+      if (uids.length === 0) return [];
+      const found: StoredMail[] = [];
+      for await (const message of this.client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
+        if (!message.source) continue;
         found.push({
           uid: message.uid,
           uidValidity,
@@ -56,10 +62,38 @@ class ImapFlowSession implements MailboxSession {
           internalDate: message.internalDate ? new Date(message.internalDate) : null,
         });
       }
-      return found.sort((a, b) => a.uid - b.uid).slice(0, limit);
+      return found.sort((a, b) => a.uid - b.uid);
     } finally {
       lock.release();
     }
+  }
+
+  async moveMessages(folder: string, uidValidity: bigint, uids: number[], destination: string, flags: string[]): Promise<void> {
+    if (uids.length === 0) return;
+    await this.ensureFolder(destination);
+    const lock = await this.client.getMailboxLock(folder);
+    try {
+      const mailbox = this.client.mailbox;
+      if (!mailbox || BigInt(mailbox.uidValidity) !== uidValidity) return;
+      const range = uids.join(',');
+      if (flags.length > 0) await this.client.messageFlagsAdd(range, flags, { uid: true });
+      await this.client.messageMove(range, destination, { uid: true });
+    } finally {
+      lock.release();
+    }
+  }
+
+  async watch(folder: string, onChange: () => void, onClose: (reason: string) => void): Promise<void> {
+    this.client.on('exists', onChange);
+    let closed = false;
+    const closeOnce = (reason: string) => {
+      if (closed) return;
+      closed = true;
+      onClose(reason);
+    };
+    this.client.on('close', () => closeOnce('connection closed'));
+    this.client.on('error', (error: Error) => closeOnce(error.message));
+    await this.client.mailboxOpen(folder);
   }
 
   async close(): Promise<void> {
@@ -74,7 +108,7 @@ class ImapFlowSession implements MailboxSession {
 /** MailboxClient over imapflow, with bounded connect and socket timeouts. */
 @Injectable()
 export class ImapFlowMailboxClient extends MailboxClient {
-  async connect(settings: MailboxSettings): Promise<MailboxSession> {
+  async connect(settings: MailboxSettings, watch?: WatchOptions): Promise<MailboxSession> {
     const client = new ImapFlow({
       host: settings.host,
       port: settings.port,
@@ -84,6 +118,12 @@ export class ImapFlowMailboxClient extends MailboxClient {
       logger: false,
       connectionTimeout: CONNECT_TIMEOUT_MS,
       socketTimeout: SOCKET_TIMEOUT_MS,
+      // A watching session goes back to IDLE right after each command (new mail is announced at
+      // once), re-issues IDLE before the server's 30-minute limit, and polls with STATUS where the
+      // server has no IDLE. Other sessions never IDLE.
+      ...(watch
+        ? { autoIdleDelay: 100, maxIdleTime: watch.maxIdleMs, missingIdleCommand: 'STATUS' as const }
+        : { disableAutoIdle: true }),
     });
     // Socket errors after connect are surfaced by the next command; an unhandled event would crash.
     client.on('error', () => undefined);

@@ -39,10 +39,28 @@ export interface MailboxSession {
   append(folder: string, source: Buffer | string, flags?: string[]): Promise<{ uid: number | null }>;
   /** Messages whose UID is greater than `afterUid`, oldest first, at most `limit`. */
   fetchAfter(folder: string, afterUid: number, limit: number): Promise<StoredMail[]>;
+  /**
+   * Flags the messages and moves them to `destination` (created if missing). Only UIDs of the
+   * folder's current UIDVALIDITY are acted on; a different one means the UIDs name other mail.
+   */
+  moveMessages(folder: string, uidValidity: bigint, uids: number[], destination: string, flags: string[]): Promise<void>;
+  /**
+   * Selects `folder` and stays there, calling `onChange` whenever the server announces new mail
+   * (IDLE, or a poll where the server lacks IDLE). `onClose` is called once if the connection drops.
+   */
+  watch(folder: string, onChange: () => void, onClose: (reason: string) => void): Promise<void>;
+  /** Whether the server announces new mail by itself (IDLE); otherwise the session polls. */
+  readonly supportsIdle: boolean;
   close(): Promise<void>;
+}
+
+/** Connection tuning for sessions that watch a folder. */
+export interface WatchOptions {
+  /** IDLE is broken and re-issued this often (RFC 2177: clients must re-IDLE within 29 minutes). */
+  maxIdleMs: number;
 }
 
 /** Opens IMAP sessions; a port so tests and other servers can stand in. */
 export abstract class MailboxClient {
-  abstract connect(settings: MailboxSettings): Promise<MailboxSession>;
+  abstract connect(settings: MailboxSettings, watch?: WatchOptions): Promise<MailboxSession>;
 }

@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+export class CreateMailboxDto {
+  @ApiProperty({ example: 'Réponses clients' }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'imap.example.com' }) @IsString() @Length(1, 253) host!: string;
+  @ApiProperty({ example: 993 }) @IsInt() @Min(1) @Max(65535) port!: number;
+  @ApiProperty({ description: 'Implicit TLS (993); otherwise STARTTLS when the server offers it' }) @IsBoolean() secure!: boolean;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() verifyCertificate?: boolean;
+  @ApiProperty() @IsString() @Length(1, 320) username!: string;
+  @ApiProperty({ description: 'Stored encrypted; never returned' }) @IsString() @Length(1, 1000) password!: string;
+  @ApiPropertyOptional({ default: 'INBOX' }) @IsOptional() @IsString() @Length(1, 200) folder?: string;
+  @ApiPropertyOptional({ default: 'Relais/Processed' }) @IsOptional() @IsString() @Length(1, 200) processedFolder?: string;
+  @ApiPropertyOptional({ default: 'Relais/Failed' }) @IsOptional() @IsString() @Length(1, 200) failedFolder?: string;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+}
+
+export class UpdateMailboxDto extends PartialType(CreateMailboxDto) {}
+
+export class MailboxTestResult {
+  @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional({ description: 'Why the connection failed' }) error?: string;
+  @ApiPropertyOptional({ description: 'Messages waiting in the watched folder' }) messages?: number;
+  @ApiPropertyOptional() uidValidity?: string;
+}

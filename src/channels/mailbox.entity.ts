@@ -1,0 +1,35 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BigIntType, type Opt } from '@mikro-orm/core';
+import { Entity, Property } from '@mikro-orm/decorators/legacy';
+import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+
+/**
+ * An IMAP account a company receives email replies in. The password is sealed with SecretBox and
+ * never returned. The cursor (UIDVALIDITY + last UID seen in `folder`) is what catch-up resumes
+ * from after any outage: never a time window.
+ */
+@Entity({ tableName: 'mailbox' })
+export class Mailbox extends CompanyOwnedEntity {
+  @ApiProperty() @Property({ type: 'text' }) name!: string;
+  @ApiProperty() @Property({ type: 'text' }) host!: string;
+  @ApiProperty() @Property({ type: 'integer' }) port!: number;
+  /** Implicit TLS (993); otherwise STARTTLS when offered. */
+  @ApiProperty() @Property({ type: 'boolean' }) secure!: boolean;
+  @ApiProperty() @Property({ type: 'boolean' }) verifyCertificate: Opt<boolean> = true;
+  @ApiProperty() @Property({ type: 'text' }) username!: string;
+  /** SecretBox-sealed password; never returned by the API. */
+  @Property({ type: 'text', hidden: true }) passwordSealed!: string;
+  @ApiProperty() @Property({ type: 'text' }) folder: Opt<string> = 'INBOX';
+  @ApiProperty() @Property({ type: 'text' }) processedFolder: Opt<string> = 'Relais/Processed';
+  @ApiProperty() @Property({ type: 'text' }) failedFolder: Opt<string> = 'Relais/Failed';
+  @ApiProperty() @Property({ type: 'boolean' }) active: Opt<boolean> = true;
+
+  /** UIDVALIDITY the cursor belongs to (a 32-bit unsigned number, kept as text). */
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) cursorUidValidity: Opt<string> | null = null;
+  /** Highest UID stored from `folder` under `cursorUidValidity`. */
+  @ApiProperty() @Property({ type: new BigIntType('number') }) cursorUid: Opt<number> = 0;
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) lastError: Opt<string> | null = null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  lastConnectedAt: Opt<Date> | null = null;
+}

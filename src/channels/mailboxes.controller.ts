@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { IdParam } from '../core/http/params.js';
+import { CreateMailboxDto, MailboxTestResult, UpdateMailboxDto } from './dto/mailbox.dto.js';
+import { Mailbox } from './mailbox.entity.js';
+import { MailboxesService } from './mailboxes.service.js';
+
+/** IMAP mailboxes replies are read from. The password is write-only. */
+@ApiTags('channels')
+@ApiBearerAuth()
+@Controller('v1/channels/mailboxes')
+export class MailboxesController {
+  constructor(private readonly mailboxes: MailboxesService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [Mailbox] })
+  @RequirePermission('channels.manage')
+  list(@CurrentAuth() auth: AuthContext): Promise<Mailbox[]> {
+    return this.mailboxes.list(auth);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: Mailbox })
+  @RequirePermission('channels.manage')
+  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMailboxDto): Promise<Mailbox> {
+    return this.mailboxes.create(auth, input);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: Mailbox })
+  @RequirePermission('channels.manage')
+  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<Mailbox> {
+    return this.mailboxes.get(auth, id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: Mailbox })
+  @RequirePermission('channels.manage')
+  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMailboxDto): Promise<Mailbox> {
+    return this.mailboxes.update(auth, id, changes);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @RequirePermission('channels.manage')
+  remove(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
+    return this.mailboxes.remove(auth, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOkResponse({ type: MailboxTestResult })
+  @RequirePermission('channels.manage')
+  test(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<MailboxTestResult> {
+    return this.mailboxes.test(auth, id);
+  }
+}

@@ -1,0 +1,98 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import { SecretBox } from '../core/crypto/secret-box.js';
+import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
+import { MailboxClient, type MailboxSettings } from '../inbound/imap/mailbox.port.js';
+import type { CreateMailboxDto, MailboxTestResult, UpdateMailboxDto } from './dto/mailbox.dto.js';
+import { Mailbox } from './mailbox.entity.js';
+
+/** Where a mailbox's connection settings come from: the row, with its password unsealed. */
+export function mailboxSettings(mailbox: Mailbox, box: SecretBox): MailboxSettings {
+  return {
+    host: mailbox.host,
+    port: mailbox.port,
+    secure: mailbox.secure,
+    user: mailbox.username,
+    password: box.open(mailbox.passwordSealed),
+    verifyCertificate: mailbox.verifyCertificate,
+  };
+}
+
+/** Companies' IMAP mailboxes: configuration and a connection test. Watching is the worker's job. */
+@Injectable()
+export class MailboxesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly box: SecretBox,
+    private readonly client: MailboxClient,
+  ) {}
+
+  list(auth: AuthContext): Promise<Mailbox[]> {
+    return this.em.find(Mailbox, { companyId: auth.companyId }, { orderBy: { id: 'asc' } });
+  }
+
+  async get(auth: AuthContext, id: string): Promise<Mailbox> {
+    const mailbox = await this.em.findOne(Mailbox, { companyId: auth.companyId, id });
+    if (!mailbox) throw new NotFoundError('Mailbox');
+    return mailbox;
+  }
+
+  async create(auth: AuthContext, input: CreateMailboxDto): Promise<Mailbox> {
+    const { password, ...rest } = input;
+    this.checkFolders(rest);
+    const mailbox = this.em.create(Mailbox, { ...rest, companyId: auth.companyId, passwordSealed: this.box.seal(password) });
+    await this.em.flush();
+    return mailbox;
+  }
+
+  async update(auth: AuthContext, id: string, changes: UpdateMailboxDto): Promise<Mailbox> {
+    const mailbox = await this.get(auth, id);
+    const { password, ...rest } = changes;
+    const folderBefore = mailbox.folder;
+    this.em.assign(mailbox, rest);
+    this.checkFolders(mailbox);
+    if (password !== undefined) mailbox.passwordSealed = this.box.seal(password);
+    // Another folder (or server) is another UID space: start its cursor afresh; dedup covers re-reads.
+    if (mailbox.folder !== folderBefore || changes.host !== undefined || changes.username !== undefined) {
+      mailbox.cursorUidValidity = null;
+      mailbox.cursorUid = 0;
+    }
+    await this.em.flush();
+    return mailbox;
+  }
+
+  async remove(auth: AuthContext, id: string): Promise<void> {
+    const mailbox = await this.get(auth, id);
+    await this.em.remove(mailbox).flush();
+  }
+
+  /** Logs in and reads the watched folder; a failure is reported in the answer, not as an error. */
+  async test(auth: AuthContext, id: string): Promise<MailboxTestResult> {
+    const mailbox = await this.get(auth, id);
+    let settings: MailboxSettings;
+    try {
+      settings = mailboxSettings(mailbox, this.box);
+    } catch {
+      return { ok: false, error: 'The stored password cannot be decrypted with the current SECRETS_KEY; set it again' };
+    }
+    try {
+      const session = await this.client.connect(settings);
+      try {
+        const state = await session.folderState(mailbox.folder);
+        return { ok: true, messages: state.messages, uidValidity: state.uidValidity.toString() };
+      } finally {
+        await session.close();
+      }
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    }
+  }
+
+  private checkFolders(mailbox: Pick<Mailbox, 'folder' | 'processedFolder' | 'failedFolder'> | Partial<CreateMailboxDto>): void {
+    const folder = mailbox.folder ?? 'INBOX';
+    if (folder === mailbox.processedFolder || folder === mailbox.failedFolder) {
+      throw new DomainError('unprocessable', 'The processed and failed folders must differ from the watched folder', { field: 'processedFolder' });
+    }
+  }
+}

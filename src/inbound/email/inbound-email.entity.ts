@@ -1,0 +1,46 @@
+import { BigIntType, type Opt } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Mailbox } from '../../channels/mailbox.entity.js';
+import { CompanyOwnedEntity } from '../../core/tenancy/company-owned.entity.js';
+
+/**
+ * received → threaded (a reply was written) | automatic (auto-reply written as automatic) |
+ * bounce (the original delivery marked failed) | loop (our own mail) | duplicate (same mail seen
+ * before) | quarantined (waiting for an operator). Only `received` is still to process.
+ */
+export const INBOUND_EMAIL_STATUSES = ['received', 'threaded', 'automatic', 'bounce', 'loop', 'duplicate', 'quarantined'] as const;
+export type InboundEmailStatus = (typeof INBOUND_EMAIL_STATUSES)[number];
+
+/**
+ * One mail as fetched from a mailbox, stored byte for byte before any processing, so a crash at
+ * any later step loses nothing. Unique per mailbox + UIDVALIDITY + UID (re-fetching is a no-op);
+ * `dedupKey` (the Message-ID, else the content hash) makes the same mail under another UID a
+ * duplicate of the first row carrying it.
+ */
+@Entity({ tableName: 'inbound_email' })
+@Unique({ name: 'inbound_email_mailbox_uid_unique', properties: ['mailboxId', 'uidValidity', 'uid'] })
+@Index({ name: 'inbound_email_company_dedup_index', properties: ['companyId', 'dedupKey', 'id'] })
+@Index({ name: 'inbound_email_mailbox_pending_move_index', properties: ['mailboxId', 'movedAt', 'status'] })
+export class InboundEmail extends CompanyOwnedEntity {
+  @ManyToOne(() => Mailbox, { mapToPk: true, fieldName: 'mailbox_id', deleteRule: 'cascade' })
+  mailboxId!: string;
+
+  @Property({ type: 'text' }) uidValidity!: string;
+  @Property({ type: new BigIntType('number') }) uid!: number;
+  /** The Message-ID header without angle brackets; null when the mail has none. */
+  @Property({ type: 'text', nullable: true }) messageIdHeader: Opt<string> | null = null;
+  /** SHA-256 of the raw bytes. */
+  @Property({ type: 'text' }) contentHash!: string;
+  @Property({ type: 'text' }) dedupKey!: string;
+  @Property({ type: 'integer' }) size!: number;
+  @Property({ type: 'blob', columnType: 'bytea', lazy: true }) raw!: Buffer;
+
+  @Property({ type: 'text' }) status: Opt<InboundEmailStatus> = 'received';
+  /** Why it ended as it did (quarantine reason, bounce diagnostic, duplicate of…). */
+  @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true }) threadMessageId: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true }) replyId: Opt<string> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;
+  /** When the mail was flagged and moved out of the watched folder (processed or failed folder). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) movedAt: Opt<Date> | null = null;
+}

@@ -1,0 +1,179 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from '@nestjs/common';
+import type { AppConfig } from '../../config/config.schema.js';
+import { Mailbox } from '../../channels/mailbox.entity.js';
+import { mailboxSettings } from '../../channels/mailboxes.service.js';
+import type { SecretBox } from '../../core/crypto/secret-box.js';
+import type { MailboxClient, MailboxSession } from '../imap/mailbox.port.js';
+import { InboundEmail } from './inbound-email.entity.js';
+import type { InboundEmailStore } from './inbound-email.store.js';
+
+const BATCH = 100;
+const MOVE_CHECK_MS = 1_000;
+const MAX_BACKOFF_MS = 60_000;
+
+export interface RunnerDeps {
+  em: EntityManager;
+  client: MailboxClient;
+  store: InboundEmailStore;
+  box: SecretBox;
+  config: AppConfig;
+  logger: Logger;
+}
+
+/**
+ * Holds one mailbox while this worker owns it: connects, catches up from the cursor, then waits on
+ * IDLE (or the safety poll) and stores each new mail; moves finished mail to the processed or
+ * failed folder; reconnects with exponential backoff after any failure. Never processes mail
+ * itself: the jobs do, so a poison mail cannot stall the mailbox.
+ */
+export class MailboxRunner {
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private pendingSignal = false;
+  private lost: string | null = null;
+  private readonly done: Promise<void>;
+
+  constructor(
+    readonly mailboxId: string,
+    private readonly deps: RunnerDeps,
+  ) {
+    this.done = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signal();
+    await this.done;
+  }
+
+  /** Read through a method: set by the session's close callback, which the compiler cannot see. */
+  private lostReason(): string | null {
+    return this.lost;
+  }
+
+  private signal(): void {
+    this.pendingSignal = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 1_000;
+    while (!this.stopped) {
+      let session: MailboxSession | null = null;
+      try {
+        const mailbox = await this.mailbox();
+        if (!mailbox) return;
+        this.lost = null;
+        session = await this.deps.client.connect(mailboxSettings(mailbox, this.deps.box), { maxIdleMs: this.deps.config.inbound.idleRestartMs });
+        await session.ensureFolder(mailbox.processedFolder);
+        await session.ensureFolder(mailbox.failedFolder);
+        await this.deps.store.requeuePending(mailbox.id);
+        await session.watch(mailbox.folder, () => this.signal(), (reason) => {
+          this.lost = reason;
+          this.signal();
+        });
+        await this.note({ lastConnectedAt: new Date(), lastError: null });
+        backoff = 1_000;
+        while (!this.stopped && this.lostReason() === null) {
+          this.pendingSignal = false;
+          await this.catchUp(session, mailbox);
+          const waiting = await this.moveFinished(session, mailbox);
+          await this.sleep(waiting ? MOVE_CHECK_MS : Math.min(this.deps.config.inbound.pollIntervalMs, MOVE_CHECK_MS * 5));
+        }
+        const lost = this.lostReason();
+        if (lost !== null) throw new Error(`connection lost: ${lost}`);
+      } catch (error) {
+        const message = (error as Error).message;
+        this.deps.logger.warn(`mailbox ${this.mailboxId}: ${message}; reconnecting in ${backoff} ms`);
+        await this.note({ lastError: message.slice(0, 1000) }).catch(() => undefined);
+        if (!this.stopped) await this.sleep(backoff + Math.floor(Math.random() * 250));
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      } finally {
+        await session?.close().catch(() => undefined);
+      }
+    }
+  }
+
+  /** Stores every mail after the cursor, in UID order, then moves the cursor past them. */
+  private async catchUp(session: MailboxSession, mailbox: Mailbox): Promise<void> {
+    const state = await session.folderState(mailbox.folder);
+    const stored = await this.cursor(mailbox);
+    let cursor = { uidValidity: state.uidValidity.toString(), uid: stored.uid };
+    if (stored.uidValidity !== cursor.uidValidity) {
+      // UIDs of the old UIDVALIDITY name nothing any more: rescan the folder from the start;
+      // mail already stored under the old numbering is recognised as duplicate (Message-ID, hash).
+      if (stored.uidValidity !== null) this.deps.logger.warn(`mailbox ${mailbox.id}: UIDVALIDITY ${stored.uidValidity} → ${state.uidValidity}, rescanning`);
+      cursor = { uidValidity: state.uidValidity.toString(), uid: 0 };
+      await this.saveCursor(cursor);
+    }
+    for (;;) {
+      if (this.stopped) return;
+      const batch = await session.fetchAfter(mailbox.folder, cursor.uid, BATCH);
+      if (batch.length === 0) return;
+      if (batch[0].uidValidity.toString() !== cursor.uidValidity) return; // changed meanwhile: next round rescans
+      for (const mail of batch) {
+        const stored = await this.deps.store.store(mailbox, mail);
+        if (stored.pending) await this.deps.store.enqueue(stored.id);
+      }
+      cursor = { uidValidity: cursor.uidValidity, uid: batch[batch.length - 1].uid };
+      await this.saveCursor(cursor);
+    }
+  }
+
+  /**
+   * Flags and moves mail whose processing committed: to the processed folder, or to the failed
+   * folder when quarantined. Returns whether mail of this folder is still being processed.
+   */
+  private async moveFinished(session: MailboxSession, mailbox: Mailbox): Promise<boolean> {
+    const cursor = await this.cursor(mailbox);
+    if (cursor.uidValidity === null) return false;
+    const em = this.deps.em.fork();
+    const rows = await em.find(
+      InboundEmail,
+      { mailboxId: mailbox.id, uidValidity: cursor.uidValidity, movedAt: null },
+      { fields: ['id', 'uid', 'status'], orderBy: { uid: 'asc' }, limit: 1_000 },
+    );
+    const finished = rows.filter((row) => row.status !== 'received');
+    const failed = finished.filter((row) => row.status === 'quarantined');
+    const processed = finished.filter((row) => row.status !== 'quarantined');
+    const uidValidity = BigInt(cursor.uidValidity);
+    await session.moveMessages(mailbox.folder, uidValidity, processed.map((r) => r.uid), mailbox.processedFolder, ['\\Seen']);
+    await session.moveMessages(mailbox.folder, uidValidity, failed.map((r) => r.uid), mailbox.failedFolder, ['\\Flagged']);
+    if (finished.length > 0) await em.nativeUpdate(InboundEmail, { id: { $in: finished.map((r) => r.id) } }, { movedAt: new Date() });
+    return rows.length > finished.length;
+  }
+
+  private async mailbox(): Promise<Mailbox | null> {
+    return this.deps.em.fork().findOne(Mailbox, { id: this.mailboxId, active: true });
+  }
+
+  private async cursor(mailbox: Mailbox): Promise<{ uidValidity: string | null; uid: number }> {
+    const fresh = await this.deps.em.fork().findOne(Mailbox, { id: mailbox.id }, { fields: ['cursorUidValidity', 'cursorUid'] });
+    return { uidValidity: fresh?.cursorUidValidity ?? null, uid: fresh?.cursorUid ?? 0 };
+  }
+
+  private async saveCursor(cursor: { uidValidity: string; uid: number }): Promise<void> {
+    await this.note({ cursorUidValidity: cursor.uidValidity, cursorUid: cursor.uid });
+  }
+
+  private async note(fields: Partial<Pick<Mailbox, 'cursorUidValidity' | 'cursorUid' | 'lastError' | 'lastConnectedAt'>>): Promise<void> {
+    await this.deps.em.fork().nativeUpdate(Mailbox, { id: this.mailboxId }, fields);
+  }
+
+  /** Waits for `ms`, or less when the server announces mail or the runner is stopped. */
+  private sleep(ms: number): Promise<void> {
+    if (this.pendingSignal || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+
+/** The parts of a mail that classification, threading and the reply need, decoded. */
+export interface ParsedInbound {
+  messageId: string | null;
+  /** Message-IDs from In-Reply-To then References, without angle brackets. */
+  referencedIds: string[];
+  fromAddress: string | null;
+  fromName: string | null;
+  /** Every recipient address (To, Cc, Delivered-To, X-Original-To), lower-case. */
+  recipients: string[];
+  subject: string;
+  text: string;
+  html: string | null;
+  returnPath: string | null;
+  /** Lower-case header name → the raw header lines' values. */
+  headers: Map<string, string>;
+  contentType: string;
+  attachments: Attachment[];
+}
+
+const MESSAGE_ID = /<([^<>\s]+)>/g;
+const REPLACEMENT = '\uFFFD';
+const MAX_RECIPIENTS = 500;
+
+/** Message-IDs in a header value, brackets removed; a bare id without brackets is accepted too. */
+export function messageIds(value: string | undefined | null): string[] {
+  if (!value) return [];
+  const found = [...value.matchAll(MESSAGE_ID)].map((match) => match[1]);
+  if (found.length > 0) return found;
+  const bare = value.trim();
+  return bare && !/\s/.test(bare) ? [bare] : [];
+}
+
+function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  for (const object of list) {
+    for (const entry of object.value) {
+      if (entry.address) out.push(entry.address.toLowerCase());
+      for (const member of entry.group ?? []) if (member.address) out.push(member.address.toLowerCase());
+    }
+  }
+  return out;
+}
+
+/**
+ * Relabels every text part (and a mail without Content-Type) as windows-1252. Used only when the
+ * declared charset (or none, or an unknown one) left undecodable bytes: mail clients that omit or
+ * misstate the charset almost always wrote Latin-1/windows-1252, and a superset decodes both.
+ */
+function relabelAsWindows1252(raw: Buffer): Buffer {
+  const text = raw.toString('latin1');
+  const headerEnd = text.search(/\r?\n\r?\n/);
+  const head = headerEnd >= 0 ? text.slice(0, headerEnd) : text;
+  let patched = text.replace(/^(Content-Type:[ \t]*text\/[^;\r\n]*)((?:[^\r\n]|\r?\n[ \t])*)/gim, (_, type: string, params: string) => {
+    return `${type}${params.replace(/;\s*charset\s*=\s*("[^"]*"|[^;\s]*)/i, '')}; charset=windows-1252`;
+  });
+  if (!/^Content-Type:/im.test(head)) patched = `Content-Type: text/plain; charset=windows-1252\r\n${patched}`;
+  return Buffer.from(patched, 'latin1');
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (const c of text) if (c === char) n++;
+  return n;
+}
+
+/** Parses raw RFC 5322 bytes; never throws on content (mailparser is lenient), only on I/O bugs. */
+export async function parseMail(raw: Buffer): Promise<ParsedInbound> {
+  const options = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 };
+  let mail: ParsedMail = await simpleParser(raw, options);
+  if ((mail.text ?? '').includes(REPLACEMENT)) {
+    const retry = await simpleParser(relabelAsWindows1252(raw), options);
+    if (count(retry.text ?? '', REPLACEMENT) < count(mail.text ?? '', REPLACEMENT)) mail = retry;
+  }
+  const headers = new Map<string, string>();
+  for (const line of mail.headerLines ?? []) {
+    const value = line.line.slice(line.line.indexOf(':') + 1).trim();
+    headers.set(line.key, headers.has(line.key) ? `${headers.get(line.key)}, ${value}` : value);
+  }
+  const recipients = [
+    ...addresses(mail.to),
+    ...addresses(mail.cc),
+    ...(headers.get('delivered-to') ?? '').split(',').map((a) => a.trim().toLowerCase()),
+    ...(headers.get('x-original-to') ?? '').split(',').map((a) => a.trim().toLowerCase()),
+  ].filter((address) => address.includes('@'));
+  const from = mail.from?.value[0];
+  const html = typeof mail.html === 'string' ? mail.html : null;
+  return {
+    messageId: messageIds(mail.messageId)[0] ?? null,
+    referencedIds: [...messageIds(mail.inReplyTo), ...(Array.isArray(mail.references) ? mail.references : messageIds(mail.references ?? null))]
+      .flatMap((id) => messageIds(id))
+      .slice(0, 100),
+    fromAddress: from?.address?.toLowerCase() ?? null,
+    fromName: from?.name || null,
+    // A header with thousands of recipients is legitimate mail at worst: keep the first ones only.
+    recipients: [...new Set(recipients)].slice(0, MAX_RECIPIENTS),
+    subject: (mail.subject ?? '').slice(0, 998),
+    text: mail.text ?? '',
+    html,
+    returnPath: headers.has('return-path') ? headers.get('return-path')! : null,
+    headers,
+    contentType: (headers.get('content-type') ?? 'text/plain').toLowerCase(),
+    attachments: mail.attachments ?? [],
+  };
+}
