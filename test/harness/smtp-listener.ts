@@ -14,6 +14,8 @@ export interface SmtpListenerOptions {
   failFirst?: number;
   /** Keep only the envelope and raw bytes; skip mailparser (benchmarks). */
   parse?: boolean;
+  /** Wait this long before answering each DATA (a slow relay), so a spec can act mid-batch. */
+  delayMs?: number;
 }
 
 export interface SmtpListener {
@@ -48,7 +50,8 @@ export async function startSmtpListener(options: SmtpListenerOptions = {}): Prom
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', (error) => callback(error));
-      stream.on('end', () => {
+      const settle = async () => {
+        if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         if (refused < (options.failFirst ?? 0)) {
           refused += 1;
           const error = Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 });
@@ -64,7 +67,8 @@ export async function startSmtpListener(options: SmtpListenerOptions = {}): Prom
         };
         if (options.parse === false) accept({} as ParsedMail);
         else simpleParser(raw).then(accept, (error: Error) => callback(error));
-      });
+      };
+      stream.on('end', () => void settle());
     },
   });
   server.on('error', () => undefined);

@@ -57,6 +57,8 @@ export class SmtpEmailTransport extends EmailTransport implements OnApplicationS
       pool: true,
       maxConnections: poolMax,
       maxMessages: Infinity,
+      // Every retry is ours (recorded as an attempt, after the claim), never a silent re-send by the pool.
+      maxRequeues: 0,
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,

@@ -1,0 +1,166 @@
+import type { ChildProcess } from 'node:child_process';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { INestApplicationContext } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Redis } from 'ioredis';
+import { redisSettings } from '../../src/core/redis/redis-settings.js';
+import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { finished, startEntry } from '../harness/processes.js';
+import { waitFor } from '../harness/services.js';
+import { startSmtpListener, type SmtpListener } from '../harness/smtp-listener.js';
+import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
+
+interface Row {
+  id: string;
+  status: string;
+  email_message_id: string;
+  failure_reason: string | null;
+  attempts: number;
+}
+
+/** Each copy of these specs is one message with an email copy to the client: one delivery each. */
+describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed mid-batch', () => {
+  let ctx: TestContext;
+  let api: TestApi;
+  let world: CompanyWorld;
+  let as: ReturnType<typeof callerOf>;
+  let sql: <T>(query: string, params?: unknown[]) => Promise<T[]>;
+  const listeners: SmtpListener[] = [];
+  let smtp: SmtpListener;
+  let inProcess: INestApplicationContext;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    // One in-process worker for the first two tests, on a slow relay that refuses the first DATA.
+    smtp = await startSmtpListener({ failFirst: 1, delayMs: 60 });
+    listeners.push(smtp);
+    ctx = await TestContext.create((c) => ({
+      ...c,
+      smtp: { ...c.smtp, url: `smtp://127.0.0.1:${smtp.port}`, poolMax: 1 },
+      outbound: { ...c.outbound, ratePerSecond: { email: 0, sms: 0, fax: 0 }, relayIntervalMs: 100, reconcileIntervalMs: 1_000, staleClaimMs: 3_000 },
+    }));
+    api = await ctx.startApi();
+    world = await aCompanyWorld(api.app, api.http, 'Permanence Recovery');
+    as = callerOf(api.http);
+    const em = api.app.get(EntityManager).fork();
+    sql = (query, params = []) => em.getConnection().execute(query, params);
+    expect((await as(world.manager).put('/v1/channels/email-sender', { address: 'accueil@recovery.test', name: 'Recovery' })).status).toBe(200);
+    // The fixture's own message asked for a copy: out of the way, so each test counts only its own.
+    await sql(`delete from outbox_copy`);
+    inProcess = await ctx.startWorker();
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await ctx.close();
+    for (const listener of listeners) await listener.close();
+  });
+
+  const compose = async (count: number, label: string): Promise<string[]> => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: `${label} ${i}`, body: 'b', copies: ['email'] });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id as string);
+    }
+    return ids;
+  };
+  const settled = async (messageIds: string[]): Promise<Row[]> => {
+    let rows: Row[] = [];
+    await waitFor(
+      async () => {
+        rows = await sql<Row>(`select id, status, email_message_id, failure_reason, attempts from delivery where message_id in (${messageIds.map(() => '?').join(', ')})`, messageIds);
+        return rows.length === messageIds.length && rows.every((r) => r.status !== 'pending' && r.status !== 'sending');
+      },
+      40_000,
+      'every delivery settled',
+    );
+    return rows;
+  };
+  const receivedIds = (listener: SmtpListener) => listener.messages.map((m) => m.parsed.messageId!.slice(1, -1));
+
+  it('SMTP answers 451 then 250: the copy is retried with backoff and arrives once', async () => {
+    const [messageId] = await compose(1, 'Temporaire');
+    const [row] = await settled([messageId]);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(smtp.refused()).toBe(1);
+    expect(receivedIds(smtp)).toEqual([row.email_message_id]);
+    const history = (await as(world.manager).get(`/v1/deliveries/${row.id}`)).body.history as { outcome: string; providerCode: string }[];
+    expect(history.map((h) => [h.outcome, h.providerCode])).toEqual([
+      ['retrying', '451'],
+      ['sent', null],
+    ]);
+  });
+
+  it('Redis emptied in the middle of a batch: the reconciler re-enqueues, every copy goes out exactly once', async () => {
+    const before = smtp.messages.length;
+    const ids = await compose(30, 'Vidage');
+    await smtp.waitFor(before + 5, 20_000);
+    // This spec's keys only: the shared Redis serves other specs too.
+    const redis = new Redis(redisSettings(ctx.config.redis.url));
+    const keys = await redis.keys(`${ctx.config.queue.prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    const rows = await settled(ids);
+    expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    const received = receivedIds(smtp).slice(before);
+    expect(received.length).toBe(30);
+    expect(new Set(received)).toEqual(new Set(rows.map((r) => r.email_message_id)));
+  });
+
+  it('worker SIGKILLed mid-batch: after a restart no copy is sent twice; claims cut short are settled, not re-sent', async () => {
+    await inProcess.close(); // only the child workers below consume this spec's queues now
+    const killSmtp = await startSmtpListener({ delayMs: 40 });
+    listeners.push(killSmtp);
+    const env = {
+      DATABASE_URL: ctx.config.database.url,
+      REDIS_URL: ctx.config.redis.url,
+      QUEUE_PREFIX: ctx.config.queue.prefix,
+      SMTP_URL: `smtp://127.0.0.1:${killSmtp.port}`,
+      SMTP_POOL_MAX: '2',
+      WORKER_CONCURRENCY: '4',
+      OUTBOUND_RELAY_INTERVAL_MS: '100',
+      OUTBOUND_RECONCILE_INTERVAL_MS: '1000',
+      OUTBOUND_STALE_CLAIM_MS: '3000',
+      LOG_LEVEL: 'info',
+    };
+    const start = async () => {
+      const child = startEntry('worker', [], env);
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await waitFor(() => Promise.resolve(output.includes('"worker started"')), 30_000, 'the worker to start');
+      return child;
+    };
+    const first = await start();
+    children.push(first);
+    const ids = await compose(40, 'Kill');
+    await killSmtp.waitFor(8, 20_000);
+    const exit = finished(first, 10_000);
+    first.kill('SIGKILL');
+    await exit;
+    const atKill = killSmtp.messages.length;
+    const second = await start();
+    children.push(second);
+    const rows = await settled(ids);
+    second.kill('SIGTERM');
+    await finished(second, 15_000);
+
+    const received = receivedIds(killSmtp);
+    const counts = new Map<string, number>();
+    for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const duplicates = [...counts.values()].filter((n) => n > 1).length;
+    const unknown = rows.filter((r) => r.failure_reason === 'outcome_unknown');
+    const unknownReceived = unknown.filter((r) => counts.has(r.email_message_id)).length;
+    console.log(
+      `SIGKILL after ${atKill} of 40 emails: ${duplicates} duplicates, ${rows.filter((r) => r.status === 'sent').length} sent exactly once, ` +
+        `${unknown.length} claims cut short (failed outcome_unknown, not re-sent; ${unknownReceived} of them had reached the relay)`,
+    );
+    expect(atKill).toBeLessThan(40);
+    expect(duplicates).toBe(0);
+    for (const row of rows) {
+      if (row.status === 'sent') expect(counts.get(row.email_message_id)).toBe(1);
+      else expect(row).toMatchObject({ status: 'failed', failure_reason: 'outcome_unknown' });
+    }
+    // Only the copies in flight at the kill can be unknown: at most the worker's concurrency.
+    expect(unknown.length).toBeLessThanOrEqual(4);
+  });
+});
