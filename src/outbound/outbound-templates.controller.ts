@@ -1,8 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, type PipeTransform, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { DomainError } from '../core/errors/domain-error.js';
 import { PreviewDto, PreviewView, TemplateSourceDto, TemplateView } from './dto/outbound.dto.js';
 import { OutboundTemplatesService } from './outbound-templates.service.js';
+
+/** A template name is its path in templates/ with dots (`email.copy.html`); anything else is a malformed identifier. */
+class TemplateNamePipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^[a-z]+(\.[a-z0-9-]+)+$/.test(value)) throw new DomainError('invalid_id', 'The name in the path is not a template name such as email.copy.html');
+    return value;
+  }
+}
+const NameParam = (): ParameterDecorator => Param('name', new TemplateNamePipe());
 
 /** Templates are named after their file in templates/: `email/copy.html.hbs` is `email.copy.html`. */
 @ApiTags('outbound')
@@ -21,7 +31,7 @@ export class OutboundTemplatesController {
   @Get(':name')
   @ApiOkResponse({ type: TemplateView })
   @RequirePermission('outbound.manage')
-  get(@CurrentAuth() auth: AuthContext, @Param('name') name: string): Promise<TemplateView> {
+  get(@CurrentAuth() auth: AuthContext, @NameParam() name: string): Promise<TemplateView> {
     return this.templates.get(auth, name);
   }
 
@@ -29,14 +39,14 @@ export class OutboundTemplatesController {
   @Put(':name')
   @ApiOkResponse({ type: TemplateView })
   @RequirePermission('outbound.manage')
-  save(@CurrentAuth() auth: AuthContext, @Param('name') name: string, @Body() input: TemplateSourceDto): Promise<TemplateView> {
+  save(@CurrentAuth() auth: AuthContext, @NameParam() name: string, @Body() input: TemplateSourceDto): Promise<TemplateView> {
     return this.templates.save(auth, name, input.source);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @RequirePermission('outbound.manage')
-  reset(@CurrentAuth() auth: AuthContext, @Param('name') name: string): Promise<void> {
+  reset(@CurrentAuth() auth: AuthContext, @NameParam() name: string): Promise<void> {
     return this.templates.reset(auth, name);
   }
 
@@ -45,7 +55,7 @@ export class OutboundTemplatesController {
   @HttpCode(200)
   @ApiOkResponse({ type: PreviewView })
   @RequirePermission('outbound.manage')
-  preview(@CurrentAuth() auth: AuthContext, @Param('name') name: string, @Body() input: PreviewDto): Promise<PreviewView> {
+  preview(@CurrentAuth() auth: AuthContext, @NameParam() name: string, @Body() input: PreviewDto): Promise<PreviewView> {
     return this.templates.preview(auth, name, input);
   }
 }

@@ -1,5 +1,7 @@
+import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { routeTable, type RouteEntry } from '../../src/core/http/route-table.js';
+import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
 import { aCompany } from '../factories/accounts.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { useTestApi } from '../harness/test-context.js';
@@ -17,6 +19,8 @@ describe('tenant isolation matrix', () => {
   let aLinkId: string;
   let thirdCompanyId: string;
   let aIds: string[];
+  let aDeliveryId: string;
+  let aOptOutId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -24,9 +28,16 @@ describe('tenant isolation matrix', () => {
     thirdCompanyId = (await aCompany(env.api.app, 'Permanence C')).companyId;
     aLinkId = (await env.api.http.post('/v1/subcontracting/links').set('Authorization', a.manager).send({ partnerCompanyId: thirdCompanyId }).expect(201)).body.id;
     await env.api.http.post(`/v1/structures/${a.structureId}/members`).set('Authorization', a.manager).send({ userId: a.operatorId }).expect(201);
+    // Outbound: A's copy relayed to a delivery, an opt-out and a template override of A; B's own senders.
+    await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(DeliveryRelay).relayBatch());
+    aDeliveryId = (await env.api.http.get('/v1/deliveries').set('Authorization', a.manager).expect(200)).body.items[0].id;
+    aOptOutId = (await env.api.http.post('/v1/opt-outs').set('Authorization', a.manager).send({ channel: 'email', address: 'stop@a.test' }).expect(201)).body.id;
+    await env.api.http.put('/v1/outbound-templates/email.copy.html').set('Authorization', a.manager).send({ source: `${A_TEMPLATE_MARKER} {{tag}}` }).expect(200);
+    await env.api.http.put('/v1/channels/email-sender').set('Authorization', b.manager).send({ address: 'accueil@b.test', name: 'B' }).expect(200);
+    await env.api.http.put('/v1/channels/fax').set('Authorization', b.manager).send({ addressPattern: '{number}@fax.b.test' }).expect(200);
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates)];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -44,6 +55,10 @@ describe('tenant isolation matrix', () => {
     'clients/:clientId': a.clientId,
     'messages/:id': a.messageId,
     'message-templates/:id': a.messageTemplateId,
+    'deliveries/:id': aDeliveryId,
+    'opt-outs/:id': aOptOutId,
+    // Not a record of A: every company has these templates; B sees its own version, never A's.
+    'outbound-templates/:name': 'email.copy.html',
   });
 
   /** A body valid for each route that takes one, so validation cannot answer before the lookup. */
@@ -81,6 +96,12 @@ describe('tenant isolation matrix', () => {
     'PATCH /v1/messages/:id': { vadCity: 'Ville de B' },
     'POST /v1/message-templates': { name: 'B', subject: 'B', body: 'B' },
     'PATCH /v1/message-templates/:id': { name: 'Renamed by B' },
+    'POST /v1/deliveries/:id/retry': {},
+    'POST /v1/opt-outs': { channel: 'sms', address: '+33699999999' },
+    'PUT /v1/outbound-templates/:name': { source: 'B {{message.subject}}' },
+    'POST /v1/outbound-templates/:name/preview': {},
+    'PUT /v1/channels/email-sender': { address: 'accueil@b.test', name: 'B' },
+    'PUT /v1/channels/fax': { addressPattern: '{number}@fax.b.test' },
   });
 
   /** Query strings a GET needs to be valid. */
@@ -91,6 +112,10 @@ describe('tenant isolation matrix', () => {
 
   /** Routes without a path id whose body names one of A's records: refused as unknown. */
   const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me']);
+
+  /** Routes whose path parameter names something every company has (a template name), not a record of A. */
+  const sharedNames = new Set(['GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
+  const A_TEMPLATE_MARKER = 'Override of company A';
 
   /** The route's path with A's ids in it, or the parameters nobody said which id of A to use for. */
   function fill(route: RouteEntry): { url: string; missing: string[] } {
@@ -123,11 +148,12 @@ describe('tenant isolation matrix', () => {
       }
       const request = env.api.http[route.method.toLowerCase() as 'get'](url + (queries[key] ?? '')).set('Authorization', b.manager);
       const response = await (body ? request.send(body) : request);
-      const mustBeUnknown = route.path.includes('/:') || bodyNamesA.has(key);
+      const mustBeUnknown = (route.path.includes('/:') && !sharedNames.has(key)) || bodyNamesA.has(key);
       if (mustBeUnknown && response.status !== 404) failures.push(`${key} → ${response.status}, expected 404`);
       if (!mustBeUnknown && (response.status < 200 || response.status >= 300)) failures.push(`${key} → ${response.status}: ${response.text}`);
       const leaked = aIds.filter((id) => response.text.includes(id));
       if (leaked.length > 0) failures.push(`${key} leaked ${leaked.length} id(s) of company A`);
+      if (response.text.includes(A_TEMPLATE_MARKER)) failures.push(`${key} leaked company A's template override`);
     }
     expect(failures).toEqual([]);
     // 75 when issue 3 closed; other issues add theirs (each needing its ids and bodies above).
