@@ -46,6 +46,7 @@ export interface ClaimedDelivery {
   opted_out: boolean;
 }
 
+/** Company senders are read again after this long: a changed sender applies within 5 s. */
 const TTL_MS = 5_000;
 const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
@@ -53,6 +54,7 @@ const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateS
 @Injectable()
 export class DeliveryContent {
   private readonly senders = new Map<string, { at: number; value: { address: string; name: string } | null }>();
+  private readonly smsSenders = new Map<string, { at: number; value: Awaited<ReturnType<SmsNumbersService['senderFor']>> }>();
 
   constructor(
     private readonly em: EntityManager,
@@ -88,6 +90,15 @@ export class DeliveryContent {
     return value;
   }
 
+  /** The company's Twilio credentials (token opened), cached briefly like the email sender. */
+  private async smsSender(companyId: string): Promise<Awaited<ReturnType<SmsNumbersService['senderFor']>>> {
+    const cached = this.smsSenders.get(companyId);
+    if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
+    const value = await this.smsNumbers.senderFor(companyId);
+    this.smsSenders.set(companyId, { at: Date.now(), value });
+    return value;
+  }
+
   async email(d: ClaimedDelivery, from: { address: string; name: string }): Promise<OutgoingEmail> {
     const data = this.data(d);
     const base = d.kind === 'reply_alert' ? 'notifications.reply-alert' : 'email.copy';
@@ -114,7 +125,7 @@ export class DeliveryContent {
 
   /** The SMS and its segment count; null when the company has no SMS number any more. */
   async sms(d: ClaimedDelivery): Promise<{ sms: OutgoingSms; segments: SmsSegments } | null> {
-    const sender = await this.smsNumbers.senderFor(d.company_id);
+    const sender = await this.smsSender(d.company_id);
     if (!sender) return null;
     const body = await this.templates.render(d.company_id, 'sms.copy', this.data(d));
     return {

@@ -86,7 +86,8 @@ await sql.execute(`insert into sms_number (id, created_at, updated_at, company_i
   new SecretBox(config.secretsKey).seal(AUTH_TOKEN),
 ]);
 
-const worker = startEntry('worker', [], env);
+// BENCH_WORKER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+const worker = startEntry('worker', [], { ...env, NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS ?? '' });
 let workerOutput = '';
 worker.stdout?.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()));
 worker.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));

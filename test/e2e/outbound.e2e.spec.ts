@@ -1,7 +1,11 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import twilio from 'twilio';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
+import { RedisClient } from '../../src/core/redis/redis.module.js';
+import { MessagesService } from '../../src/messages/messages.service.js';
+import { ChannelRateLimiter } from '../../src/outbound/rate-limiter.js';
+import { ReplyAlerts } from '../../src/outbound/reply-alerts.service.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { startSmtpListener, type SmtpListener } from '../harness/smtp-listener.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
@@ -168,7 +172,14 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
 
     twilioApi.failNext({ status: 400, code: 21211 });
     const invalid = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', copies: ['sms'] });
-    expect((await deliveriesOf(invalid.body.id, 1))[0]).toMatchObject({ status: 'failed', failureReason: 'invalid_address', providerCode: '21211', attempts: 1 });
+    const [failed] = await deliveriesOf(invalid.body.id, 1);
+    expect(failed).toMatchObject({ status: 'failed', failureReason: 'invalid_address', providerCode: '21211', attempts: 1 });
+    // An admin retries the failed copy: it goes out (once) on the next attempt.
+    const failedList = (await as(world.manager).get('/v1/deliveries?status=failed&channel=sms')).body.items as DeliveryRow[];
+    expect(failedList.map((d) => d.id)).toContain(failed.id);
+    expect((await as(world.operator).post(`/v1/deliveries/${failed.id}/retry`)).status).toBe(403);
+    expect((await as(world.manager).post(`/v1/deliveries/${failed.id}/retry`)).body).toMatchObject({ status: 'pending' });
+    expect((await deliveriesOf(invalid.body.id, 1))[0]).toMatchObject({ status: 'sent', attempts: 2, failureReason: null });
 
     twilioApi.failNext({ status: 429 }, { status: 500 });
     const busy = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', copies: ['sms'] });
@@ -217,5 +228,52 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     const [row] = await deliveriesOf(res.body.id, 1);
     expect(twilioApi.messages.find((m) => m.sid === row.providerMessageId)!.form.Body).toMatch(/^NOUVEAU Surcharge \[R-/);
     expect(row).toMatchObject({ encoding: 'GSM-7', segments: 1 });
+  });
+
+  it('opt-outs: add (normalized, 409 twice, 422 malformed), list, remove; an opted-out email recipient is skipped', async () => {
+    const added = await as(world.manager).post('/v1/opt-outs', { channel: 'email', address: ' Contact@Durand.TEST ', reason: 'asked by phone' });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ channel: 'email', address: 'contact@durand.test', source: 'api' });
+    expect((await as(world.manager).post('/v1/opt-outs', { channel: 'email', address: 'contact@durand.test' })).status).toBe(409);
+    expect((await as(world.manager).post('/v1/opt-outs', { channel: 'sms', address: 'pas un numéro' })).body).toMatchObject({ code: 'unprocessable' });
+    expect((await as(world.manager).post('/v1/opt-outs', { channel: 'pigeon', address: 'x' })).status).toBe(400);
+    const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', cc: [world.managerId], copies: ['email'] });
+    const rows = await deliveriesOf(res.body.id, 2);
+    expect(rows.find((d) => d.address === 'contact@durand.test')).toMatchObject({ status: 'skipped', failureReason: 'opted_out' });
+    expect(rows.find((d) => d.address !== 'contact@durand.test')).toMatchObject({ status: 'sent' });
+    const byRecipient = (await as(world.manager).get(`/v1/deliveries?recipient=durand.test&messageId=${res.body.id}`)).body.items as DeliveryRow[];
+    expect(byRecipient.map((d) => d.address)).toEqual(['contact@durand.test']);
+    expect((await as(world.manager).del(`/v1/opt-outs/${added.body.id as string}`)).status).toBe(204);
+    expect((await as(world.manager).del(`/v1/opt-outs/${added.body.id as string}`)).status).toBe(404);
+  });
+
+  it('rate limit per channel, shared through Redis: at 2 SMS per second, 5 sends take more than a second', async () => {
+    const limiter = new ChannelRateLimiter(api.app.get(RedisClient), { ...ctx.config, outbound: { ...ctx.config.outbound, ratePerSecond: { email: 0, sms: 2, fax: 0 } } });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 5 }, () => limiter.take('sms', world.companyId)));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('alerts the thread author and managers by email when a client reply arrives, once however often it is notified', async () => {
+    const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Question', body: 'b', copies: [] });
+    const inContext = <T>(fn: () => Promise<T>) => RequestContext.create(api.app.get(EntityManager), fn);
+    const inbound = await inContext(() => api.app.get(MessagesService).appendInboundReply({
+      messageId: res.body.id as string,
+      origin: 'email',
+      inboundKey: `email:test-${res.body.id as string}`,
+      senderAddress: 'contact@durand.test',
+      senderName: 'Dr Durand',
+      body: 'Oui, merci <b>beaucoup</b>',
+    }));
+    const alerts = api.app.get(ReplyAlerts);
+    const made = await inContext(() => alerts.notify(inbound.reply.id));
+    expect(made).toBe(2); // the author (operator) and the manager
+    expect(await inContext(() => alerts.notify(inbound.reply.id))).toBe(0);
+    const rows = await deliveriesOf(res.body.id as string, 2);
+    expect(rows.every((d) => d.status === 'sent')).toBe(true);
+    const mail = smtp.messages.find((m) => m.parsed.messageId === `<${rows[0].emailMessageId}>`)!;
+    expect(mail.parsed.subject).toMatch(/^Réponse de Dr Durand : Question \[R-/);
+    expect(mail.parsed.html).toContain('Oui, merci &lt;b&gt;beaucoup&lt;/b&gt;');
+    expect(mail.parsed.text).toContain('Oui, merci <b>beaucoup</b>');
   });
 });
