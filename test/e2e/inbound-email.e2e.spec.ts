@@ -10,7 +10,7 @@ import { redisSettings } from '../../src/core/redis/redis-settings.js';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
-import { buildBounce, buildMail, buildWithAttachment, type MailParts, newMessageId } from '../fixtures/mail/builder.js';
+import { buildBounce, buildDeepMultipart, buildMail, buildWithAttachment, type MailParts, newMessageId } from '../fixtures/mail/builder.js';
 import { finished, startEntry } from '../harness/processes.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { startSmtpListener, type CapturedMail, type SmtpListener } from '../harness/smtp-listener.js';
@@ -241,8 +241,21 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     await append(replyTo(copy, { contentType: 'text/plain; charset=x-klingon', rawBody: Buffer.from('R\xe9ponse en charset inconnu', 'latin1') }));
     await append(buildWithAttachment(2_000_000, { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}`, messageId: newMessageId() }, 'Pièce jointe trop lourde.'));
     await append(buildWithAttachment(10_000, { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}`, messageId: newMessageId() }, 'Voici le devis.'));
-    const replies = await waitReplies(messageId, 4, 20_000);
-    expect(replies.map((r) => r.body).sort()).toEqual(['Pièce jointe trop lourde.', 'Réponse en charset inconnu', 'Réponse à beaucoup de monde.', 'Voici le devis.']);
+    await append(buildDeepMultipart(120, 'Réponse très imbriquée.', { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}` }));
+    // A 30 MB mail (a 22 MB scan, base64): stored and threaded, the file replaced by a note.
+    await append(buildWithAttachment(22_500_000, { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}`, messageId: newMessageId() }, 'Le scan complet.'));
+    const replies = await waitReplies(messageId, 6, 30_000);
+    expect(replies.map((r) => r.body).sort()).toEqual([
+      'Le scan complet.',
+      'Pièce jointe trop lourde.',
+      'Réponse en charset inconnu',
+      'Réponse très imbriquée.',
+      'Réponse à beaucoup de monde.',
+      'Voici le devis.',
+    ]);
+    const [big] = await sql<{ size: number }>(`select size from inbound_email order by size desc limit 1`);
+    expect(big.size).toBeGreaterThan(30_000_000);
+    expect(replies.find((r) => r.body === 'Le scan complet.')!.attachments[0]).toMatchObject({ location: null, omitted: expect.stringContaining('not kept') });
     const heavy = replies.find((r) => r.body === 'Pièce jointe trop lourde.')!;
     expect(heavy.attachments).toEqual([expect.objectContaining({ name: 'devis.pdf', location: null, omitted: expect.stringContaining('larger than') })]);
     const kept = replies.find((r) => r.body === 'Voici le devis.')!.attachments[0];

@@ -79,7 +79,9 @@ export class MailboxRunner {
           this.pendingSignal = false;
           await this.catchUp(session, mailbox);
           const waiting = await this.moveFinished(session, mailbox);
-          await this.sleep(waiting ? MOVE_CHECK_MS : Math.min(this.deps.config.inbound.pollIntervalMs, MOVE_CHECK_MS * 5));
+          // IDLE (or imapflow's STATUS polling where IDLE is missing) wakes the loop on new mail; the
+          // timer is the safety poll, and a short one while processed mail still waits to be moved.
+          await this.sleep(waiting ? MOVE_CHECK_MS : this.deps.config.inbound.pollIntervalMs);
         }
         const lost = this.lostReason();
         if (lost !== null) throw new Error(`connection lost: ${lost}`);
@@ -87,7 +89,8 @@ export class MailboxRunner {
         const message = (error as Error).message;
         this.deps.logger.warn(`mailbox ${this.mailboxId}: ${message}; reconnecting in ${backoff} ms`);
         await this.note({ lastError: message.slice(0, 1000) }).catch(() => undefined);
-        if (!this.stopped) await this.sleep(backoff + Math.floor(Math.random() * 250));
+        // Mail announcements of the dead session must not shorten the backoff: only stop() does.
+        if (!this.stopped) await this.sleep(backoff + Math.floor(Math.random() * 250), false);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       } finally {
         await session?.close().catch(() => undefined);
@@ -161,9 +164,9 @@ export class MailboxRunner {
     await this.deps.em.fork().nativeUpdate(Mailbox, { id: this.mailboxId }, fields);
   }
 
-  /** Waits for `ms`, or less when the server announces mail or the runner is stopped. */
-  private sleep(ms: number): Promise<void> {
-    if (this.pendingSignal || this.stopped) return Promise.resolve();
+  /** Waits for `ms`, or less when the runner is stopped or (`wakeOnMail`) the server announces mail. */
+  private sleep(ms: number, wakeOnMail = true): Promise<void> {
+    if (this.stopped || (wakeOnMail && this.pendingSignal)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
@@ -171,6 +174,7 @@ export class MailboxRunner {
         resolve();
       }
       this.wake = () => {
+        if (!wakeOnMail && !this.stopped) return;
         this.wake = null;
         done();
       };

@@ -14,6 +14,9 @@ class ImapFlowSession implements MailboxSession {
   }
 
   async folderState(folder: string): Promise<FolderState> {
+    // Some servers (Dovecot) answer STATUS on the selected folder from the session's last view:
+    // a NOOP first makes them report what arrived since.
+    if (this.client.mailbox && this.client.mailbox.path === folder) await this.client.noop();
     const status = await this.client.status(folder, { uidValidity: true, uidNext: true, messages: true });
     if (!status) throw new DomainError('unprocessable', `The server gave no status for folder "${folder}"`);
     return {
@@ -119,10 +122,11 @@ export class ImapFlowMailboxClient extends MailboxClient {
       connectionTimeout: CONNECT_TIMEOUT_MS,
       socketTimeout: SOCKET_TIMEOUT_MS,
       // A watching session goes back to IDLE right after each command (new mail is announced at
-      // once), re-issues IDLE before the server's 30-minute limit, and polls with STATUS where the
-      // server has no IDLE. Other sessions never IDLE.
+      // once), re-issues IDLE before the server's 30-minute limit, and polls with NOOP where the
+      // server has no IDLE (NOOP is how RFC 3501 polls a selected folder; STATUS on it may answer
+      // from a stale view). Other sessions never IDLE.
       ...(watch
-        ? { autoIdleDelay: 100, maxIdleTime: watch.maxIdleMs, missingIdleCommand: 'STATUS' as const }
+        ? { autoIdleDelay: 100, maxIdleTime: watch.maxIdleMs, missingIdleCommand: 'NOOP' as const }
         : { disableAutoIdle: true }),
     });
     // Socket errors after connect are surfaced by the next command; an unhandled event would crash.

@@ -1,12 +1,13 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import twilio from 'twilio';
+import { v7 as uuidv7 } from 'uuid';
 import { type SmsCredentials, SmsNumbersService } from '../../channels/sms-numbers.service.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { DomainError } from '../../core/errors/domain-error.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
-import { InboundSms, type InboundSmsMedia } from './inbound-sms.entity.js';
+import type { InboundSmsMedia, InboundSmsStatus } from './inbound-sms.entity.js';
 import { keywordOf, toE164 } from './sms-text.js';
 
 /** What the webhook passes on of the HTTP request. */
@@ -23,6 +24,9 @@ const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 const MAX_MEDIA = 10;
 /** Twilio gives up after 15 s; answering 503 well before lets it retry instead. */
 const STORE_TIMEOUT_MS = 5_000;
+/** How long a number's token is trusted without reading it again (a removed number keeps receiving this long). */
+const NUMBER_CACHE_MS = 30_000;
+const NUMBER_CACHE_MAX = 1_000;
 
 function invalid(field: string, problem: string): DomainError {
   return new DomainError('validation_failed', `The webhook is invalid (${field})`, [{ field, problems: [problem] }]);
@@ -37,6 +41,7 @@ function invalid(field: string, problem: string): DomainError {
 export class InboundSmsReceiver {
   private readonly logger = new Logger('inbound-sms');
   private readonly emptyAnswer = new twilio.twiml.MessagingResponse().toString();
+  private readonly numberCache = new Map<string, { number: SmsCredentials; until: number }>();
 
   constructor(
     private readonly em: EntityManager,
@@ -52,16 +57,12 @@ export class InboundSmsReceiver {
     const to = params.To?.trim() || null;
     const service = params.MessagingServiceSid?.trim() || null;
     if (!to && !service) throw invalid('To', 'To or MessagingServiceSid is required');
-    const number = await this.unlessDown(() => this.numbers.receiverFor(to ? (toE164(to) ?? to) : null, service));
-    if (!number) {
-      this.logger.warn(`refused an SMS webhook for an unknown number (To ${to ?? '-'}, service ${service ?? '-'})`);
-      throw new DomainError('not_found', 'No SMS number is configured for this To number or Messaging Service');
-    }
-    this.checkSignature(request, params, number);
+    const number = await this.checkSignature(request, params, to ? (toE164(to) ?? to) : null, service);
     const sid = params.MessageSid ?? '';
     if (!MESSAGE_SID.test(sid)) throw invalid('MessageSid', 'MessageSid must be SM or MM followed by 32 hexadecimal digits');
     if (!params.From?.trim()) throw invalid('From', 'From is required');
-    const stored = await this.unlessDown(() => this.store(number, params, to ?? service ?? ''));
+    const media = this.mediaOf(params);
+    const stored = await this.unlessDown(() => this.store(number, params, media, to ?? service ?? ''));
     if (stored.status === 'received') {
       // Also on a retried webhook whose first enqueue failed: the job id keeps it to one job.
       await this.unlessDown(() => this.jobs.enqueue('inbound.sms-received', { inboundSmsId: stored.id }, { jobId: `sms-${stored.id}` }));
@@ -69,8 +70,22 @@ export class InboundSmsReceiver {
     return this.answer(params.Body ?? '');
   }
 
-  private checkSignature(request: TwilioWebhookRequest, params: Record<string, string>, number: SmsCredentials): void {
-    const valid = Boolean(request.signature) && twilio.validateRequest(number.authToken, request.signature ?? '', request.url, params);
+  /**
+   * The number the SMS was sent to, once the signature proves Twilio sent it with that number's
+   * token. Numbers are cached briefly (every webhook would otherwise read and decrypt the same
+   * row); a signature that fails against a cached token is checked again against a fresh read, so
+   * a rotated token is honoured at once.
+   */
+  private async checkSignature(request: TwilioWebhookRequest, params: Record<string, string>, to: string | null, service: string | null): Promise<SmsCredentials> {
+    const key = `${to ?? ''}|${service ?? ''}`;
+    const cached = this.numberCache.get(key);
+    const fresh = cached && cached.until > Date.now() ? null : await this.lookUp(key, to, service);
+    let number = fresh ?? cached!.number;
+    let valid = this.signedBy(request, params, number);
+    if (!valid && !fresh) {
+      number = await this.lookUp(key, to, service);
+      valid = this.signedBy(request, params, number);
+    }
     if (!valid) {
       this.logger.warn(`refused an SMS webhook with ${request.signature ? 'an invalid' : 'no'} signature (number ${number.smsNumberId}, url ${request.url})`);
       throw new DomainError('permission_denied', 'The X-Twilio-Signature header does not sign this request');
@@ -79,35 +94,42 @@ export class InboundSmsReceiver {
       this.logger.warn(`refused an SMS webhook from account ${params.AccountSid ?? '-'} for number ${number.smsNumberId}`);
       throw new DomainError('permission_denied', 'AccountSid is not the account of this number');
     }
+    return number;
   }
 
-  /** Inserts the SMS unless its MessageSid is already stored; either way returns the stored row's id and status. */
-  private async store(number: SmsCredentials, params: Record<string, string>, to: string): Promise<{ id: string; status: string }> {
-    const em = this.em.fork();
-    const row = em.create(
-      InboundSms,
-      {
-        companyId: number.companyId,
-        messageSid: params.MessageSid,
-        accountSid: params.AccountSid,
-        smsNumberId: number.smsNumberId,
-        fromRaw: params.From.trim(),
-        toRaw: to,
-        body: params.Body ?? '',
-        media: this.mediaOf(params),
-        params,
-      },
-      { persist: false },
-    );
-    try {
-      // em.insert maps the JSON columns (a query-builder insert would send the media array as a PostgreSQL array).
-      await em.insert(InboundSms, row);
-      return { id: row.id, status: row.status };
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+  private async lookUp(key: string, to: string | null, service: string | null): Promise<SmsCredentials> {
+    const number = await this.unlessDown(() => this.numbers.receiverFor(to, service));
+    if (!number) {
+      this.numberCache.delete(key);
+      this.logger.warn(`refused an SMS webhook for an unknown number (To ${to ?? '-'}, service ${service ?? '-'})`);
+      throw new DomainError('not_found', 'No SMS number is configured for this To number or Messaging Service');
     }
-    const existing = await em.findOneOrFail(InboundSms, { messageSid: params.MessageSid }, { fields: ['id', 'status'] });
-    return { id: existing.id, status: existing.status };
+    if (this.numberCache.size >= NUMBER_CACHE_MAX) this.numberCache.clear();
+    this.numberCache.set(key, { number, until: Date.now() + NUMBER_CACHE_MS });
+    return number;
+  }
+
+  private signedBy(request: TwilioWebhookRequest, params: Record<string, string>, number: SmsCredentials): boolean {
+    return Boolean(request.signature) && twilio.validateRequest(number.authToken, request.signature ?? '', request.url, params);
+  }
+
+  /**
+   * Inserts the SMS unless its MessageSid is already stored (one statement: the row is there, whole,
+   * or not at all); either way returns the stored row's id and status.
+   */
+  private async store(number: SmsCredentials, params: Record<string, string>, media: InboundSmsMedia[], to: string): Promise<{ id: string; status: InboundSmsStatus }> {
+    const connection = this.em.getConnection();
+    const id = uuidv7();
+    const inserted = await connection.execute<{ id: string }[]>(
+      `insert into inbound_sms (id, created_at, updated_at, company_id, message_sid, account_sid, sms_number_id, from_raw, to_raw, body, media, params, status)
+       values (?, now(), now(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 'received')
+       on conflict (message_sid) do nothing returning id`,
+      [id, number.companyId, params.MessageSid, params.AccountSid, number.smsNumberId, params.From.trim(), to, params.Body ?? '',
+        JSON.stringify(media), JSON.stringify(params)],
+    );
+    if (inserted.length === 1) return { id, status: 'received' };
+    const [existing] = await connection.execute<{ id: string; status: InboundSmsStatus }[]>('select id, status from inbound_sms where message_sid = ?', [params.MessageSid]);
+    return existing;
   }
 
   /** A form field given twice is refused: the signature covers single values only. */
