@@ -3,7 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Outbound delivery: the companies' email sender and fax gateway, per-company template overrides,
  * the kind of a delivery (a copy, or an alert to staff that a client replied), and the digest an
- * email copy attaches (asked for at compose time).
+ * email copy attaches (asked for at compose time), and each account's choice about reply alerts.
  */
 export class Migration20261124010000_outbound extends Migration {
   override up(): void {
@@ -24,5 +24,11 @@ export class Migration20261124010000_outbound extends Migration {
 
     this.addSql(`alter table "delivery" add column "kind" text not null default 'copy';`);
     this.addSql(`alter table "outbox_copy" add column "attach_digest" jsonb null;`);
+
+    this.addSql(`create table "reply_alert_setting" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "company_id" uuid not null, "user_id" uuid not null, "enabled" boolean not null default true, primary key ("id"));`);
+    this.addSql(`create index "reply_alert_setting_company_id_index" on "reply_alert_setting" ("company_id");`);
+    this.addSql(`alter table "reply_alert_setting" add constraint "reply_alert_setting_user_unique" unique ("user_id");`);
+    this.addSql(`alter table "reply_alert_setting" add constraint "reply_alert_setting_company_id_foreign" foreign key ("company_id") references "company" ("id");`);
+    this.addSql(`alter table "reply_alert_setting" add constraint "reply_alert_setting_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on delete cascade;`);
   }
 }

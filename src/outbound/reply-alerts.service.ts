@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { Injectable } from '@nestjs/common';
+import type { AuthContext } from '../core/auth/auth-context.js';
 import { DeliveryQueue } from './delivery-queue.js';
+import { ReplyAlertSetting } from './reply-alert-setting.entity.js';
 import { ReplyAddressing } from './reply-addressing.js';
 
 /** A stable id per (reply, user): notifying twice about the same reply makes one alert. */
@@ -14,7 +16,8 @@ function alertKey(replyId: string, userId: string): string {
 /**
  * The email telling staff that a client answered: to the thread's author (a collaborator) and the
  * company's managers, active accounts with an email, the reply's own author excepted. Alerts are
- * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies.
+ * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies. Each
+ * account may turn its alerts off (`/v1/reply-alerts/settings`).
  * Called by the inbound side once a reply is appended.
  */
 @Injectable()
@@ -34,7 +37,8 @@ export class ReplyAlerts {
          from message_reply r
          join message m on m.id = r.message_id
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
-        where r.id = ? and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id`,
+        where r.id = ? and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id
+          and not exists (select 1 from reply_alert_setting s where s.user_id = u.id and not s.enabled)`,
       [replyId],
     );
     if (recipients.length === 0) return 0;
@@ -53,5 +57,19 @@ export class ReplyAlerts {
     }
     await this.queue.addNew(made.map((row) => ({ id: row.id, channel: 'email' as const })));
     return made.length;
+  }
+
+  async setting(auth: AuthContext): Promise<{ enabled: boolean }> {
+    const row = await this.em.findOne(ReplyAlertSetting, { userId: auth.userId });
+    return { enabled: row?.enabled ?? true };
+  }
+
+  async setSetting(auth: AuthContext, enabled: boolean): Promise<{ enabled: boolean }> {
+    await this.em.getConnection().execute(
+      `insert into reply_alert_setting (id, created_at, updated_at, company_id, user_id, enabled) values (?, now(), now(), ?, ?, ?)
+       on conflict (user_id) do update set enabled = excluded.enabled, updated_at = now()`,
+      [uuidv7(), auth.companyId, auth.userId, enabled],
+    );
+    return { enabled };
   }
 }

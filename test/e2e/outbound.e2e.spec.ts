@@ -275,5 +275,22 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect(mail.parsed.subject).toMatch(/^Réponse de Dr Durand : Question \[R-/);
     expect(mail.parsed.html).toContain('Oui, merci &lt;b&gt;beaucoup&lt;/b&gt;');
     expect(mail.parsed.text).toContain('Oui, merci <b>beaucoup</b>');
+
+    // A manager who turned reply alerts off is no longer told; the author still is.
+    expect((await as(world.manager).get('/v1/reply-alerts/settings')).body).toEqual({ enabled: true });
+    expect((await as(world.manager).put('/v1/reply-alerts/settings', { enabled: false })).body).toEqual({ enabled: false });
+    expect((await as(world.manager).put('/v1/reply-alerts/settings', { enabled: 'no' })).status).toBe(400);
+    const second = await inContext(() =>
+      api.app.get(MessagesService).appendInboundReply({
+        messageId: res.body.id as string,
+        origin: 'sms',
+        inboundKey: `sms:test-${res.body.id as string}`,
+        senderAddress: '+33612345678',
+        body: 'Encore moi',
+      }),
+    );
+    expect(await inContext(() => alerts.notify(second.reply.id))).toBe(1);
+    const afterOff = (await as(world.manager).get(`/v1/deliveries?messageId=${res.body.id as string}`)).body.items as (DeliveryRow & { recipientUserId: string })[];
+    expect(afterOff.filter((d) => d.recipientUserId === world.managerId)).toHaveLength(1);
   });
 });

@@ -102,6 +102,7 @@ describe('tenant isolation matrix', () => {
     'POST /v1/outbound-templates/:name/preview': {},
     'PUT /v1/channels/email-sender': { address: 'accueil@b.test', name: 'B' },
     'PUT /v1/channels/fax': { addressPattern: '{number}@fax.b.test' },
+    'PUT /v1/reply-alerts/settings': { enabled: false },
   });
 
   /** Query strings a GET needs to be valid. */
