@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
+import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
@@ -154,7 +155,7 @@ export class InboundEmailProcessor {
   /** An operator chose the thread of a quarantined mail: write it there as a reply. */
   private async assign(item: QuarantineItem, messageId: string): Promise<{ replyId: string }> {
     const row = await this.em.fork().findOne(InboundEmail, { id: item.sourceId, companyId: item.companyId }, { populate: ['raw'] });
-    if (!row) throw new Error(`Inbound email ${item.sourceId} of quarantine item ${item.id} is missing`);
+    if (!row) throw new NotFoundError('The inbound email of this quarantine item');
     const mail = await parseMail(row.raw);
     return { replyId: await this.append(row, mail, messageId, classify(mail).kind === 'automatic', null) };
   }

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it, beforeAll } from '@jest/globals';
+import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
+import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { callerOf, useTestApi } from '../harness/test-context.js';
+
+describe('quarantine API: list, assign, discard; idempotent intake; tenants apart', () => {
+  const env = useTestApi();
+  let a: CompanyWorld;
+  let b: CompanyWorld;
+  let as: ReturnType<typeof callerOf>;
+  let service: QuarantineService;
+
+  beforeAll(async () => {
+    a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
+    b = await aCompanyWorld(env.api.app, env.api.http, 'Permanence B');
+    as = callerOf(env.api.http);
+    service = env.api.app.get(QuarantineService);
+  });
+
+  const item = (world: CompanyWorld, reason = 'no_thread') =>
+    service.quarantine({ companyId: world.companyId, channel: 'email', sourceId: randomUUID(), reason, sender: 'x@elsewhere.test', subject: 'Bonjour', preview: 'Texte' });
+
+  it('records one item per channel + source, whatever the number of calls', async () => {
+    const sourceId = randomUUID();
+    const input = { companyId: a.companyId, channel: 'sms' as const, sourceId, reason: 'unknown_number', detail: 'first' };
+    const [first, second] = await Promise.all([service.quarantine(input), service.quarantine({ ...input, detail: 'second' })]);
+    expect(second.id).toBe(first.id);
+    const again = await service.quarantine({ ...input, reason: 'other' });
+    expect(again).toMatchObject({ id: first.id, reason: 'unknown_number' });
+  });
+
+  it('lists the caller’s company only, filtered and paged; needs routing.manage', async () => {
+    const mine = await item(a);
+    const theirs = await item(b);
+    const list = await as(a.manager).get('/v1/quarantine?channel=email&status=open');
+    expect(list.status).toBe(200);
+    const ids = (list.body.items as { id: string }[]).map((i) => i.id);
+    expect(ids).toContain(mine.id);
+    expect(ids).not.toContain(theirs.id);
+    const page = await as(a.manager).get('/v1/quarantine?limit=1');
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    expect((await as(a.manager).get('/v1/quarantine?status=lost')).status).toBe(400);
+    expect((await as(a.operator).get('/v1/quarantine')).status).toBe(403);
+    expect((await as(a.manager).get(`/v1/quarantine/${theirs.id}`)).status).toBe(404);
+    expect((await as(a.manager).get('/v1/quarantine/not-an-id')).status).toBe(400);
+    expect((await as(a.manager).get(`/v1/quarantine/${mine.id}`)).body).toMatchObject({ reason: 'no_thread', sender: 'x@elsewhere.test', status: 'open' });
+  });
+
+  it('discards with a reason (kept, idempotent); a discarded item cannot be assigned', async () => {
+    const open = await item(a);
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/discard`, {})).body.code).toBe('validation_failed');
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/discard`, { reason: '' })).status).toBe(400);
+    const discarded = await as(a.manager).post(`/v1/quarantine/${open.id}/discard`, { reason: 'Publicité' });
+    expect(discarded.status).toBe(200);
+    expect(discarded.body).toMatchObject({ status: 'discarded', discardReason: 'Publicité', resolvedBy: a.managerId });
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/discard`, { reason: 'encore' })).body.discardReason).toBe('Publicité');
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/assign`, { messageId: a.messageId })).status).toBe(409);
+    expect((await as(b.manager).post(`/v1/quarantine/${open.id}/discard`, { reason: 'x' })).status).toBe(404);
+  });
+
+  it('refuses to assign to a thread of another company or to none, and answers 404 (not 500) when the item’s mail is gone', async () => {
+    const open = await item(a);
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/assign`, { messageId: b.messageId })).status).toBe(404);
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/assign`, { messageId: randomUUID() })).status).toBe(404);
+    expect((await as(a.manager).post(`/v1/quarantine/${open.id}/assign`, { messageId: 'nope' })).status).toBe(400);
+    const orphan = await as(a.manager).post(`/v1/quarantine/${open.id}/assign`, { messageId: a.messageId });
+    expect(orphan.status).toBe(404);
+    expect(orphan.body.code).toBe('not_found');
+    expect((await as(a.manager).get(`/v1/quarantine/${open.id}`)).body.status).toBe('open');
+  });
+});
