@@ -55,6 +55,9 @@ describe('configuration', () => {
       'REDIS_URL is required in production',
       'SECRETS_KEY is required in production',
       'PUBLIC_BASE_URL is required in production',
+      'SMTP_URL is required in production',
+      'INBOUND_EMAIL_DOMAIN is required in production',
+      'OUTBOUND_MESSAGE_ID_DOMAIN is required in production',
     ]);
     expect(() =>
       loadConfig({
@@ -63,6 +66,9 @@ describe('configuration', () => {
         REDIS_URL: 'redis://cache:6379',
         SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
         PUBLIC_BASE_URL: 'https://relais.example.fr',
+        SMTP_URL: 'smtp://relay.example.fr:587',
+        INBOUND_EMAIL_DOMAIN: 'reponses.relais.example.fr',
+        OUTBOUND_MESSAGE_ID_DOMAIN: 'relais.example.fr',
       }),
     ).not.toThrow();
   });
