@@ -24,8 +24,12 @@ export interface SmsCredentials {
  * The companies' Twilio numbers. The auth token is sealed before it is stored and only opened for
  * the code that signs or checks Twilio requests; the API never shows it.
  */
+const RECEIVER_CACHE_MAX = 1_000;
+
 @Injectable()
 export class SmsNumbersService {
+  private readonly receivers = new Map<string, { credentials: SmsCredentials; at: number }>();
+
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
@@ -63,6 +67,7 @@ export class SmsNumbersService {
     this.em.assign(row, fields);
     if (authToken !== undefined) row.authTokenSealed = this.box.seal(authToken);
     this.checkAddressed(row);
+    this.receivers.clear();
     // The token is not in the snapshot (hidden); say that it changed without saying what it is.
     this.audit.record(this.em, auth, 'sms_number.update', { type: 'sms_number', id }, before, {
       ...snapshot(row),
@@ -75,6 +80,7 @@ export class SmsNumbersService {
   async remove(auth: AuthContext, id: string): Promise<void> {
     const row = await this.find(auth, id);
     this.audit.record(this.em, auth, 'sms_number.delete', { type: 'sms_number', id }, snapshot(row), null);
+    this.receivers.clear();
     this.em.remove(row);
     await this.em.flush();
   }
@@ -88,14 +94,24 @@ export class SmsNumbersService {
 
   /**
    * The number an inbound SMS was sent to: by its To number, else by its Messaging Service. Not
-   * scoped to a company: the webhook learns the company from this very lookup.
+   * scoped to a company: the webhook learns the company from this very lookup. With `maxAgeMs`, an
+   * answer read that recently may be reused (webhooks would otherwise read and decrypt the same
+   * row each time); changes made through this process drop it at once, other processes' after
+   * `maxAgeMs` at most.
    */
-  async receiverFor(to: string | null, messagingServiceSid: string | null): Promise<SmsCredentials | null> {
+  async receiverFor(to: string | null, messagingServiceSid: string | null, options: { maxAgeMs?: number } = {}): Promise<SmsCredentials | null> {
+    const key = `${to ?? ''}|${messagingServiceSid ?? ''}`;
+    const cached = this.receivers.get(key);
+    if (cached && options.maxAgeMs && Date.now() - cached.at <= options.maxAgeMs) return cached.credentials;
     // A fork: callable from a job or a request alike, and read-only (nothing to flush).
     const em = this.em.fork();
     const byNumber = to ? await em.findOne(SmsNumber, { phoneNumber: to }) : null;
     const row = byNumber ?? (messagingServiceSid ? await em.findOne(SmsNumber, { messagingServiceSid }) : null);
-    return row ? this.credentials(row) : null;
+    const credentials = row ? this.credentials(row) : null;
+    if (this.receivers.size >= RECEIVER_CACHE_MAX) this.receivers.clear();
+    if (credentials) this.receivers.set(key, { credentials, at: Date.now() });
+    else this.receivers.delete(key);
+    return credentials;
   }
 
   private credentials(row: SmsNumber): SmsCredentials {

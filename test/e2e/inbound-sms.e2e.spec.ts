@@ -26,6 +26,7 @@ const sid = () => `SM${randomBytes(16).toString('hex')}`;
 describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threaded once', () => {
   let ctx: TestContext;
   let twilioApi: TwilioEndpoint;
+  let numberId: string;
   let api: TestApi;
   let w: CompanyWorld;
   let em: () => EntityManager;
@@ -67,7 +68,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await ctx.startWorker();
     em = () => api.app.get(EntityManager).fork();
     w = await aCompanyWorld(api.app, api.http);
-    await as(w.manager).post('/v1/channels/sms-numbers', { phoneNumber: OUR_NUMBER, accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
+    numberId = (await as(w.manager).post('/v1/channels/sms-numbers', { phoneNumber: OUR_NUMBER, accountSid: ACCOUNT, authToken: TOKEN }).expect(201)).body.id;
   });
   afterAll(async () => {
     await ctx.close();
@@ -276,6 +277,16 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     });
     await e.flush();
     expect(await processed(orphan.messageSid)).toMatchObject({ status: 'threaded', messageId });
+  });
+
+  it('honours a rotated auth token at once, and refuses the old one', async () => {
+    await post(sms({ From: '+33611000001', Body: 'avant rotation' })).expect(200);
+    const rotated = 'twilio-auth-token-after-rotation';
+    await as(w.manager).patch(`/v1/channels/sms-numbers/${numberId}`, { authToken: rotated }).expect(200);
+    await post(sms({ From: '+33611000001', Body: 'ancien jeton' })).expect(403);
+    await post(sms({ From: '+33611000001', Body: 'nouveau jeton' }), { token: rotated }).expect(200);
+    await as(w.manager).patch(`/v1/channels/sms-numbers/${numberId}`, { authToken: TOKEN }).expect(200);
+    await post(sms({ From: '+33611000001', Body: 'jeton rétabli' })).expect(200);
   });
 
   it('keeps companies apart: an SMS to another company’s number never reaches this company’s threads', async () => {

@@ -24,9 +24,11 @@ const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 const MAX_MEDIA = 10;
 /** Twilio gives up after 15 s; answering 503 well before lets it retry instead. */
 const STORE_TIMEOUT_MS = 5_000;
-/** How long a number's token is trusted without reading it again (a removed number keeps receiving this long). */
-const NUMBER_CACHE_MS = 30_000;
-const NUMBER_CACHE_MAX = 1_000;
+/**
+ * How long a number read for one webhook serves the next ones. Another API process's change to the
+ * number (removal, rotation) reaches this one within this delay; the process that made it, at once.
+ */
+const NUMBER_CACHE_MS = 10_000;
 
 function invalid(field: string, problem: string): DomainError {
   return new DomainError('validation_failed', `The webhook is invalid (${field})`, [{ field, problems: [problem] }]);
@@ -41,7 +43,6 @@ function invalid(field: string, problem: string): DomainError {
 export class InboundSmsReceiver {
   private readonly logger = new Logger('inbound-sms');
   private readonly emptyAnswer = new twilio.twiml.MessagingResponse().toString();
-  private readonly numberCache = new Map<string, { number: SmsCredentials; until: number }>();
 
   constructor(
     private readonly em: EntityManager,
@@ -72,19 +73,16 @@ export class InboundSmsReceiver {
 
   /**
    * The number the SMS was sent to, once the signature proves Twilio sent it with that number's
-   * token. Numbers are cached briefly (every webhook would otherwise read and decrypt the same
-   * row); a signature that fails against a cached token is checked again against a fresh read, so
-   * a rotated token is honoured at once.
+   * token. The number may come from a short-lived cache; a signature that fails against it is
+   * checked again against a fresh read, so a token just rotated elsewhere is honoured at once.
    */
   private async checkSignature(request: TwilioWebhookRequest, params: Record<string, string>, to: string | null, service: string | null): Promise<SmsCredentials> {
-    const key = `${to ?? ''}|${service ?? ''}`;
-    const cached = this.numberCache.get(key);
-    const fresh = cached && cached.until > Date.now() ? null : await this.lookUp(key, to, service);
-    let number = fresh ?? cached!.number;
+    let number = await this.lookUp(to, service, NUMBER_CACHE_MS);
     let valid = this.signedBy(request, params, number);
-    if (!valid && !fresh) {
-      number = await this.lookUp(key, to, service);
-      valid = this.signedBy(request, params, number);
+    if (!valid) {
+      const fresh = await this.lookUp(to, service, 0);
+      if (fresh.authToken !== number.authToken) valid = this.signedBy(request, params, fresh);
+      number = fresh;
     }
     if (!valid) {
       this.logger.warn(`refused an SMS webhook with ${request.signature ? 'an invalid' : 'no'} signature (number ${number.smsNumberId}, url ${request.url})`);
@@ -97,15 +95,12 @@ export class InboundSmsReceiver {
     return number;
   }
 
-  private async lookUp(key: string, to: string | null, service: string | null): Promise<SmsCredentials> {
-    const number = await this.unlessDown(() => this.numbers.receiverFor(to, service));
+  private async lookUp(to: string | null, service: string | null, maxAgeMs: number): Promise<SmsCredentials> {
+    const number = await this.unlessDown(() => this.numbers.receiverFor(to, service, { maxAgeMs }));
     if (!number) {
-      this.numberCache.delete(key);
       this.logger.warn(`refused an SMS webhook for an unknown number (To ${to ?? '-'}, service ${service ?? '-'})`);
       throw new DomainError('not_found', 'No SMS number is configured for this To number or Messaging Service');
     }
-    if (this.numberCache.size >= NUMBER_CACHE_MAX) this.numberCache.clear();
-    this.numberCache.set(key, { number, until: Date.now() + NUMBER_CACHE_MS });
     return number;
   }
 
