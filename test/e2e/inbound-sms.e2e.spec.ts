@@ -151,6 +151,14 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     expect((await processed(coded.MessageSid)).messageId).toBe(older);
   });
 
+  it('reads numbers as E.164 with France as the default region, foreign numbers as they are', async () => {
+    const messageId = await thread();
+    await smsCopy(messageId, '+32470123456');
+    const foreign = sms({ From: '+32470123456', Body: 'Depuis la Belgique', To: '07 56 78 12 34' });
+    await post(foreign).expect(200);
+    expect(await processed(foreign.MessageSid)).toMatchObject({ status: 'threaded', messageId, fromAddress: '+32470123456' });
+  });
+
   it('opens a new thread on the file of a known contact with no recent thread, once', async () => {
     const params = sms({ From: '0612345678', Body: 'Bonjour, je souhaite un rendez-vous' });
     await post(params).expect(200);
