@@ -26,6 +26,7 @@ import { SmsGateway } from './sms/sms.port.js';
 import { TwilioSmsGateway } from './sms/twilio-sms.gateway.js';
 import { TemplateRenderer } from './templates/template-renderer.js';
 import { TwilioStatusController } from './twilio-status.controller.js';
+import { TwilioStatusService } from './twilio-status.service.js';
 
 /**
  * Copies of messages and replies sent by email, SMS and fax: outbox relay and reconciler (worker),
@@ -47,6 +48,7 @@ import { TwilioStatusController } from './twilio-status.controller.js';
     DeliveriesService,
     OptOutsService,
     OutboundTemplatesService,
+    TwilioStatusService,
     { provide: EmailTransport, useClass: SmtpEmailTransport },
     { provide: SmsGateway, useClass: TwilioSmsGateway },
   ],

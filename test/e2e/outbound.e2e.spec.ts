@@ -156,6 +156,12 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     const detail = (await as(world.manager).get(`/v1/deliveries/${row.id}`)).body as DeliveryRow & { history: { outcome: string }[] };
     expect(detail.status).toBe('delivered');
     expect(detail.history.map((h) => h.outcome)).toEqual(['sent', 'status:delivered']);
+    // A late report never goes back on a final status; an unknown message SID cannot be verified.
+    const late = { ...form, MessageStatus: 'undelivered', ErrorCode: '30003' };
+    await api.http.post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, late)).send(late).expect(204);
+    expect((await as(world.manager).get(`/v1/deliveries/${row.id}`)).body.status).toBe('delivered');
+    const unknown = { ...form, MessageSid: `SM${'0'.repeat(32)}` };
+    await api.http.post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, unknown)).send(unknown).expect(403);
   });
 
   it('21610 → opted out, never retried nor sent again; invalid number → failed; 429 then 201 → sent once', async () => {
