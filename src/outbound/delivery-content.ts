@@ -6,45 +6,14 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import type { DigestQuery } from '../messages/dto/message.dto.js';
 import { MessageDigest } from '../messages/message-digest.service.js';
-import type { DeliveryChannel, DeliveryKind } from './delivery.entity.js';
 import type { EmailAttachment, OutgoingEmail } from './email/email.port.js';
 import { faxPdf } from './fax/fax-document.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import type { OutgoingSms } from './sms/sms.port.js';
 import { smsSegments, type SmsSegments } from './sms/sms-segments.js';
+import type { ClaimedDelivery } from './thread-context.js';
 import type { TemplateData } from './templates/template-renderer.js';
 import { TemplateRenderer } from './templates/template-renderer.js';
-
-/** A claimed delivery with everything its templates need, read in the claiming statement. */
-export interface ClaimedDelivery {
-  id: string;
-  company_id: string;
-  message_id: string;
-  reply_id: string | null;
-  channel: DeliveryChannel;
-  kind: DeliveryKind;
-  recipient_type: 'client' | 'user';
-  recipient_user_id: string | null;
-  address: string;
-  reply_token: string | null;
-  email_message_id: string | null;
-  attempts: number;
-  subject: string;
-  body: string;
-  urgent: boolean;
-  due_date: string | null;
-  author_id: string;
-  client_id: string;
-  reply_body: string | null;
-  reply_sender: string | null;
-  client_name: string;
-  company_name: string;
-  tag: string | null;
-  author_name: string;
-  recipient_name: string;
-  attach_digest: DigestQuery | null;
-  opted_out: boolean;
-}
 
 /** Company senders are read again after this long: a changed sender applies within 5 s. */
 const TTL_MS = 5_000;

@@ -7,17 +7,18 @@ import { APP_CONFIG } from '../core/app-config.module.js';
 import { HandlesJob } from '../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../core/queue/jobs.js';
 import type { DeliveryChannel } from './delivery.entity.js';
-import { type ClaimedDelivery, DeliveryContent } from './delivery-content.js';
+import { DeliveryContent } from './delivery-content.js';
 import { EmailTransport } from './email/email.port.js';
 import { ProviderError } from './provider-error.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
 import { SmsGateway } from './sms/sms.port.js';
+import { type ClaimedDelivery, type ClaimRow, ThreadContexts } from './thread-context.js';
 
 type Payload = JobPayload<'outbound.send-email'>;
 
 /**
- * Claims the delivery (pending → sending, one statement that also reads what the templates need)
- * and only then calls the provider: a job run twice, stalled or retried finds the delivery no
+ * Claims the delivery (pending → sending, a compare-and-set in PostgreSQL) and only then calls
+ * the provider: a job run twice, stalled or retried finds the delivery no
  * longer pending and does nothing. The claim is settled by the outcome: sent, pending again for a
  * transient error (the job is retried with backoff), failed, or skipped. A worker that dies after
  * the claim leaves it `sending`; the reconciler settles that as "outcome unknown", never re-sends.
@@ -29,6 +30,7 @@ export class DeliverySender {
   constructor(
     private readonly em: EntityManager,
     private readonly content: DeliveryContent,
+    private readonly contexts: ThreadContexts,
     private readonly email: EmailTransport,
     private readonly smsGateway: SmsGateway,
     private readonly limiter: ChannelRateLimiter,
@@ -108,37 +110,29 @@ export class DeliverySender {
     return this.settle(delivery, 'failed', 'failed', common);
   }
 
-  /** pending → sending, reading the thread, recipient, company and tag in the same statement. */
+  /** pending → sending (a one-row compare-and-set), then the thread's context (cached per message). */
   private async claim(id: string): Promise<ClaimedDelivery | null> {
-    const [row] = await this.sql<ClaimedDelivery>(
-      `with claimed as (
-         update delivery set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1
-          where id = ? and status = 'pending' returning *)
-       select d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
-              d.reply_token, d.email_message_id, d.attempts, m.subject, m.body, m.urgent, m.due_date::text as due_date, m.author_id,
-              m.client_id, r.body as reply_body, coalesce(r.sender_name, r.sender_address) as reply_sender, c.name as client_name,
-              co.name as company_name, t.tag, oc.attach_digest,
-              exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out,
-              trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ma.first_name || ' ' || ma.last_name, '')) as author_name,
-              case when d.recipient_type = 'user' then trim(ru.first_name || ' ' || ru.last_name) else c.name end as recipient_name
-         from claimed d
-         join message m on m.id = d.message_id
-         join client c on c.id = m.client_id
-         join company co on co.id = d.company_id
-         left join message_reply r on r.id = d.reply_id
-         left join app_user ra on ra.id = r.author_id
-         left join app_user ma on ma.id = m.author_id
-         left join app_user ru on ru.id = d.recipient_user_id
-         left join thread_tag t on t.message_id = d.message_id
-         left join outbox_copy oc on oc.id = d.outbox_copy_id`,
+    const [row] = await this.sql<ClaimRow>(
+      `update delivery d set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1
+        where id = ? and status = 'pending'
+       returning d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
+                 d.reply_token, d.email_message_id, d.attempts,
+                 exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out`,
       [id],
     );
-    return row ?? null;
+    if (!row) return null;
+    try {
+      return await this.contexts.complete(row);
+    } catch (error) {
+      // Nothing was sent: give the claim back for the retry.
+      await this.settle(row, 'pending', 'retrying', { reason: 'internal_error', detail: (error as Error).message });
+      throw error;
+    }
   }
 
   /** Ends (or hands back) the claim and records the attempt, in one statement. */
   private async settle(
-    delivery: ClaimedDelivery,
+    delivery: Pick<ClaimRow, 'id'>,
     status: 'sent' | 'pending' | 'failed' | 'skipped',
     outcome: string,
     info: { reason?: string; code?: string | null; detail?: string; providerMessageId?: string; segments?: number; encoding?: string },

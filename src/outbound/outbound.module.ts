@@ -25,6 +25,7 @@ import { ReplyAlerts } from './reply-alerts.service.js';
 import { SmsGateway } from './sms/sms.port.js';
 import { TwilioSmsGateway } from './sms/twilio-sms.gateway.js';
 import { TemplateRenderer } from './templates/template-renderer.js';
+import { ThreadContexts } from './thread-context.js';
 import { TwilioStatusController } from './twilio-status.controller.js';
 import { TwilioStatusService } from './twilio-status.service.js';
 
@@ -43,6 +44,7 @@ import { TwilioStatusService } from './twilio-status.service.js';
     DeliveryRelay,
     DeliveryReconciler,
     DeliveryContent,
+    ThreadContexts,
     DeliverySender,
     ChannelRateLimiter,
     DeliveriesService,
