@@ -55,22 +55,28 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!from) result = await this.toQuarantine(sms, 'invalid_sender', `"${sms.fromRaw}" is not a phone number`);
     else if (keyword) result = await this.applyKeyword(sms, from, keyword);
     else result = await this.thread(sms, from);
-    Object.assign(sms, { ...result, processedAt: new Date() });
-    await this.em.flush();
+    // One update of the row, rather than a flush over everything this job loaded.
+    await this.em.nativeUpdate(
+      InboundSms,
+      { id: sms.id },
+      { status: result.status, outcome: result.outcome ?? null, messageId: result.messageId ?? sms.messageId, replyId: result.replyId ?? null, fromAddress: from, processedAt: new Date() },
+    );
     this.logger.log(`SMS ${sms.messageSid}: ${result.status}${result.outcome ? ` (${result.outcome})` : ''}`);
   }
 
   private async thread(sms: InboundSms, from: string): Promise<Outcome> {
-    const threadId = await this.threads.threadFor(sms.companyId, from, sms.body, this.config.inboundSms.replyWindowDays);
+    const [target, senders] = await Promise.all([
+      this.threads.threadFor(sms.companyId, from, sms.body, this.config.inboundSms.replyWindowDays),
+      this.threads.knownSenders(sms.companyId, from),
+    ]);
+    const threadId = target?.messageId ?? null;
     if (sms.body.length > this.config.inboundSms.maxBodyChars) {
       return this.toQuarantine(sms, 'body_too_long', `${sms.body.length} characters, over ${this.config.inboundSms.maxBodyChars}`, threadId);
     }
     if (sms.body.trim().length === 0 && sms.media.length === 0) return this.toQuarantine(sms, 'empty_body', 'No text and no media', threadId);
-    const senders = await this.threads.knownSenders(sms.companyId, from);
-    if (threadId) {
-      const clientId = await this.threads.clientOf(threadId);
-      const replyId = await this.appendReply(sms, from, threadId, senders.find((s) => s.clientId === clientId) ?? null);
-      return { status: 'threaded', messageId: threadId, replyId };
+    if (target) {
+      const replyId = await this.appendReply(sms, from, target.messageId, senders.find((s) => s.clientId === target.clientId) ?? null);
+      return { status: 'threaded', messageId: target.messageId, replyId };
     }
     if (senders.length > 1) {
       return this.toQuarantine(sms, 'ambiguous_sender', `This number belongs to ${senders.length} client files: ${senders.map((s) => s.name).join(', ')}`);
@@ -86,7 +92,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!sms.messageId) {
       // Stored before the thread exists: a retried job opens this same thread, never a second one.
       sms.messageId = uuidv7();
-      await this.em.flush();
+      await this.em.nativeUpdate(InboundSms, { id: sms.id }, { messageId: sms.messageId });
     }
     await this.messages.composeInbound({
       id: sms.messageId,

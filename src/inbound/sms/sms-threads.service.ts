@@ -1,9 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { User } from '../../accounts/user.entity.js';
-import { Client, Contact } from '../../clients/client.entity.js';
-import { Message } from '../../messages/message.entity.js';
-import { Delivery, type DeliveryStatus, ThreadTag } from '../../outbound/delivery.entity.js';
 import { threadCodesIn } from './sms-text.js';
 
 /** Someone of a client file known by this number: the file's mobile, a contact's phone, a client-side account. */
@@ -14,12 +10,16 @@ export interface KnownSender {
   userId: string | null;
 }
 
-/** Copies that reached nobody do not make a conversation to reply to. */
-const UNSENT: DeliveryStatus[] = ['skipped', 'failed'];
+/** A thread an SMS answers, with the client file it is on. */
+export interface SmsThread {
+  messageId: string;
+  clientId: string;
+}
 
 /**
  * Where an inbound SMS belongs, from what Relais sent: the threads whose SMS copies went to the
- * sender's number. All lookups stay inside the company the To number belongs to.
+ * sender's number. Every lookup stays inside the company the To number belongs to. Plain SQL: this
+ * runs for every inbound SMS and reads only (nothing to track in a unit of work).
  */
 @Injectable()
 export class SmsThreads {
@@ -28,63 +28,63 @@ export class SmsThreads {
   /**
    * The thread an SMS from `from` answers: the one a quoted thread code names (when SMS copies of
    * it went to this number, however long ago), else the latest thread with an SMS copy to this
-   * number within the window; null when there is none.
+   * number within the window (copies skipped or failed reached nobody); null when there is none.
    */
-  async threadFor(companyId: string, from: string, body: string, windowDays: number): Promise<string | null> {
+  async threadFor(companyId: string, from: string, body: string, windowDays: number): Promise<SmsThread | null> {
+    const connection = this.em.getConnection();
     const codes = threadCodesIn(body);
     if (codes.length > 0) {
-      const tagged = await this.em.find(ThreadTag, { companyId, tag: { $in: codes } });
-      const sentTo = tagged.length > 0 ? await this.threadsSentTo(companyId, from, tagged.map((t) => t.messageId)) : [];
-      const named = codes.map((code) => tagged.find((t) => t.tag === code)?.messageId).find((id) => id && sentTo.includes(id));
-      if (named) return named;
+      const tagged = await connection.execute<{ tag: string; message_id: string; client_id: string }[]>(
+        `select t.tag, t.message_id, m.client_id from thread_tag t join message m on m.id = t.message_id
+          where t.company_id = ? and t.tag in (${codes.map(() => '?').join(', ')})
+            and exists (select 1 from delivery d where d.message_id = t.message_id and d.company_id = ? and d.channel = 'sms' and d.address = ?)`,
+        [companyId, ...codes, companyId, from],
+      );
+      // The first code written wins when the SMS quotes several.
+      const named = codes.map((code) => tagged.find((row) => row.tag === code)).find(Boolean);
+      if (named) return { messageId: named.message_id, clientId: named.client_id };
     }
-    const since = new Date(Date.now() - windowDays * 86_400_000);
-    const latest = await this.em.findOne(
-      Delivery,
-      { companyId, channel: 'sms', address: from, status: { $nin: UNSENT }, createdAt: { $gt: since } },
-      { orderBy: { createdAt: 'desc' }, fields: ['messageId'] },
+    const [latest] = await connection.execute<{ message_id: string; client_id: string }[]>(
+      `select d.message_id, m.client_id from delivery d join message m on m.id = d.message_id
+        where d.channel = 'sms' and d.address = ? and d.company_id = ? and d.status not in ('skipped', 'failed')
+          and d.created_at > now() - make_interval(days => ?)
+        order by d.created_at desc, d.id desc limit 1`,
+      [from, companyId, windowDays],
     );
-    return latest?.messageId ?? null;
+    return latest ? { messageId: latest.message_id, clientId: latest.client_id } : null;
   }
 
   /** Client files this number belongs to, each once, with the name to show for the sender. */
   async knownSenders(companyId: string, from: string): Promise<KnownSender[]> {
-    const [clients, contacts, users] = await Promise.all([
-      this.em.find(Client, { companyId, mobile: from }),
-      this.em.find(Contact, { companyId, phone: from }),
-      this.em.find(User, { companyId, mobile: from, active: true, kind: { $ne: 'collaborator' } }),
-    ]);
-    const byClient = new Map<string, KnownSender>();
     // An account is the most precise identity (it can be the reply's author), then a contact, then the file.
-    for (const user of users) {
-      if (user.clientId && !byClient.has(user.clientId)) {
-        byClient.set(user.clientId, { clientId: user.clientId, name: `${user.firstName} ${user.lastName}`.trim(), contactId: null, userId: user.id });
-      }
-    }
-    for (const contact of contacts) {
-      const known = byClient.get(contact.clientId);
-      if (!known) byClient.set(contact.clientId, { clientId: contact.clientId, name: contact.name, contactId: contact.id, userId: null });
-      else known.contactId ??= contact.id;
-    }
-    for (const client of clients) {
-      if (!byClient.has(client.id)) byClient.set(client.id, { clientId: client.id, name: client.name, contactId: null, userId: null });
+    const rows = await this.em.getConnection().execute<{ client_id: string; name: string; contact_id: string | null; user_id: string | null }[]>(
+      `select client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
+         from app_user where company_id = ? and mobile = ? and active and kind <> 'collaborator' and client_id is not null
+       union all select client_id, name, id, null, 2 from contact where company_id = ? and phone = ?
+       union all select id, name, null, null, 3 from client where company_id = ? and mobile = ?
+       order by rank, client_id`,
+      [companyId, from, companyId, from, companyId, from],
+    );
+    const byClient = new Map<string, KnownSender>();
+    for (const row of rows) {
+      const known = byClient.get(row.client_id);
+      if (!known) byClient.set(row.client_id, { clientId: row.client_id, name: row.name, contactId: row.contact_id, userId: row.user_id });
+      else known.contactId ??= row.contact_id;
     }
     return [...byClient.values()];
   }
 
   /** Who stands as the author of a thread opened by an SMS whose sender has no account: the company's first active manager. */
   async fallbackAuthor(companyId: string): Promise<string | null> {
-    const manager = await this.em.findOne(User, { companyId, kind: 'collaborator', role: 'manager', active: true }, { orderBy: { id: 'asc' } });
+    const [manager] = await this.em.getConnection().execute<{ id: string }[]>(
+      `select id from app_user where company_id = ? and kind = 'collaborator' and role = 'manager' and active order by id limit 1`,
+      [companyId],
+    );
     return manager?.id ?? null;
   }
 
   async clientOf(messageId: string): Promise<string | null> {
-    const message = await this.em.findOne(Message, { id: messageId }, { fields: ['clientId'] });
-    return message?.clientId ?? null;
-  }
-
-  private async threadsSentTo(companyId: string, from: string, messageIds: string[]): Promise<string[]> {
-    const rows = await this.em.find(Delivery, { companyId, channel: 'sms', address: from, messageId: { $in: messageIds } }, { fields: ['messageId'] });
-    return rows.map((row) => row.messageId);
+    const [message] = await this.em.getConnection().execute<{ client_id: string }[]>('select client_id from message where id = ?', [messageId]);
+    return message?.client_id ?? null;
   }
 }
