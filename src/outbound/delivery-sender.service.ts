@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../core/app-config.module.js';
 import { HandlesJob } from '../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../core/queue/jobs.js';
 import type { DeliveryChannel } from './delivery.entity.js';
+import { DeliveryClaims, type SettledStatus, type Settlement } from './delivery-claims.js';
 import { DeliveryContent } from './delivery-content.js';
 import { EmailTransport } from './email/email.port.js';
 import { ProviderError } from './provider-error.js';
@@ -31,6 +32,7 @@ export class DeliverySender {
     private readonly em: EntityManager,
     private readonly content: DeliveryContent,
     private readonly contexts: ThreadContexts,
+    private readonly claims: DeliveryClaims,
     private readonly email: EmailTransport,
     private readonly smsGateway: SmsGateway,
     private readonly limiter: ChannelRateLimiter,
@@ -110,16 +112,9 @@ export class DeliverySender {
     return this.settle(delivery, 'failed', 'failed', common);
   }
 
-  /** pending → sending (a one-row compare-and-set), then the thread's context (cached per message). */
+  /** pending → sending (compare-and-set), then the thread's context (cached per message). */
   private async claim(id: string): Promise<ClaimedDelivery | null> {
-    const [row] = await this.sql<ClaimRow>(
-      `update delivery d set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1
-        where id = ? and status = 'pending'
-       returning d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
-                 d.reply_token, d.email_message_id, d.attempts,
-                 exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out`,
-      [id],
-    );
+    const row = await this.claims.claim(id);
     if (!row) return null;
     try {
       return await this.contexts.complete(row);
@@ -130,28 +125,8 @@ export class DeliverySender {
     }
   }
 
-  /** Ends (or hands back) the claim and records the attempt, in one statement. */
-  private async settle(
-    delivery: Pick<ClaimRow, 'id'>,
-    status: 'sent' | 'pending' | 'failed' | 'skipped',
-    outcome: string,
-    info: { reason?: string; code?: string | null; detail?: string; providerMessageId?: string; segments?: number; encoding?: string },
-  ): Promise<void> {
-    await this.sql(
-      `with settled as (
-         update delivery set status = ?, updated_at = now(), claimed_at = null,
-                sent_at = case when ? = 'sent' then now() else sent_at end,
-                failure_reason = ?, provider_code = ?,
-                provider_message_id = coalesce(?, provider_message_id), segments = coalesce(?::int, segments), encoding = coalesce(?, encoding)
-          where id = ? and status = 'sending' returning id, company_id)
-       insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
-       select ?, now(), now(), company_id, id, ?, ?, ? from settled`,
-      [
-        status, status, status === 'sent' ? null : (info.reason ?? null), info.code ?? null,
-        info.providerMessageId ?? null, info.segments ?? null, info.encoding ?? null, delivery.id,
-        uuidv7(), outcome, info.code ?? null, info.detail?.slice(0, 1000) ?? info.reason ?? null,
-      ],
-    );
+  private settle(delivery: Pick<ClaimRow, 'id'>, status: SettledStatus, outcome: string, info: Omit<Settlement, 'id' | 'status' | 'outcome'>): Promise<void> {
+    return this.claims.settle({ id: delivery.id, status, outcome, ...info });
   }
 
   private sql<T>(query: string, params: unknown[]): Promise<T[]> {

@@ -5,6 +5,7 @@ import { MessagesModule } from '../messages/messages.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { Delivery, DeliveryAttempt, OptOut, ThreadTag } from './delivery.entity.js';
+import { DeliveryClaims } from './delivery-claims.js';
 import { DeliveryContent } from './delivery-content.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { DeliveryReconciler } from './delivery-reconciler.service.js';
@@ -44,6 +45,7 @@ import { TwilioStatusService } from './twilio-status.service.js';
     DeliveryRelay,
     DeliveryReconciler,
     DeliveryContent,
+    DeliveryClaims,
     ThreadContexts,
     DeliverySender,
     ChannelRateLimiter,

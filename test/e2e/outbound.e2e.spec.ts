@@ -4,6 +4,7 @@ import twilio from 'twilio';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { RedisClient } from '../../src/core/redis/redis.module.js';
 import { MessagesService } from '../../src/messages/messages.service.js';
+import { DeliveryClaims } from '../../src/outbound/delivery-claims.js';
 import { ChannelRateLimiter } from '../../src/outbound/rate-limiter.js';
 import { ReplyAlerts } from '../../src/outbound/reply-alerts.service.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
@@ -298,5 +299,15 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect(await inContext(() => alerts.notify(second.reply.id))).toBe(1);
     const afterOff = (await as(world.manager).get(`/v1/deliveries?messageId=${res.body.id as string}`)).body.items as (DeliveryRow & { recipientUserId: string })[];
     expect(afterOff.filter((d) => d.recipientUserId === world.managerId)).toHaveLength(1);
+  });
+
+  it('a delivery claimed twice at once (a stalled job and its re-run) is claimed once', async () => {
+    const [row] = await sql<{ id: string }>(`select id from delivery where company_id = ? and status = 'sent' limit 1`, [world.companyId]);
+    await sql(`update delivery set status = 'pending' where id = ?`, [row.id]);
+    const claims = api.app.get(DeliveryClaims);
+    const [first, second, third] = await Promise.all([claims.claim(row.id), claims.claim(row.id), claims.claim(row.id)]);
+    expect([first, second, third].filter(Boolean)).toHaveLength(1);
+    await claims.settle({ id: row.id, status: 'sent', outcome: 'sent' });
+    expect((await sql<{ status: string }>('select status from delivery where id = ?', [row.id]))[0].status).toBe('sent');
   });
 });

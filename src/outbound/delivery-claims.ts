@@ -1,0 +1,117 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { ClaimRow } from './thread-context.js';
+
+export type SettledStatus = 'sent' | 'pending' | 'failed' | 'skipped';
+
+/** How a claim ends: its new status, the attempt to record and what the provider said. */
+export interface Settlement {
+  id: string;
+  status: SettledStatus;
+  outcome: string;
+  reason?: string;
+  code?: string | null;
+  detail?: string;
+  providerMessageId?: string;
+  segments?: number;
+  encoding?: string;
+}
+
+/** Collects calls made within `waitMs` (or `max` of them) and runs them as one. */
+class MicroBatch<I, O> {
+  private queued: { input: I; resolve: (out: O) => void; reject: (error: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly run: (inputs: I[]) => Promise<O[]>,
+    private readonly max = 100,
+    private readonly waitMs = 1,
+  ) {}
+
+  submit(input: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queued.push({ input, resolve, reject });
+      if (this.queued.length >= this.max) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.queued.splice(0);
+    if (batch.length === 0) return;
+    this.run(batch.map((b) => b.input)).then(
+      (outs) => batch.forEach((b, i) => b.resolve(outs[i])),
+      (error: unknown) => batch.forEach((b) => b.reject(error)),
+    );
+  }
+}
+
+const CLAIM_COLUMNS = `d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
+  d.reply_token, d.email_message_id, d.attempts,
+  exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out`;
+
+/**
+ * The claim (pending → sending) and its settlement, as compare-and-set statements on `delivery`.
+ * Under load the sends of a worker claim and settle many deliveries at once: calls made within a
+ * millisecond share one statement (each still conditional on its own row's status), which saves
+ * PostgreSQL round trips and planning without changing what each job sees.
+ */
+@Injectable()
+export class DeliveryClaims {
+  private readonly claims = new MicroBatch<string, ClaimRow | null>((ids) => this.claimMany(ids));
+  private readonly settlements = new MicroBatch<Settlement, void>((list) => this.settleMany(list));
+
+  constructor(private readonly em: EntityManager) {}
+
+  /** The delivery, now `sending` and ours; null when it was not pending (sent, taken, retried). */
+  claim(id: string): Promise<ClaimRow | null> {
+    return this.claims.submit(id);
+  }
+
+  /** Ends (or hands back) a claim and records the attempt; a row no longer `sending` is left alone. */
+  settle(settlement: Settlement): Promise<void> {
+    return this.settlements.submit(settlement);
+  }
+
+  private async claimMany(ids: string[]): Promise<(ClaimRow | null)[]> {
+    const rows = await this.em.getConnection().execute<ClaimRow[]>(
+      `update delivery d set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1
+        where d.id in (${ids.map(() => '?').join(', ')}) and d.status = 'pending'
+       returning ${CLAIM_COLUMNS}`,
+      ids,
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // The same delivery asked twice in one batch (a stalled job and its re-run): one claim only.
+    return ids.map((id) => {
+      const row = byId.get(id) ?? null;
+      byId.delete(id);
+      return row;
+    });
+  }
+
+  private async settleMany(list: Settlement[]): Promise<void[]> {
+    const values: unknown[] = [];
+    for (const s of list) {
+      values.push(s.id, s.status, s.status === 'sent' ? null : (s.reason ?? null), s.code ?? null, s.providerMessageId ?? null, s.segments ?? null,
+        s.encoding ?? null, uuidv7(), s.outcome, s.detail?.slice(0, 1000) ?? s.reason ?? null);
+    }
+    const row = '(?::uuid, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::uuid, ?::text, ?::text)';
+    await this.em.getConnection().execute(
+      `with input (id, status, reason, code, provider_message_id, segments, encoding, attempt_id, outcome, detail) as (values ${list.map(() => row).join(', ')}),
+       settled as (
+         update delivery d set status = i.status, updated_at = now(), claimed_at = null,
+                sent_at = case when i.status = 'sent' then now() else d.sent_at end,
+                failure_reason = i.reason, provider_code = i.code,
+                provider_message_id = coalesce(i.provider_message_id, d.provider_message_id),
+                segments = coalesce(i.segments, d.segments), encoding = coalesce(i.encoding, d.encoding)
+           from input i where d.id = i.id and d.status = 'sending' returning d.id, d.company_id)
+       insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
+       select i.attempt_id, now(), now(), s.company_id, s.id, i.outcome, i.code, i.detail from settled s join input i on i.id = s.id`,
+      values,
+    );
+    return list.map(() => undefined);
+  }
+}
