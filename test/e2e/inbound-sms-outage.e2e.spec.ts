@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import twilio from 'twilio';
 import { aCompanyWorld } from '../factories/world.factory.js';
-import { baseConfig, databaseUrl, freePort } from '../harness/services.js';
+import { baseConfig, databaseUrl, freePort, waitFor } from '../harness/services.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
 
 const PUBLIC = 'https://relais.example.test';
@@ -46,7 +46,7 @@ class PostgresRelay {
   }
 }
 
-describe('inbound SMS while PostgreSQL is unreachable', () => {
+describe('inbound SMS while PostgreSQL or Redis is unreachable', () => {
   let ctx: TestContext;
   let api: TestApi;
   let relay: PostgresRelay;
@@ -71,25 +71,29 @@ describe('inbound SMS while PostgreSQL is unreachable', () => {
     await relay.down();
   });
 
+  const sms = () => ({ AccountSid: ACCOUNT, MessageSid: `SM${randomBytes(16).toString('hex')}`, To: '+33756780042', From: '+33612345678', Body: 'Pendant la panne', NumMedia: '0' });
+  const signed = (params: Record<string, string>, http = api.http) =>
+    http
+      .post('/webhooks/twilio/sms')
+      .type('form')
+      .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/sms`, params))
+      .send(params);
+  /** Read straight on the server, not through the relay. */
+  const rows = async (messageSid: string): Promise<{ status: string }[]> => {
+    const client = new pg.Client({ connectionString: databaseUrl(baseConfig().database.url, ctx.databaseName) });
+    await client.connect();
+    try {
+      return (await client.query<{ status: string }>('select status from inbound_sms where message_sid = $1', [messageSid])).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
   it('answers 503 so Twilio retries, stores nothing half-way, and takes the retry once PostgreSQL is back', async () => {
-    const params = { AccountSid: ACCOUNT, MessageSid: `SM${randomBytes(16).toString('hex')}`, To: '+33756780042', From: '+33612345678', Body: 'Pendant la panne', NumMedia: '0' };
+    const params = sms();
     const post = () =>
-      api.http
-        .post('/webhooks/twilio/sms')
-        .type('form')
-        .set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(TOKEN, `${PUBLIC}/webhooks/twilio/sms`, params))
-        .send(params);
-    // Counted straight on the server, not through the relay.
-    const count = async () => {
-      const client = new pg.Client({ connectionString: databaseUrl(baseConfig().database.url, ctx.databaseName) });
-      await client.connect();
-      try {
-        const result = await client.query<{ n: string }>(`select count(*) as n from inbound_sms where message_sid = $1`, [params.MessageSid]);
-        return Number(result.rows[0].n);
-      } finally {
-        await client.end();
-      }
-    };
+      signed(params)
+    const count = async () => (await rows(params.MessageSid)).length;
 
     await relay.down();
     const refused = await post().expect(503);
@@ -99,5 +103,17 @@ describe('inbound SMS while PostgreSQL is unreachable', () => {
     await post().expect(200);
     await post().expect(200);
     expect(await count()).toBe(1);
+  });
+
+  it('acknowledges a stored SMS while Redis is down; the worker enqueues it once Redis answers', async () => {
+    const deadRedis = `redis://127.0.0.1:${await freePort()}/0`;
+    const apiWithoutRedis = await ctx.startApi({ ...ctx.config, redis: { url: deadRedis } });
+    const params = sms();
+    await signed(params, apiWithoutRedis.http).expect(200);
+    expect(await rows(params.MessageSid)).toEqual([{ status: 'received' }]);
+    // A worker on the real Redis (same queue prefix) finds it unprocessed and enqueues it.
+    await ctx.startWorker({ ...ctx.config, inboundSms: { ...ctx.config.inboundSms, requeueAfterMs: 1_000 } });
+    await waitFor(async () => (await rows(params.MessageSid))[0]?.status !== 'received', 15_000, 'the stored SMS processed');
+    expect(await rows(params.MessageSid)).toEqual([{ status: 'composed' }]);
   });
 });

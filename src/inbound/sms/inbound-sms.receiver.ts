@@ -24,6 +24,8 @@ const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 const MAX_MEDIA = 10;
 /** Twilio gives up after 15 s; answering 503 well before lets it retry instead. */
 const STORE_TIMEOUT_MS = 5_000;
+/** Enqueueing is only a head start (the sweeper catches up): it must not hold Twilio's answer long. */
+const ENQUEUE_TIMEOUT_MS = 1_000;
 /**
  * How long a number read for one webhook serves the next ones. Another API process's change to the
  * number (removal, rotation) reaches this one within this delay; the process that made it, at once.
@@ -37,7 +39,7 @@ function invalid(field: string, problem: string): DomainError {
 /**
  * The acknowledging half of inbound SMS: checks Twilio's signature with the auth token of the number
  * the SMS was sent to, stores the SMS (once per MessageSid) and enqueues its processing; only then
- * Twilio gets its 200. When PostgreSQL or Redis cannot take it, the answer is 503 so Twilio retries.
+ * Twilio gets its 200. When PostgreSQL cannot store it, the answer is 503 so Twilio retries.
  */
 @Injectable()
 export class InboundSmsReceiver {
@@ -64,11 +66,27 @@ export class InboundSmsReceiver {
     if (!params.From?.trim()) throw invalid('From', 'From is required');
     const media = this.mediaOf(params);
     const stored = await this.unlessDown(() => this.store(number, params, media, to ?? service ?? ''));
-    if (stored.status === 'received') {
-      // Also on a retried webhook whose first enqueue failed: the job id keeps it to one job.
-      await this.unlessDown(() => this.jobs.enqueue('inbound.sms-received', { inboundSmsId: stored.id }, { jobId: `sms-${stored.id}` }));
-    }
+    if (stored.status === 'received') await this.enqueue(stored.id);
     return this.answer(params.Body ?? '');
+  }
+
+  /**
+   * Once stored, the SMS is safe: when Redis cannot take the job (down, or slow), Twilio still gets
+   * its 200 and the worker's sweeper enqueues the SMS later. Also runs for a retried webhook whose
+   * first enqueue failed; the job id keeps it to one job.
+   */
+  private async enqueue(inboundSmsId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.jobs.enqueue('inbound.sms-received', { inboundSmsId }, { jobId: `sms-${inboundSmsId}` }), timeout]);
+    } catch (error) {
+      this.logger.warn(`inbound SMS ${inboundSmsId} stored but not enqueued (${(error as Error).message}); the sweeper will enqueue it`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -158,7 +176,7 @@ export class InboundSmsReceiver {
     return response.toString();
   }
 
-  /** PostgreSQL or Redis failing (or too slow) becomes a 503 Twilio retries; nothing is acknowledged. */
+  /** PostgreSQL failing (or too slow) becomes a 503 Twilio retries; nothing is acknowledged. */
   private async unlessDown<T>(work: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
