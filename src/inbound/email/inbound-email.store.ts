@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { Mailbox } from '../../channels/mailbox.entity.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
+import { JOBS } from '../../core/queue/jobs.js';
 import type { StoredMail } from '../imap/mailbox.port.js';
 import { messageIds } from './parse-mail.js';
 
@@ -30,28 +31,41 @@ export class InboundEmailStore {
     private readonly queue: JobQueue,
   ) {}
 
-  /** Stores one mail; returns its row id and whether it still needs processing. */
-  async store(mailbox: Pick<Mailbox, 'id' | 'companyId'>, mail: StoredMail): Promise<{ id: string; pending: boolean }> {
-    const contentHash = createHash('sha256').update(mail.source).digest('hex');
-    const messageId = rawMessageId(mail.source);
-    const connection = this.em.getConnection();
+  /**
+   * Stores a batch of fetched mails in one statement; returns the ids of the rows still to process
+   * (new ones, and earlier ones a crash left unprocessed), in UID order.
+   */
+  async storeBatch(mailbox: Pick<Mailbox, 'id' | 'companyId'>, mails: StoredMail[]): Promise<string[]> {
+    if (mails.length === 0) return [];
     const now = new Date();
-    // insert … on conflict do nothing, then read: a re-fetch after a crash finds the first row.
+    const values: unknown[] = [];
+    for (const mail of mails) {
+      const contentHash = createHash('sha256').update(mail.source).digest('hex');
+      const messageId = rawMessageId(mail.source);
+      const dedupKey = messageId ? `mid:${messageId}` : `sha256:${contentHash}`;
+      values.push(uuidv7(), now, now, mailbox.companyId, mailbox.id, mail.uidValidity.toString(), mail.uid, messageId, contentHash, dedupKey, mail.source.length, mail.source);
+    }
+    const connection = this.em.getConnection();
+    // insert … on conflict do nothing: a re-fetch after a crash leaves the first row in place.
     await connection.execute(
-      `insert into inbound_email (id, created_at, updated_at, company_id, mailbox_id, uid_validity, uid, message_id_header, content_hash, dedup_key, size, raw, status)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received')
+      `insert into inbound_email (id, created_at, updated_at, company_id, mailbox_id, uid_validity, uid, message_id_header, content_hash, dedup_key, size, raw)
+       values ${mails.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
        on conflict (mailbox_id, uid_validity, uid) do nothing`,
-      [uuidv7(), now, now, mailbox.companyId, mailbox.id, mail.uidValidity.toString(), mail.uid, messageId, contentHash, messageId ? `mid:${messageId}` : `sha256:${contentHash}`, mail.source.length, mail.source],
+      values,
     );
-    const [row] = await connection.execute<{ id: string; status: string }[]>(
-      'select id, status from inbound_email where mailbox_id = ? and uid_validity = ? and uid = ?',
-      [mailbox.id, mail.uidValidity.toString(), mail.uid],
+    const rows = await connection.execute<{ id: string }[]>(
+      `select id from inbound_email where mailbox_id = ? and uid_validity = ? and uid in (${mails.map(() => '?').join(', ')}) and status = 'received' order by uid`,
+      [mailbox.id, mails[0].uidValidity.toString(), ...mails.map((mail) => mail.uid)],
     );
-    return { id: row.id, pending: row.status === 'received' };
+    return rows.map((row) => row.id);
   }
 
-  async enqueue(inboundEmailId: string): Promise<void> {
-    await this.queue.enqueue('inbound.email-received', { inboundEmailId }, { jobId: inboundEmailId });
+  /** One job per row, the row id as job id: enqueueing the same row twice makes one job. */
+  async enqueue(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const { queue, payload } = JOBS['inbound.email-received'];
+    const jobs = ids.map((inboundEmailId) => ({ name: 'inbound.email-received', data: payload.parse({ inboundEmailId }), opts: { jobId: inboundEmailId } }));
+    await this.queue.queue(queue).addBulk(jobs);
   }
 
   /** Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again. */
@@ -60,7 +74,7 @@ export class InboundEmailStore {
       `select id from inbound_email where mailbox_id = ? and status = 'received' order by id limit 10000`,
       [mailboxId],
     );
-    for (const row of rows) await this.enqueue(row.id);
+    await this.enqueue(rows.map((row) => row.id));
     return rows.length;
   }
 }

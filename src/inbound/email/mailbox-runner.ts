@@ -9,6 +9,8 @@ import { InboundEmail } from './inbound-email.entity.js';
 import type { InboundEmailStore } from './inbound-email.store.js';
 
 const BATCH = 100;
+/** Bytes of mail fetched and stored per round (one mail larger than this goes alone). */
+const BATCH_BYTES = 32 * 1024 * 1024;
 const MOVE_CHECK_MS = 1_000;
 const MAX_BACKOFF_MS = 60_000;
 
@@ -112,13 +114,11 @@ export class MailboxRunner {
     }
     for (;;) {
       if (this.stopped) return;
-      const batch = await session.fetchAfter(mailbox.folder, cursor.uid, BATCH);
+      const batch = await session.fetchAfter(mailbox.folder, cursor.uid, BATCH, BATCH_BYTES);
       if (batch.length === 0) return;
       if (batch[0].uidValidity.toString() !== cursor.uidValidity) return; // changed meanwhile: next round rescans
-      for (const mail of batch) {
-        const stored = await this.deps.store.store(mailbox, mail);
-        if (stored.pending) await this.deps.store.enqueue(stored.id);
-      }
+      // Durable first: the batch is in PostgreSQL before any job exists for it.
+      await this.deps.store.enqueue(await this.deps.store.storeBatch(mailbox, batch));
       cursor = { uidValidity: cursor.uidValidity, uid: batch[batch.length - 1].uid };
       await this.saveCursor(cursor);
     }

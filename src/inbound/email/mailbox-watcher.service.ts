@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/config.schema.js';
 import { Mailbox } from '../../channels/mailbox.entity.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { SecretBox } from '../../core/crypto/secret-box.js';
+import { RedisClient } from '../../core/redis/redis.module.js';
 import { MailboxClient } from '../imap/mailbox.port.js';
 import { InboundEmailStore } from './inbound-email.store.js';
 import { MailboxLock } from './mailbox-lock.js';
@@ -27,6 +28,7 @@ export class MailboxWatcher implements OnApplicationBootstrap, BeforeApplication
     private readonly client: MailboxClient,
     private readonly store: InboundEmailStore,
     private readonly lock: MailboxLock,
+    private readonly redis: RedisClient,
     private readonly box: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -36,7 +38,16 @@ export class MailboxWatcher implements OnApplicationBootstrap, BeforeApplication
     // taken over at most one TTL plus one tick later.
     const tickMs = Math.max(500, Math.floor(this.lock.ttlMs / 3));
     this.timer = setInterval(() => void this.tick(), tickMs);
-    void this.tick();
+    // The first tick waits for Redis to be connected (commands fail fast until then): a restarted
+    // worker takes its mailboxes at once instead of one tick later.
+    void this.redisReady(tickMs).then(() => this.tick());
+  }
+
+  private async redisReady(withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    while (this.redis.client.status !== 'ready' && Date.now() < deadline && !this.closing) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   /** Mailboxes this process holds right now. */

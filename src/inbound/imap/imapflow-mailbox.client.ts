@@ -41,7 +41,7 @@ class ImapFlowSession implements MailboxSession {
     return { uid: result && typeof result.uid === 'number' ? result.uid : null };
   }
 
-  async fetchAfter(folder: string, afterUid: number, limit: number): Promise<StoredMail[]> {
+  async fetchAfter(folder: string, afterUid: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredMail[]> {
     const lock = await this.client.getMailboxLock(folder);
     try {
       const mailbox = this.client.mailbox;
@@ -49,11 +49,12 @@ class ImapFlowSession implements MailboxSession {
       const uidValidity = BigInt(mailbox.uidValidity);
       // UIDs first, then the sources of one batch only: a backlog of thousands is never loaded at once.
       // "N:*" always matches the last message even when its UID is below N, hence the filter.
-      const uids = ((await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true })) || [])
+      let uids = ((await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true })) || [])
         .filter((uid) => uid > afterUid)
         .sort((a, b) => a - b)
         .slice(0, limit);
       if (uids.length === 0) return [];
+      if (Number.isFinite(maxBytes)) uids = await this.withinBytes(uids, maxBytes);
       const found: StoredMail[] = [];
       for await (const message of this.client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
         if (!message.source) continue;
@@ -69,6 +70,20 @@ class ImapFlowSession implements MailboxSession {
     } finally {
       lock.release();
     }
+  }
+
+  /** The first UIDs whose sizes add up to at most `maxBytes` (always at least one). */
+  private async withinBytes(uids: number[], maxBytes: number): Promise<number[]> {
+    const sizes = new Map<number, number>();
+    for await (const message of this.client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
+    const kept: number[] = [];
+    let total = 0;
+    for (const uid of uids) {
+      total += sizes.get(uid) ?? 0;
+      if (kept.length > 0 && total > maxBytes) break;
+      kept.push(uid);
+    }
+    return kept;
   }
 
   async moveMessages(folder: string, uidValidity: bigint, uids: number[], destination: string, flags: string[]): Promise<void> {

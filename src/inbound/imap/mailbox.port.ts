@@ -37,8 +37,11 @@ export interface MailboxSession {
   deleteFolder(folder: string): Promise<void>;
   /** Stores a message; returns its UID when the server reports it (UIDPLUS). */
   append(folder: string, source: Buffer | string, flags?: string[]): Promise<{ uid: number | null }>;
-  /** Messages whose UID is greater than `afterUid`, oldest first, at most `limit`. */
-  fetchAfter(folder: string, afterUid: number, limit: number): Promise<StoredMail[]>;
+  /**
+   * Messages whose UID is greater than `afterUid`, oldest first, at most `limit` and, past the
+   * first one, at most `maxBytes` in total (a folder of huge mails is read a few at a time).
+   */
+  fetchAfter(folder: string, afterUid: number, limit: number, maxBytes?: number): Promise<StoredMail[]>;
   /**
    * Flags the messages and moves them to `destination` (created if missing). Only UIDs of the
    * folder's current UIDVALIDITY are acted on; a different one means the UIDs name other mail.

@@ -1,0 +1,26 @@
+import { describe, expect, it } from '@jest/globals';
+import { keywordOf, threadCodesIn, toE164 } from './sms-text.js';
+
+describe('SMS text', () => {
+  it('reads numbers as E.164, French by default, and refuses what is no phone number', () => {
+    expect(toE164('06 12 34 56 78')).toBe('+33612345678');
+    expect(toE164('+33 6 12 34 56 78')).toBe('+33612345678');
+    expect(toE164('+32470123456')).toBe('+32470123456');
+    expect(toE164('ORANGE')).toBeNull();
+    expect(toE164('36179')).toBeNull();
+    expect(toE164('')).toBeNull();
+  });
+
+  it('recognises the keywords whatever their case, accents and punctuation, and only alone', () => {
+    expect(['STOP', 'stop', ' Stop ! ', 'ARRET', 'Arrêt', 'arrêt.', 'STOPSMS', 'unsubscribe'].map(keywordOf)).toEqual(Array(8).fill('opt-out'));
+    expect(['START', 'start', 'Unstop'].map(keywordOf)).toEqual(['opt-in', 'opt-in', 'opt-in']);
+    expect(['HELP', 'aide', 'Aide ?'].map(keywordOf)).toEqual(['help', 'help', 'help']);
+    expect(['Stop the visits please', 'arrêtez', 'je veux de l’aide', '', 'STOP STOP'].map(keywordOf)).toEqual([null, null, null, null, null]);
+  });
+
+  it('finds thread codes in the order written, upper-cased', () => {
+    expect(threadCodesIn('Pour r-7k2qx et R-ABCDE, merci')).toEqual(['R-7K2QX', 'R-ABCDE']);
+    expect(threadCodesIn('[R-7K2QX] ok')).toEqual(['R-7K2QX']);
+    expect(threadCodesIn('BR-7K2QX, R-, rien')).toEqual([]);
+  });
+});

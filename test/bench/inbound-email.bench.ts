@@ -1,0 +1,209 @@
+/**
+ * npm run bench:inbound-email [-- latencyReplies backlogReplies] — replies appended by IMAP to the
+ * harness Dovecot, read by the real worker process (started from src as `npm run start:worker`
+ * does) on a database of its own. Default 200 and 5,000.
+ *  (a) latency: replies appended one by one; time from APPEND to the reply visible through the API.
+ *  (b) backlog: replies appended while no worker runs; then the worker starts: replies/s from its
+ *      start to the last reply written, compared with mailparser parsing the same mails in this
+ *      process (the raw parse rate, the ceiling of any pipeline that parses).
+ * Prints figures; asserts nothing (the exit code says whether every mail made exactly one reply).
+ */
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { simpleParser } from 'mailparser';
+import supertest from 'supertest';
+import { Mailbox } from '../../src/channels/mailbox.entity.js';
+import { Client } from '../../src/clients/client.entity.js';
+import { CompanySetupService } from '../../src/companies/company-setup.service.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { SecretBox } from '../../src/core/crypto/secret-box.js';
+import { migrate } from '../../src/core/database/migrate.js';
+import { ormOptions } from '../../src/core/database/orm-options.js';
+import { createLogger } from '../../src/core/logging/logger.js';
+import { createHttpApp } from '../../src/http-app.js';
+import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
+import { Message } from '../../src/messages/message.entity.js';
+import { buildMail } from '../fixtures/mail/builder.js';
+import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
+import { REPLY_SAMPLES } from '../fixtures/mail/replies.js';
+import { startEntry } from '../harness/processes.js';
+import { databaseUrl, IMAP, waitFor, withAdminClient } from '../harness/services.js';
+
+const LATENCY_REPLIES = Number(process.argv[2] ?? 200);
+const BACKLOG_REPLIES = Number(process.argv[3] ?? 5_000);
+const CONCURRENCY = '10';
+const DATABASE = 'relais_bench_inbound_email';
+const PREFIX = 'bench-inbound-email';
+const FOLDER = `bench-inbound-${randomBytes(3).toString('hex')}`;
+
+const base = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+const config = { ...base, database: { ...base.database, url: databaseUrl(base.database.url, DATABASE) }, queue: { ...base.queue, prefix: PREFIX } };
+const imapSettings = { host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function startWorker(): { child: ChildProcess; started: Promise<number> } {
+  const child = startEntry('worker', [], {
+    LOG_LEVEL: 'info',
+    DATABASE_URL: config.database.url,
+    REDIS_URL: config.redis.url,
+    QUEUE_PREFIX: PREFIX,
+    SECRETS_KEY: config.secretsKey,
+    WORKER_CONCURRENCY: CONCURRENCY,
+  });
+  let output = '';
+  const started = new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (!output.includes('"worker started"')) return;
+      child.stdout?.off('data', onData);
+      child.stdout?.resume();
+      resolve(Date.now());
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${output.slice(-2000)}`)));
+  });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[worker] ${chunk.toString()}`));
+  return { child, started };
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  const exit = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exit;
+}
+
+interface Seeded {
+  token: string;
+  latencyThread: string;
+  backlogThread: string;
+  latencyCopy: SentCopy;
+  backlogCopy: SentCopy;
+}
+
+async function freshDatabase(): Promise<void> {
+  await withAdminClient(base, async (client) => {
+    await client.query(`drop database if exists ${DATABASE} with (force)`);
+    await client.query(`create database ${DATABASE}`);
+  });
+  const orm = await MikroORM.init({ ...ormOptions(config), allowGlobalContext: true });
+  await migrate(orm);
+  await orm.close();
+}
+
+/** A company, its client, two threads each with a sent email copy, and the mailbox on Dovecot. */
+async function seed(app: NestExpressApplication): Promise<Seeded> {
+  {
+    const company = await app.get(CompanySetupService).bootstrap({ companyName: 'Bench email', managerEmail: 'bench.email@example.test' });
+    const em = app.get(MikroORM).em.fork();
+    const client = em.create(Client, { companyId: company.companyId, name: 'Cabinet Durand', email: 'contact@durand.test' });
+    const thread = (subject: string) => em.create(Message, { companyId: company.companyId, clientId: client.id, authorId: company.userId, subject, body: 'Mme Petit a appelé.' });
+    const latency = thread('Latence');
+    const backlog = thread('Arriéré');
+    em.create(Mailbox, {
+      companyId: company.companyId,
+      name: 'Bench',
+      host: IMAP.host,
+      port: IMAP.port,
+      secure: false,
+      username: IMAP.user,
+      passwordSealed: new SecretBox(config.secretsKey).seal(IMAP.password),
+      folder: FOLDER,
+      processedFolder: `${FOLDER}-done`,
+      failedFolder: `${FOLDER}-failed`,
+    });
+    await em.flush();
+    return {
+      token: company.token,
+      latencyThread: latency.id,
+      backlogThread: backlog.id,
+      latencyCopy: await aSentEmailCopy(em, config, company.companyId, latency.id, 'contact@durand.test'),
+      backlogCopy: await aSentEmailCopy(em, config, company.companyId, backlog.id, 'contact@durand.test'),
+    };
+  }
+}
+
+/** A realistic reply: a sample's text with its quoted history, to the copy's reply address. */
+function replyMail(copy: SentCopy, n: number): Buffer {
+  const sample = REPLY_SAMPLES[n % REPLY_SAMPLES.length];
+  return buildMail({ to: copy.replyAddress, inReplyTo: copy.emailMessageId, subject: 'Re: Appel de Mme Petit', text: `${n} ${sample.text}` });
+}
+
+async function main(): Promise<void> {
+  await freshDatabase();
+  const api = await createHttpApp(config, createLogger({ level: 'warn', role: 'bench' }));
+  await api.listen(0, '127.0.0.1');
+  const seeded = await seed(api);
+  const imap = await new ImapFlowMailboxClient().connect(imapSettings);
+  await imap.ensureFolder(FOLDER);
+  const http = supertest(`http://127.0.0.1:${(api.getHttpServer().address() as AddressInfo).port}`);
+  const repliesOf = async (id: string): Promise<number> =>
+    ((await http.get(`/v1/messages/${id}`).set('Authorization', `Bearer ${seeded.token}`)).body.replies as unknown[]).length;
+  const db = api.get(MikroORM).em.fork().getConnection();
+  let worker = startWorker();
+  try {
+    await worker.started;
+    await waitFor(async () => (await db.execute<{ n: number }[]>(`select count(*)::int as n from mailbox where last_connected_at is not null`))[0].n === 1, 30_000, 'the mailbox watched');
+
+    // (a) latency
+    const latencies: number[] = [];
+    for (let i = 0; i < LATENCY_REPLIES; i++) {
+      const raw = replyMail(seeded.latencyCopy, i);
+      const started = performance.now();
+      await imap.append(FOLDER, raw);
+      await waitFor(async () => (await repliesOf(seeded.latencyThread)) === i + 1, 30_000, `latency reply ${i + 1}`);
+      latencies.push(performance.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      `latency (${LATENCY_REPLIES} replies, APPEND → visible through GET /v1/messages/:id): p50 ${percentile(latencies, 50).toFixed(0)} ms, ` +
+        `p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${latencies[latencies.length - 1].toFixed(0)} ms`,
+    );
+
+    // (b) backlog
+    await stopWorker(worker.child);
+    const mails = Array.from({ length: BACKLOG_REPLIES }, (_, i) => replyMail(seeded.backlogCopy, i));
+    const appendStarted = performance.now();
+    for (const raw of mails) await imap.append(FOLDER, raw);
+    console.log(`backlog: ${BACKLOG_REPLIES} replies appended with no worker running in ${((performance.now() - appendStarted) / 1000).toFixed(1)} s`);
+    worker = startWorker();
+    const workerStarted = await worker.started;
+    await waitFor(
+      async () => (await db.execute<{ n: number }[]>(`select count(*)::int as n from message_reply where message_id = ?`, [seeded.backlogThread]))[0].n >= BACKLOG_REPLIES,
+      30 * 60_000,
+      'the backlog threaded',
+    );
+    const [span] = await db.execute<{ last: Date; first: Date }[]>(`select max(created_at) as last, min(created_at) as first from message_reply where message_id = ?`, [seeded.backlogThread]);
+    const fromStart = (new Date(span.last).getTime() - workerStarted) / 1000;
+    const pipelineRate = BACKLOG_REPLIES / fromStart;
+    const parseStarted = performance.now();
+    for (const raw of mails) await simpleParser(raw);
+    const parseRate = BACKLOG_REPLIES / ((performance.now() - parseStarted) / 1000);
+    console.log(
+      `backlog: ${BACKLOG_REPLIES} replies threaded in ${fromStart.toFixed(1)} s from the worker's start (${pipelineRate.toFixed(0)} replies/s, ` +
+        `WORKER_CONCURRENCY=${CONCURRENCY}); first to last reply ${((new Date(span.last).getTime() - new Date(span.first).getTime()) / 1000).toFixed(1)} s`,
+    );
+    console.log(`mailparser alone on the same mails: ${parseRate.toFixed(0)} mails/s; pipeline / raw parse = ${((pipelineRate / parseRate) * 100).toFixed(1)} %`);
+
+    const [counts] = await db.execute<{ stored: number; replies: number; pending: number }[]>(
+      `select (select count(*)::int from inbound_email) as stored, (select count(*)::int from message_reply where origin = 'email') as replies,
+              (select count(*)::int from inbound_email where status <> 'threaded') as pending`,
+    );
+    const expected = LATENCY_REPLIES + BACKLOG_REPLIES;
+    console.log(`check: ${counts.stored} mails stored, ${counts.replies} replies, ${counts.pending} not threaded (expected ${expected} / ${expected} / 0)`);
+    process.exitCode = counts.stored === expected && counts.replies === expected && counts.pending === 0 ? 0 : 1;
+  } finally {
+    await stopWorker(worker.child).catch(() => undefined);
+    await api.close();
+    for (const name of [FOLDER, `${FOLDER}-done`, `${FOLDER}-failed`]) await imap.deleteFolder(name).catch(() => undefined);
+    await imap.close();
+  }
+}
+
+await main();
