@@ -7,6 +7,7 @@ import { JobQueue } from '../../core/queue/job-queue.service.js';
 import { QueueWorkers } from '../../core/queue/queue-workers.js';
 
 const BATCH = 500;
+const MAX_BATCHES = 10;
 
 /**
  * Stored is not yet processed: if the process died between the insert and the enqueue, or Redis
@@ -52,7 +53,8 @@ export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicat
     const connection = this.em.getConnection();
     let after = '00000000-0000-0000-0000-000000000000';
     let requeued = 0;
-    for (;;) {
+    // Bounded per tick: during a backlog the rows found are mostly waiting jobs (re-adding them is a no-op).
+    for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const rows = await connection.execute<{ id: string }[]>(
         `select id from inbound_sms where status = 'received' and created_at < now() - (? * interval '1 millisecond') and id > ? order by id limit ?`,
         [this.config.inboundSms.requeueAfterMs, after, BATCH],
@@ -62,7 +64,7 @@ export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicat
       if (rows.length < BATCH) break;
       after = rows[rows.length - 1].id;
     }
-    if (requeued > 0) this.logger.warn(`${requeued} stored SMS were still unprocessed; enqueued again`);
+    if (requeued > 0) this.logger.warn(`${requeued} stored SMS still unprocessed offered to the queue again (a no-op for those already waiting)`);
     return requeued;
   }
 
