@@ -25,6 +25,7 @@ describe('mailbox watching: polling fallback and reconnection', () => {
   let proxy: ImapProxy;
   let copy: SentCopy;
   let mailboxId: string;
+  let sql: <T>(query: string, params?: unknown[]) => Promise<T[]>;
 
   const bodies = async () => ((await as(world.manager).get(`/v1/messages/${world.messageId}`)).body.replies as { body: string }[]).map((r) => r.body);
   const reply = (text: string) => buildMail({ to: copy.replyAddress, inReplyTo: copy.emailMessageId, subject: 'Re: Appel de Mme Petit', text });
@@ -36,7 +37,9 @@ describe('mailbox watching: polling fallback and reconnection', () => {
     api = await ctx.startApi();
     world = await aCompanyWorld(api.app, api.http, 'Permanence Watch');
     as = callerOf(api.http);
-    copy = await aSentEmailCopy(api.app.get(EntityManager).fork(), ctx.config, world.companyId, world.messageId, 'contact@durand.test');
+    const em = api.app.get(EntityManager).fork();
+    sql = (query, params = []) => em.getConnection().execute(query, params);
+    copy = await aSentEmailCopy(em, ctx.config, world.companyId, world.messageId, 'contact@durand.test');
     imap = await new ImapFlowMailboxClient().connect(settings);
     await imap.ensureFolder(folder);
     const created = await as(world.manager).post('/v1/channels/mailboxes', {
@@ -105,5 +108,21 @@ describe('mailbox watching: polling fallback and reconnection', () => {
     expect(proxy.connections()).toBeGreaterThan(before);
     expect((await as(world.manager).get(`/v1/channels/mailboxes/${mailboxId}`)).body.lastError).toBeNull();
     expect((await bodies()).filter((b) => b === 'Arrivé pendant la coupure.')).toHaveLength(1);
+  });
+
+  it('restarts the watch with the new settings when the mailbox is edited, and stops it when deactivated', async () => {
+    const [{ cursor_uid: cursorBefore }] = await sql<{ cursor_uid: string }>('select cursor_uid from mailbox where id = ?', [mailboxId]);
+    expect((await as(world.manager).patch(`/v1/channels/mailboxes/${mailboxId}`, { port: IMAP.port })).status).toBe(200);
+    proxy.cut(); // only the new settings (Dovecot directly) can see the next mail
+    await imap.append(folder, reply('Après modification de la boîte.'));
+    await waitFor(async () => (await bodies()).includes('Après modification de la boîte.'), 15_000, 'the reply read with the new settings');
+    const [{ cursor_uid: cursorAfter }] = await sql<{ cursor_uid: string }>('select cursor_uid from mailbox where id = ?', [mailboxId]);
+    expect(Number(cursorAfter)).toBeGreaterThan(Number(cursorBefore));
+
+    expect((await as(world.manager).patch(`/v1/channels/mailboxes/${mailboxId}`, { active: false })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // a watcher tick (a third of the 3 s lock)
+    await imap.append(folder, reply('Boîte désactivée.'));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await bodies()).not.toContain('Boîte désactivée.');
   });
 });

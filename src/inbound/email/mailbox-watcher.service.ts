@@ -19,6 +19,8 @@ import { MailboxRunner } from './mailbox-runner.js';
 export class MailboxWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('mailbox-watcher');
   private readonly runners = new Map<string, MailboxRunner>();
+  /** The mailbox's updatedAt each runner started with. */
+  private readonly versions = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
   private closing = false;
@@ -73,13 +75,20 @@ export class MailboxWatcher implements OnApplicationBootstrap, BeforeApplication
           await this.drop(id, false);
         }
       }
-      const active = await this.em.fork().find(Mailbox, { active: true }, { fields: ['id'] });
-      const activeIds = new Set(active.map((m) => m.id));
-      for (const id of [...this.runners.keys()]) if (!activeIds.has(id)) await this.drop(id);
+      const active = await this.em.fork().find(Mailbox, { active: true }, { fields: ['id', 'updatedAt'] });
+      const versions = new Map(active.map((m) => [m.id, m.updatedAt.getTime()]));
+      // Deactivated, deleted, or edited through the API (server, password, folders): a runner
+      // works with the settings it connected with, so an edited mailbox is restarted.
+      for (const id of [...this.runners.keys()]) {
+        if (versions.get(id) !== this.versions.get(id)) await this.drop(id, versions.has(id) === false);
+      }
       for (const { id } of active) {
         if (this.closing || this.runners.has(id)) continue;
-        if (!(await this.lock.acquire(id).catch(() => false))) continue;
+        // An edited mailbox's runner was stopped above with the lock kept: take it up again at once.
+        const held = await this.lock.renew(id).catch(() => false);
+        if (!held && !(await this.lock.acquire(id).catch(() => false))) continue;
         this.logger.log(`mailbox ${id}: owned by ${this.lock.owner}`);
+        this.versions.set(id, versions.get(id)!);
         this.runners.set(id, new MailboxRunner(id, { em: this.em, client: this.client, store: this.store, box: this.box, config: this.config, logger: this.logger }));
       }
     } catch (error) {
@@ -92,6 +101,7 @@ export class MailboxWatcher implements OnApplicationBootstrap, BeforeApplication
   private async drop(id: string, release = true): Promise<void> {
     const runner = this.runners.get(id);
     this.runners.delete(id);
+    this.versions.delete(id);
     await runner?.stop();
     if (release) await this.lock.release(id).catch(() => undefined);
   }

@@ -73,6 +73,8 @@ export class ThreadMatcher {
   async checkSender(match: ThreadMatch, sender: string): Promise<SenderCheck> {
     const em = this.em.fork();
     const address = sender.toLowerCase();
+    // The usual case first, without a query: the person the copy (and its token) was sent to.
+    if (match.delivery?.address?.toLowerCase() === address) return { allowed: true, authorUserId: match.delivery.recipientUserId };
     const message = await em.findOne(Message, { id: match.messageId });
     if (!message) return { allowed: false, authorUserId: null };
     const recipients = (await em.find(MessageRecipient, { messageId: message.id })).map((r) => r.userId);
@@ -82,7 +84,6 @@ export class ThreadMatcher {
     });
     const user = users.find((u) => u.email.toLowerCase() === address);
     if (user) return { allowed: true, authorUserId: user.id };
-    if (match.delivery?.address?.toLowerCase() === address) return { allowed: true, authorUserId: match.delivery.recipientUserId };
     const client = await em.findOne(Client, { id: message.clientId });
     if (client?.email?.toLowerCase() === address) return { allowed: true, authorUserId: null };
     const contacts = await em.find(Contact, { clientId: message.clientId });
