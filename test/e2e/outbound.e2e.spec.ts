@@ -165,7 +165,7 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     await api.http.post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, unknown)).send(unknown).expect(403);
   });
 
-  it('21610 → opted out, never retried nor sent again; invalid number → failed; 429 then 201 → sent once', async () => {
+  it('21610 → opted out, never retried nor sent again; invalid number → failed, retried by an admin; 429, timeout, 500 → retried with backoff, sent once', async () => {
     twilioApi.failNext({ status: 400, code: 21610 });
     const first = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', copies: ['sms'] });
     expect((await deliveriesOf(first.body.id, 1))[0]).toMatchObject({ status: 'skipped', failureReason: 'opted_out', providerCode: '21610', attempts: 1 });
@@ -188,10 +188,10 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect((await as(world.manager).post(`/v1/deliveries/${failed.id}/retry`)).body).toMatchObject({ status: 'pending' });
     expect((await deliveriesOf(invalid.body.id, 1))[0]).toMatchObject({ status: 'sent', attempts: 2, failureReason: null });
 
-    twilioApi.failNext({ status: 429 }, { status: 500 });
+    twilioApi.failNext({ status: 429 }, { hangMs: 1_500 }, { status: 500 }); // too many requests, a timeout (1 s here), a server error
     const busy = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', copies: ['sms'] });
     const [sent] = await deliveriesOf(busy.body.id, 1);
-    expect(sent).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(sent).toMatchObject({ status: 'sent', attempts: 4 });
     expect(twilioApi.messages.filter((m) => m.sid === sent.providerMessageId)).toHaveLength(1);
 
     // Retry is for failed deliveries only.
