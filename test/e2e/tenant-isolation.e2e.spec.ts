@@ -21,6 +21,7 @@ describe('tenant isolation matrix', () => {
   let aIds: string[];
   let aDeliveryId: string;
   let aOptOutId: string;
+  let aSmsNumberId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -35,9 +36,10 @@ describe('tenant isolation matrix', () => {
     await env.api.http.put('/v1/outbound-templates/email.copy.html').set('Authorization', a.manager).send({ source: `${A_TEMPLATE_MARKER} {{tag}}` }).expect(200);
     await env.api.http.put('/v1/channels/email-sender').set('Authorization', b.manager).send({ address: 'accueil@b.test', name: 'B' }).expect(200);
     await env.api.http.put('/v1/channels/fax').set('Authorization', b.manager).send({ addressPattern: '{number}@fax.b.test' }).expect(200);
+    aSmsNumberId = (await env.api.http.post('/v1/channels/sms-numbers').set('Authorization', a.manager).send({ phoneNumber: '+33756799001', accountSid: SMS_ACCOUNT, authToken: 'auth-token-of-company-a' }).expect(201)).body.id;
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates), aDeliveryId, aOptOutId];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -57,6 +59,7 @@ describe('tenant isolation matrix', () => {
     'message-templates/:id': a.messageTemplateId,
     'deliveries/:id': aDeliveryId,
     'opt-outs/:id': aOptOutId,
+    'sms-numbers/:id': aSmsNumberId,
     // Not a record of A: every company has these templates; B sees its own version, never A's.
     'outbound-templates/:name': 'email.copy.html',
   });
@@ -103,6 +106,8 @@ describe('tenant isolation matrix', () => {
     'PUT /v1/channels/email-sender': { address: 'accueil@b.test', name: 'B' },
     'PUT /v1/channels/fax': { addressPattern: '{number}@fax.b.test' },
     'PUT /v1/reply-alerts/settings': { enabled: false },
+    'POST /v1/channels/sms-numbers': { phoneNumber: '+33756799002', accountSid: SMS_ACCOUNT, authToken: 'auth-token-of-company-b' },
+    'PATCH /v1/channels/sms-numbers/:id': { authToken: 'token-b-would-plant-on-a' },
   });
 
   /** Query strings a GET needs to be valid. */
@@ -117,6 +122,7 @@ describe('tenant isolation matrix', () => {
   /** Routes whose path parameter names something every company has (a template name), not a record of A. */
   const sharedNames = new Set(['GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
   const A_TEMPLATE_MARKER = 'Override of company A';
+  const SMS_ACCOUNT = `AC${'ab'.repeat(16)}`;
 
   /** The route's path with A's ids in it, or the parameters nobody said which id of A to use for. */
   function fill(route: RouteEntry): { url: string; missing: string[] } {
