@@ -56,7 +56,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
     await Promise.all(this.running);
   }
 
-  /** Re-enqueues lost jobs and settles stale claims; returns what it did. */
+  /** Re-enqueues lost jobs (up to 2,000 looked at per tick) and settles stale claims; returns what it did. */
   async reconcile(): Promise<{ requeued: number; unknown: number }> {
     const connection = this.em.getConnection();
     const unknown = await connection.execute<{ id: string }[]>(
@@ -71,7 +71,8 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
     if (unknown.length > 0) this.logger.warn(`${unknown.length} deliveries interrupted mid-send marked ${OUTCOME_UNKNOWN}`);
     let requeued = 0;
     let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
+    // Bounded per tick (the oldest first): a long backlog of live jobs is not re-checked all at once.
+    for (let page = 0; page < 4 && !this.stopped; page += 1) {
       const pending = await connection.execute<{ id: string; channel: DeliveryChannel }[]>(
         `select id, channel from delivery where status = 'pending' and updated_at < now() - (? * interval '1 millisecond')
           and id > ? order by id limit 500`,
