@@ -18,11 +18,11 @@ import { type ClaimedDelivery, type ClaimRow, ThreadContexts } from './thread-co
 type Payload = JobPayload<'outbound.send-email'>;
 
 /**
- * Claims the delivery (pending → sending, a compare-and-set in PostgreSQL) and only then calls
- * the provider: a job run twice, stalled or retried finds the delivery no
- * longer pending and does nothing. The claim is settled by the outcome: sent, pending again for a
- * transient error (the job is retried with backoff), failed, or skipped. A worker that dies after
- * the claim leaves it `sending`; the reconciler settles that as "outcome unknown", never re-sends.
+ * Claims the delivery (pending → sending, a compare-and-set in PostgreSQL) and only then calls the
+ * provider: a job run twice, stalled or retried finds the delivery no longer pending and does
+ * nothing. The claim is settled by the outcome: sent, pending again for a transient error (the job
+ * is retried with backoff), failed, or skipped. A worker that dies after the claim leaves it
+ * `sending`; the reconciler settles that as "outcome unknown" and never re-sends it.
  */
 @Injectable()
 export class DeliverySender {
@@ -60,7 +60,7 @@ export class DeliverySender {
       if (!row) return;
       await this.limiter.take(channel, row.company_id);
     }
-    const delivery = await this.claim(deliveryId);
+    const delivery = await this.claim(deliveryId, job);
     if (!delivery) return;
     // Opted out after the copy was relayed: still never sent.
     if (delivery.opted_out) return this.settle(delivery, 'skipped', 'skipped', { reason: 'opted_out' });
@@ -82,10 +82,8 @@ export class DeliverySender {
       await this.settle(delivery, 'sent', 'sent', { detail: response.slice(0, 200) });
     } catch (error) {
       if (error instanceof ProviderError) return this.refused(delivery, error, job);
-      if (!providerCalled) {
-        // Nothing left the building: give the claim back so the retry can take it.
-        await this.settle(delivery, 'pending', 'retrying', { reason: 'internal_error', detail: (error as Error).message });
-      }
+      // Nothing left the building: give the claim back so the retry can take it (or fail on the last attempt).
+      if (!providerCalled) await this.handBack(delivery, error as Error, job);
       throw error;
     }
   }
@@ -113,16 +111,21 @@ export class DeliverySender {
   }
 
   /** pending → sending (compare-and-set), then the thread's context (cached per message). */
-  private async claim(id: string): Promise<ClaimedDelivery | null> {
+  private async claim(id: string, job: Job): Promise<ClaimedDelivery | null> {
     const row = await this.claims.claim(id);
     if (!row) return null;
     try {
       return await this.contexts.complete(row);
     } catch (error) {
-      // Nothing was sent: give the claim back for the retry.
-      await this.settle(row, 'pending', 'retrying', { reason: 'internal_error', detail: (error as Error).message });
+      await this.handBack(row, error as Error, job);
       throw error;
     }
+  }
+
+  /** An error of ours before any send: pending again for the next attempt, failed after the last. */
+  private handBack(delivery: Pick<ClaimRow, 'id'>, error: Error, job: Job): Promise<void> {
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    return this.settle(delivery, last ? 'failed' : 'pending', last ? 'failed' : 'retrying', { reason: 'internal_error', detail: error.message });
   }
 
   private settle(delivery: Pick<ClaimRow, 'id'>, status: SettledStatus, outcome: string, info: Omit<Settlement, 'id' | 'status' | 'outcome'>): Promise<void> {
