@@ -191,6 +191,20 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     expect(statuses.map((s) => s.status)).toEqual(['threaded', 'duplicate']);
   });
 
+  it('threads by Message-ID alone and by subject tag alone; recognises our own mail coming back as a loop', async () => {
+    const { messageId, copy } = await sendCopy('Fuite dans la cuisine');
+    const ourId = copy.parsed.messageId!.slice(1, -1);
+    await append(buildMail({ to: 'reponses@relais.test', subject: 'Re: la fuite', inReplyTo: ourId, text: 'Par les en-têtes seulement.' }));
+    const tag = /\[(R-[A-Z0-9]+)\]/.exec(copy.parsed.subject!)![1];
+    await append(buildMail({ to: 'reponses@relais.test', subject: `Réf. [${tag}] la fuite`, text: 'Par la référence seulement.' }));
+    await append(copy.raw);
+    await waitReplies(messageId, 2);
+    await rowsSettled();
+    expect((await repliesOf(messageId)).map((r) => r.body).sort()).toEqual(['Par la référence seulement.', 'Par les en-têtes seulement.']);
+    const [loop] = await sql<{ status: string }>(`select status from inbound_email where message_id_header = ?`, [ourId]);
+    expect(loop.status).toBe('loop');
+  });
+
   it('records an out-of-office reply as automatic and marks a bounced copy failed', async () => {
     const { messageId, copy } = await sendCopy('Rendez-vous jeudi');
     await append(replyTo(copy, { subject: 'Réponse automatique : Rendez-vous jeudi', headers: { 'Auto-Submitted': 'auto-replied' }, text: 'Je suis absent jusqu’au 30.' }));
@@ -260,7 +274,9 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     expect(heavy.attachments).toEqual([expect.objectContaining({ name: 'devis.pdf', location: null, omitted: expect.stringContaining('larger than') })]);
     const kept = replies.find((r) => r.body === 'Voici le devis.')!.attachments[0];
     expect(readFileSync(join(attachmentsDir, kept.location!)).length).toBe(10_000);
-    await waitFor(async () => (await quarantined('unparsable')).length === 1, 10_000, 'garbage quarantined');
+    await append(buildDeepMultipart(3_000, 'Trop imbriquée.', { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}` }));
+    await waitFor(async () => (await quarantined('unparsable')).length === 2, 10_000, 'garbage and MIME nested past the limit quarantined');
+    expect((await quarantined('unparsable')).map((i) => i.detail).sort()).toEqual([expect.stringContaining('No sender address'), expect.stringContaining('MIME structure could not be parsed')]);
   });
 
   it('two replicas: one owns the mailbox; the owner killed mid-stream, the other takes over and every mail makes one reply', async () => {

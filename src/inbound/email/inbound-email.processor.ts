@@ -74,7 +74,14 @@ export class InboundEmailProcessor {
     if (!row || row.status !== 'received') return;
     const [first] = await this.em.fork().find(InboundEmail, { companyId: row.companyId, dedupKey: row.dedupKey }, { orderBy: { id: 'asc' }, limit: 1, fields: ['id'] });
     if (first && first.id !== row.id) return this.finish(row, 'duplicate', { outcome: `duplicate of ${first.id}` });
-    const mail = await parseMail(row.raw);
+    let mail: ParsedInbound;
+    try {
+      mail = await parseMail(row.raw);
+    } catch (error) {
+      // Parsing is deterministic: a mail mailparser refuses (e.g. MIME nested past its limits) is
+      // quarantined at once rather than retried.
+      return this.toQuarantine(row, null, new Quarantined('unparsable', `The MIME structure could not be parsed: ${(error as Error).message}`));
+    }
     try {
       await this.route(row, mail);
     } catch (error) {

@@ -1,7 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { User } from '../../accounts/user.entity.js';
 import { Client, Contact } from '../../clients/client.entity.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../core/app-config.module.js';
 import { Message, MessageRecipient } from '../../messages/message.entity.js';
 import { Delivery, ThreadTag } from '../../outbound/delivery.entity.js';
 import { ReplyAddressing, tagInSubject } from '../../outbound/reply-addressing.js';
@@ -33,6 +35,7 @@ export class ThreadMatcher {
   constructor(
     private readonly em: EntityManager,
     private readonly addressing: ReplyAddressing,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async match(companyId: string, mail: ParsedInbound): Promise<ThreadMatch | null> {
@@ -61,7 +64,8 @@ export class ThreadMatcher {
 
   /** Whether the mail carries one of our own Message-IDs: our copy came back (a loop). */
   async isOwnMessage(mail: ParsedInbound): Promise<boolean> {
-    if (!mail.messageId) return false;
+    // Our Message-IDs are all on our own domain: anything else needs no lookup.
+    if (!mail.messageId || !mail.messageId.toLowerCase().endsWith(`@${this.config.outbound.messageIdDomain.toLowerCase()}`)) return false;
     return (await this.em.fork().count(Delivery, { emailMessageId: mail.messageId.toLowerCase() })) > 0;
   }
 
