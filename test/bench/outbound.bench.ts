@@ -25,6 +25,7 @@ import { startTwilioEndpoint } from '../harness/twilio-endpoint.js';
 
 const COPIES = Number(process.argv[2] ?? 10_000);
 const RECIPIENTS = 20; // the client + 19 CC accounts per message
+const COMPOSERS = Number(process.env.BENCH_COMPOSERS ?? 20); // compose requests in flight (operators writing at once)
 const MESSAGES = Math.ceil(COPIES / RECIPIENTS);
 const DATABASE = 'relais_bench_outbound';
 const PREFIX = 'bench-outbound';
@@ -93,12 +94,12 @@ worker.stdout?.on('data', (chunk: Buffer) => (workerOutput += chunk.toString()))
 worker.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
 while (!workerOutput.includes('"worker started"')) await new Promise((resolve) => setTimeout(resolve, 100));
 
-/** Composes MESSAGES messages (10 requests in flight) and waits until `received()` reaches COPIES. */
+/** Composes MESSAGES messages (COMPOSERS requests in flight) and waits until `received()` reaches COPIES. */
 async function pipeline(channel: 'email' | 'sms', received: () => number): Promise<number> {
   const started = Date.now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: 10 }, async () => {
+    Array.from({ length: COMPOSERS }, async () => {
       while (next < MESSAGES) {
         const i = next++;
         await call('POST', `/v1/clients/${client.id as string}/messages`, { subject: `Bench ${channel} ${i}`, body: `Message ${i}`, cc, copies: [channel] });
