@@ -1,6 +1,7 @@
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { routeTable, type RouteEntry } from '../../src/core/http/route-table.js';
+import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
 import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
 import { aCompany } from '../factories/accounts.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
@@ -22,6 +23,8 @@ describe('tenant isolation matrix', () => {
   let aDeliveryId: string;
   let aOptOutId: string;
   let aSmsNumberId: string;
+  let aMailboxId: string;
+  let aQuarantineId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -37,9 +40,13 @@ describe('tenant isolation matrix', () => {
     await env.api.http.put('/v1/channels/email-sender').set('Authorization', b.manager).send({ address: 'accueil@b.test', name: 'B' }).expect(200);
     await env.api.http.put('/v1/channels/fax').set('Authorization', b.manager).send({ addressPattern: '{number}@fax.b.test' }).expect(200);
     aSmsNumberId = (await env.api.http.post('/v1/channels/sms-numbers').set('Authorization', a.manager).send({ phoneNumber: '+33756799001', accountSid: SMS_ACCOUNT, authToken: 'auth-token-of-company-a' }).expect(201)).body.id;
+    // Inbound email: a mailbox of A (not watched: no worker here) and an item in A's quarantine.
+    const mailbox = { name: 'A', host: '127.0.0.1', port: 3143, secure: false, username: 'a', password: 'password-of-company-a', active: false };
+    aMailboxId = (await env.api.http.post('/v1/channels/mailboxes').set('Authorization', a.manager).send(mailbox).expect(201)).body.id;
+    aQuarantineId = (await env.api.app.get(QuarantineService).quarantine({ companyId: a.companyId, channel: 'email', sourceId: a.messageId, reason: 'no_thread' })).id;
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -60,6 +67,8 @@ describe('tenant isolation matrix', () => {
     'deliveries/:id': aDeliveryId,
     'opt-outs/:id': aOptOutId,
     'sms-numbers/:id': aSmsNumberId,
+    'mailboxes/:id': aMailboxId,
+    'quarantine/:id': aQuarantineId,
     // Not a record of A: every company has these templates; B sees its own version, never A's.
     'outbound-templates/:name': 'email.copy.html',
   });
@@ -108,6 +117,11 @@ describe('tenant isolation matrix', () => {
     'PUT /v1/reply-alerts/settings': { enabled: false },
     'POST /v1/channels/sms-numbers': { phoneNumber: '+33756799002', accountSid: SMS_ACCOUNT, authToken: 'auth-token-of-company-b' },
     'PATCH /v1/channels/sms-numbers/:id': { authToken: 'token-b-would-plant-on-a' },
+    'POST /v1/channels/mailboxes': { name: 'B', host: '127.0.0.1', port: 3143, secure: false, username: 'b', password: 'password-of-b', active: false },
+    'PATCH /v1/channels/mailboxes/:id': { password: 'password-b-would-plant-on-a' },
+    'POST /v1/channels/mailboxes/:id/test': {},
+    'POST /v1/quarantine/:id/assign': { messageId: b.messageId },
+    'POST /v1/quarantine/:id/discard': { reason: 'discarded by B' },
   });
 
   /** Query strings a GET needs to be valid. */
