@@ -97,6 +97,8 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
   });
 
   it('emails the client and each CC: HTML + text, From the sender, Reply-To token, Message-ID, subject tag, digest attached', async () => {
+    const badDigest = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { body: 'x', copies: ['email'], attachDigest: { from: 'hier', to: '2026-12-31' } });
+    expect(badDigest.status).toBe(400);
     const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, {
       subject: 'Appel <urgent> de Mme Petit',
       body: 'Rappeler avant 18 h & merci',
@@ -200,10 +202,12 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
 
   it('a malformed client number fails at relay with its reason; the batch goes on', async () => {
     await sql(`update client set mobile = '12' where id = ?`, [world.clientId]);
-    const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', copies: ['sms', 'email'] });
-    const rows = await deliveriesOf(res.body.id, 2);
-    expect(rows.find((d) => d.channel === 'sms')).toMatchObject({ status: 'failed', failureReason: 'invalid_number' });
-    expect(rows.find((d) => d.channel === 'email')).toMatchObject({ status: 'sent' });
+    const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', cc: [world.managerId], copies: ['sms', 'email'] });
+    const rows = await deliveriesOf(res.body.id, 4);
+    expect(rows.find((d) => d.channel === 'sms' && d.address === '12')).toMatchObject({ status: 'failed', failureReason: 'invalid_number' });
+    // The manager has no mobile number: that copy is skipped with its reason, the others go out.
+    expect(rows.find((d) => d.channel === 'sms' && d.address === null)).toMatchObject({ status: 'skipped', failureReason: 'no_address' });
+    expect(rows.filter((d) => d.channel === 'email').map((d) => d.status)).toEqual(['sent', 'sent']);
     await sql(`update client set mobile = '+33612345678' where id = ?`, [world.clientId]);
   });
 
