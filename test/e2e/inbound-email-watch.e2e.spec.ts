@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
-import { buildMail } from '../fixtures/mail/builder.js';
+import { buildMail, buildWithAttachment } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
 import { type ImapProxy, startImapProxy } from '../fixtures/mail/imap-proxy.js';
 import { IMAP, waitFor } from '../harness/services.js';
@@ -26,6 +29,7 @@ describe('mailbox watching: polling fallback and reconnection', () => {
   let copy: SentCopy;
   let mailboxId: string;
   let sql: <T>(query: string, params?: unknown[]) => Promise<T[]>;
+  const brokenStorage = join(tmpdir(), `relais-broken-storage-${randomBytes(4).toString('hex')}`);
 
   const bodies = async () => ((await as(world.manager).get(`/v1/messages/${world.messageId}`)).body.replies as { body: string }[]).map((r) => r.body);
   const reply = (text: string) => buildMail({ to: copy.replyAddress, inReplyTo: copy.emailMessageId, subject: 'Re: Appel de Mme Petit', text });
@@ -33,7 +37,12 @@ describe('mailbox watching: polling fallback and reconnection', () => {
   beforeAll(async () => {
     proxy = await startImapProxy(IMAP, { hideIdle: true });
     // Polling every second where IDLE is missing; the safety poll far away, so only the fallback can see new mail.
-    ctx = await TestContext.create((c) => ({ ...c, inbound: { ...c.inbound, idleRestartMs: 1_000, pollIntervalMs: 600_000, lockTtlMs: 3_000 } }));
+    // Attachments "directory" is a plain file: storing any attachment fails, every time.
+    writeFileSync(brokenStorage, 'not a directory');
+    ctx = await TestContext.create((c) => ({
+      ...c,
+      inbound: { ...c.inbound, idleRestartMs: 1_000, pollIntervalMs: 600_000, lockTtlMs: 3_000, attachmentsDir: brokenStorage },
+    }));
     api = await ctx.startApi();
     world = await aCompanyWorld(api.app, api.http, 'Permanence Watch');
     as = callerOf(api.http);
@@ -62,6 +71,7 @@ describe('mailbox watching: polling fallback and reconnection', () => {
     for (const name of [folder, `${folder}-done`, `${folder}-failed`]) await imap.deleteFolder(name).catch(() => undefined);
     await imap.close();
     await proxy.close();
+    rmSync(brokenStorage, { force: true });
   });
 
   it('the proxied server announces no IDLE', async () => {
@@ -90,6 +100,20 @@ describe('mailbox watching: polling fallback and reconnection', () => {
     await waitFor(async () => (await as(world.manager).get(`/v1/channels/mailboxes/${mailboxId}`)).body.lastConnectedAt !== null, 10_000, 'the watcher connected');
     await imap.append(folder, reply('Vu par le sondage.'));
     await waitFor(async () => (await bodies()).includes('Vu par le sondage.'), 5_000, 'the reply threaded');
+  });
+
+  it('retries a mail whose processing fails, then quarantines it with the reason, without holding up the next one', async () => {
+    await imap.append(folder, buildWithAttachment(1_000, { to: copy.replyAddress, subject: 'Re: Appel de Mme Petit' }, 'Avec un fichier impossible à ranger.'));
+    await imap.append(folder, reply('Juste après le fichier.'));
+    await waitFor(async () => (await bodies()).includes('Juste après le fichier.'), 5_000, 'the next mail threaded while the first is retried');
+    let items: { reason: string; detail: string }[] = [];
+    await waitFor(
+      async () => (items = (await as(world.manager).get('/v1/quarantine?channel=email')).body.items).some((i) => i.reason === 'processing_failed'),
+      20_000,
+      'the failing mail quarantined after its retries',
+    );
+    expect(items.find((i) => i.reason === 'processing_failed')!.detail).toMatch(/ENOTDIR|EEXIST|not a directory/i);
+    expect(await bodies()).not.toContain('Avec un fichier impossible à ranger.');
   });
 
   it('reconnects with backoff after an outage and catches up the mail that arrived meanwhile', async () => {
