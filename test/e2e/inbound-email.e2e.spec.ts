@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { redisSettings } from '../../src/core/redis/redis-settings.js';
+import { type LiveEvent, LiveEvents } from '../../src/messages/live-events.service.js';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
@@ -168,10 +169,15 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
   it('threads a reply to a real email copy (token + Message-ID) within 2 s, trimmed, original kept, then moves it', async () => {
     const { messageId, copy } = await sendCopy('Appel de Mme Petit');
     const text = `C'est noté, je la rappelle.\n\nLe 24 nov. 2026 à 09:12, Permanence du Centre <accueil@permanence.test> a écrit :\n> Mme Petit a appelé à 9 h.\n`;
+    const events: LiveEvent[] = [];
+    const subscription = api.app.get(LiveEvents).stream().subscribe((event) => events.push(event));
     const started = Date.now();
     await append(replyTo(copy, { text }));
     const [reply] = await waitReplies(messageId, 1, 2_000);
     expect(Date.now() - started).toBeLessThan(2_000);
+    // Participants connected to /v1/events hear of it at once (published by the worker process).
+    await waitFor(() => Promise.resolve(events.some((e) => e.type === 'message.replied' && e.messageId === messageId)), 2_000, 'the live event');
+    subscription.unsubscribe();
     expect(reply).toMatchObject({ origin: 'email', senderAddress: 'contact@durand.test', automatic: false, body: "C'est noté, je la rappelle." });
     expect(reply.originalBody).toContain('Mme Petit a appelé à 9 h.');
     await waitFor(async () => (await imap.folderState(processed)).messages === 1 && (await imap.folderState(folder)).messages === 0, 5_000, 'the mail moved to the processed folder');
