@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { v7 as uuidv7 } from 'uuid';
-import { SmsNumbersService } from '../channels/sms-numbers.service.js';
+import { SecretBox } from '../core/crypto/secret-box.js';
 import { DomainError } from '../core/errors/domain-error.js';
 
 /** Twilio statuses after which nothing more will come, mapped to ours. */
@@ -10,7 +10,7 @@ const FINAL: Record<string, 'delivered' | 'failed'> = { delivered: 'delivered', 
 
 /**
  * Twilio's delivery reports for SMS copies. The X-Twilio-Signature is checked with the auth token
- * of the company that sent the copy, against the URL Twilio was given (PUBLIC_BASE_URL + path): a
+ * of the Twilio account (of the company that sent the copy) the report names, against the URL Twilio was given (PUBLIC_BASE_URL + path): a
  * forged or unverifiable report is refused and changes nothing. A report never goes back on a
  * final status (reports may cross); each one is recorded as an attempt row.
  */
@@ -18,16 +18,24 @@ const FINAL: Record<string, 'delivered' | 'failed'> = { delivered: 'delivered', 
 export class TwilioStatusService {
   constructor(
     private readonly em: EntityManager,
-    private readonly numbers: SmsNumbersService,
+    private readonly box: SecretBox,
   ) {}
 
   async apply(input: { url: string; signature: string | undefined; params: Record<string, unknown> }): Promise<void> {
     const params = Object.fromEntries(Object.entries(input.params ?? {}).map(([k, v]) => [k, String(v)]));
     const sid = params.MessageSid ?? '';
     const connection = this.em.getConnection();
-    const [delivery] = sid ? await connection.execute<{ id: string; company_id: string }[]>('select id, company_id from delivery where provider_message_id = ?', [sid]) : [];
-    const sender = delivery ? await this.numbers.senderFor(delivery.company_id) : null;
-    if (!delivery || !sender || !input.signature || !twilio.validateRequest(sender.authToken, input.signature, input.url, params)) {
+    // The token of the company's Twilio account named in the report (a company may have several numbers).
+    const [delivery] = sid
+      ? await connection.execute<{ id: string; company_id: string; auth_token_sealed: string | null }[]>(
+          `select d.id, d.company_id, (select sn.auth_token_sealed from sms_number sn where sn.company_id = d.company_id and sn.account_sid = ?
+                                        order by sn.id limit 1) as auth_token_sealed
+             from delivery d where d.provider_message_id = ?`,
+          [params.AccountSid ?? '', sid],
+        )
+      : [];
+    const token = delivery?.auth_token_sealed ? this.openToken(delivery.auth_token_sealed) : null;
+    if (!delivery || !token || !input.signature || !twilio.validateRequest(token, input.signature, input.url, params)) {
       throw new DomainError('permission_denied', 'The Twilio signature does not match this request');
     }
     const reported = (params.MessageStatus ?? '').toLowerCase().slice(0, 40);
@@ -45,5 +53,14 @@ export class TwilioStatusService {
        select ?, now(), now(), company_id, id, ?, ?, null from changed`,
       [final, final, final, final, reported, code, delivery.id, uuidv7(), `status:${reported}`, code],
     );
+  }
+
+  /** A token sealed under another key (rotated) cannot verify anything: refused like a forgery, not a 500. */
+  private openToken(sealed: string): string | null {
+    try {
+      return this.box.open(sealed);
+    } catch {
+      return null;
+    }
   }
 }
