@@ -108,7 +108,7 @@ describe('mailbox watching: polling fallback and reconnection', () => {
     await waitFor(async () => (await bodies()).includes('Juste après le fichier.'), 5_000, 'the next mail threaded while the first is retried');
     let items: { reason: string; detail: string }[] = [];
     await waitFor(
-      async () => (items = (await as(world.manager).get('/v1/quarantine?channel=email')).body.items).some((i) => i.reason === 'processing_failed'),
+      async () => (items = (await as(world.manager).get('/v1/quarantine?channel=email')).body.items as typeof items).some((i) => i.reason === 'processing_failed'),
       20_000,
       'the failing mail quarantined after its retries',
     );
