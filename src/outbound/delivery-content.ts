@@ -40,7 +40,8 @@ export class DeliveryContent {
       client: { name: d.client_name },
       recipient: { name: d.recipient_name },
       author: { name: d.author_name },
-      message: { subject: d.subject, body: d.body, urgent: d.urgent, dueDate: d.due_date },
+      // Dates as the French reader writes them: 24/12/2026.
+      message: { subject: d.subject, body: d.body, urgent: d.urgent, dueDate: d.due_date?.split('-').reverse().join('/') ?? null },
       reply: d.reply_id ? { body: d.reply_body ?? '' } : null,
       sender: d.reply_sender ?? d.author_name,
       tag: d.tag ?? '',
