@@ -257,7 +257,8 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     const { messageId, copy } = await sendCopy('Entrées difficiles');
     await append(Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x0d, 0x0a, 0x80, 0x81, 0x0d, 0x0a]));
     const many = Array.from({ length: 10_000 }, (_, i) => `r${i}@example.test`).join(', ');
-    await append(replyTo(copy, { cc: many, text: 'Réponse à beaucoup de monde.' }));
+    // 10,000 recipients, the reply token last of them and no thread headers: still found.
+    await append(buildMail({ to: 'equipe@client.test', cc: `${many}, ${copy.parsed.replyTo!.value[0].address!}`, subject: 'Re: pour tous', text: 'Réponse à beaucoup de monde.' }));
     await append(replyTo(copy, { contentType: 'text/plain; charset=x-klingon', rawBody: Buffer.from('R\xe9ponse en charset inconnu', 'latin1') }));
     await append(buildWithAttachment(2_000_000, { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}`, messageId: newMessageId() }, 'Pièce jointe trop lourde.'));
     await append(buildWithAttachment(10_000, { to: copy.parsed.replyTo!.value[0].address!, subject: `Re: ${copy.parsed.subject}`, messageId: newMessageId() }, 'Voici le devis.'));

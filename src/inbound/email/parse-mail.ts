@@ -21,7 +21,7 @@ export interface ParsedInbound {
 
 const MESSAGE_ID = /<([^<>\s]+)>/g;
 const REPLACEMENT = '\uFFFD';
-const MAX_RECIPIENTS = 500;
+const MAX_RECIPIENTS = 20_000;
 
 /** Message-IDs in a header value, brackets removed; a bare id without brackets is accepted too. */
 export function messageIds(value: string | undefined | null): string[] {
@@ -95,7 +95,7 @@ export async function parseMail(raw: Buffer): Promise<ParsedInbound> {
       .slice(0, 100),
     fromAddress: from?.address?.toLowerCase() ?? null,
     fromName: from?.name || null,
-    // A header with thousands of recipients is legitimate mail at worst: keep the first ones only.
+    // Thousands of recipients are kept (the reply token may be anywhere among them), within a bound.
     recipients: [...new Set(recipients)].slice(0, MAX_RECIPIENTS),
     subject: (mail.subject ?? '').slice(0, 998),
     text: mail.text ?? '',
