@@ -96,8 +96,6 @@ export class DeliveryRelay {
         values,
       );
       await connection.execute(`update outbox_copy set status = 'relayed', updated_at = ? where id in (${rows.map(() => '?').join(', ')})`, [now, ...rows.map((r) => r.id)]);
-      // Thread tags go in the subjects; made here once per thread rather than by concurrent sends.
-      for (const [messageId, companyId] of new Map(rows.map((r) => [r.message_id, r.company_id]))) await this.addressing.tagFor(companyId, messageId);
       return rows.length;
     });
     await this.queue.addNew(toEnqueue);

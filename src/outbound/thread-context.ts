@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DigestQuery } from '../messages/dto/message.dto.js';
 import type { DeliveryChannel, DeliveryKind } from './delivery.entity.js';
+import { ReplyAddressing } from './reply-addressing.js';
 
 /** The delivery row as the claim returns it. */
 export interface ClaimRow {
@@ -22,6 +23,7 @@ export interface ClaimRow {
 
 /** What the templates say about the thread: the same for every copy of one message or reply. */
 export interface ThreadContext {
+  company_id: string;
   subject: string;
   body: string;
   urgent: boolean;
@@ -52,7 +54,10 @@ export class ThreadContexts {
   private readonly threads = new Map<string, { at: number; value: Promise<ThreadContext> }>();
   private readonly users = new Map<string, { at: number; value: Promise<string> }>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly addressing: ReplyAddressing,
+  ) {}
 
   async complete(row: ClaimRow): Promise<ClaimedDelivery> {
     const [context, userName] = await Promise.all([
@@ -74,7 +79,7 @@ export class ThreadContexts {
 
   private async load(messageId: string, replyId: string | null): Promise<ThreadContext> {
     const [row] = await this.em.getConnection().execute<ThreadContext[]>(
-      `select m.subject, m.body, m.urgent, m.due_date::text as due_date, m.author_id, m.client_id, r.body as reply_body,
+      `select m.company_id, m.subject, m.body, m.urgent, m.due_date::text as due_date, m.author_id, m.client_id, r.body as reply_body,
               coalesce(r.sender_name, r.sender_address) as reply_sender, c.name as client_name, co.name as company_name, t.tag,
               trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ma.first_name || ' ' || ma.last_name, '')) as author_name,
               (select oc.attach_digest from outbox_copy oc where oc.message_id = m.id and oc.reply_id is not distinct from r.id
@@ -90,7 +95,8 @@ export class ThreadContexts {
       [replyId, messageId],
     );
     if (!row) throw new Error(`Message ${messageId} of a delivery was not found`);
-    return row;
+    // The thread's first copy makes its tag (safe when several workers race for it).
+    return row.tag ? row : { ...row, tag: await this.addressing.tagFor(row.company_id, messageId) };
   }
 
   private async userName(userId: string): Promise<string> {
