@@ -2,8 +2,9 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * Outbound delivery: the companies' email sender and fax gateway, per-company template overrides,
- * the kind of a delivery (a copy, or an alert to staff that a client replied), and the digest an
- * email copy attaches (asked for at compose time), and each account's choice about reply alerts.
+ * the kind of a delivery (a copy, or an alert to staff that a client replied) and when its provider
+ * was called under the current claim, the digest an email copy attaches (asked for at compose
+ * time), and each account's choice about reply alerts.
  */
 export class Migration20261124010000_outbound extends Migration {
   override up(): void {
@@ -22,7 +23,7 @@ export class Migration20261124010000_outbound extends Migration {
     this.addSql(`alter table "outbound_template" add constraint "outbound_template_company_name_unique" unique ("company_id", "name");`);
     this.addSql(`alter table "outbound_template" add constraint "outbound_template_company_id_foreign" foreign key ("company_id") references "company" ("id");`);
 
-    this.addSql(`alter table "delivery" add column "kind" text not null default 'copy';`);
+    this.addSql(`alter table "delivery" add column "kind" text not null default 'copy', add column "provider_called_at" timestamptz null;`);
     this.addSql(`alter table "outbox_copy" add column "attach_digest" jsonb null;`);
 
     this.addSql(`create table "reply_alert_setting" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "company_id" uuid not null, "user_id" uuid not null, "enabled" boolean not null default true, primary key ("id"));`);

@@ -63,12 +63,21 @@ const CLAIM_COLUMNS = `d.id, d.company_id, d.message_id, d.reply_id, d.channel, 
 export class DeliveryClaims {
   private readonly claims = new MicroBatch<string, ClaimRow | null>((ids) => this.claimMany(ids));
   private readonly settlements = new MicroBatch<Settlement, void>((list) => this.settleMany(list));
+  private readonly calls = new MicroBatch<string, boolean>((ids) => this.markCalling(ids));
 
   constructor(private readonly em: EntityManager) {}
 
   /** The delivery, now `sending` and ours; null when it was not pending (sent, taken, retried). */
   claim(id: string): Promise<ClaimRow | null> {
     return this.claims.submit(id);
+  }
+
+  /**
+   * Records, durably, that the provider is about to be called under this claim; false when the
+   * claim was lost meanwhile (then nothing must be sent).
+   */
+  providerCalling(id: string): Promise<boolean> {
+    return this.calls.submit(id);
   }
 
   /** Ends (or hands back) a claim and records the attempt; a row no longer `sending` is left alone. */
@@ -92,6 +101,15 @@ export class DeliveryClaims {
     });
   }
 
+  private async markCalling(ids: string[]): Promise<boolean[]> {
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+      `update delivery set provider_called_at = now() where id in (${ids.map(() => '?').join(', ')}) and status = 'sending' returning id`,
+      ids,
+    );
+    const marked = new Set(rows.map((row) => row.id));
+    return ids.map((id) => marked.has(id));
+  }
+
   private async settleMany(list: Settlement[]): Promise<void[]> {
     const values: unknown[] = [];
     for (const s of list) {
@@ -103,6 +121,7 @@ export class DeliveryClaims {
       `with input (id, status, reason, code, provider_message_id, segments, encoding, attempt_id, outcome, detail) as (values ${list.map(() => row).join(', ')}),
        settled as (
          update delivery d set status = i.status, updated_at = now(), claimed_at = null,
+                provider_called_at = case when i.status = 'pending' then null else d.provider_called_at end,
                 sent_at = case when i.status = 'sent' then now() else d.sent_at end,
                 failure_reason = i.reason, provider_code = i.code,
                 provider_message_id = coalesce(i.provider_message_id, d.provider_message_id),

@@ -35,9 +35,9 @@ export class DeliveryQueue {
   }
 
   /**
-   * Enqueues deliveries that are pending again (reconciler, retry). A finished job kept under the
-   * same id would swallow the add, so it is removed first; a live one is left alone. Returns how
-   * many jobs were added.
+   * Enqueues deliveries that are pending again (reconciler, retry). A finished or stalled job kept
+   * under the same id would swallow the add, so it is removed first; a live one is left alone.
+   * Returns how many jobs were added.
    */
   async ensure(deliveries: QueuedDelivery[]): Promise<number> {
     let added = 0;
@@ -46,8 +46,14 @@ export class DeliveryQueue {
       const job = await queue.getJob(delivery.id);
       if (job) {
         const state = await job.getState();
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
-        await job.remove().catch(() => undefined);
+        if (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') continue;
+        // Finished, or active: BullMQ refuses to remove a job a live worker holds the lock of, so
+        // only a stalled one (its worker died) is removed and replaced.
+        const removed = await job.remove().then(
+          () => true,
+          () => false,
+        );
+        if (!removed) continue;
       }
       await queue.add(SEND_JOB[delivery.channel], { deliveryId: delivery.id }, { jobId: delivery.id });
       added += 1;

@@ -15,8 +15,9 @@ export const OUTCOME_UNKNOWN = 'outcome_unknown';
  * again while batches come back full). The reconciler, every OUTBOUND_RECONCILE_INTERVAL_MS,
  * re-enqueues deliveries pending for longer than that (their job was lost: Redis restarted
  * empty, or a crash between the relay's commit and its adds) and settles claims older than
- * OUTBOUND_STALE_CLAIM_MS: their worker died mid-send, the provider may or may not have the copy,
- * so they become failed "outcome_unknown" for an admin to retry — never re-sent automatically.
+ * OUTBOUND_STALE_CLAIM_MS (their worker died): a claim that never reached the provider is sent
+ * again; one that did may or may not be with the provider, so it becomes failed "outcome_unknown"
+ * for an admin to retry — never re-sent automatically.
  * Several workers may run both: row locks, job ids and claims keep them from doubling anything.
  */
 @Injectable()
@@ -59,10 +60,22 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
   /** Re-enqueues lost jobs (up to 2,000 looked at per tick) and settles stale claims; returns what it did. */
   async reconcile(): Promise<{ requeued: number; unknown: number }> {
     const connection = this.em.getConnection();
+    // Stale claims that never reached the provider: nothing left, so pending again (enqueued below).
+    const handedBack = await connection.execute<{ id: string; channel: DeliveryChannel }[]>(
+      `with stale as (
+         update delivery set status = 'pending', claimed_at = null, updated_at = now()
+          where status = 'sending' and provider_called_at is null and claimed_at < now() - (? * interval '1 millisecond') returning id, company_id, channel),
+       logged as (
+         insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, detail)
+         select gen_random_uuid(), now(), now(), company_id, id, 'retrying', 'The worker stopped before calling the provider; sent again.' from stale)
+       select id, channel from stale`,
+      [this.config.outbound.staleClaimMs],
+    );
+    if (handedBack.length > 0) await this.queue.ensure(handedBack);
     const unknown = await connection.execute<{ id: string }[]>(
       `with stale as (
          update delivery set status = 'failed', failure_reason = ?, provider_code = ?, claimed_at = null, updated_at = now()
-          where status = 'sending' and claimed_at < now() - (? * interval '1 millisecond') returning id, company_id)
+          where status = 'sending' and provider_called_at is not null and claimed_at < now() - (? * interval '1 millisecond') returning id, company_id)
        insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
        select gen_random_uuid(), now(), now(), company_id, id, 'failed', ?, 'The worker stopped while sending; the provider may have accepted the copy. Not re-sent automatically.'
          from stale returning delivery_id as id`,
@@ -84,7 +97,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
       if (pending.length < 500 || this.stopped) break;
     }
     if (requeued > 0) this.logger.warn(`re-enqueued ${requeued} pending deliveries whose job was missing`);
-    return { requeued, unknown: unknown.length };
+    return { requeued: requeued + handedBack.length, unknown: unknown.length };
   }
 
   private async relayUntilEmpty(): Promise<void> {

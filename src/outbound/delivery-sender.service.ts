@@ -21,8 +21,9 @@ type Payload = JobPayload<'outbound.send-email'>;
  * Claims the delivery (pending → sending, a compare-and-set in PostgreSQL) and only then calls the
  * provider: a job run twice, stalled or retried finds the delivery no longer pending and does
  * nothing. The claim is settled by the outcome: sent, pending again for a transient error (the job
- * is retried with backoff), failed, or skipped. A worker that dies after the claim leaves it
- * `sending`; the reconciler settles that as "outcome unknown" and never re-sends it.
+ * is retried with backoff), failed, or skipped. Just before the provider call the claim is marked
+ * (`provider_called_at`): a worker that dies after the claim leaves it `sending`, and the reconciler
+ * sends it again only if that mark is missing, else settles it as "outcome unknown".
  */
 @Injectable()
 export class DeliverySender {
@@ -69,6 +70,7 @@ export class DeliverySender {
       if (channel === 'sms') {
         const built = await this.content.sms(delivery);
         if (!built) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
+        if (!(await this.claims.providerCalling(delivery.id))) return;
         providerCalled = true;
         const { providerMessageId } = await this.smsGateway.send(built.sms);
         await this.settle(delivery, 'sent', 'sent', { providerMessageId, segments: built.segments.segments, encoding: built.segments.encoding });
@@ -77,6 +79,7 @@ export class DeliverySender {
       const from = await this.content.sender(delivery.company_id);
       if (!from) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
       const mail = channel === 'email' ? await this.content.email(delivery, from) : await this.content.fax(delivery, from);
+      if (!(await this.claims.providerCalling(delivery.id))) return;
       providerCalled = true;
       const { response } = await this.email.send(mail);
       await this.settle(delivery, 'sent', 'sent', { detail: response.slice(0, 200) });

@@ -68,6 +68,12 @@ export class Delivery extends CompanyOwnedEntity {
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) providerCode: Opt<string> | null = null;
   @ApiProperty() @Property({ type: 'integer' }) attempts: Opt<number> = 0;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) claimedAt: Opt<Date> | null = null;
+  /**
+   * Set (durably) just before the provider is called under the current claim. A claim left
+   * `sending` without it never reached the provider and may be sent again; with it, the outcome
+   * is unknown and the copy is never re-sent automatically.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) providerCalledAt: Opt<Date> | null = null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) sentAt: Opt<Date> | null = null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) deliveredAt: Opt<Date> | null = null;
 }
