@@ -107,6 +107,21 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     expect(new Set(received)).toEqual(new Set(rows.map((r) => r.email_message_id)));
   });
 
+  it('stale claims: without the provider-call mark the copy is sent again (once); with it, failed outcome_unknown and not sent', async () => {
+    const before = smtp.messages.length;
+    const ids = await compose(2, 'Périmé');
+    const rows = await settled(ids);
+    // As a worker killed after claiming leaves them: sending, claimed long ago, one after the provider call.
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = null where id = ?`, [rows[0].id]);
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() where id = ?`, [rows[1].id]);
+    const after = await settled(ids);
+    expect(after.find((r) => r.id === rows[0].id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(after.find((r) => r.id === rows[1].id)).toMatchObject({ status: 'failed', failure_reason: 'outcome_unknown' });
+    const received = receivedIds(smtp).slice(before);
+    expect(received.filter((id) => id === rows[0].email_message_id)).toHaveLength(2); // the first send, then the re-send
+    expect(received.filter((id) => id === rows[1].email_message_id)).toHaveLength(1);
+  });
+
   it('worker SIGKILLed mid-batch: after a restart no copy is sent twice; claims cut short are settled, not re-sent', async () => {
     await inProcess.close(); // only the child workers below consume this spec's queues now
     const killSmtp = await startSmtpListener({ delayMs: 40 });
@@ -151,7 +166,10 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     const duplicates = [...counts.values()].filter((n) => n > 1).length;
     const unknown = rows.filter((r) => r.failure_reason === 'outcome_unknown');
     const unknownReceived = unknown.filter((r) => counts.has(r.email_message_id)).length;
-    const resent = await sql<{ n: string }>(`select count(*) as n from delivery_attempt where detail like 'The worker stopped before calling the provider%'`);
+    const resent = await sql<{ n: string }>(
+      `select count(*) as n from delivery_attempt where detail like 'The worker stopped before calling the provider%' and delivery_id in (${rows.map(() => '?').join(', ')})`,
+      rows.map((r) => r.id),
+    );
     console.log(
       `SIGKILL after ${atKill} of 40 emails: ${duplicates} duplicates, ${rows.filter((r) => r.status === 'sent').length} sent exactly once, ` +
         `${resent[0].n} claims cut before the provider call (sent again), ` +
