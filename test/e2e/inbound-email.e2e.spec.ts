@@ -27,6 +27,9 @@ interface Reply {
   attachments: { name: string; location: string | null; omitted?: string }[];
 }
 
+/** Tests that start and stop worker processes (each compiles the sources at start) on a shared machine. */
+const RESTARTS_TIMEOUT_MS = 120_000;
+
 describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', () => {
   const folder = `spec-in-${randomBytes(4).toString('hex')}`;
   const processed = `${folder}-done`;
@@ -60,7 +63,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => Promise.resolve(output.includes('"worker started"') || child.exitCode !== null), 30_000, 'the worker to start');
+    await waitFor(() => Promise.resolve(output.includes('"worker started"') || child.exitCode !== null), 60_000, 'the worker to start');
     if (child.exitCode !== null) throw new Error(`worker exited: ${output}`);
     workers.push(child);
     return child;
@@ -92,7 +95,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
       (i) => i.reason === reason,
     );
   const rowsSettled = () =>
-    waitFor(async () => (await sql<{ n: string }>(`select count(*) as n from inbound_email where status = 'received'`))[0].n === '0', 15_000, 'every stored mail processed');
+    waitFor(async () => (await sql<{ n: string }>(`select count(*) as n from inbound_email where status = 'received'`))[0].n === '0', 40_000, 'every stored mail processed');
 
   /** Sends a message with an email copy to the client; returns the thread and the captured copy. */
   const sendCopy = async (subject: string): Promise<{ messageId: string; copy: CapturedMail }> => {
@@ -136,7 +139,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     imap = await new ImapFlowMailboxClient().connect({ host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password });
     await imap.ensureFolder(folder);
     await startWorker();
-  });
+  }, RESTARTS_TIMEOUT_MS);
   afterAll(async () => {
     for (const child of workers) if (child.exitCode === null && child.signalCode === null) await stopWorker(child);
     for (const name of [folder, processed, failed]) await imap.deleteFolder(name).catch(() => undefined);
@@ -144,7 +147,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     await ctx.close();
     await smtp.close();
     rmSync(attachmentsDir, { recursive: true, force: true });
-  });
+  }, RESTARTS_TIMEOUT_MS);
 
   it('configures a mailbox (channels.manage): password sealed and never returned, connection test', async () => {
     const body = { name: 'Réponses', host: IMAP.host, port: IMAP.port, secure: false, username: IMAP.user, password: IMAP.password, folder, processedFolder: processed, failedFolder: failed };
@@ -299,23 +302,23 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     const tookOver = Date.now();
     await waitFor(async () => (await ownerPid()) !== owner && (await ownerPid()) !== null, 30_000, 'another worker to own the mailbox');
     expect(Date.now() - tookOver).toBeLessThan(30_000);
-    const replies = await waitReplies(messageId, 8, 20_000);
+    const replies = await waitReplies(messageId, 8, 40_000);
     await rowsSettled();
     expect(replies.map((r) => r.body).sort()).toEqual([
       ...[1, 2, 3].map((i) => `Message ${i} avant la panne.`),
       ...[4, 5, 6, 7, 8].map((i) => `Message ${i} pendant la panne.`),
     ]);
-  });
+  }, RESTARTS_TIMEOUT_MS);
 
   it('catches up everything appended while no worker ran, once, after a restart', async () => {
     const { messageId, copy } = await sendCopy('Reprise après arrêt');
     for (const child of workers) if (child.exitCode === null && child.signalCode === null) await stopWorker(child);
     for (let i = 1; i <= 5; i++) await append(replyTo(copy, { text: `Message ${i} pendant l’arrêt.` }));
     await startWorker();
-    const replies = await waitReplies(messageId, 5, 20_000);
+    const replies = await waitReplies(messageId, 5, 40_000);
     await rowsSettled();
     expect(replies.map((r) => r.body).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `Message ${i} pendant l’arrêt.`));
-  });
+  }, RESTARTS_TIMEOUT_MS);
 
   it('rescans safely after a UIDVALIDITY change: mail seen before is recognised, new mail threaded', async () => {
     const { messageId, copy } = await sendCopy('Renumérotation');
@@ -330,10 +333,10 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     await append(first);
     await append(replyTo(copy, { text: 'Après la renumérotation.' }));
     await startWorker();
-    await waitReplies(messageId, 2, 15_000);
+    await waitReplies(messageId, 2, 40_000);
     await rowsSettled();
     const [after] = await sql<{ cursor_uid_validity: string }>('select cursor_uid_validity from mailbox where id = ?', [mailboxId]);
     expect(after.cursor_uid_validity).not.toBe(before.cursor_uid_validity);
     expect((await repliesOf(messageId)).map((r) => r.body)).toEqual(['Avant la renumérotation.', 'Après la renumérotation.']);
-  });
+  }, RESTARTS_TIMEOUT_MS);
 });

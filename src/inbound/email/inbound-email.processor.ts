@@ -91,14 +91,15 @@ export class InboundEmailProcessor {
   }
 
   private async route(row: InboundEmail, mail: ParsedInbound): Promise<void> {
-    if (!mail.fromAddress) throw new Quarantined('unparsable', 'No sender address could be read from the mail (malformed or not a mail)');
     if (await this.matcher.isOwnMessage(mail)) return this.finish(row, 'loop', { outcome: `our own message ${mail.messageId} came back` });
     const kind = classify(mail);
+    // Before the sender check: some delivery reports come without a usable From.
     if (kind.kind === 'bounce') {
       const failed = await this.bounces.record(row.companyId, kind.originalMessageIds, kind.diagnostic);
       if (!failed) throw new Quarantined('bounce_unmatched', `Delivery report naming none of our messages: ${kind.diagnostic}`);
       return this.finish(row, 'bounce', { outcome: `delivery ${failed} failed: ${kind.diagnostic}` });
     }
+    if (!mail.fromAddress) throw new Quarantined('unparsable', 'No sender address could be read from the mail (malformed or not a mail)');
     const match = await this.matcher.match(row.companyId, mail);
     if (!match) throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
     const sender = await this.matcher.checkSender(match, mail.fromAddress);
