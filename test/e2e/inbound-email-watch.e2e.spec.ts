@@ -99,13 +99,13 @@ describe('mailbox watching: polling fallback and reconnection', () => {
   it('sees new mail by polling where IDLE is missing', async () => {
     await waitFor(async () => (await as(world.manager).get(`/v1/channels/mailboxes/${mailboxId}`)).body.lastConnectedAt !== null, 10_000, 'the watcher connected');
     await imap.append(folder, reply('Vu par le sondage.'));
-    await waitFor(async () => (await bodies()).includes('Vu par le sondage.'), 5_000, 'the reply threaded');
+    await waitFor(async () => (await bodies()).includes('Vu par le sondage.'), 10_000, 'the reply threaded');
   });
 
   it('retries a mail whose processing fails, then quarantines it with the reason, without holding up the next one', async () => {
     await imap.append(folder, buildWithAttachment(1_000, { to: copy.replyAddress, subject: 'Re: Appel de Mme Petit' }, 'Avec un fichier impossible à ranger.'));
     await imap.append(folder, reply('Juste après le fichier.'));
-    await waitFor(async () => (await bodies()).includes('Juste après le fichier.'), 5_000, 'the next mail threaded while the first is retried');
+    await waitFor(async () => (await bodies()).includes('Juste après le fichier.'), 10_000, 'the next mail threaded while the first is retried');
     let items: { reason: string; detail: string }[] = [];
     await waitFor(
       async () => (items = (await as(world.manager).get('/v1/quarantine?channel=email')).body.items as typeof items).some((i) => i.reason === 'processing_failed'),
