@@ -19,6 +19,9 @@ import { type ParsedInbound, parseMail } from './parse-mail.js';
 import { replyText } from './reply-text.js';
 import { ThreadMatcher } from './thread-matcher.service.js';
 
+/** What processing needs of a stored mail besides its bytes. */
+type StoredRow = Pick<InboundEmail, 'id' | 'companyId'>;
+
 /** An inbound mail processing step gave up on the mail: it goes to quarantine with this reason. */
 class Quarantined extends Error {
   constructor(
@@ -70,13 +73,19 @@ export class InboundEmailProcessor {
   }
 
   async process(id: string): Promise<void> {
-    const row = await this.em.fork().findOne(InboundEmail, { id }, { populate: ['raw'] });
-    if (!row || row.status !== 'received') return;
-    const [first] = await this.em.fork().find(InboundEmail, { companyId: row.companyId, dedupKey: row.dedupKey }, { orderBy: { id: 'asc' }, limit: 1, fields: ['id'] });
-    if (first && first.id !== row.id) return this.finish(row, 'duplicate', { outcome: `duplicate of ${first.id}` });
+    // One query for the row and the first row carrying the same mail (the hot path of a backlog).
+    const [found] = await this.em.getConnection().execute<{ id: string; company_id: string; status: InboundEmailStatus; raw: Buffer; first_id: string }[]>(
+      `select e.id, e.company_id, e.status, e.raw,
+              (select f.id from inbound_email f where f.company_id = e.company_id and f.dedup_key = e.dedup_key order by f.id limit 1) as first_id
+         from inbound_email e where e.id = ?`,
+      [id],
+    );
+    if (!found || found.status !== 'received') return;
+    const row: StoredRow = { id: found.id, companyId: found.company_id };
+    if (found.first_id !== row.id) return this.finish(row, 'duplicate', { outcome: `duplicate of ${found.first_id}` });
     let mail: ParsedInbound;
     try {
-      mail = await parseMail(row.raw);
+      mail = await parseMail(found.raw);
     } catch (error) {
       // Parsing is deterministic: a mail mailparser refuses (e.g. MIME nested past its limits) is
       // quarantined at once rather than retried.
@@ -90,7 +99,7 @@ export class InboundEmailProcessor {
     }
   }
 
-  private async route(row: InboundEmail, mail: ParsedInbound): Promise<void> {
+  private async route(row: StoredRow, mail: ParsedInbound): Promise<void> {
     if (await this.matcher.isOwnMessage(mail)) return this.finish(row, 'loop', { outcome: `our own message ${mail.messageId} came back` });
     const kind = classify(mail);
     // Before the sender check: some delivery reports come without a usable From.
@@ -111,7 +120,7 @@ export class InboundEmailProcessor {
   }
 
   /** Writes the reply (idempotent on the row), then the row's outcome; alerts staff for a person's reply. */
-  private async append(row: InboundEmail, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
+  private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
     const text = replyText(mail);
     const { reply, created } = await this.messages.appendInboundReply({
       messageId,
@@ -130,7 +139,7 @@ export class InboundEmailProcessor {
     return reply.id;
   }
 
-  private async keepAttachments(row: InboundEmail, mail: ParsedInbound): Promise<ReplyAttachment[]> {
+  private async keepAttachments(row: StoredRow, mail: ParsedInbound): Promise<ReplyAttachment[]> {
     const kept: ReplyAttachment[] = [];
     for (const [index, file] of mail.attachments.entries()) {
       const name = (file.filename ?? `attachment-${index + 1}`).slice(0, 200);
@@ -145,7 +154,7 @@ export class InboundEmailProcessor {
     return kept;
   }
 
-  private async toQuarantine(row: InboundEmail, mail: ParsedInbound | null, why: Quarantined): Promise<void> {
+  private async toQuarantine(row: StoredRow, mail: ParsedInbound | null, why: Quarantined): Promise<void> {
     await this.quarantine.quarantine({
       companyId: row.companyId,
       channel: 'email',
@@ -170,7 +179,7 @@ export class InboundEmailProcessor {
 
   /** Compare-and-set on the status: of two racing runs, one writes the outcome. */
   private async finish(
-    row: InboundEmail,
+    row: StoredRow,
     status: InboundEmailStatus,
     fields: Partial<Pick<InboundEmail, 'outcome' | 'threadMessageId' | 'replyId'>>,
     from: InboundEmailStatus[] = ['received'],
