@@ -34,6 +34,7 @@ export class MailboxRunner {
   private wake: (() => void) | null = null;
   private pendingSignal = false;
   private lost: string | null = null;
+  private generation = 0;
   private readonly done: Promise<void>;
 
   constructor(
@@ -71,7 +72,10 @@ export class MailboxRunner {
         await session.ensureFolder(mailbox.processedFolder);
         await session.ensureFolder(mailbox.failedFolder);
         await this.deps.store.requeuePending(mailbox.id);
+        // A closed session's late events must not touch the next one: each session has its generation.
+        const generation = ++this.generation;
         await session.watch(mailbox.folder, () => this.signal(), (reason) => {
+          if (generation !== this.generation) return;
           this.lost = reason;
           this.signal();
         });
@@ -95,6 +99,7 @@ export class MailboxRunner {
         if (!this.stopped) await this.sleep(backoff + Math.floor(Math.random() * 250), false);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       } finally {
+        this.generation += 1;
         await session?.close().catch(() => undefined);
       }
     }
