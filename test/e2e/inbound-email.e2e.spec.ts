@@ -219,6 +219,10 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     await append(replyTo(copy, { subject: 'Réponse automatique : Rendez-vous jeudi', headers: { 'Auto-Submitted': 'auto-replied' }, text: 'Je suis absent jusqu’au 30.' }));
     const [auto] = await waitReplies(messageId, 1);
     expect(auto).toMatchObject({ automatic: true });
+    // Recorded without disturbing anyone: no email alert to staff (a person's reply gets one).
+    await rowsSettled();
+    expect(await sql(`select id from delivery where kind = 'reply_alert' and reply_id = ?`, [auto.id])).toHaveLength(0);
+    expect((await sql(`select id from delivery where kind = 'reply_alert'`)).length).toBeGreaterThan(0);
 
     await append(buildBounce(copy.parsed.messageId!.slice(1, -1), 'contact@durand.test'));
     await waitFor(
