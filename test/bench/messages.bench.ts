@@ -99,7 +99,7 @@ async function seedRows(app: NestExpressApplication, companyId: string): Promise
   await c.execute('vacuum analyze');
 }
 
-async function seed(): Promise<Seeded> {
+async function migrated(): Promise<void> {
   await withAdminClient(base, async (client) => {
     await client.query(`drop database if exists ${DATABASE} with (force)`);
     await client.query(`create database ${DATABASE}`);
@@ -107,62 +107,67 @@ async function seed(): Promise<Seeded> {
   const orm = await MikroORM.init({ ...ormOptions(config), allowGlobalContext: true });
   await migrate(orm);
   await orm.close();
+}
 
-  const app = await startApi();
-  try {
-    const company = await app.get(CompanySetupService).bootstrap({ companyName: 'Bench', managerEmail: 'bench@example.test' });
-    const em = app.get(MikroORM).em.fork();
-    const c = em.getConnection();
-    const started = Date.now();
-    await c.execute(
-      `insert into client (id, created_at, updated_at, company_id, name)
-       select gen_random_uuid(), now(), now(), ?, 'Client ' || i from generate_series(1, ?) i`,
-      [company.companyId, CLIENTS],
-    );
-    const manager = await em.findOneOrFail(User, { id: company.userId });
-    for (let i = 1; i < USERS; i++) {
-      em.create(User, { companyId: company.companyId, kind: 'collaborator', role: 'operator', firstName: `Op${i}`, lastName: 'Bench', email: `op${i}@example.test`, permissions: manager.permissions });
-    }
-    await em.flush();
-    await seedRows(app, company.companyId);
-    const counts = await c.execute<Record<string, string>[]>(
-      `select (select count(*) from message) messages, (select count(*) from message_reply) replies,
-         (select count(*) from message_event) events, (select count(*) from message_recipient) cc, (select count(*) from message_user_state) states`,
-    );
-    console.log(`seeded ${Object.entries(counts[0]).map(([k, v]) => `${v} ${k}`).join(', ')}; ${CLIENTS} clients, ${USERS} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const clientIds = (await c.execute<{ id: string }[]>('select id from client order by id')).map((r) => r.id);
-    // Threads the manager may read that have replies: what "thread read" opens.
-    const threadIds = (
-      await c.execute<{ id: string }[]>(
-        `select m.id from message m where m.kind = 'message' and not m.private and exists (select 1 from message_reply r where r.message_id = m.id)
-         order by m.id desc limit 200`,
-      )
-    ).map((r) => r.id);
-    const viewer: AuthContext = {
-      userId: company.userId,
-      companyId: company.companyId,
-      tokenId: '',
-      kind: 'collaborator',
-      role: 'manager',
-      clientId: null,
-      permissions: new Set(manager.permissions),
-    };
-    return { token: company.token, viewer, clientIds, threadIds };
-  } finally {
-    await app.close();
+/** Seeds through the running API's ORM (one application for seeding and measuring). */
+async function seed(app: NestExpressApplication): Promise<Seeded> {
+  const company = await app.get(CompanySetupService).bootstrap({ companyName: 'Bench', managerEmail: 'bench@example.test' });
+  const em = app.get(MikroORM).em.fork();
+  const c = em.getConnection();
+  const started = Date.now();
+  await c.execute(
+    `insert into client (id, created_at, updated_at, company_id, name)
+     select gen_random_uuid(), now(), now(), ?, 'Client ' || i from generate_series(1, ?) i`,
+    [company.companyId, CLIENTS],
+  );
+  const manager = await em.findOneOrFail(User, { id: company.userId });
+  for (let i = 1; i < USERS; i++) {
+    em.create(User, { companyId: company.companyId, kind: 'collaborator', role: 'operator', firstName: `Op${i}`, lastName: 'Bench', email: `op${i}@example.test`, permissions: manager.permissions });
   }
+  await em.flush();
+  await seedRows(app, company.companyId);
+  const counts = await c.execute<Record<string, string>[]>(
+    `select (select count(*) from message) messages, (select count(*) from message_reply) replies,
+       (select count(*) from message_event) events, (select count(*) from message_recipient) cc, (select count(*) from message_user_state) states`,
+  );
+  console.log(`seeded ${Object.entries(counts[0]).map(([k, v]) => `${v} ${k}`).join(', ')}; ${CLIENTS} clients, ${USERS} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const clientIds = (await c.execute<{ id: string }[]>('select id from client order by id')).map((r) => r.id);
+  // Threads the manager may read that have replies: what "thread read" opens.
+  const threadIds = (
+    await c.execute<{ id: string }[]>(
+      `select m.id from message m where m.kind = 'message' and not m.private and exists (select 1 from message_reply r where r.message_id = m.id)
+       order by m.id desc limit 200`,
+    )
+  ).map((r) => r.id);
+  const viewer: AuthContext = {
+    userId: company.userId,
+    companyId: company.companyId,
+    tokenId: '',
+    kind: 'collaborator',
+    role: 'manager',
+    clientId: null,
+    permissions: new Set(manager.permissions),
+  };
+  return { token: company.token, viewer, clientIds, threadIds };
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-const { token, viewer, clientIds, threadIds } = await seed();
+await migrated();
+const app = await startApi();
 const today = new Date().toISOString().slice(0, 10);
 const inTwoMonths = new Date(Date.now() + 60 * DAY).toISOString().slice(0, 10);
 
+interface View {
+  name: string;
+  path: (i: number) => string;
+  statements: () => SqlCondition[];
+}
+
 /** Each view: its HTTP path, and the SQL statements it runs for the plan. */
-const views: { name: string; path: (i: number) => string; statements: () => SqlCondition[] }[] = [
+const viewsOf = (viewer: AuthContext, clientIds: string[], threadIds: string[]): View[] => [
   {
     name: 'unread list (client file)',
     path: (i) => `/v1/clients/${clientIds[i % CLIENTS]}/messages?filter=unread`,
@@ -186,8 +191,9 @@ const views: { name: string; path: (i: number) => string; statements: () => SqlC
   },
 ];
 
-const app = await startApi();
 try {
+  const { token, viewer, clientIds, threadIds } = await seed(app);
+  const views = viewsOf(viewer, clientIds, threadIds);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const results: { name: string; median: number; p95: number; statements: () => SqlCondition[] }[] = [];
