@@ -21,8 +21,6 @@ import { Client } from '../../src/clients/client.entity.js';
 import { CompanySetupService } from '../../src/companies/company-setup.service.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
-import { migrate } from '../../src/core/database/migrate.js';
-import { ormOptions } from '../../src/core/database/orm-options.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
@@ -31,7 +29,8 @@ import { buildMail } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
 import { REPLY_SAMPLES } from '../fixtures/mail/replies.js';
 import { startEntry } from '../harness/processes.js';
-import { databaseUrl, IMAP, waitFor, withAdminClient } from '../harness/services.js';
+import { databaseUrl, IMAP, waitFor } from '../harness/services.js';
+import { freshBenchDatabase } from './bench-database.js';
 
 const LATENCY_REPLIES = Number(process.argv[2] ?? 200);
 const BACKLOG_REPLIES = Number(process.argv[3] ?? 5_000);
@@ -88,13 +87,7 @@ interface Seeded {
 }
 
 async function freshDatabase(): Promise<void> {
-  await withAdminClient(base, async (client) => {
-    await client.query(`drop database if exists ${DATABASE} with (force)`);
-    await client.query(`create database ${DATABASE}`);
-  });
-  const orm = await MikroORM.init({ ...ormOptions(config), allowGlobalContext: true });
-  await migrate(orm);
-  await orm.close();
+  await freshBenchDatabase(base, config, DATABASE);
 }
 
 /** A company, its client, two threads each with a sent email copy, and the mailbox on Dovecot. */

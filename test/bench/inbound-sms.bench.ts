@@ -19,7 +19,6 @@ import { Client } from '../../src/clients/client.entity.js';
 import { CompanySetupService } from '../../src/companies/company-setup.service.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
-import { migrate } from '../../src/core/database/migrate.js';
 import { ormOptions } from '../../src/core/database/orm-options.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { createHttpApp } from '../../src/http-app.js';
@@ -28,6 +27,7 @@ import { Delivery } from '../../src/outbound/delivery.entity.js';
 import { startEntry } from '../harness/processes.js';
 import { setPriority } from 'node:os';
 import { databaseUrl, freePort, waitFor, withAdminClient } from '../harness/services.js';
+import { freshBenchDatabase } from './bench-database.js';
 
 const RATE = Number(process.argv[2] ?? 500);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -47,13 +47,7 @@ const senders = Array.from({ length: SENDERS }, (_, i) => `+33612${String(i).pad
 
 /** A company with one Twilio number and one thread per sender, each sent an SMS copy yesterday. */
 async function seed(): Promise<void> {
-  await withAdminClient(base, async (client) => {
-    await client.query(`drop database if exists ${DATABASE} with (force)`);
-    await client.query(`create database ${DATABASE}`);
-  });
-  const orm = await MikroORM.init({ ...ormOptions(config), allowGlobalContext: true });
-  await migrate(orm);
-  await orm.close();
+  await freshBenchDatabase(base, config, DATABASE);
   const app = await createHttpApp(config, createLogger({ level: 'warn', role: 'bench' }));
   try {
     const company = await app.get(CompanySetupService).bootstrap({ companyName: 'Bench SMS', managerEmail: 'bench.sms@example.test' });

@@ -12,14 +12,13 @@ import { User } from '../../src/accounts/user.entity.js';
 import { CompanySetupService } from '../../src/companies/company-setup.service.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { AuthContext } from '../../src/core/auth/auth-context.js';
-import { migrate } from '../../src/core/database/migrate.js';
-import { ormOptions } from '../../src/core/database/orm-options.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { canSeeStatement, pageStatement } from '../../src/messages/message-queries.service.js';
 import { dayCountsStatement, viewConditions } from '../../src/messages/message-views.service.js';
 import type { SqlCondition } from '../../src/messages/visibility.js';
 import { createHttpApp } from '../../src/http-app.js';
-import { databaseUrl, withAdminClient } from '../harness/services.js';
+import { databaseUrl } from '../harness/services.js';
+import { freshBenchDatabase } from './bench-database.js';
 
 const MESSAGES = Number(process.argv[2] ?? 200_000);
 const CLIENTS = 50;
@@ -100,13 +99,7 @@ async function seedRows(app: NestExpressApplication, companyId: string): Promise
 }
 
 async function migrated(): Promise<void> {
-  await withAdminClient(base, async (client) => {
-    await client.query(`drop database if exists ${DATABASE} with (force)`);
-    await client.query(`create database ${DATABASE}`);
-  });
-  const orm = await MikroORM.init({ ...ormOptions(config), allowGlobalContext: true });
-  await migrate(orm);
-  await orm.close();
+  await freshBenchDatabase(base, config, DATABASE);
 }
 
 /** Seeds through the running API's ORM (one application for seeding and measuring). */

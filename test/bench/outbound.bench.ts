@@ -13,15 +13,14 @@ import type { AddressInfo } from 'node:net';
 import { CompanySetupService } from '../../src/companies/company-setup.service.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
-import { migrate } from '../../src/core/database/migrate.js';
-import { ormOptions } from '../../src/core/database/orm-options.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { redisSettings } from '../../src/core/redis/redis-settings.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { startEntry } from '../harness/processes.js';
-import { databaseUrl, withAdminClient } from '../harness/services.js';
+import { databaseUrl } from '../harness/services.js';
 import { startSmtpListener } from '../harness/smtp-listener.js';
 import { startTwilioEndpoint } from '../harness/twilio-endpoint.js';
+import { freshBenchDatabase } from './bench-database.js';
 
 const COPIES = Number(process.argv[2] ?? 10_000);
 const RECIPIENTS = 20; // the client + 19 CC accounts per message
@@ -52,13 +51,7 @@ const env: Record<string, string> = {
 };
 const config = loadConfig({ ...process.env, ...env, LOG_LEVEL: 'warn' });
 
-await withAdminClient(base, async (client) => {
-  await client.query(`drop database if exists ${DATABASE} with (force)`);
-  await client.query(`create database ${DATABASE}`);
-});
-const orm = await MikroORM.init({ ...ormOptions(config), allowGlobalContext: true });
-await migrate(orm);
-await orm.close();
+await freshBenchDatabase(base, config, DATABASE);
 
 const app = await createHttpApp(config, createLogger({ level: 'warn', role: 'bench' }));
 await app.listen(0, '127.0.0.1');
