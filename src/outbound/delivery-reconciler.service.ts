@@ -3,7 +3,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import { QueueWorkers } from '../core/queue/queue-workers.js';
+import { isWorkerProcess } from '../core/queue/queue-workers.js';
 import type { DeliveryChannel } from './delivery.entity.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { DeliveryRelay } from './delivery-relay.service.js';
@@ -37,17 +37,9 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     // Only the worker process (the one with queue consumers) runs the loops; the API never sends.
-    if (!this.isWorker()) return;
+    if (!isWorkerProcess(this.moduleRef)) return;
     this.loop('relay', this.config.outbound.relayIntervalMs, () => this.relayUntilEmpty());
     this.loop('reconcile', this.config.outbound.reconcileIntervalMs, () => this.reconcile());
-  }
-
-  private isWorker(): boolean {
-    try {
-      return Boolean(this.moduleRef.get(QueueWorkers, { strict: false }));
-    } catch {
-      return false;
-    }
   }
 
   /** Stops the loops and waits for a tick in progress, while the database is still open. */

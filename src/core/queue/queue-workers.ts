@@ -1,10 +1,23 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
 import { Worker } from 'bullmq';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../app-config.module.js';
 import { redisSettings } from '../redis/redis-settings.js';
 import { JobHandlerRegistry } from './job-handler.registry.js';
 import { QUEUES } from './jobs.js';
+
+/**
+ * Whether this process is the worker role (it has the queue consumers). Background loops that must
+ * run once per worker, never in the API (relays, sweepers), ask this at bootstrap.
+ */
+export function isWorkerProcess(moduleRef: ModuleRef): boolean {
+  try {
+    return Boolean(moduleRef.get(QueueWorkers, { strict: false }));
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The consumers: one BullMQ worker per queue, dispatching each job by name to its `@HandlesJob`

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
-import { QueueWorkers } from '../../core/queue/queue-workers.js';
+import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 
 const BATCH = 500;
 const MAX_BATCHES = 10;
@@ -31,15 +31,7 @@ export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     // Only the worker (the process with queue consumers) sweeps; the API only acknowledges.
-    if (this.isWorker()) this.schedule();
-  }
-
-  private isWorker(): boolean {
-    try {
-      return Boolean(this.moduleRef.get(QueueWorkers, { strict: false }));
-    } catch {
-      return false;
-    }
+    if (isWorkerProcess(this.moduleRef)) this.schedule();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
