@@ -73,6 +73,18 @@ describe('configuration', () => {
     ).not.toThrow();
   });
 
+  it('is given by docker-compose.yml everything production requires, so `docker compose up` starts', () => {
+    const compose = readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
+    // The environment shared by the api, worker and migrate services (the `x-relais` anchor).
+    const shared = /^x-relais:[\s\S]*?^ {2}environment:\n((?: {4}.*\n)+)/m.exec(compose)?.[1] ?? '';
+    const env = Object.fromEntries(
+      [...shared.matchAll(/^ {4}([A-Z_]+): (.+)$/gm)].map(([, name, value]) => [name, value.trim()]),
+    );
+    const required = Object.entries(VARIABLES).filter(([, spec]) => 'requiredInProduction' in spec && spec.requiredInProduction);
+    expect(required.map(([name]) => name).filter((name) => !(name in env))).toEqual([]);
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+
   it('puts every problem on one line', () => {
     const error = new ConfigError(problemsOf({ HTTP_PORT: 'x', LOG_LEVEL: 'y' }));
     expect(error.message).not.toContain('\n');
