@@ -3,7 +3,7 @@
  * - `transient`: try again later with backoff (SMTP 4xx, Twilio 429 and 5xx, timeouts, network);
  * - `opted_out`: the recipient unsubscribed (Twilio 21610): record the opt-out, never retry;
  * - `invalid_address`: the number or address cannot receive (Twilio 21211, SMTP 5xx on RCPT): failed;
- * - `permanent`: any other definitive refusal: failed, no retry.
+ * - `permanent`: every other definitive refusal: failed, no retry.
  */
 export type ProviderFailure = 'transient' | 'opted_out' | 'invalid_address' | 'permanent';
 
