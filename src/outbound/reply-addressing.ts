@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import { Delivery, ThreadTag } from './delivery.entity.js';
+import { Delivery } from './delivery.entity.js';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** Thread tags avoid look-alikes (0/O, 1/I/L, U/V) since people retype them from a subject line. */
@@ -75,23 +75,6 @@ export class ReplyAddressing {
 
   newMessageId(): string {
     return `${randomUUID()}@${this.config.outbound.messageIdDomain}`;
-  }
-
-  /** The email copy a reply address was given to (its message, reply, recipient and company). */
-  findByReplyAddress(address: string): Promise<Delivery | null> {
-    const token = this.tokenOf(address);
-    return token ? this.em.findOne(Delivery, { replyToken: token }) : Promise.resolve(null);
-  }
-
-  /** The email copy that carried this Message-ID (In-Reply-To / References of a reply). */
-  findByMessageId(messageId: string): Promise<Delivery | null> {
-    return this.em.findOne(Delivery, { emailMessageId: messageId.trim().replace(/^<|>$/g, '').toLowerCase() });
-  }
-
-  /** The thread a subject's `[R-XXXXX]` tag names, whatever its company; null when none. */
-  async findByTag(subject: string): Promise<ThreadTag | null> {
-    const tag = tagInSubject(subject);
-    return tag ? this.em.findOne(ThreadTag, { tag }) : null;
   }
 
   /** The thread's tag, made on its first copy. Safe under concurrency (unique per thread and per tag). */

@@ -75,10 +75,6 @@ export class QuarantineService {
     return item;
   }
 
-  async findBySource(channel: QuarantineChannel, sourceId: string): Promise<QuarantineItem | null> {
-    return this.em.fork().findOne(QuarantineItem, { channel, sourceId });
-  }
-
   async list(auth: AuthContext, query: QuarantineListQuery): Promise<Page<QuarantineItem>> {
     const { limit, after } = pageWindow(query);
     const where = {
