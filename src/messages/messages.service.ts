@@ -127,7 +127,7 @@ export class MessagesService {
       return Promise.resolve(created);
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
-    return this.thread(auth, message.id);
+    return this.threadView(auth, message.id);
   }
 
   async reply(auth: AuthContext, id: string, input: ReplyDto): Promise<ThreadView> {
@@ -155,7 +155,7 @@ export class MessagesService {
     });
     await this.live.publish({ type: 'message.replied', messageId: id, companyId: message.companyId });
     if (taskChanged) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
-    return this.thread(auth, id);
+    return this.threadView(auth, id);
   }
 
   /**
@@ -247,6 +247,11 @@ export class MessagesService {
 
   async thread(auth: AuthContext, id: string): Promise<ThreadView> {
     await this.queries.visible(auth, id);
+    return this.threadView(auth, id);
+  }
+
+  /** The thread as `auth` sees it, for a caller that has just checked (or made) it visible. */
+  private async threadView(auth: AuthContext, id: string): Promise<ThreadView> {
     const [[view], replies, events] = await Promise.all([
       this.queries.views(auth, [id]),
       this.em.find(MessageReply, { messageId: id }, { orderBy: { id: 'asc' } }),
@@ -298,7 +303,7 @@ export class MessagesService {
     }
     await this.em.flush();
     if (changed) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
-    return this.thread(auth, id);
+    return this.threadView(auth, id);
   }
 
   async setRead(auth: AuthContext, id: string, read: boolean): Promise<void> {
