@@ -7,8 +7,7 @@ import { isWorkerProcess } from '../core/queue/queue-workers.js';
 import type { DeliveryChannel } from './delivery.entity.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { DeliveryRelay } from './delivery-relay.service.js';
-
-export const OUTCOME_UNKNOWN = 'outcome_unknown';
+import { OUTCOME_UNKNOWN } from './provider-error.js';
 
 /**
  * The worker's two loops. The relay drains the outbox every OUTBOUND_RELAY_INTERVAL_MS (at once

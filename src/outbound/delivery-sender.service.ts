@@ -9,7 +9,7 @@ import type { JobPayload } from '../core/queue/jobs.js';
 import type { DeliveryChannel } from './delivery.entity.js';
 import { DeliveryClaims, type SettledStatus, type Settlement } from './delivery-claims.js';
 import { DeliveryContent } from './delivery-content.js';
-import { EmailTransport } from './email/email.port.js';
+import { CommitRefused, EmailTransport } from './email/email.port.js';
 import { ProviderError } from './provider-error.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
 import { SmsGateway } from './sms/sms.port.js';
@@ -21,9 +21,11 @@ type Payload = JobPayload<'outbound.send-email'>;
  * Claims the delivery (pending → sending, a compare-and-set in PostgreSQL) and only then calls the
  * provider: a job run twice, stalled or retried finds the delivery no longer pending and does
  * nothing. The claim is settled by the outcome: sent, pending again for a transient error (the job
- * is retried with backoff), failed, or skipped. Just before the provider call the claim is marked
- * (`provider_called_at`): a worker that dies after the claim leaves it `sending`, and the reconciler
- * sends it again only if that mark is missing, else settles it as "outcome unknown".
+ * is retried with backoff), failed, or skipped. At the provider's point of no return the claim is
+ * marked (`provider_called_at`): for SMS just before the HTTP call, for email and fax once the relay
+ * took the whole message but before SMTP's final dot commits it. A worker that dies after the claim
+ * leaves it `sending`; the reconciler sends it again if that mark is missing (the provider cannot
+ * have it), else settles it as "outcome unknown".
  */
 @Injectable()
 export class DeliverySender {
@@ -79,12 +81,13 @@ export class DeliverySender {
       const from = await this.content.sender(delivery.company_id);
       if (!from) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
       const mail = channel === 'email' ? await this.content.email(delivery, from) : await this.content.fax(delivery, from);
-      if (!(await this.claims.providerCalling(delivery.id))) return;
-      providerCalled = true;
-      const { response } = await this.email.send(mail);
+      // The mark is written at SMTP's point of no return, once the relay took envelope and content and
+      // only the final dot is left: a worker killed before it leaves a copy the relay discarded.
+      const { response } = await this.email.send(mail, async () => (providerCalled = await this.claims.providerCalling(delivery.id)));
       await this.settle(delivery, 'sent', 'sent', { detail: response.slice(0, 200) });
     } catch (error) {
       if (error instanceof ProviderError) return this.refused(delivery, error, job);
+      if (error instanceof CommitRefused) return; // the claim was lost meanwhile: its new owner decides
       // Nothing left the building: give the claim back so the retry can take it (or fail on the last attempt).
       if (!providerCalled) await this.handBack(delivery, error as Error, job);
       throw error;
@@ -109,7 +112,7 @@ export class DeliverySender {
       );
       return this.settle(delivery, 'skipped', 'skipped', { ...common, reason: 'opted_out' });
     }
-    this.logger.warn(`delivery ${delivery.id} refused by the provider: ${error.message}`);
+    this.logger.warn(`delivery ${delivery.id} failed (${error.failure}): ${error.message}`);
     return this.settle(delivery, 'failed', 'failed', common);
   }
 

@@ -16,6 +16,10 @@ export interface SmtpListenerOptions {
   parse?: boolean;
   /** Wait this long before answering each DATA (a slow relay), so a spec can act mid-batch. */
   delayMs?: number;
+  /** Called as the content of the n-th DATA command (1-based) begins, before any of it arrived. */
+  onDataStart?: (n: number) => void;
+  /** Never answer the first N messages once their data ended (a relay that took them and went silent). */
+  silentFirst?: number;
 }
 
 export interface SmtpListener {
@@ -23,6 +27,10 @@ export interface SmtpListener {
   messages: CapturedMail[];
   /** How many DATA commands were refused with 4xx so far. */
   refused: () => number;
+  /** How many DATA commands began, whether their data ended (the final dot) or not. */
+  dataStarted: () => number;
+  /** How many messages ended with the final dot and were then left unanswered (`silentFirst`). */
+  silenced: () => number;
   /** Resolves once `count` messages were accepted; rejects after `ms`. */
   waitFor: (count: number, ms?: number) => Promise<CapturedMail[]>;
   close: () => Promise<void>;
@@ -36,6 +44,8 @@ export interface SmtpListener {
 export async function startSmtpListener(options: SmtpListenerOptions = {}): Promise<SmtpListener> {
   const messages: CapturedMail[] = [];
   let refused = 0;
+  let started = 0;
+  let silenced = 0;
   const waiters = new Set<() => void>();
   const address = (a: SMTPServerAddress | false): string | null => (a ? a.address : null);
 
@@ -47,10 +57,16 @@ export async function startSmtpListener(options: SmtpListenerOptions = {}): Prom
     size: 50 * 1024 * 1024,
     maxClients: 200,
     onData(stream, session, callback) {
+      started += 1;
+      options.onDataStart?.(started);
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('error', (error) => callback(error));
       const settle = async () => {
+        if (silenced < (options.silentFirst ?? 0)) {
+          silenced += 1;
+          return;
+        }
         if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
         if (refused < (options.failFirst ?? 0)) {
           refused += 1;
@@ -79,6 +95,8 @@ export async function startSmtpListener(options: SmtpListenerOptions = {}): Prom
     port,
     messages,
     refused: () => refused,
+    dataStarted: () => started,
+    silenced: () => silenced,
     waitFor(count, ms = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
