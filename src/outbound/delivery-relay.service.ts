@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { DeliveryChannel } from './delivery.entity.js';
+import { sqlIn } from '../core/database/sql-rows.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { newReplyToken, ReplyAddressing } from './reply-addressing.js';
 
@@ -54,8 +55,8 @@ export class DeliveryRelay {
   async relayBatch(limit = 1000): Promise<number> {
     const toEnqueue: { id: string; channel: DeliveryChannel }[] = [];
     const taken = await this.em.transactional(async (em) => {
-      const connection = em.getConnection();
-      const rows = await connection.execute<OutboxRow[]>(
+      const rows = await sqlIn<OutboxRow>(
+        em,
         `select oc.id, oc.company_id, oc.message_id, oc.reply_id, oc.recipient_type, oc.recipient_user_id, oc.channel, m.client_id,
                 c.email as client_email, c.mobile as client_mobile, c.fax as client_fax, u.email as user_email, u.mobile as user_mobile,
                 es.address as sender, (select count(*)::int from sms_number sn where sn.company_id = oc.company_id) as sms_numbers,
@@ -89,13 +90,14 @@ export class DeliveryRelay {
           email ? newReplyToken() : null, email ? this.addressing.newMessageId() : null);
         if (status === 'pending') toEnqueue.push({ id, channel: row.channel });
       }
-      await connection.execute(
+      await sqlIn(
+        em,
         `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, recipient_type, recipient_user_id,
            recipient_client_id, address, status, failure_reason, reply_token, email_message_id)
          values ${tuples.join(', ')} on conflict (outbox_copy_id) do nothing`,
         values,
       );
-      await connection.execute(`update outbox_copy set status = 'relayed', updated_at = ? where id in (${rows.map(() => '?').join(', ')})`, [now, ...rows.map((r) => r.id)]);
+      await sqlIn(em, `update outbox_copy set status = 'relayed', updated_at = ? where id in (${rows.map(() => '?').join(', ')})`, [now, ...rows.map((r) => r.id)]);
       return rows.length;
     });
     await this.queue.addNew(toEnqueue);
@@ -125,12 +127,11 @@ export class DeliveryRelay {
 
   private async optedOut(em: EntityManager, rows: OutboxRow[]): Promise<Set<string>> {
     const companies = [...new Set(rows.map((r) => r.company_id))];
-    const found = await em
-      .getConnection()
-      .execute<{ company_id: string; channel: string; address: string }[]>(
-        `select company_id, channel, address from opt_out where company_id in (${companies.map(() => '?').join(', ')})`,
-        companies,
-      );
+    const found = await sqlIn<{ company_id: string; channel: string; address: string }>(
+      em,
+      `select company_id, channel, address from opt_out where company_id in (${companies.map(() => '?').join(', ')})`,
+      companies,
+    );
     return new Set(found.map((o) => `${o.company_id}|${o.channel}|${o.address}`));
   }
 }
