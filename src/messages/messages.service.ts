@@ -18,7 +18,6 @@ import {
   MessageRecipient,
   MessageReply,
   MessageUserState,
-  OutboxCopy,
   type DigestRequest,
   type ReplyAttachment,
   type ReplyOrigin,
@@ -26,6 +25,8 @@ import {
 import { MessageQueries } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
+import { insertRows } from '../core/database/sql-rows.js';
+import { v7 as uuidv7 } from 'uuid';
 
 /** A reply that arrived by email or SMS, already threaded to `messageId` by the inbound side. */
 export interface InboundReplyInput {
@@ -98,7 +99,7 @@ export class MessagesService {
     // Copies explicitly asked for on a channel the company cannot send on: refused now, not skipped later.
     if (!clientSide && !input.remark && input.copies?.length) await assertCanSendCopies(this.em, auth.companyId, input.copies);
 
-    const message = await this.em.transactional((em) => {
+    const message = await this.em.transactional(async (em) => {
       const created = em.create(Message, {
         companyId: auth.companyId,
         clientId,
@@ -120,11 +121,15 @@ export class MessagesService {
         vadPostalCode: vad ? (input.vadPostalCode ?? contact?.postalCode ?? null) : null,
         vadCity: vad ? (input.vadCity ?? contact?.city ?? null) : null,
       });
-      for (const userId of cc) em.create(MessageRecipient, { companyId: auth.companyId, messageId: created.id, userId });
       em.create(MessageUserState, { companyId: auth.companyId, messageId: created.id, userId: auth.userId, readAt: created.lastActivityAt });
       recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
-      if (!clientSide && !input.remark) this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
-      return Promise.resolve(created);
+      // The rows that come by the dozen (CC, copies) go in as plain multi-row inserts, after the message.
+      await em.flush();
+      const now = new Date();
+      await insertRows(em, 'message_recipient', ['id', 'created_at', 'updated_at', 'company_id', 'message_id', 'user_id'],
+        cc.map((userId) => [uuidv7(), now, now, auth.companyId, created.id, userId]));
+      if (!clientSide && !input.remark) await this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
+      return created;
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
     return this.threadView(auth, message.id);
@@ -150,7 +155,7 @@ export class MessagesService {
       if (input.setTask) taskChanged = this.setTask(em, auth, message, dueDate);
       if (auth.kind === 'collaborator' && message.kind === 'message') {
         const cc = (await em.find(MessageRecipient, { messageId: id })).map((r) => r.userId);
-        this.recordCopies(em, message, reply.id, input.copies ?? effective.defaultChannels, cc);
+        await this.recordCopies(em, message, reply.id, input.copies ?? effective.defaultChannels, cc);
       }
     });
     await this.live.publish({ type: 'message.replied', messageId: id, companyId: message.companyId });
@@ -352,19 +357,32 @@ export class MessagesService {
    * One outbox row per recipient and channel: the client of the file, and each account (CC, copy
    * circle). Rows belong to the message's company, also when a subcontractor wrote the reply.
    */
-  private recordCopies(
+  /** One outbox row per recipient and channel; flushes `em` first (the rows refer to the message or reply). */
+  private async recordCopies(
     em: EntityManager,
     message: Pick<Message, 'id' | 'companyId'>,
     replyId: string | null,
     channels: CopyChannel[],
     users: string[],
     digest: DigestRequest | null = null,
-  ): void {
+  ): Promise<void> {
+    const now = new Date();
+    const rows: unknown[][] = [];
     for (const channel of channels) {
-      const base = { companyId: message.companyId, messageId: message.id, replyId, attachDigest: channel === 'email' ? digest : null };
-      em.create(OutboxCopy, { ...base, recipientType: 'client', channel });
-      for (const userId of users) em.create(OutboxCopy, { ...base, recipientType: 'user', recipientUserId: userId, channel });
+      const attach = channel === 'email' && digest ? JSON.stringify(digest) : null;
+      for (const userId of [null, ...users]) {
+        rows.push([uuidv7(), now, now, message.companyId, message.id, replyId, userId ? 'user' : 'client', userId, channel, 'pending', attach]);
+      }
     }
+    if (rows.length === 0) return;
+    await em.flush();
+    await insertRows(
+      em,
+      'outbox_copy',
+      ['id', 'created_at', 'updated_at', 'company_id', 'message_id', 'reply_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
+      rows,
+      { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
+    );
   }
 
   private checkBody(body: string | undefined): string {
