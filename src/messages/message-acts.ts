@@ -34,6 +34,6 @@ export function assertMayAct(viewer: AuthContext, message: Pick<Message, 'compan
 }
 
 /** One line of the thread's history, owned by the message's company whoever the actor is. */
-export function recordHistory(em: EntityManager, viewer: AuthContext, message: Pick<Message, 'id' | 'companyId'>, type: string, details: Record<string, unknown>): void {
-  em.create(MessageEvent, { companyId: message.companyId, messageId: message.id, actorId: viewer.userId, type, details });
+export function recordHistory(em: EntityManager, viewer: AuthContext, message: Pick<Message, 'id' | 'companyId'>, type: string, details: Record<string, unknown>): MessageEvent {
+  return em.create(MessageEvent, { companyId: message.companyId, messageId: message.id, actorId: viewer.userId, type, details });
 }

@@ -4,7 +4,8 @@ import { User } from '../accounts/user.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
 import type { Page, PageQuery } from '../core/http/params.js';
-import { Message, MessageRecipient, MessageUserState } from './message.entity.js';
+import { sqlIn } from '../core/database/sql-rows.js';
+import { Message, MessageUserState } from './message.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
 import type { MessageView } from './dto/message.response.js';
 
@@ -76,7 +77,8 @@ export class MessageQueries {
     const [messages, states, recipients] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }),
       this.em.find(MessageUserState, { messageId: { $in: ids }, userId: viewer.userId }),
-      this.em.find(MessageRecipient, { messageId: { $in: ids } }),
+      // Ids only: a thread may have dozens of CC, not worth an entity each.
+      sqlIn<{ message_id: string; user_id: string }>(this.em, `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
     ]);
     const doers = messages.map((m) => m.doneBy).filter((id): id is string => Boolean(id));
     const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];
@@ -86,44 +88,52 @@ export class MessageQueries {
     return ids
       .map((id) => byId.get(id))
       .filter((m): m is Message => Boolean(m))
-      .map((m) => {
-        const state = stateOf.get(m.id);
-        const clientSide = viewer.kind !== 'collaborator';
-        return {
-          id: m.id,
-          companyId: m.companyId,
-          clientId: m.clientId,
-          authorId: m.authorId,
-          kind: m.kind,
-          subject: m.subject,
-          body: m.body,
-          instruction: m.instruction,
-          contactId: m.contactId,
-          cc: recipients.filter((r) => r.messageId === m.id).map((r) => r.userId),
-          urgent: m.urgent,
-          private: m.private,
-          copyCircle: m.copyCircle,
-          task: {
-            state: m.taskState,
-            dueDate: m.dueDate,
-            doneBy: m.doneBy,
-            doneAt: m.doneAt,
-            doneLabel: m.doneBy && m.doneAt ? doneLabel(firstNames.get(m.doneBy) ?? '?', m.doneAt) : null,
-          },
-          vad: m.vad
-            ? {
-                plannedAt: m.vadPlannedAt,
-                street: m.vadStreet,
-                postalCode: m.vadPostalCode,
-                city: m.vadCity,
-                ...(clientSide ? {} : { transmittedBy: m.vadTransmittedBy, transmittedAt: m.vadTransmittedAt }),
-              }
-            : null,
-          createdAt: m.createdAt,
-          lastActivityAt: m.lastActivityAt,
-          unread: !state?.readAt || state.readAt < m.lastActivityAt,
-          deleted: Boolean(state?.deletedAt),
-        };
-      });
+      .map((m) => viewOf(viewer, m, stateOf.get(m.id), recipients.filter((r) => r.message_id === m.id).map((r) => r.user_id), m.doneBy ? firstNames.get(m.doneBy) : undefined));
   }
+}
+
+/** A message as `viewer` sees it, from its row, the viewer's state, its CC and who did its task. */
+export function viewOf(
+  viewer: AuthContext,
+  m: Message,
+  state: Pick<MessageUserState, 'readAt' | 'deletedAt'> | undefined,
+  cc: string[],
+  doneByFirstName: string | undefined,
+): MessageView {
+  const clientSide = viewer.kind !== 'collaborator';
+  return {
+    id: m.id,
+    companyId: m.companyId,
+    clientId: m.clientId,
+    authorId: m.authorId,
+    kind: m.kind,
+    subject: m.subject,
+    body: m.body,
+    instruction: m.instruction,
+    contactId: m.contactId,
+    cc,
+    urgent: m.urgent,
+    private: m.private,
+    copyCircle: m.copyCircle,
+    task: {
+      state: m.taskState,
+      dueDate: m.dueDate,
+      doneBy: m.doneBy,
+      doneAt: m.doneAt,
+      doneLabel: m.doneBy && m.doneAt ? doneLabel(doneByFirstName ?? '?', m.doneAt) : null,
+    },
+    vad: m.vad
+      ? {
+          plannedAt: m.vadPlannedAt,
+          street: m.vadStreet,
+          postalCode: m.vadPostalCode,
+          city: m.vadCity,
+          ...(clientSide ? {} : { transmittedBy: m.vadTransmittedBy, transmittedAt: m.vadTransmittedAt }),
+        }
+      : null,
+    createdAt: m.createdAt,
+    lastActivityAt: m.lastActivityAt,
+    unread: !state?.readAt || state.readAt < m.lastActivityAt,
+    deleted: Boolean(state?.deletedAt),
+  };
 }

@@ -10,7 +10,7 @@ import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import type { CopyChannel } from '../settings/settings.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { ComposeMessageDto, ReplyDto, TaskDto } from './dto/message.dto.js';
-import type { ThreadView } from './dto/message.response.js';
+import type { MessageView, ThreadView } from './dto/message.response.js';
 import { LiveEvents } from './live-events.service.js';
 import {
   Message,
@@ -22,7 +22,7 @@ import {
   type ReplyAttachment,
   type ReplyOrigin,
 } from './message.entity.js';
-import { MessageQueries } from './message-queries.service.js';
+import { MessageQueries, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
 import { insertRows } from '../core/database/sql-rows.js';
@@ -99,6 +99,7 @@ export class MessagesService {
     // Copies explicitly asked for on a channel the company cannot send on: refused now, not skipped later.
     if (!clientSide && !input.remark && input.copies?.length) await assertCanSendCopies(this.em, auth.companyId, input.copies);
 
+    let history: MessageEvent | undefined;
     const message = await this.em.transactional(async (em) => {
       const created = em.create(Message, {
         companyId: auth.companyId,
@@ -122,7 +123,7 @@ export class MessagesService {
         vadCity: vad ? (input.vadCity ?? contact?.city ?? null) : null,
       });
       em.create(MessageUserState, { companyId: auth.companyId, messageId: created.id, userId: auth.userId, readAt: created.lastActivityAt });
-      recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
+      history = recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
       // The rows that come by the dozen (CC, copies) go in as plain multi-row inserts, after the message.
       await em.flush();
       const now = new Date();
@@ -132,7 +133,8 @@ export class MessagesService {
       return created;
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
-    return this.threadView(auth, message.id);
+    // Everything the thread holds was just written here: its view needs no read back.
+    return threadOf(auth, viewOf(auth, message, { readAt: message.lastActivityAt, deletedAt: null }, cc, undefined), [], history ? [history] : []);
   }
 
   async reply(auth: AuthContext, id: string, input: ReplyDto): Promise<ThreadView> {
@@ -262,25 +264,7 @@ export class MessagesService {
       this.em.find(MessageReply, { messageId: id }, { orderBy: { id: 'asc' } }),
       this.em.find(MessageEvent, { messageId: id }, { orderBy: { id: 'asc' } }),
     ]);
-    const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
-    return {
-      ...view,
-      replies: replies.map((r) => ({
-        id: r.id,
-        authorId: r.authorId,
-        origin: r.origin,
-        senderAddress: r.senderAddress,
-        senderName: r.senderName,
-        automatic: r.automatic,
-        body: r.body,
-        originalBody: r.originalBody,
-        attachments: r.attachments ?? [],
-        createdAt: r.createdAt,
-      })),
-      history: events
-        .filter((e) => !hidden.has(e.type))
-        .map((e) => ({ actorId: e.actorId, type: e.type, details: e.details, at: e.createdAt })),
-    };
+    return threadOf(auth, view, replies, events);
   }
 
   async changeTask(auth: AuthContext, id: string, input: TaskDto): Promise<ThreadView> {
@@ -393,4 +377,25 @@ export class MessagesService {
     }
     return text;
   }
+}
+
+/** A thread view: the message's view, its replies and its history (VAD transmissions are staff-only). */
+function threadOf(auth: AuthContext, view: MessageView, replies: MessageReply[], events: MessageEvent[]): ThreadView {
+  const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
+  return {
+    ...view,
+    replies: replies.map((r) => ({
+      id: r.id,
+      authorId: r.authorId,
+      origin: r.origin,
+      senderAddress: r.senderAddress,
+      senderName: r.senderName,
+      automatic: r.automatic,
+      body: r.body,
+      originalBody: r.originalBody,
+      attachments: r.attachments ?? [],
+      createdAt: r.createdAt,
+    })),
+    history: events.filter((e) => !hidden.has(e.type)).map((e) => ({ actorId: e.actorId, type: e.type, details: e.details, at: e.createdAt })),
+  };
 }

@@ -50,6 +50,22 @@ describe('messages: compose, threads, tasks, VAD, views', () => {
       );
     });
 
+    it('answers with the thread exactly as reading it back shows it, for the author and for a CC recipient', async () => {
+      const created = await compose(w.operator, {
+        subject: 'Visite à prévoir',
+        body: 'Fuite sous l’évier.',
+        cc: [w.managerId],
+        contactId: w.contactId,
+        dueDate: '2026-12-01',
+        vad: true,
+        vadPlannedAt: '2026-12-02T09:00:00.000Z',
+      }).expect(201);
+      expect((await as(w.operator).get(`/v1/messages/${created.body.id as string}`).expect(200)).body).toEqual(created.body);
+      const forManager = (await as(w.manager).get(`/v1/messages/${created.body.id as string}`).expect(200)).body as Record<string, unknown>;
+      expect({ ...forManager, unread: false }).toEqual(created.body);
+      expect(forManager.unread).toBe(true);
+    });
+
     it('defaults the copies from the account settings', async () => {
       await as(w.manager).patch('/v1/settings/company', { defaultChannels: ['fax'] }).expect(200);
       const created = await compose(w.operator, { body: 'Fax par défaut' }).expect(201);
