@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MailboxesModule } from '../channels/mailboxes.module.js';
+import { InboundReplies } from '../messages/inbound-replies.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
 import { AttachmentStorage, LocalAttachmentStorage } from './email/attachment-storage.js';
@@ -10,6 +11,7 @@ import { InboundEmailProcessor } from './email/inbound-email.processor.js';
 import { InboundEmailStore } from './email/inbound-email.store.js';
 import { MailboxLock } from './email/mailbox-lock.js';
 import { MailboxWatcher } from './email/mailbox-watcher.service.js';
+import { ParsePool } from './email/parse-pool.js';
 import { ThreadMatcher } from './email/thread-matcher.service.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
 
@@ -27,6 +29,8 @@ export class InboundModule {
       providers: [
         InboundEmailStore,
         InboundEmailProcessor,
+        InboundReplies,
+        ParsePool,
         ThreadMatcher,
         BounceRecorder,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },

@@ -13,6 +13,13 @@ function alertKey(replyId: string, userId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** An alert delivery made by `ReplyAlerts.record`. */
+export interface MadeAlert {
+  id: string;
+  /** To be sent (the company has a sender); otherwise recorded as skipped. */
+  pending: boolean;
+}
+
 /**
  * The email telling staff that a client answered: to the thread's author (a collaborator) and the
  * company's managers, active accounts with an email, the reply's own author excepted. Alerts are
@@ -31,32 +38,50 @@ export class ReplyAlerts {
   /** Returns the number of alerts made (0 when they already existed or nobody is to be told). */
   async notify(replyId: string): Promise<number> {
     const connection = this.em.getConnection();
-    const recipients = await connection.execute<{ user_id: string; email: string; company_id: string; message_id: string; has_sender: boolean }[]>(
-      `select distinct u.id as user_id, u.email, m.company_id, m.id as message_id,
+    const made = await this.record([replyId], (query, params) => connection.execute(query, params));
+    await this.enqueue(made);
+    return made.length;
+  }
+
+  /**
+   * The alerts of many replies, made with `sql` (the caller's transaction, so replies and their
+   * alerts commit together): one query finds who is to be told about which reply, one statement
+   * inserts every alert. Returns the alerts made; `enqueue` them once committed.
+   */
+  async record(replyIds: string[], sql: <T>(query: string, params: unknown[]) => Promise<T[]>): Promise<MadeAlert[]> {
+    if (replyIds.length === 0) return [];
+    const recipients = await sql<{ reply_id: string; user_id: string; email: string; company_id: string; message_id: string; has_sender: boolean }>(
+      `select distinct r.id as reply_id, u.id as user_id, u.email, m.company_id, m.id as message_id,
               exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
          from message_reply r
          join message m on m.id = r.message_id
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
-        where r.id = ? and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id
+        where r.id in (${replyIds.map(() => '?').join(', ')}) and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id
           and not exists (select 1 from reply_alert_setting s where s.user_id = u.id and not s.enabled)`,
-      [replyId],
+      replyIds,
     );
-    if (recipients.length === 0) return 0;
-    await this.addressing.tagFor(recipients[0].company_id, recipients[0].message_id);
-    const made: { id: string }[] = [];
+    if (recipients.length === 0) return [];
+    // Alert mails carry the thread's tag in their subject: made once per thread.
+    const threads = new Map(recipients.map((r) => [r.message_id, r.company_id]));
+    for (const [messageId, companyId] of threads) await this.addressing.tagFor(companyId, messageId);
+    const values: unknown[] = [];
     for (const r of recipients) {
-      const rows = await connection.execute<{ id: string }[]>(
-        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, kind, recipient_type, recipient_user_id,
-           address, status, failure_reason, email_message_id)
-         values (?, now(), now(), ?, ?, ?, ?, 'email', 'reply_alert', 'user', ?, ?, ?, ?, ?)
-         on conflict (outbox_copy_id) do nothing returning id`,
-        [uuidv7(), r.company_id, alertKey(replyId, r.user_id), r.message_id, replyId, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
-          r.has_sender ? null : 'no_sender', this.addressing.newMessageId()],
-      );
-      made.push(...rows);
+      values.push(uuidv7(), r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
+        r.has_sender ? null : 'no_sender', this.addressing.newMessageId());
     }
-    await this.queue.addNew(made.map((row) => ({ id: row.id, channel: 'email' as const })));
-    return made.length;
+    const rows = await sql<{ id: string; status: string }>(
+      `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, kind, recipient_type, recipient_user_id,
+         address, status, failure_reason, email_message_id)
+       values ${recipients.map(() => "(?, now(), now(), ?, ?, ?, ?, 'email', 'reply_alert', 'user', ?, ?, ?, ?, ?)").join(', ')}
+       on conflict (outbox_copy_id) do nothing returning id, status`,
+      values,
+    );
+    return rows.map((row) => ({ id: row.id, pending: row.status === 'pending' }));
+  }
+
+  /** Queues the sends of alerts made by `record` (skipped ones have nothing to send). */
+  async enqueue(made: MadeAlert[]): Promise<void> {
+    await this.queue.addNew(made.filter((a) => a.pending).map((a) => ({ id: a.id, channel: 'email' as const })));
   }
 
   async setting(auth: AuthContext): Promise<{ enabled: boolean }> {

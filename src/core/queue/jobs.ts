@@ -58,6 +58,14 @@ export const JOBS = {
     queue: 'inbound-email',
     payload: z.object({ inboundEmailId: z.uuid() }),
   },
+  /**
+   * Mails stored together from one mailbox: processed as a batch (set-based threading, one write
+   * transaction); any mail the batch cannot finish goes on alone as `inbound.email-received`.
+   */
+  'inbound.email-batch': {
+    queue: 'inbound-email',
+    payload: z.object({ inboundEmailIds: z.array(z.uuid()).min(1).max(1_000) }),
+  },
   /** Send one delivery (a copy or a reply alert) by email; the job id is the delivery id. */
   'outbound.send-email': { queue: 'outbound-email', payload: z.object({ deliveryId: z.uuid() }) },
   /** Send one SMS delivery through Twilio; the job id is the delivery id. */

@@ -7,20 +7,41 @@ import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
-import { MessagesService } from '../../messages/messages.service.js';
-import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
+import { InboundReplies, marks } from '../../messages/inbound-replies.js';
+import { type InboundReplyInput, MessagesService } from '../../messages/messages.service.js';
+import { type MadeAlert, ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { AttachmentStorage } from './attachment-storage.js';
 import { BounceRecorder } from './bounce-recorder.js';
-import { classify } from './classify.js';
+import { classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
+import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
-import { replyText } from './reply-text.js';
-import { ThreadMatcher } from './thread-matcher.service.js';
+import { type ReplyText, replyText } from './reply-text.js';
+import { ParsePool } from './parse-pool.js';
+import { type SenderCheck, ThreadMatcher } from './thread-matcher.service.js';
 
 /** What processing needs of a stored mail besides its bytes. */
 type StoredRow = Pick<InboundEmail, 'id' | 'companyId'>;
+
+/** A stored row as read for processing, with the first row carrying the same mail. */
+interface LoadedRow {
+  id: string;
+  company_id: string;
+  status: InboundEmailStatus;
+  raw: Buffer;
+  first_id: string;
+}
+
+/** A mail of a batch on its way to the batch's write. */
+interface BatchMail {
+  row: StoredRow;
+  mail: ParsedInbound;
+  kind: MailKind;
+  /** The reply text when trimmed already (by the parsing thread). */
+  text: ReplyText | null;
+}
 
 /** An inbound mail processing step gave up on the mail: it goes to quarantine with this reason. */
 class Quarantined extends Error {
@@ -53,6 +74,9 @@ export class InboundEmailProcessor {
     private readonly storage: AttachmentStorage,
     private readonly bounces: BounceRecorder,
     private readonly alerts: ReplyAlerts,
+    private readonly replies: InboundReplies,
+    private readonly store: InboundEmailStore,
+    private readonly parser: ParsePool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.quarantine.registerAssigner('email', (item, messageId) => this.assign(item, messageId));
@@ -72,14 +96,118 @@ export class InboundEmailProcessor {
     }
   }
 
-  async process(id: string): Promise<void> {
-    // One query for the row and the first row carrying the same mail (the hot path of a backlog).
-    const [found] = await this.em.getConnection().execute<{ id: string; company_id: string; status: InboundEmailStatus; raw: Buffer; first_id: string }[]>(
+  @HandlesJob('inbound.email-batch')
+  async handleBatch(payload: JobPayload<'inbound.email-batch'>): Promise<void> {
+    await this.processBatch(payload.inboundEmailIds);
+  }
+
+  /** The rows and, for each, the first row carrying the same mail: one query. */
+  private load(ids: string[]): Promise<LoadedRow[]> {
+    return this.em.getConnection().execute<LoadedRow[]>(
       `select e.id, e.company_id, e.status, e.raw,
               (select f.id from inbound_email f where f.company_id = e.company_id and f.dedup_key = e.dedup_key order by f.id limit 1) as first_id
-         from inbound_email e where e.id = ?`,
-      [id],
+         from inbound_email e where e.id in (${marks(ids)}) order by e.id`,
+      ids,
     );
+  }
+
+  /**
+   * The backlog's path: the rows of one batch are read in one query, parsed, matched with one
+   * query per kind of reference, and their replies, history lines, outcomes and staff alerts
+   * written in one transaction. What the batch does not finish itself goes on alone, through the
+   * one-mail job and its retries: duplicates aside, anything but a reply from a known party
+   * (loops, bounces, no sender, no thread, sender mismatch, unparsable), a mail whose files could
+   * not be kept, and every mail of a batch whose write failed.
+   */
+  async processBatch(ids: string[]): Promise<void> {
+    const alone: string[] = [];
+    const duplicates: { id: string; outcome: string }[] = [];
+    let mails: BatchMail[] = [];
+    const first: LoadedRow[] = [];
+    for (const found of await this.load(ids)) {
+      if (found.status !== 'received') continue;
+      if (found.first_id === found.id) first.push(found);
+      else duplicates.push({ id: found.id, outcome: `duplicate of ${found.first_id}` });
+    }
+    const parsed = await this.parser.parseMany(first.map((found) => found.raw));
+    for (const [i, found] of first.entries()) {
+      const { mail, text } = parsed[i];
+      const row: StoredRow = { id: found.id, companyId: found.company_id };
+      const kind = mail ? classify(mail) : null;
+      // Unparsable mail, bounces and mail without a sender are finished one by one.
+      if (!mail || !kind || kind.kind === 'bounce' || !mail.fromAddress) alone.push(row.id);
+      else mails.push({ row, mail, kind, text });
+    }
+    if (duplicates.length > 0) await this.finishMany(duplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
+    const own = await this.matcher.ownMessages(mails.map((m) => m.mail));
+    mails = mails.filter((m) => {
+      const loop = m.mail.messageId !== null && own.has(m.mail.messageId.toLowerCase());
+      if (loop) alone.push(m.row.id);
+      return !loop;
+    });
+    const inputs: { row: StoredRow; input: InboundReplyInput }[] = [];
+    for (const companyId of new Set(mails.map((m) => m.row.companyId))) {
+      const mine = mails.filter((m) => m.row.companyId === companyId);
+      const matches = await this.matcher.matchMany(companyId, mine.map((m) => m.mail));
+      const senders = new Map<string, SenderCheck>();
+      for (const [i, { row, mail, kind, text }] of mine.entries()) {
+        const match = matches[i];
+        if (!match) {
+          alone.push(row.id);
+          continue;
+        }
+        const from = mail.fromAddress!;
+        const key = `${match.messageId} ${match.delivery?.id ?? ''} ${from}`;
+        if (!senders.has(key)) senders.set(key, await this.matcher.checkSender(match, from));
+        const sender = senders.get(key)!;
+        if (!sender.allowed) {
+          alone.push(row.id);
+          continue;
+        }
+        try {
+          inputs.push({ row, input: await this.replyInput(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId, text) });
+        } catch {
+          alone.push(row.id);
+        }
+      }
+    }
+    if (inputs.length > 0) {
+      let alerts: MadeAlert[] = [];
+      try {
+        await this.replies.appendMany(
+          inputs.map((i) => i.input),
+          async (sql, appended) => {
+            const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
+            const now = new Date();
+            const values: unknown[] = [];
+            for (const { row, input } of inputs) {
+              const reply = byKey.get(input.inboundKey)!;
+              values.push(row.id, input.automatic ? 'automatic' : 'threaded', input.messageId, reply.replyId);
+            }
+            // Compare-and-set, as `finish`: a row another run finished keeps its outcome.
+            await sql(
+              `update inbound_email e set status = v.status, thread_message_id = v.thread::uuid, reply_id = v.reply::uuid, processed_at = ?, updated_at = ?
+                 from (values ${inputs.map(() => '(?::uuid, ?, ?, ?)').join(', ')}) as v (id, status, thread, reply)
+                where e.id = v.id and e.status in ('received', 'quarantined')`,
+              [now, now, ...values],
+            );
+            alerts = await this.alerts.record(
+              appended.filter((a) => a.created && !a.automatic).map((a) => a.replyId),
+              (query, params) => sql(query, params),
+            );
+          },
+        );
+      } catch (error) {
+        this.logger.warn(`a batch of ${inputs.length} inbound emails could not be written together (${(error as Error).message}): each goes on alone`);
+        alone.push(...inputs.map((i) => i.row.id));
+      }
+      await this.alerts.enqueue(alerts);
+    }
+    await this.store.enqueue(alone);
+  }
+
+  async process(id: string): Promise<void> {
+    const [found] = await this.load([id]);
     if (!found || found.status !== 'received') return;
     const row: StoredRow = { id: found.id, companyId: found.company_id };
     if (found.first_id !== row.id) return this.finish(row, 'duplicate', { outcome: `duplicate of ${found.first_id}` });
@@ -119,10 +247,17 @@ export class InboundEmailProcessor {
     await this.append(row, mail, match.messageId, automatic, sender.authorUserId);
   }
 
-  /** Writes the reply (idempotent on the row), then the row's outcome; alerts staff for a person's reply. */
-  private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
-    const text = replyText(mail);
-    const { reply, created } = await this.messages.appendInboundReply({
+  /** The reply a mail makes: its text trimmed, the original kept when different, its files stored. */
+  private async replyInput(
+    row: StoredRow,
+    mail: ParsedInbound,
+    messageId: string,
+    automatic: boolean,
+    authorUserId: string | null,
+    trimmed: ReplyText | null = null,
+  ): Promise<InboundReplyInput> {
+    const text = trimmed ?? replyText(mail);
+    return {
       messageId,
       origin: 'email',
       inboundKey: `email:${row.id}`,
@@ -133,7 +268,12 @@ export class InboundEmailProcessor {
       originalBody: text.original !== text.body ? text.original : null,
       automatic,
       attachments: await this.keepAttachments(row, mail),
-    });
+    };
+  }
+
+  /** Writes the reply (idempotent on the row), then the row's outcome; alerts staff for a person's reply. */
+  private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
+    const { reply, created } = await this.messages.appendInboundReply(await this.replyInput(row, mail, messageId, automatic, authorUserId));
     await this.finish(row, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: reply.id }, ['received', 'quarantined']);
     if (created && !automatic) await this.alerts.notify(reply.id);
     return reply.id;
@@ -175,6 +315,17 @@ export class InboundEmailProcessor {
     if (!row) throw new NotFoundError('The inbound email of this quarantine item');
     const mail = await parseMail(row.raw);
     return { replyId: await this.append(row, mail, messageId, classify(mail).kind === 'automatic', null) };
+  }
+
+  /** `finish` from `received` for many rows at once. */
+  private async finishMany(rows: { id: string; status: InboundEmailStatus; outcome: string }[]): Promise<void> {
+    const now = new Date();
+    await this.em.getConnection().execute(
+      `update inbound_email e set status = v.status, outcome = v.outcome, processed_at = ?, updated_at = ?
+         from (values ${rows.map(() => '(?::uuid, ?, ?)').join(', ')}) as v (id, status, outcome)
+        where e.id = v.id and e.status = 'received'`,
+      [now, now, ...rows.flatMap((r) => [r.id, r.status, r.outcome])],
+    );
   }
 
   /** Compare-and-set on the status: of two racing runs, one writes the outcome. */

@@ -9,6 +9,8 @@ import type { StoredMail } from '../imap/mailbox.port.js';
 import { messageIds } from './parse-mail.js';
 
 const HEADER_SCAN_BYTES = 256 * 1024;
+/** Rows processed by one batch job. */
+export const BATCH_JOB_SIZE = 100;
 
 /** The Message-ID of raw mail, read from its header block only (the body is not decoded here). */
 export function rawMessageId(raw: Buffer): string | null {
@@ -21,8 +23,9 @@ export function rawMessageId(raw: Buffer): string | null {
 
 /**
  * Durable first: each fetched mail is written raw to PostgreSQL (unique per mailbox + UIDVALIDITY
- * + UID) before anything else happens to it, then a job is enqueued to process it. Storing the
- * same mail again is a no-op; enqueueing twice is deduplicated by the job id (the row id).
+ * + UID) before anything else happens to it, then a job is enqueued to process it (one job per
+ * batch of stored rows; a row the batch cannot finish gets a job of its own). Storing the same
+ * mail again is a no-op.
  */
 @Injectable()
 export class InboundEmailStore {
@@ -68,13 +71,28 @@ export class InboundEmailStore {
     await this.queue.queue(queue).addBulk(jobs);
   }
 
+  /**
+   * One job for rows stored together (processed as a batch), at most BATCH_JOB_SIZE rows a job.
+   * Job ids are never reused: a finished or failed job kept under the same id would swallow the
+   * add; a row queued twice is processed once (its status and its reply's inbound key say so).
+   */
+  async enqueueBatch(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const { queue, payload } = JOBS['inbound.email-batch'];
+    const jobs = [];
+    for (let i = 0; i < ids.length; i += BATCH_JOB_SIZE) {
+      jobs.push({ name: 'inbound.email-batch', data: payload.parse({ inboundEmailIds: ids.slice(i, i + BATCH_JOB_SIZE) }), opts: { jobId: `batch-${uuidv7()}` } });
+    }
+    await this.queue.queue(queue).addBulk(jobs);
+  }
+
   /** Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again. */
   async requeuePending(mailboxId: string): Promise<number> {
     const rows = await this.em.getConnection().execute<{ id: string }[]>(
       `select id from inbound_email where mailbox_id = ? and status = 'received' order by id limit 10000`,
       [mailboxId],
     );
-    await this.enqueue(rows.map((row) => row.id));
+    await this.enqueueBatch(rows.map((row) => row.id));
     return rows.length;
   }
 }

@@ -8,7 +8,7 @@ import type { MailboxClient, MailboxSession } from '../imap/mailbox.port.js';
 import { InboundEmail } from './inbound-email.entity.js';
 import type { InboundEmailStore } from './inbound-email.store.js';
 
-const BATCH = 100;
+const BATCH = 200;
 /** Bytes of mail fetched and stored per round (one mail larger than this goes alone). */
 const BATCH_BYTES = 32 * 1024 * 1024;
 const MOVE_CHECK_MS = 1_000;
@@ -123,7 +123,7 @@ export class MailboxRunner {
       if (batch.length === 0) return;
       if (batch[0].uidValidity.toString() !== cursor.uidValidity) return; // changed meanwhile: next round rescans
       // Durable first: the batch is in PostgreSQL before any job exists for it.
-      await this.deps.store.enqueue(await this.deps.store.storeBatch(mailbox, batch));
+      await this.deps.store.enqueueBatch(await this.deps.store.storeBatch(mailbox, batch));
       cursor = { uidValidity: cursor.uidValidity, uid: batch[batch.length - 1].uid };
       await this.saveCursor(cursor);
     }

@@ -62,6 +62,57 @@ export class ThreadMatcher {
     return null;
   }
 
+  /**
+   * `match` for many mails of one company at once: one query per kind of reference for all of
+   * them, the same order of strength for each mail.
+   */
+  async matchMany(companyId: string, mails: ParsedInbound[]): Promise<(ThreadMatch | null)[]> {
+    const em = this.em.fork();
+    const found: (ThreadMatch | null)[] = mails.map(() => null);
+    const tokensOf = mails.map((mail) => mail.recipients.map((address) => this.addressing.tokenOf(address)).filter((token): token is string => Boolean(token)));
+    const tokens = [...new Set(tokensOf.flat())];
+    if (tokens.length > 0) {
+      const deliveries = await em.find(Delivery, { companyId, replyToken: { $in: tokens } }, { orderBy: { id: 'desc' } });
+      tokensOf.forEach((mine, i) => {
+        const delivery = mine.length > 0 ? deliveries.find((d) => d.replyToken !== null && mine.includes(d.replyToken)) : undefined;
+        if (delivery) found[i] = { messageId: delivery.messageId, via: 'token', delivery };
+      });
+    }
+    const referencedOf = mails.map((mail, i) => (found[i] ? [] : mail.referencedIds.map((id) => id.toLowerCase())));
+    const referenced = [...new Set(referencedOf.flat())];
+    if (referenced.length > 0) {
+      const deliveries = await em.find(Delivery, { companyId, emailMessageId: { $in: referenced } });
+      referencedOf.forEach((ids, i) => {
+        // In-Reply-To comes first in referencedIds: the copy answered directly wins over older ones.
+        for (const id of ids) {
+          const delivery = deliveries.find((d) => d.emailMessageId === id);
+          if (!delivery) continue;
+          found[i] = { messageId: delivery.messageId, via: 'message-id', delivery };
+          break;
+        }
+      });
+    }
+    const tagOf = mails.map((mail, i) => (found[i] ? null : tagInSubject(mail.subject)));
+    const tags = [...new Set(tagOf.filter((tag): tag is string => Boolean(tag)))];
+    if (tags.length > 0) {
+      const rows = await em.find(ThreadTag, { companyId, tag: { $in: tags } });
+      tagOf.forEach((subjectTag, i) => {
+        const tag = subjectTag ? rows.find((row) => row.tag === subjectTag) : undefined;
+        if (tag) found[i] = { messageId: tag.messageId, via: 'subject-tag', delivery: null };
+      });
+    }
+    return found;
+  }
+
+  /** Of the mails' Message-IDs, those that are our own copies (lower-case): `isOwnMessage` for many. */
+  async ownMessages(mails: ParsedInbound[]): Promise<Set<string>> {
+    const domain = `@${this.config.outbound.messageIdDomain.toLowerCase()}`;
+    const ids = [...new Set(mails.map((mail) => mail.messageId?.toLowerCase()).filter((id): id is string => Boolean(id?.endsWith(domain))))];
+    if (ids.length === 0) return new Set();
+    const rows = await this.em.fork().find(Delivery, { emailMessageId: { $in: ids } }, { fields: ['id', 'emailMessageId'] });
+    return new Set(rows.map((row) => row.emailMessageId!));
+  }
+
   /** Whether the mail carries one of our own Message-IDs: our copy came back (a loop). */
   async isOwnMessage(mail: ParsedInbound): Promise<boolean> {
     // Our Message-IDs are all on our own domain: anything else needs no lookup.

@@ -1,0 +1,139 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import { LiveEvents } from './live-events.service.js';
+import type { InboundReplyInput } from './messages.service.js';
+
+/** One appended inbound item: its reply, whether this call made it, and its thread. */
+export interface AppendedReply {
+  inboundKey: string;
+  replyId: string;
+  messageId: string;
+  companyId: string;
+  automatic: boolean;
+  /** False when the reply existed already (the same inbound item seen again). */
+  created: boolean;
+}
+
+/** Runs SQL inside the batch's transaction. */
+export type TransactionSql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
+
+/**
+ * `appendInboundReply` for many items at once, as set-based statements in one transaction: the
+ * replies (one per inbound key, ever: an item seen again answers its first reply), their history
+ * lines, the threads' last activity; then `within` adds the caller's own rows to the same
+ * transaction (the inbound rows' outcome, alerts). Live events go out per created reply once
+ * committed. Throws when a thread is missing or any row is refused: the caller then takes the
+ * items one by one.
+ */
+@Injectable()
+export class InboundReplies {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly live: LiveEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async appendMany(inputs: InboundReplyInput[], within?: (sql: TransactionSql, appended: AppendedReply[]) => Promise<void>): Promise<AppendedReply[]> {
+    if (inputs.length === 0) return [];
+    const appended = await this.em.fork().transactional(async (em) => {
+      const connection = em.getConnection();
+      const sql: TransactionSql = (query, params = []) => connection.execute(query, params, 'all', em.getTransactionContext());
+      const result = await this.write(sql, inputs);
+      if (within) await within(sql, result);
+      return result;
+    });
+    await Promise.all(
+      appended.filter((a) => a.created).map((a) => this.live.publish({ type: 'message.replied', messageId: a.messageId, companyId: a.companyId })),
+    );
+    return appended;
+  }
+
+  private async write(sql: TransactionSql, inputs: InboundReplyInput[]): Promise<AppendedReply[]> {
+    const threadIds = [...new Set(inputs.map((i) => i.messageId))];
+    const threads = new Map(
+      (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from message where id in (${marks(threadIds)})`, threadIds)).map((t) => [t.id, t]),
+    );
+    const missing = threadIds.find((id) => !threads.has(id));
+    if (missing) throw new Error(`Message ${missing} not found`);
+    const keys = inputs.map((i) => i.inboundKey);
+    const existing = new Map(
+      (await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key in (${marks(keys)})`, keys)).map((r) => [r.inbound_key, r.id]),
+    );
+    // The same key twice in one call makes one reply, the first.
+    const fresh = new Map<string, { input: InboundReplyInput; id: string }>();
+    for (const input of inputs) if (!existing.has(input.inboundKey) && !fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: uuidv7() });
+    const created = new Set<string>();
+    if (fresh.size > 0) {
+      const values: unknown[] = [];
+      const rows: string[] = [];
+      for (const { input, id } of fresh.values()) {
+        const now = new Date();
+        const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
+        rows.push('(?, ?, ?, ?, ?, ?, ?, ?::reply_origin, ?, ?, ?, ?, ?, ?::jsonb)');
+        values.push(
+          id, now, now, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId ?? null, body.length > 0 ? body : '(message vide)',
+          input.origin, input.senderAddress, input.senderName ?? null, input.automatic ?? false, input.originalBody ?? null, input.inboundKey,
+          input.attachments ? JSON.stringify(input.attachments) : null,
+        );
+      }
+      // A concurrent run that committed the same key first keeps its reply; this one makes none.
+      const inserted = await sql<{ id: string; inbound_key: string }>(
+        `insert into message_reply (id, created_at, updated_at, company_id, message_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
+         values ${rows.join(', ')} on conflict (inbound_key) do nothing returning id, inbound_key`,
+        values,
+      );
+      for (const row of inserted) created.add(row.inbound_key);
+      const raced = [...fresh.keys()].filter((key) => !created.has(key));
+      if (raced.length > 0) {
+        for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key in (${marks(raced)})`, raced)) existing.set(r.inbound_key, r.id);
+      }
+    }
+    const made = [...fresh.values()].filter((f) => created.has(f.input.inboundKey));
+    if (made.length > 0) {
+      const values: unknown[] = [];
+      for (const { input, id } of made) {
+        const now = new Date();
+        const thread = threads.get(input.messageId)!;
+        values.push(
+          uuidv7(), now, now, thread.company_id, thread.id, input.authorUserId ?? thread.author_id, input.automatic ? 'replied.automatic' : 'replied',
+          JSON.stringify({ replyId: id, origin: input.origin, sender: input.senderAddress }),
+        );
+      }
+      await sql(
+        `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details) values ${made.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
+        values,
+      );
+      const active = [...new Set(made.filter((m) => !m.input.automatic).map((m) => m.input.messageId))];
+      if (active.length > 0) {
+        const now = new Date();
+        await sql(`update message set last_activity_at = ?, updated_at = ? where id in (${marks(active)})`, [now, now, ...active]);
+      }
+    }
+    const seen = new Set<string>();
+    const out: AppendedReply[] = [];
+    for (const input of inputs) {
+      if (seen.has(input.inboundKey)) continue;
+      seen.add(input.inboundKey);
+      const thread = threads.get(input.messageId)!;
+      const own = fresh.get(input.inboundKey);
+      const isCreated = created.has(input.inboundKey);
+      out.push({
+        inboundKey: input.inboundKey,
+        replyId: isCreated ? own!.id : existing.get(input.inboundKey)!,
+        messageId: thread.id,
+        companyId: thread.company_id,
+        automatic: input.automatic ?? false,
+        created: isCreated,
+      });
+    }
+    return out;
+  }
+}
+
+/** `?, ?, …` for a list of parameters. */
+export function marks(list: readonly unknown[]): string {
+  return list.map(() => '?').join(', ');
+}
