@@ -55,6 +55,8 @@ function startWorker(): { child: ChildProcess; started: Promise<number> } {
     QUEUE_PREFIX: PREFIX,
     SECRETS_KEY: config.secretsKey,
     WORKER_CONCURRENCY: CONCURRENCY,
+    // e.g. WORKER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the worker.
+    ...(process.env.WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS } : {}),
   });
   let output = '';
   const started = new Promise<number>((resolve, reject) => {

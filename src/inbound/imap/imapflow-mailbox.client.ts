@@ -5,8 +5,43 @@ import { type FolderState, MailboxClient, type MailboxSession, type MailboxSetti
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 5 * 60_000;
+/** Mail up to this size is counted at this size when batching by bytes; larger mail by its own size. */
+const SMALL_MAIL_BYTES = 100 * 1024;
+
+/** A folder's messages after a cursor, as last listed by a session. */
+interface Listing {
+  folder: string;
+  uidValidity: bigint;
+  listedAfter: number;
+  /** `size`: the exact size of a large mail, SMALL_MAIL_BYTES for the others (at most that). */
+  messages: { uid: number; size: number }[];
+}
+
+/**
+ * The next UIDs after `afterUid`, at most `limit` and, past the first one, at most `maxBytes` in
+ * total (a folder of huge mails is read a few at a time).
+ */
+function pickBatch(messages: Listing['messages'], afterUid: number, limit: number, maxBytes: number): number[] {
+  let lo = 0;
+  let hi = messages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (messages[mid].uid <= afterUid) lo = mid + 1;
+    else hi = mid;
+  }
+  const picked: number[] = [];
+  let total = 0;
+  for (let i = lo; i < messages.length && picked.length < limit; i++) {
+    total += messages[i].size;
+    if (picked.length > 0 && total > maxBytes) break;
+    picked.push(messages[i].uid);
+  }
+  return picked;
+}
 
 class ImapFlowSession implements MailboxSession {
+  private listing: Listing | null = null;
+
   constructor(private readonly client: ImapFlow) {}
 
   get supportsIdle(): boolean {
@@ -47,43 +82,54 @@ class ImapFlowSession implements MailboxSession {
       const mailbox = this.client.mailbox;
       if (!mailbox || mailbox.exists === 0) return [];
       const uidValidity = BigInt(mailbox.uidValidity);
-      // UIDs first, then the sources of one batch only: a backlog of thousands is never loaded at once.
-      // "N:*" always matches the last message even when its UID is below N, hence the filter.
-      let uids = ((await this.client.search({ uid: `${afterUid + 1}:*` }, { uid: true })) || [])
-        .filter((uid) => uid > afterUid)
-        .sort((a, b) => a - b)
-        .slice(0, limit);
-      if (uids.length === 0) return [];
-      if (Number.isFinite(maxBytes)) uids = await this.withinBytes(uids, maxBytes);
-      const found: StoredMail[] = [];
-      for await (const message of this.client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
-        if (!message.source) continue;
-        found.push({
-          uid: message.uid,
-          uidValidity,
-          source: message.source,
-          flags: [...(message.flags ?? [])],
-          internalDate: message.internalDate ? new Date(message.internalDate) : null,
-        });
+      // The folder is listed (UIDs and sizes) once, then read a batch at a time from that list: a
+      // backlog of thousands is neither loaded at once nor listed again for every batch. New mail
+      // always gets a higher UID than the list holds, so the list is read to its end, then the
+      // folder is listed again; a batch whose mail all vanished meanwhile lists it again at once.
+      for (const fresh of [false, true]) {
+        const last = this.listing;
+        const cached = !fresh && last && last.folder === folder && last.uidValidity === uidValidity && last.listedAfter <= afterUid ? last : null;
+        const listing = cached ?? (await this.list(folder, uidValidity, afterUid));
+        const batch = pickBatch(listing.messages, afterUid, limit, maxBytes);
+        if (batch.length === 0) {
+          if (cached) continue;
+          return [];
+        }
+        const found: StoredMail[] = [];
+        for await (const message of this.client.fetch(batch.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
+          if (!message.source) continue;
+          found.push({
+            uid: message.uid,
+            uidValidity,
+            source: message.source,
+            flags: [...(message.flags ?? [])],
+            internalDate: message.internalDate ? new Date(message.internalDate) : null,
+          });
+        }
+        if (found.length > 0 || !cached) return found.sort((a, b) => a.uid - b.uid);
       }
-      return found.sort((a, b) => a.uid - b.uid);
+      return [];
     } finally {
       lock.release();
     }
   }
 
-  /** The first UIDs whose sizes add up to at most `maxBytes` (always at least one). */
-  private async withinBytes(uids: number[], maxBytes: number): Promise<number[]> {
+  /**
+   * UIDs of the folder's messages after `afterUid`, in UID order, with their sizes bounded: a
+   * SEARCH for all of them and one for the large ones, whose exact sizes are then fetched (listing
+   * thousands of sizes by FETCH costs far more than two searches).
+   */
+  private async list(folder: string, uidValidity: bigint, afterUid: number): Promise<Listing> {
+    const range = { uid: `${afterUid + 1}:*` };
+    // "N:*" always matches the last message even when its UID is below N, hence the filters.
+    const uids = ((await this.client.search(range, { uid: true })) || []).filter((uid) => uid > afterUid).sort((a, b) => a - b);
     const sizes = new Map<number, number>();
-    for await (const message of this.client.fetch(uids.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
-    const kept: number[] = [];
-    let total = 0;
-    for (const uid of uids) {
-      total += sizes.get(uid) ?? 0;
-      if (kept.length > 0 && total > maxBytes) break;
-      kept.push(uid);
+    const large = uids.length > 0 ? ((await this.client.search({ ...range, larger: SMALL_MAIL_BYTES }, { uid: true })) || []).filter((uid) => uid > afterUid) : [];
+    if (large.length > 0) {
+      for await (const message of this.client.fetch(large.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
     }
-    return kept;
+    this.listing = { folder, uidValidity, listedAfter: afterUid, messages: uids.map((uid) => ({ uid, size: sizes.get(uid) ?? SMALL_MAIL_BYTES })) };
+    return this.listing;
   }
 
   async moveMessages(folder: string, uidValidity: bigint, uids: number[], destination: string, flags: string[]): Promise<void> {
