@@ -195,6 +195,8 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     const [sent] = await deliveriesOf(busy.body.id, 1);
     expect(sent).toMatchObject({ status: 'sent', attempts: 4 });
     expect(twilioApi.messages.filter((m) => m.sid === sent.providerMessageId)).toHaveLength(1);
+    const history = (await as(world.manager).get(`/v1/deliveries/${sent.id}`)).body.history as { outcome: string; providerCode: string | null }[];
+    expect(history.map((h) => `${h.outcome}:${h.providerCode ?? ''}`)).toEqual(['retrying:20429', 'retrying:timeout', 'retrying:20500', 'sent:']);
 
     // Retry is for failed deliveries only.
     expect((await as(world.manager).post(`/v1/deliveries/${sent.id}/retry`)).status).toBe(409);
