@@ -232,6 +232,20 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     expect(await em().count(MessageReply, { messageId })).toBe(1);
   });
 
+  it('stores a burst of webhooks arriving together once each, replays included, and threads every SMS once', async () => {
+    const messageId = await thread();
+    await smsCopy(messageId, '+33666000016');
+    const burst = Array.from({ length: 30 }, (_, i) => sms({ From: '+33666000016', Body: `Réponse ${i}` }));
+    // Every SMS twice at once (a retry racing the first delivery), all in flight together.
+    const answers = await Promise.all([...burst, ...burst].map((params) => post(params)));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 60 }, () => 200));
+    for (const params of burst) expect(await processed(params.MessageSid)).toMatchObject({ status: 'threaded', messageId, fromAddress: '+33666000016' });
+    const sids = burst.map((params) => params.MessageSid);
+    expect(await em().count(InboundSms, { messageSid: { $in: sids } })).toBe(30);
+    const replies = await em().find(MessageReply, { messageId });
+    expect(replies.map((r) => r.inboundKey).sort()).toEqual(sids.map((sid) => `sms:${sid}`).sort());
+  });
+
   it('STOP, ARRÊT… opt the number out; START opts it back in; AIDE gets the help text; none is posted as a reply', async () => {
     const messageId = await thread();
     await smsCopy(messageId, '+33677000007');

@@ -53,6 +53,11 @@ export const JOBS = {
     queue: 'inbound-sms',
     payload: z.object({ inboundSmsId: z.uuid() }),
   },
+  /** SMS the webhook stored together: threaded as a batch (set-based look-ups); the rest of each SMS as `inbound.sms-received`. */
+  'inbound.sms-batch': {
+    queue: 'inbound-sms',
+    payload: z.object({ inboundSmsIds: z.array(z.uuid()).min(1).max(1_000) }),
+  },
   /** A mail was stored raw from a mailbox: classify, thread and append it (idempotent per row). */
   'inbound.email-received': {
     queue: 'inbound-email',

@@ -8,6 +8,7 @@ import { InboundSms } from './inbound-sms.entity.js';
 import { InboundSmsProcessor } from './inbound-sms.processor.js';
 import { InboundSmsReceiver } from './inbound-sms.receiver.js';
 import { InboundSmsSweeper } from './inbound-sms.sweeper.js';
+import { InboundSmsWriter } from './inbound-sms.writer.js';
 import { SmsThreads } from './sms-threads.service.js';
 import { TwilioSmsController } from './twilio-sms.controller.js';
 
@@ -18,6 +19,6 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
 @Module({
   imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
   controllers: [TwilioSmsController],
-  providers: [InboundSmsReceiver, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
+  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
 })
 export class InboundSmsModule {}

@@ -12,11 +12,34 @@ import { OptOut } from '../../outbound/delivery.entity.js';
 import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
-import { InboundSms, type InboundSmsStatus } from './inbound-sms.entity.js';
-import { keywordOf, type SmsKeyword, toE164 } from './sms-text.js';
+import { InboundSms, type InboundSmsMedia, type InboundSmsStatus } from './inbound-sms.entity.js';
+import { keywordOf, type SmsKeyword, threadCodesIn, toE164 } from './sms-text.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
 
 type Outcome = { status: InboundSmsStatus; outcome?: string; messageId?: string | null; replyId?: string | null };
+
+/** A row of a batch, as read for processing. */
+interface BatchRow {
+  id: string;
+  company_id: string;
+  message_sid: string;
+  from_raw: string;
+  body: string;
+  media: InboundSmsMedia[];
+}
+
+/** Replies of a batch appended at once: their round trips overlap, the pool keeps room for others. */
+const APPENDS_AT_ONCE = 4;
+
+/** Runs `work` over `items`, at most `width` at a time. */
+async function inTurns<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
 
 /**
  * The processing half of inbound SMS, in a job: keywords (STOP/START/HELP), then the thread the SMS
@@ -45,6 +68,80 @@ export class InboundSmsProcessor implements OnModuleInit {
     await this.process(payload.inboundSmsId);
   }
 
+  @HandlesJob('inbound.sms-batch')
+  async handleBatch(payload: JobPayload<'inbound.sms-batch'>): Promise<void> {
+    await this.processBatch(payload.inboundSmsIds);
+  }
+
+  /**
+   * The common case of many SMS at once: a plain reply from a number a recent thread texted. The
+   * batch's rows, the threads their numbers were texted from and who those numbers are come from
+   * one query each (per company); each reply is appended as by `process`, a few at a time; the
+   * outcomes are written by one statement. Everything else (keywords, invalid senders, bodies to
+   * quarantine, thread codes, no recent thread) goes through `process`, one SMS at a time.
+   * Rows already processed are skipped, and an outcome is written only over `received`, so a batch
+   * run twice, or alongside the sweeper's, changes nothing.
+   */
+  async processBatch(ids: string[]): Promise<void> {
+    const rows = await this.em.getConnection().execute<BatchRow[]>(
+      `select id, company_id, message_sid, from_raw, body, media from inbound_sms where id in (${ids.map(() => '?').join(', ')}) and status = 'received' order by id`,
+      ids,
+    );
+    const alone: string[] = [];
+    const plain: { row: BatchRow; from: string }[] = [];
+    for (const row of rows) {
+      const from = toE164(row.from_raw);
+      const simple = from && !keywordOf(row.body) && threadCodesIn(row.body).length === 0 && row.body.length <= this.config.inboundSms.maxBodyChars
+        && (row.body.trim().length > 0 || row.media.length > 0);
+      if (simple) plain.push({ row, from });
+      else alone.push(row.id);
+    }
+    const done: { id: string; messageId: string; replyId: string; from: string }[] = [];
+    const failures: string[] = [];
+    for (const companyId of new Set(plain.map((p) => p.row.company_id))) {
+      const mine = plain.filter((p) => p.row.company_id === companyId);
+      const numbers = mine.map((p) => p.from);
+      const [targets, senders] = await Promise.all([
+        this.threads.latestThreads(companyId, numbers, this.config.inboundSms.replyWindowDays),
+        this.threads.knownSendersOf(companyId, numbers),
+      ]);
+      const threaded = mine.filter((p) => {
+        if (targets.has(p.from)) return true;
+        alone.push(p.row.id);
+        return false;
+      });
+      await inTurns(threaded, APPENDS_AT_ONCE, async ({ row, from }) => {
+        const target = targets.get(from)!;
+        const sender = senders.get(from)?.find((s) => s.clientId === target.clientId) ?? null;
+        const sms = { messageSid: row.message_sid, body: row.body, media: row.media };
+        try {
+          done.push({ id: row.id, messageId: target.messageId, replyId: await this.appendReply(sms, from, target.messageId, sender), from });
+        } catch (error) {
+          failures.push(`${row.id}: ${(error as Error).message}`);
+        }
+      });
+    }
+    if (done.length > 0) {
+      await this.em.getConnection().execute(
+        `update inbound_sms s set status = 'threaded', message_id = v.message_id::uuid, reply_id = v.reply_id::uuid, from_address = v.from_address,
+                outcome = null, processed_at = now(), updated_at = now()
+           from (values ${done.map(() => '(?, ?, ?, ?)').join(', ')}) as v (id, message_id, reply_id, from_address)
+          where s.id = v.id::uuid and s.status = 'received'`,
+        done.flatMap((d) => [d.id, d.messageId, d.replyId, d.from]),
+      );
+    }
+    for (const id of alone) {
+      try {
+        await this.process(id);
+      } catch (error) {
+        failures.push(`${id}: ${(error as Error).message}`);
+      }
+    }
+    this.logger.log(`SMS batch: ${done.length} threaded, ${alone.length} one by one, ${failures.length} failed`);
+    // The job is retried: what this run finished is skipped then, the rest is tried again.
+    if (failures.length > 0) throw new Error(`${failures.length} of ${rows.length} SMS not processed (${failures.slice(0, 3).join('; ')})`);
+  }
+
   async process(id: string): Promise<void> {
     const sms = await this.em.findOne(InboundSms, { id });
     if (!sms || sms.status !== 'received') return;
@@ -55,10 +152,11 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!from) result = await this.toQuarantine(sms, 'invalid_sender', `"${sms.fromRaw}" is not a phone number`);
     else if (keyword) result = await this.applyKeyword(sms, from, keyword);
     else result = await this.thread(sms, from);
-    // One update of the row, rather than a flush over everything this job loaded.
+    // One update of the row, rather than a flush over everything this job loaded; over `received`
+    // (or the keyword's own status, set under its lock), never over another run's outcome.
     await this.em.nativeUpdate(
       InboundSms,
-      { id: sms.id },
+      { id: sms.id, status: { $in: ['received', result.status] } },
       { status: result.status, outcome: result.outcome ?? null, messageId: result.messageId ?? sms.messageId, replyId: result.replyId ?? null, fromAddress: from, processedAt: new Date() },
     );
     this.logger.log(`SMS ${sms.messageSid}: ${result.status}${result.outcome ? ` (${result.outcome})` : ''}`);
@@ -90,9 +188,13 @@ export class InboundSmsProcessor implements OnModuleInit {
     const authorId = sender.userId ?? (await this.threads.fallbackAuthor(sms.companyId));
     if (!authorId) return this.toQuarantine(sms, 'no_author', 'The company has no active manager to open the thread under');
     if (!sms.messageId) {
-      // Stored before the thread exists: a retried job opens this same thread, never a second one.
-      sms.messageId = uuidv7();
-      await this.em.nativeUpdate(InboundSms, { id: sms.id }, { messageId: sms.messageId });
+      // Stored before the thread exists: a retried job opens this same thread, never a second one;
+      // of two runs at once, the first to store its id wins and both open that one.
+      const [stored] = await this.em.getConnection().execute<{ message_id: string }[]>(
+        `update inbound_sms set message_id = coalesce(message_id, ?), updated_at = now() where id = ? returning message_id`,
+        [uuidv7(), sms.id],
+      );
+      sms.messageId = stored.message_id;
     }
     await this.messages.composeInbound({
       id: sms.messageId,
@@ -109,7 +211,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     return { status: 'composed', messageId: sms.messageId, replyId };
   }
 
-  private async appendReply(sms: InboundSms, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
+  private async appendReply(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
     const attachments: ReplyAttachment[] = sms.media.map((media, index) => ({
       name: `mms-${index + 1}`,
       contentType: media.contentType,

@@ -1,13 +1,11 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import twilio from 'twilio';
-import { v7 as uuidv7 } from 'uuid';
 import { type SmsCredentials, SmsNumbersService } from '../../channels/sms-numbers.service.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { DomainError } from '../../core/errors/domain-error.js';
-import { JobQueue } from '../../core/queue/job-queue.service.js';
-import type { InboundSmsMedia, InboundSmsStatus } from './inbound-sms.entity.js';
+import type { InboundSmsMedia } from './inbound-sms.entity.js';
+import { InboundSmsWriter } from './inbound-sms.writer.js';
 import { keywordOf, toE164 } from './sms-text.js';
 
 /** What the webhook passes on of the HTTP request. */
@@ -24,13 +22,12 @@ const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 const MAX_MEDIA = 10;
 /** Twilio gives up after 15 s; answering 503 well before lets it retry instead. */
 const STORE_TIMEOUT_MS = 5_000;
-/** Enqueueing is only a head start (the sweeper catches up): it must not hold Twilio's answer long. */
-const ENQUEUE_TIMEOUT_MS = 1_000;
 /**
  * How long a number read for one webhook serves the next ones. Another API process's change to the
  * number (removal, rotation) reaches this one within this delay; the process that made it, at once.
  */
 const NUMBER_CACHE_MS = 10_000;
+const TO_NUMBERS_MAX = 1_000;
 
 function invalid(field: string, problem: string): DomainError {
   return new DomainError('validation_failed', `The webhook is invalid (${field})`, [{ field, problems: [problem] }]);
@@ -38,18 +35,21 @@ function invalid(field: string, problem: string): DomainError {
 
 /**
  * The acknowledging half of inbound SMS: checks Twilio's signature with the auth token of the number
- * the SMS was sent to, stores the SMS (once per MessageSid) and enqueues its processing; only then
- * Twilio gets its 200. When PostgreSQL cannot store it, the answer is 503 so Twilio retries.
+ * the SMS was sent to and stores the SMS (once per MessageSid, committed) before Twilio gets its 200;
+ * its processing is enqueued after that. When PostgreSQL cannot store it, the answer is 503 so
+ * Twilio retries.
  */
 @Injectable()
 export class InboundSmsReceiver {
   private readonly logger = new Logger('inbound-sms');
   private readonly emptyAnswer = new twilio.twiml.MessagingResponse().toString();
+  /** Number reads in progress, by To number and Messaging Service. */
+  private readonly reading = new Map<string, Promise<SmsCredentials | null>>();
+  private readonly toNumbers = new Map<string, string>();
 
   constructor(
-    private readonly em: EntityManager,
     private readonly numbers: SmsNumbersService,
-    private readonly jobs: JobQueue,
+    private readonly writer: InboundSmsWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,33 +60,27 @@ export class InboundSmsReceiver {
     const to = params.To?.trim() || null;
     const service = params.MessagingServiceSid?.trim() || null;
     if (!to && !service) throw invalid('To', 'To or MessagingServiceSid is required');
-    const number = await this.checkSignature(request, params, to ? (toE164(to) ?? to) : null, service);
+    const number = await this.checkSignature(request, params, to ? this.ourNumber(to) : null, service);
     const sid = params.MessageSid ?? '';
     if (!MESSAGE_SID.test(sid)) throw invalid('MessageSid', 'MessageSid must be SM or MM followed by 32 hexadecimal digits');
     if (!params.From?.trim()) throw invalid('From', 'From is required');
     const media = this.mediaOf(params);
-    const stored = await this.unlessDown(() => this.store(number, params, media, to ?? service ?? ''));
-    if (stored.status === 'received') await this.enqueue(stored.id);
+    const stored = await this.unlessDown(() =>
+      this.writer.store({
+        companyId: number.companyId,
+        messageSid: sid,
+        accountSid: params.AccountSid,
+        smsNumberId: number.smsNumberId,
+        fromRaw: params.From.trim(),
+        toRaw: to ?? service ?? '',
+        body: params.Body ?? '',
+        media,
+        params,
+      }),
+    );
+    // Also for a retried webhook whose first enqueue failed; the job id keeps it to one job.
+    if (stored.status === 'received') this.writer.enqueue(stored.id);
     return this.answer(params.Body ?? '');
-  }
-
-  /**
-   * Once stored, the SMS is safe: when Redis cannot take the job (down, or slow), Twilio still gets
-   * its 200 and the worker's sweeper enqueues the SMS later. Also runs for a retried webhook whose
-   * first enqueue failed; the job id keeps it to one job.
-   */
-  private async enqueue(inboundSmsId: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.jobs.enqueue('inbound.sms-received', { inboundSmsId }, { jobId: `sms-${inboundSmsId}` }), timeout]);
-    } catch (error) {
-      this.logger.warn(`inbound SMS ${inboundSmsId} stored but not enqueued (${(error as Error).message}); the sweeper will enqueue it`);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /**
@@ -114,7 +108,7 @@ export class InboundSmsReceiver {
   }
 
   private async lookUp(to: string | null, service: string | null, maxAgeMs: number): Promise<SmsCredentials> {
-    const number = await this.unlessDown(() => this.numbers.receiverFor(to, service, { maxAgeMs }));
+    const number = await this.unlessDown(() => this.receiverFor(to, service, maxAgeMs));
     if (!number) {
       this.logger.warn(`refused an SMS webhook for an unknown number (To ${to ?? '-'}, service ${service ?? '-'})`);
       throw new DomainError('not_found', 'No SMS number is configured for this To number or Messaging Service');
@@ -122,27 +116,35 @@ export class InboundSmsReceiver {
     return number;
   }
 
-  private signedBy(request: TwilioWebhookRequest, params: Record<string, string>, number: SmsCredentials): boolean {
-    return Boolean(request.signature) && twilio.validateRequest(number.authToken, request.signature ?? '', request.url, params);
+  /**
+   * The number's credentials. When the cached ones expire under load, every webhook then arriving
+   * would read the number again: they share the one read in progress instead. A fresh read
+   * (maxAgeMs 0, after a failed signature) is never shared with a read that started earlier.
+   */
+  private receiverFor(to: string | null, service: string | null, maxAgeMs: number): Promise<SmsCredentials | null> {
+    if (maxAgeMs === 0) return this.numbers.receiverFor(to, service, { maxAgeMs });
+    const key = `${to ?? ''}|${service ?? ''}`;
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.numbers.receiverFor(to, service, { maxAgeMs }).finally(() => this.reading.delete(key));
+      this.reading.set(key, reading);
+    }
+    return reading;
   }
 
-  /**
-   * Inserts the SMS unless its MessageSid is already stored (one statement: the row is there, whole,
-   * or not at all); either way returns the stored row's id and status.
-   */
-  private async store(number: SmsCredentials, params: Record<string, string>, media: InboundSmsMedia[], to: string): Promise<{ id: string; status: InboundSmsStatus }> {
-    const connection = this.em.getConnection();
-    const id = uuidv7();
-    const inserted = await connection.execute<{ id: string }[]>(
-      `insert into inbound_sms (id, created_at, updated_at, company_id, message_sid, account_sid, sms_number_id, from_raw, to_raw, body, media, params, status)
-       values (?, now(), now(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 'received')
-       on conflict (message_sid) do nothing returning id`,
-      [id, number.companyId, params.MessageSid, params.AccountSid, number.smsNumberId, params.From.trim(), to, params.Body ?? '',
-        JSON.stringify(media), JSON.stringify(params)],
-    );
-    if (inserted.length === 1) return { id, status: 'received' };
-    const [existing] = await connection.execute<{ id: string; status: InboundSmsStatus }[]>('select id, status from inbound_sms where message_sid = ?', [params.MessageSid]);
-    return existing;
+  /** The To number in E.164 as numbers are configured (as sent when it does not parse); webhooks mostly name the same few numbers. */
+  private ourNumber(to: string): string {
+    let number = this.toNumbers.get(to);
+    if (number === undefined) {
+      if (this.toNumbers.size >= TO_NUMBERS_MAX) this.toNumbers.clear();
+      number = toE164(to) ?? to;
+      this.toNumbers.set(to, number);
+    }
+    return number;
+  }
+
+  private signedBy(request: TwilioWebhookRequest, params: Record<string, string>, number: SmsCredentials): boolean {
+    return Boolean(request.signature) && twilio.validateRequest(number.authToken, request.signature ?? '', request.url, params);
   }
 
   /** A form field given twice is refused: the signature covers single values only. */

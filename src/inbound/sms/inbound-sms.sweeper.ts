@@ -12,8 +12,8 @@ const MAX_BATCHES = 10;
 /**
  * Stored is not yet processed: if the process died between the insert and the enqueue, or Redis
  * lost its jobs, an SMS would stay `received` for ever. The worker re-enqueues SMS still received
- * after SMS_REQUEUE_AFTER_MS; the job id is the one the webhook used, so a job already waiting is
- * not doubled, and processing an SMS twice changes nothing.
+ * after SMS_REQUEUE_AFTER_MS, a batch job per page of them. An SMS whose job is only waiting gets a
+ * second one: whichever runs first processes it, the other finds it processed and skips it.
  */
 @Injectable()
 export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -45,18 +45,22 @@ export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicat
     const connection = this.em.getConnection();
     let after = '00000000-0000-0000-0000-000000000000';
     let requeued = 0;
-    // Bounded per tick: during a backlog the rows found are mostly waiting jobs (re-adding them is a no-op).
+    // Bounded per tick: during a backlog the rows found are mostly in waiting jobs (skipped when their second job runs).
     for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
       const rows = await connection.execute<{ id: string }[]>(
         `select id from inbound_sms where status = 'received' and created_at < now() - (? * interval '1 millisecond') and id > ? order by id limit ?`,
         [this.config.inboundSms.requeueAfterMs, after, BATCH],
       );
-      for (const row of rows) await this.jobs.enqueue('inbound.sms-received', { inboundSmsId: row.id }, { jobId: `sms-${row.id}` });
+      // The same page offered again while its job waits (a backlog outlasting a tick) is not doubled.
+      if (rows.length > 0) {
+        const jobId = `sms-sweep-${rows[0].id}-${rows[rows.length - 1].id}-${rows.length}`;
+        await this.jobs.enqueue('inbound.sms-batch', { inboundSmsIds: rows.map((row) => row.id) }, { jobId });
+      }
       requeued += rows.length;
       if (rows.length < BATCH) break;
       after = rows[rows.length - 1].id;
     }
-    if (requeued > 0) this.logger.warn(`${requeued} stored SMS still unprocessed offered to the queue again (a no-op for those already waiting)`);
+    if (requeued > 0) this.logger.warn(`${requeued} stored SMS still unprocessed offered to the queue again`);
     return requeued;
   }
 

@@ -2,6 +2,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { threadCodesIn } from './sms-text.js';
 
+/** `?, ?, …` for a list of parameters. */
+function marks(list: readonly unknown[]): string {
+  return list.map(() => '?').join(', ');
+}
+
 /** Someone of a client file known by this number: the file's mobile, a contact's phone, a client-side account. */
 export interface KnownSender {
   clientId: string;
@@ -44,34 +49,54 @@ export class SmsThreads {
       const named = codes.map((code) => tagged.find((row) => row.tag === code)).find(Boolean);
       if (named) return { messageId: named.message_id, clientId: named.client_id };
     }
-    const [latest] = await connection.execute<{ message_id: string; client_id: string }[]>(
-      `select d.message_id, m.client_id from delivery d join message m on m.id = d.message_id
-        where d.channel = 'sms' and d.address = ? and d.company_id = ? and d.status not in ('skipped', 'failed')
+    return (await this.latestThreads(companyId, [from], windowDays)).get(from) ?? null;
+  }
+
+  /**
+   * For each number, the latest thread with an SMS copy to it within the window (copies skipped or
+   * failed reached nobody); numbers with none are missing from the map. One query for them all.
+   */
+  async latestThreads(companyId: string, numbers: string[], windowDays: number): Promise<Map<string, SmsThread>> {
+    const distinct = [...new Set(numbers)];
+    if (distinct.length === 0) return new Map();
+    const rows = await this.em.getConnection().execute<{ address: string; message_id: string; client_id: string }[]>(
+      `select distinct on (d.address) d.address, d.message_id, m.client_id from delivery d join message m on m.id = d.message_id
+        where d.channel = 'sms' and d.address in (${marks(distinct)}) and d.company_id = ? and d.status not in ('skipped', 'failed')
           and d.created_at > now() - make_interval(days => ?)
-        order by d.created_at desc, d.id desc limit 1`,
-      [from, companyId, windowDays],
+        order by d.address, d.created_at desc, d.id desc`,
+      [...distinct, companyId, windowDays],
     );
-    return latest ? { messageId: latest.message_id, clientId: latest.client_id } : null;
+    return new Map(rows.map((row) => [row.address, { messageId: row.message_id, clientId: row.client_id }]));
   }
 
   /** Client files this number belongs to, each once, with the name to show for the sender. */
   async knownSenders(companyId: string, from: string): Promise<KnownSender[]> {
+    return (await this.knownSendersOf(companyId, [from])).get(from) ?? [];
+  }
+
+  /** `knownSenders` of many numbers in one query; numbers nobody knows are missing from the map. */
+  async knownSendersOf(companyId: string, numbers: string[]): Promise<Map<string, KnownSender[]>> {
+    const distinct = [...new Set(numbers)];
+    if (distinct.length === 0) return new Map();
+    const list = marks(distinct);
     // An account is the most precise identity (it can be the reply's author), then a contact, then the file.
-    const rows = await this.em.getConnection().execute<{ client_id: string; name: string; contact_id: string | null; user_id: string | null }[]>(
-      `select client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
-         from app_user where company_id = ? and mobile = ? and active and kind <> 'collaborator' and client_id is not null
-       union all select client_id, name, id, null, 2 from contact where company_id = ? and phone = ?
-       union all select id, name, null, null, 3 from client where company_id = ? and mobile = ?
-       order by rank, client_id`,
-      [companyId, from, companyId, from, companyId, from],
+    const rows = await this.em.getConnection().execute<{ number: string; client_id: string; name: string; contact_id: string | null; user_id: string | null }[]>(
+      `select mobile as number, client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
+         from app_user where company_id = ? and mobile in (${list}) and active and kind <> 'collaborator' and client_id is not null
+       union all select phone, client_id, name, id, null, 2 from contact where company_id = ? and phone in (${list})
+       union all select mobile, id, name, null, null, 3 from client where company_id = ? and mobile in (${list})
+       order by number, rank, client_id`,
+      [companyId, ...distinct, companyId, ...distinct, companyId, ...distinct],
     );
-    const byClient = new Map<string, KnownSender>();
+    const byNumber = new Map<string, Map<string, KnownSender>>();
     for (const row of rows) {
+      let byClient = byNumber.get(row.number);
+      if (!byClient) byNumber.set(row.number, (byClient = new Map<string, KnownSender>()));
       const known = byClient.get(row.client_id);
       if (!known) byClient.set(row.client_id, { clientId: row.client_id, name: row.name, contactId: row.contact_id, userId: row.user_id });
       else known.contactId ??= row.contact_id;
     }
-    return [...byClient.values()];
+    return new Map([...byNumber].map(([number, byClient]) => [number, [...byClient.values()]]));
   }
 
   /** Who stands as the author of a thread opened by an SMS whose sender has no account: the company's first active manager. */
