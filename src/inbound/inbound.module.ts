@@ -11,7 +11,6 @@ import { InboundEmailProcessor } from './email/inbound-email.processor.js';
 import { InboundEmailStore } from './email/inbound-email.store.js';
 import { MailboxLock } from './email/mailbox-lock.js';
 import { MailboxWatcher } from './email/mailbox-watcher.service.js';
-import { ParsePool } from './email/parse-pool.js';
 import { ThreadMatcher } from './email/thread-matcher.service.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
 
@@ -30,7 +29,6 @@ export class InboundModule {
         InboundEmailStore,
         InboundEmailProcessor,
         InboundReplies,
-        ParsePool,
         ThreadMatcher,
         BounceRecorder,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },

@@ -23,8 +23,9 @@ export type TransactionSql = <T = Record<string, unknown>>(query: string, params
 /**
  * `appendInboundReply` for many items at once, as set-based statements in one transaction: the
  * replies (one per inbound key, ever: an item seen again answers its first reply), their history
- * lines, the threads' last activity; then `within` adds the caller's own rows to the same
- * transaction (the inbound rows' outcome, alerts). Live events go out per created reply once
+ * lines; then `within` adds the caller's own rows to the same transaction (the inbound rows'
+ * outcome, alerts; on this transaction only, never on another connection, which could wait for
+ * this one); the threads' last activity last. Live events go out per created reply once
  * committed. Throws when a thread is missing or any row is refused: the caller then takes the
  * items one by one.
  */
@@ -41,9 +42,14 @@ export class InboundReplies {
     const appended = await this.em.fork().transactional(async (em) => {
       const connection = em.getConnection();
       const sql: TransactionSql = (query, params = []) => connection.execute(query, params, 'all', em.getTransactionContext());
-      const result = await this.write(sql, inputs);
-      if (within) await within(sql, result);
-      return result;
+      const { appended, touched } = await this.write(sql, inputs);
+      if (within) await within(sql, appended);
+      // Last: concurrent batches answering one thread wait on its row lock only until they commit.
+      if (touched.length > 0) {
+        const now = new Date();
+        await sql(`update message set last_activity_at = ?, updated_at = ? where id in (${marks(touched)})`, [now, now, ...touched]);
+      }
+      return appended;
     });
     await Promise.all(
       appended.filter((a) => a.created).map((a) => this.live.publish({ type: 'message.replied', messageId: a.messageId, companyId: a.companyId })),
@@ -51,7 +57,8 @@ export class InboundReplies {
     return appended;
   }
 
-  private async write(sql: TransactionSql, inputs: InboundReplyInput[]): Promise<AppendedReply[]> {
+  /** The replies and history lines; returns them and the threads whose last activity moves (a person's reply). */
+  private async write(sql: TransactionSql, inputs: InboundReplyInput[]): Promise<{ appended: AppendedReply[]; touched: string[] }> {
     const threadIds = [...new Set(inputs.map((i) => i.messageId))];
     const threads = new Map(
       (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from message where id in (${marks(threadIds)})`, threadIds)).map((t) => [t.id, t]),
@@ -106,11 +113,6 @@ export class InboundReplies {
         `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details) values ${made.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
         values,
       );
-      const active = [...new Set(made.filter((m) => !m.input.automatic).map((m) => m.input.messageId))];
-      if (active.length > 0) {
-        const now = new Date();
-        await sql(`update message set last_activity_at = ?, updated_at = ? where id in (${marks(active)})`, [now, now, ...active]);
-      }
     }
     const seen = new Set<string>();
     const out: AppendedReply[] = [];
@@ -129,7 +131,8 @@ export class InboundReplies {
         created: isCreated,
       });
     }
-    return out;
+    const touched = [...new Set([...fresh.values()].filter((f) => created.has(f.input.inboundKey) && !f.input.automatic).map((f) => f.input.messageId))].sort();
+    return { appended: out, touched };
   }
 }
 

@@ -18,6 +18,8 @@ export interface MadeAlert {
   id: string;
   /** To be sent (the company has a sender); otherwise recorded as skipped. */
   pending: boolean;
+  messageId: string;
+  companyId: string;
 }
 
 /**
@@ -61,26 +63,34 @@ export class ReplyAlerts {
       replyIds,
     );
     if (recipients.length === 0) return [];
-    // Alert mails carry the thread's tag in their subject: made once per thread.
-    const threads = new Map(recipients.map((r) => [r.message_id, r.company_id]));
-    for (const [messageId, companyId] of threads) await this.addressing.tagFor(companyId, messageId);
+    const alerts = recipients.map((r) => ({ id: uuidv7(), r }));
     const values: unknown[] = [];
-    for (const r of recipients) {
-      values.push(uuidv7(), r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
+    for (const { id, r } of alerts) {
+      values.push(id, r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
         r.has_sender ? null : 'no_sender', this.addressing.newMessageId());
     }
     const rows = await sql<{ id: string; status: string }>(
       `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, kind, recipient_type, recipient_user_id,
          address, status, failure_reason, email_message_id)
-       values ${recipients.map(() => "(?, now(), now(), ?, ?, ?, ?, 'email', 'reply_alert', 'user', ?, ?, ?, ?, ?)").join(', ')}
+       values ${alerts.map(() => "(?, now(), now(), ?, ?, ?, ?, 'email', 'reply_alert', 'user', ?, ?, ?, ?, ?)").join(', ')}
        on conflict (outbox_copy_id) do nothing returning id, status`,
       values,
     );
-    return rows.map((row) => ({ id: row.id, pending: row.status === 'pending' }));
+    const recipientOf = new Map(alerts.map(({ id, r }) => [id, r]));
+    return rows.map((row) => {
+      const r = recipientOf.get(row.id)!;
+      return { id: row.id, pending: row.status === 'pending', messageId: r.message_id, companyId: r.company_id };
+    });
   }
 
-  /** Queues the sends of alerts made by `record` (skipped ones have nothing to send). */
+  /**
+   * Queues the sends of alerts made by `record`, once committed (skipped ones have nothing to
+   * send). Alert mails carry their thread's tag in the subject: made first, once per thread, on
+   * connections of their own (never inside the caller's transaction).
+   */
   async enqueue(made: MadeAlert[]): Promise<void> {
+    const threads = new Map(made.map((a) => [a.messageId, a.companyId]));
+    for (const [messageId, companyId] of threads) await this.addressing.tagFor(companyId, messageId);
     await this.queue.addNew(made.filter((a) => a.pending).map((a) => ({ id: a.id, channel: 'email' as const })));
   }
 

@@ -18,8 +18,7 @@ import { classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
-import { type ReplyText, replyText } from './reply-text.js';
-import { ParsePool } from './parse-pool.js';
+import { replyText } from './reply-text.js';
 import { type SenderCheck, ThreadMatcher } from './thread-matcher.service.js';
 
 /** What processing needs of a stored mail besides its bytes. */
@@ -39,8 +38,6 @@ interface BatchMail {
   row: StoredRow;
   mail: ParsedInbound;
   kind: MailKind;
-  /** The reply text when trimmed already (by the parsing thread). */
-  text: ReplyText | null;
 }
 
 /** An inbound mail processing step gave up on the mail: it goes to quarantine with this reason. */
@@ -76,7 +73,6 @@ export class InboundEmailProcessor {
     private readonly alerts: ReplyAlerts,
     private readonly replies: InboundReplies,
     private readonly store: InboundEmailStore,
-    private readonly parser: ParsePool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.quarantine.registerAssigner('email', (item, messageId) => this.assign(item, messageId));
@@ -97,8 +93,17 @@ export class InboundEmailProcessor {
   }
 
   @HandlesJob('inbound.email-batch')
-  async handleBatch(payload: JobPayload<'inbound.email-batch'>): Promise<void> {
-    await this.processBatch(payload.inboundEmailIds);
+  async handleBatch(payload: JobPayload<'inbound.email-batch'>, job: Job): Promise<void> {
+    try {
+      await this.processBatch(payload.inboundEmailIds);
+    } catch (error) {
+      // The batch is retried as a whole a few times (a database or Redis hiccup), then its mails
+      // go on alone, each with its own retries and quarantine: none stays unprocessed.
+      const attempts = job.opts.attempts ?? 1;
+      if (job.attemptsMade + 1 < attempts) throw error;
+      this.logger.warn(`a batch of ${payload.inboundEmailIds.length} inbound emails failed ${attempts} times (${(error as Error).message}): each goes on alone`);
+      await this.store.enqueue(payload.inboundEmailIds);
+    }
   }
 
   /** The rows and, for each, the first row carrying the same mail: one query. */
@@ -129,14 +134,20 @@ export class InboundEmailProcessor {
       if (found.first_id === found.id) first.push(found);
       else duplicates.push({ id: found.id, outcome: `duplicate of ${found.first_id}` });
     }
-    const parsed = await this.parser.parseMany(first.map((found) => found.raw));
-    for (const [i, found] of first.entries()) {
-      const { mail, text } = parsed[i];
+    for (const found of first) {
       const row: StoredRow = { id: found.id, companyId: found.company_id };
-      const kind = mail ? classify(mail) : null;
-      // Unparsable mail, bounces and mail without a sender are finished one by one.
-      if (!mail || !kind || kind.kind === 'bounce' || !mail.fromAddress) alone.push(row.id);
-      else mails.push({ row, mail, kind, text });
+      let mail: ParsedInbound;
+      let kind: MailKind;
+      try {
+        mail = await parseMail(found.raw);
+        kind = classify(mail);
+      } catch {
+        alone.push(row.id); // quarantined as unparsable by the one-mail path, with the parser's reason
+        continue;
+      }
+      // Bounces and mail without a sender are finished one by one.
+      if (kind.kind === 'bounce' || !mail.fromAddress) alone.push(row.id);
+      else mails.push({ row, mail, kind });
     }
     if (duplicates.length > 0) await this.finishMany(duplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
     const own = await this.matcher.ownMessages(mails.map((m) => m.mail));
@@ -150,7 +161,7 @@ export class InboundEmailProcessor {
       const mine = mails.filter((m) => m.row.companyId === companyId);
       const matches = await this.matcher.matchMany(companyId, mine.map((m) => m.mail));
       const senders = new Map<string, SenderCheck>();
-      for (const [i, { row, mail, kind, text }] of mine.entries()) {
+      for (const [i, { row, mail, kind }] of mine.entries()) {
         const match = matches[i];
         if (!match) {
           alone.push(row.id);
@@ -165,7 +176,7 @@ export class InboundEmailProcessor {
           continue;
         }
         try {
-          inputs.push({ row, input: await this.replyInput(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId, text) });
+          inputs.push({ row, input: await this.replyInput(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId) });
         } catch {
           alone.push(row.id);
         }
@@ -248,15 +259,8 @@ export class InboundEmailProcessor {
   }
 
   /** The reply a mail makes: its text trimmed, the original kept when different, its files stored. */
-  private async replyInput(
-    row: StoredRow,
-    mail: ParsedInbound,
-    messageId: string,
-    automatic: boolean,
-    authorUserId: string | null,
-    trimmed: ReplyText | null = null,
-  ): Promise<InboundReplyInput> {
-    const text = trimmed ?? replyText(mail);
+  private async replyInput(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<InboundReplyInput> {
+    const text = replyText(mail);
     return {
       messageId,
       origin: 'email',
