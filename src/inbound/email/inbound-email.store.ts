@@ -10,7 +10,7 @@ import { messageIds } from './parse-mail.js';
 
 const HEADER_SCAN_BYTES = 256 * 1024;
 /** Rows processed by one batch job. */
-export const BATCH_JOB_SIZE = 100;
+export const BATCH_JOB_SIZE = 200;
 
 /** The Message-ID of raw mail, read from its header block only (the body is not decoded here). */
 export function rawMessageId(raw: Buffer): string | null {

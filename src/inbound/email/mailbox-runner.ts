@@ -12,6 +12,8 @@ const BATCH = 200;
 /** Bytes of mail fetched and stored per round (one mail larger than this goes alone). */
 const BATCH_BYTES = 32 * 1024 * 1024;
 const MOVE_CHECK_MS = 1_000;
+/** Finished mails moved per round. */
+const MOVE_BATCH = 1_000;
 const MAX_BACKOFF_MS = 60_000;
 
 export interface RunnerDeps {
@@ -131,7 +133,7 @@ export class MailboxRunner {
 
   /**
    * Flags and moves mail whose processing committed: to the processed folder, or to the failed
-   * folder when quarantined. Returns whether mail of this folder is still being processed.
+   * folder when quarantined. Returns whether mail of this folder still waits to be moved.
    */
   private async moveFinished(session: MailboxSession, mailbox: Mailbox): Promise<boolean> {
     const cursor = await this.cursor(mailbox);
@@ -140,7 +142,7 @@ export class MailboxRunner {
     const rows = await em.find(
       InboundEmail,
       { mailboxId: mailbox.id, uidValidity: cursor.uidValidity, movedAt: null },
-      { fields: ['id', 'uid', 'status'], orderBy: { uid: 'asc' }, limit: 1_000 },
+      { fields: ['id', 'uid', 'status'], orderBy: { uid: 'asc' }, limit: MOVE_BATCH },
     );
     const finished = rows.filter((row) => row.status !== 'received');
     const failed = finished.filter((row) => row.status === 'quarantined');
@@ -149,7 +151,8 @@ export class MailboxRunner {
     await session.moveMessages(mailbox.folder, uidValidity, processed.map((r) => r.uid), mailbox.processedFolder, ['\\Seen']);
     await session.moveMessages(mailbox.folder, uidValidity, failed.map((r) => r.uid), mailbox.failedFolder, ['\\Flagged']);
     if (finished.length > 0) await em.nativeUpdate(InboundEmail, { id: { $in: finished.map((r) => r.id) } }, { movedAt: new Date() });
-    return rows.length > finished.length;
+    // More to move (a full round) or still being processed: look again shortly.
+    return rows.length > finished.length || rows.length === MOVE_BATCH;
   }
 
   private async mailbox(): Promise<Mailbox | null> {
