@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { SmsNumbersModule } from '../../channels/sms-numbers.module.js';
+import { InboundReplies } from '../../messages/inbound-replies.js';
 import { MessagesModule } from '../../messages/messages.module.js';
 import { OutboundModule } from '../../outbound/outbound.module.js';
 import { QuarantineModule } from '../quarantine/quarantine.module.js';
@@ -19,6 +20,6 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
 @Module({
   imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
   controllers: [TwilioSmsController],
-  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
+  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads, InboundReplies],
 })
 export class InboundSmsModule {}

@@ -7,7 +7,8 @@ import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
-import { MessagesService } from '../../messages/messages.service.js';
+import { type AppendedReply, InboundReplies } from '../../messages/inbound-replies.js';
+import { type InboundReplyInput, MessagesService } from '../../messages/messages.service.js';
 import { OptOut } from '../../outbound/delivery.entity.js';
 import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
@@ -28,19 +29,6 @@ interface BatchRow {
   media: InboundSmsMedia[];
 }
 
-/** Replies of a batch appended at once: their round trips overlap, the pool keeps room for others. */
-const APPENDS_AT_ONCE = 4;
-
-/** Runs `work` over `items`, at most `width` at a time. */
-async function inTurns<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
-}
-
 /**
  * The processing half of inbound SMS, in a job: keywords (STOP/START/HELP), then the thread the SMS
  * answers, a new thread on the sender's file, or the quarantine. Safe to run twice: a processed SMS
@@ -56,6 +44,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly quarantine: QuarantineService,
     private readonly threads: SmsThreads,
     private readonly alerts: ReplyAlerts,
+    private readonly replies: InboundReplies,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,9 +65,11 @@ export class InboundSmsProcessor implements OnModuleInit {
   /**
    * The common case of many SMS at once: a plain reply from a number a recent thread texted. The
    * batch's rows, the threads their numbers were texted from and who those numbers are come from
-   * one query each (per company); each reply is appended as by `process`, a few at a time; the
-   * outcomes are written by one statement. Everything else (keywords, invalid senders, bodies to
-   * quarantine, thread codes, no recent thread) goes through `process`, one SMS at a time.
+   * one query each (per company); the replies and their history lines are written in one
+   * transaction (InboundReplies.appendMany), then the staff alerts and the rows' outcomes by one
+   * statement each. Everything else (keywords,
+   * invalid senders, bodies to quarantine, thread codes, no recent thread), and every SMS of a
+   * batch whose write failed, goes through `process`, one SMS at a time.
    * Rows already processed are skipped, and an outcome is written only over `received`, so a batch
    * run twice, or alongside the sweeper's, changes nothing.
    */
@@ -96,8 +87,7 @@ export class InboundSmsProcessor implements OnModuleInit {
       if (simple) plain.push({ row, from });
       else alone.push(row.id);
     }
-    const done: { id: string; messageId: string; replyId: string; from: string }[] = [];
-    const failures: string[] = [];
+    const inputs: { id: string; from: string; input: InboundReplyInput }[] = [];
     for (const companyId of new Set(plain.map((p) => p.row.company_id))) {
       const mine = plain.filter((p) => p.row.company_id === companyId);
       const numbers = mine.map((p) => p.from);
@@ -105,31 +95,43 @@ export class InboundSmsProcessor implements OnModuleInit {
         this.threads.latestThreads(companyId, numbers, this.config.inboundSms.replyWindowDays),
         this.threads.knownSendersOf(companyId, numbers),
       ]);
-      const threaded = mine.filter((p) => {
-        if (targets.has(p.from)) return true;
-        alone.push(p.row.id);
-        return false;
-      });
-      await inTurns(threaded, APPENDS_AT_ONCE, async ({ row, from }) => {
-        const target = targets.get(from)!;
-        const sender = senders.get(from)?.find((s) => s.clientId === target.clientId) ?? null;
-        const sms = { messageSid: row.message_sid, body: row.body, media: row.media };
-        try {
-          done.push({ id: row.id, messageId: target.messageId, replyId: await this.appendReply(sms, from, target.messageId, sender), from });
-        } catch (error) {
-          failures.push(`${row.id}: ${(error as Error).message}`);
+      for (const { row, from } of mine) {
+        const target = targets.get(from);
+        if (!target) {
+          alone.push(row.id);
+          continue;
         }
-      });
+        const sender = senders.get(from)?.find((s) => s.clientId === target.clientId) ?? null;
+        inputs.push({ id: row.id, from, input: this.replyInput({ messageSid: row.message_sid, body: row.body, media: row.media }, from, target.messageId, sender) });
+      }
     }
-    if (done.length > 0) {
-      await this.em.getConnection().execute(
-        `update inbound_sms s set status = 'threaded', message_id = v.message_id::uuid, reply_id = v.reply_id::uuid, from_address = v.from_address,
-                outcome = null, processed_at = now(), updated_at = now()
-           from (values ${done.map(() => '(?, ?, ?, ?)').join(', ')}) as v (id, message_id, reply_id, from_address)
-          where s.id = v.id::uuid and s.status = 'received'`,
-        done.flatMap((d) => [d.id, d.messageId, d.replyId, d.from]),
-      );
+    let threaded = 0;
+    if (inputs.length > 0) {
+      let appended: AppendedReply[] = [];
+      try {
+        appended = await this.replies.appendMany(inputs.map((i) => i.input));
+      } catch (error) {
+        this.logger.warn(`a batch of ${inputs.length} SMS replies could not be written together (${(error as Error).message}): each goes on alone`);
+        alone.push(...inputs.map((i) => i.id));
+      }
+      if (appended.length > 0) {
+        // After the replies' commit, on the pool (making alerts reads a thread's tag outside any
+        // transaction), and before the outcomes: a run stopped in between leaves the rows received,
+        // and the next run finds the replies made and makes their alerts (once per reply and user).
+        const connection = this.em.getConnection();
+        await this.alerts.enqueue(await this.alerts.record(appended.map((a) => a.replyId), (query, params) => connection.execute(query, params)));
+        const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
+        await connection.execute(
+          `update inbound_sms s set status = 'threaded', message_id = v.message_id::uuid, reply_id = v.reply_id::uuid, from_address = v.from_address,
+                  outcome = null, processed_at = now(), updated_at = now()
+             from (values ${inputs.map(() => '(?, ?, ?, ?)').join(', ')}) as v (id, message_id, reply_id, from_address)
+            where s.id = v.id::uuid and s.status = 'received'`,
+          inputs.flatMap((i) => [i.id, i.input.messageId, byKey.get(i.input.inboundKey)!.replyId, i.from]),
+        );
+        threaded = inputs.length;
+      }
     }
+    const failures: string[] = [];
     for (const id of alone) {
       try {
         await this.process(id);
@@ -137,7 +139,7 @@ export class InboundSmsProcessor implements OnModuleInit {
         failures.push(`${id}: ${(error as Error).message}`);
       }
     }
-    this.logger.log(`SMS batch: ${done.length} threaded, ${alone.length} one by one, ${failures.length} failed`);
+    this.logger.log(`SMS batch: ${threaded} threaded, ${alone.length} one by one, ${failures.length} failed`);
     // The job is retried: what this run finished is skipped then, the rest is tried again.
     if (failures.length > 0) throw new Error(`${failures.length} of ${rows.length} SMS not processed (${failures.slice(0, 3).join('; ')})`);
   }
@@ -212,13 +214,20 @@ export class InboundSmsProcessor implements OnModuleInit {
   }
 
   private async appendReply(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
+    const { reply } = await this.messages.appendInboundReply(this.replyInput(sms, from, messageId, sender));
+    // Staff are alerted as for email replies; idempotent per reply, so a retried job alerts once.
+    await this.alerts.notify(reply.id);
+    return reply.id;
+  }
+
+  private replyInput(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): InboundReplyInput {
     const attachments: ReplyAttachment[] = sms.media.map((media, index) => ({
       name: `mms-${index + 1}`,
       contentType: media.contentType,
       size: null,
       location: media.url,
     }));
-    const { reply } = await this.messages.appendInboundReply({
+    return {
       messageId,
       origin: 'sms',
       inboundKey: `sms:${sms.messageSid}`,
@@ -227,10 +236,7 @@ export class InboundSmsProcessor implements OnModuleInit {
       authorUserId: sender?.userId ?? null,
       body: sms.body,
       attachments: attachments.length > 0 ? attachments : null,
-    });
-    // Staff are alerted as for email replies; idempotent per reply, so a retried job alerts once.
-    await this.alerts.notify(reply.id);
-    return reply.id;
+    };
   }
 
   /**
