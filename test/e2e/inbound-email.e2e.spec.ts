@@ -324,6 +324,47 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     expect(replies.map((r) => r.body).sort()).toEqual([1, 2, 3, 4, 5].map((i) => `Message ${i} pendant l’arrêt.`));
   }, RESTARTS_TIMEOUT_MS);
 
+  it('catches up a mixed backlog read as one batch: each mail ends as it would alone', async () => {
+    const { messageId, copy } = await sendCopy('Arriéré mélangé');
+    for (const child of workers) if (child.exitCode === null && child.signalCode === null) await stopWorker(child);
+    const ids = { reply: newMessageId(), auto: newMessageId(), stranger: newMessageId(), orphan: newMessageId(), loop: copy.parsed.messageId!.slice(1, -1) };
+    const reply = replyTo(copy, { messageId: ids.reply, text: 'Réponse dans l’arriéré.' });
+    await append(reply);
+    await append(reply);
+    await append(replyTo(copy, { messageId: ids.auto, subject: 'Réponse automatique : absent', headers: { 'Auto-Submitted': 'auto-replied' }, text: 'Absent jusqu’à lundi.' }));
+    await append(replyTo(copy, { messageId: ids.stranger, from: 'Inconnu <stranger2@elsewhere.test>', text: 'Je ne suis pas de la maison.' }));
+    await append(buildMail({ messageId: ids.orphan, from: 'someone@elsewhere.test', subject: 'Bonjour', text: 'Sans référence.' }));
+    await append(copy.raw);
+    await startWorker();
+    type Row = { id: string; message_id_header: string; status: string; reply_id: string | null; reason: string | null };
+    let rows: Row[] = [];
+    await waitFor(
+      async () =>
+        (rows = await sql<Row>(
+          `select e.id, e.message_id_header, e.status, e.reply_id, q.reason from inbound_email e left join quarantine_item q on q.source_id = e.id
+            where e.message_id_header in (?, ?, ?, ?, ?) order by e.id`,
+          Object.values(ids),
+        )).length === 6 && rows.every((r) => r.status !== 'received'),
+      40_000,
+      'the mixed backlog processed',
+    );
+    const outcome = (header: string) => rows.filter((r) => r.message_id_header === header).map((r) => (r.reason ? `${r.status}:${r.reason}` : r.status));
+    expect(outcome(ids.reply)).toEqual(['threaded', 'duplicate']);
+    expect(outcome(ids.auto)).toEqual(['automatic']);
+    expect(outcome(ids.stranger)).toEqual(['quarantined:sender_mismatch']);
+    expect(outcome(ids.orphan)).toEqual(['quarantined:no_thread']);
+    expect(outcome(ids.loop)).toEqual(['loop']);
+    const replies = await repliesOf(messageId);
+    expect(replies.map((r) => [r.body, r.automatic]).sort()).toEqual([
+      ['Absent jusqu’à lundi.', true],
+      ['Réponse dans l’arriéré.', false],
+    ]);
+    // Staff are alerted of the person's reply, once; never of the auto-reply.
+    const alerts = async (replyId: string) => (await sql(`select id from delivery where kind = 'reply_alert' and reply_id = ?`, [replyId])).length;
+    expect(await alerts(replies.find((r) => !r.automatic)!.id)).toBeGreaterThan(0);
+    expect(await alerts(replies.find((r) => r.automatic)!.id)).toBe(0);
+  }, RESTARTS_TIMEOUT_MS);
+
   it('rescans safely after a UIDVALIDITY change: mail seen before is recognised, new mail threaded', async () => {
     const { messageId, copy } = await sendCopy('Renumérotation');
     const first = replyTo(copy, { text: 'Avant la renumérotation.' });

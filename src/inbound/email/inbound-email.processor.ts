@@ -210,6 +210,7 @@ export class InboundEmailProcessor {
         );
       } catch (error) {
         this.logger.warn(`a batch of ${inputs.length} inbound emails could not be written together (${(error as Error).message}): each goes on alone`);
+        alerts = []; // rolled back with the replies
         alone.push(...inputs.map((i) => i.row.id));
       }
       await this.alerts.enqueue(alerts);
