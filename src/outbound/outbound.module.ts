@@ -20,8 +20,6 @@ import { OutboundTemplatesController } from './outbound-templates.controller.js'
 import { OutboundTemplatesService } from './outbound-templates.service.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
 import { ReplyAddressing } from './reply-addressing.js';
-import { ReplyAlertSetting } from './reply-alert-setting.entity.js';
-import { ReplyAlertsController } from './reply-alerts.controller.js';
 import { ReplyAlerts } from './reply-alerts.service.js';
 import { SmsGateway } from './sms/sms.port.js';
 import { TwilioSmsGateway } from './sms/twilio-sms.gateway.js';
@@ -35,8 +33,8 @@ import { TwilioStatusService } from './twilio-status.service.js';
  * send jobs with a claim before each send, deliveries, opt-outs, templates, the Twilio status webhook.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, ThreadTag, OptOut, OutboundTemplate, ReplyAlertSetting]), MessagesModule, SmsNumbersModule],
-  controllers: [DeliveriesController, OptOutsController, OutboundTemplatesController, ReplyAlertsController, TwilioStatusController],
+  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, ThreadTag, OptOut, OutboundTemplate]), MessagesModule, SmsNumbersModule],
+  controllers: [DeliveriesController, OptOutsController, OutboundTemplatesController, TwilioStatusController],
   providers: [
     ReplyAddressing,
     ReplyAlerts,

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '../core/auth/auth-context.js';
 import { DeliveryQueue } from './delivery-queue.js';
-import { ReplyAlertSetting } from './reply-alert-setting.entity.js';
 import { ReplyAddressing } from './reply-addressing.js';
 
 /** A stable id per (reply, user): notifying twice about the same reply makes one alert. */
@@ -25,8 +23,9 @@ export interface MadeAlert {
 /**
  * The email telling staff that a client answered: to the thread's author (a collaborator) and the
  * company's managers, active accounts with an email, the reply's own author excepted. Alerts are
- * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies. Each
- * account may turn its alerts off (`/v1/reply-alerts/settings`).
+ * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies. They
+ * follow the account settings (`replyAlerts`: the company's default, on unless changed, which each
+ * account may override at `/v1/settings/me`).
  * Called by the inbound side once a reply is appended.
  */
 @Injectable()
@@ -59,7 +58,8 @@ export class ReplyAlerts {
          join message m on m.id = r.message_id
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
         where r.id in (${replyIds.map(() => '?').join(', ')}) and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id
-          and not exists (select 1 from reply_alert_setting s where s.user_id = u.id and not s.enabled)`,
+          and coalesce((select us.reply_alerts from user_settings us where us.user_id = u.id),
+                       (select cs.reply_alerts from company_settings cs where cs.company_id = m.company_id), true)`,
       replyIds,
     );
     if (recipients.length === 0) return [];
@@ -92,19 +92,5 @@ export class ReplyAlerts {
     const threads = new Map(made.map((a) => [a.messageId, a.companyId]));
     for (const [messageId, companyId] of threads) await this.addressing.tagFor(companyId, messageId);
     await this.queue.addNew(made.filter((a) => a.pending).map((a) => ({ id: a.id, channel: 'email' as const })));
-  }
-
-  async setting(auth: AuthContext): Promise<{ enabled: boolean }> {
-    const row = await this.em.findOne(ReplyAlertSetting, { userId: auth.userId });
-    return { enabled: row?.enabled ?? true };
-  }
-
-  async setSetting(auth: AuthContext, enabled: boolean): Promise<{ enabled: boolean }> {
-    await this.em.getConnection().execute(
-      `insert into reply_alert_setting (id, created_at, updated_at, company_id, user_id, enabled) values (?, now(), now(), ?, ?, ?)
-       on conflict (user_id) do update set enabled = excluded.enabled, updated_at = now()`,
-      [uuidv7(), auth.companyId, auth.userId, enabled],
-    );
-    return { enabled };
   }
 }

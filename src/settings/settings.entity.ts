@@ -30,6 +30,10 @@ export class CompanySettings {
   @Property({ type: 'text', nullable: true })
   messageInfo: Opt<string> | null = null;
 
+  /** Email an account when a client answers a thread it wrote (managers: any thread of the company). */
+  @Property({ type: 'boolean' })
+  replyAlerts: Opt<boolean> = true;
+
   @ManyToOne(() => Structure, { mapToPk: true, fieldName: 'copy_circle_structure_id', nullable: true })
   copyCircleStructureId: Opt<string> | null = null;
 
@@ -57,6 +61,9 @@ export class UserSettings {
 
   @Property({ type: 'text', nullable: true })
   messageInfo: Opt<string> | null = null;
+
+  @Property({ type: 'boolean', nullable: true })
+  replyAlerts: Opt<boolean> | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Opt<Date> = new Date();

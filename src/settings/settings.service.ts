@@ -26,7 +26,8 @@ export class SettingsService {
     await this.assertTemplateOf(auth.companyId, changes.defaultMessageTemplateId);
     const company = await this.company(auth);
     const before = snapshot(company);
-    this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels });
+    // At the company level there is nothing to fall back on: null keeps the current value.
+    this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels, replyAlerts: changes.replyAlerts ?? company.replyAlerts });
     this.audit.record(this.em, auth, 'settings.update', { type: 'company-settings', id: auth.companyId }, before, snapshot(company));
     await this.em.flush();
     return this.view(auth);
@@ -129,12 +130,14 @@ export class SettingsService {
       defaultChannels: user?.defaultChannels ?? null,
       defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
       messageInfo: user?.messageInfo ?? null,
+      replyAlerts: user?.replyAlerts ?? null,
     };
     return {
       company: {
         defaultChannels: company.defaultChannels,
         defaultMessageTemplateId: company.defaultMessageTemplateId,
         messageInfo: company.messageInfo,
+        replyAlerts: company.replyAlerts,
         copyCircleStructureId: company.copyCircleStructureId,
       },
       user: own,
@@ -142,6 +145,7 @@ export class SettingsService {
         defaultChannels: own.defaultChannels ?? company.defaultChannels,
         defaultMessageTemplateId: own.defaultMessageTemplateId ?? company.defaultMessageTemplateId,
         messageInfo: own.messageInfo ?? company.messageInfo,
+        replyAlerts: own.replyAlerts ?? company.replyAlerts,
       },
     };
   }
@@ -164,6 +168,6 @@ export class SettingsService {
 }
 
 function overridesSnapshot(overrides: UserSettings): Snapshot {
-  const { defaultChannels, defaultMessageTemplateId, messageInfo } = overrides;
-  return { defaultChannels, defaultMessageTemplateId, messageInfo };
+  const { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts } = overrides;
+  return { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts };
 }

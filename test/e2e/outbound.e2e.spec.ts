@@ -289,22 +289,26 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect(mail.parsed.html).toContain('Oui, merci &lt;b&gt;beaucoup&lt;/b&gt;');
     expect(mail.parsed.text).toContain('Oui, merci <b>beaucoup</b>');
 
-    // A manager who turned reply alerts off is no longer told; the author still is.
-    expect((await as(world.manager).get('/v1/reply-alerts/settings')).body).toEqual({ enabled: true });
-    expect((await as(world.manager).put('/v1/reply-alerts/settings', { enabled: false })).body).toEqual({ enabled: false });
-    expect((await as(world.manager).put('/v1/reply-alerts/settings', { enabled: 'no' })).status).toBe(400);
-    const second = await inContext(() =>
-      api.app.get(MessagesService).appendInboundReply({
-        messageId: res.body.id as string,
-        origin: 'sms',
-        inboundKey: `sms:test-${res.body.id as string}`,
-        senderAddress: '+33612345678',
-        body: 'Encore moi',
-      }),
-    );
-    expect(await inContext(() => alerts.notify(second.reply.id))).toBe(1);
-    const afterOff = (await as(world.manager).get(`/v1/deliveries?messageId=${res.body.id as string}`)).body.items as (DeliveryRow & { recipientUserId: string })[];
-    expect(afterOff.filter((d) => d.recipientUserId === world.managerId)).toHaveLength(1);
+    // Alerts follow the account settings: a manager who turned them off is no longer told; the author still is.
+    expect((await as(world.manager).get('/v1/settings')).body.effective.replyAlerts).toBe(true);
+    expect((await as(world.manager).patch('/v1/settings/me', { replyAlerts: false })).body).toMatchObject({ user: { replyAlerts: false }, effective: { replyAlerts: false } });
+    expect((await as(world.manager).patch('/v1/settings/me', { replyAlerts: 'no' })).status).toBe(400);
+    const reply = (inboundKey: string, body: string) =>
+      inContext(() => api.app.get(MessagesService).appendInboundReply({ messageId: res.body.id as string, origin: 'sms', inboundKey, senderAddress: '+33612345678', body }));
+    const alertedUsers = async (replyId: string) => {
+      await inContext(() => alerts.notify(replyId));
+      return (await sql<{ recipient_user_id: string }>(`select recipient_user_id from delivery where kind = 'reply_alert' and reply_id = ?`, [replyId])).map((r) => r.recipient_user_id);
+    };
+    const second = await reply(`sms:test-${res.body.id as string}`, 'Encore moi');
+    expect(await alertedUsers(second.reply.id)).toEqual([world.operatorId]);
+
+    // The company's default off: accounts that follow it are not told; one that asked for alerts is.
+    expect((await as(world.manager).patch('/v1/settings/company', { replyAlerts: false })).body.company.replyAlerts).toBe(false);
+    await as(world.manager).patch('/v1/settings/me', { replyAlerts: true }).expect(200);
+    const third = await reply(`sms:test3-${res.body.id as string}`, 'Toujours moi');
+    expect(await alertedUsers(third.reply.id)).toEqual([world.managerId]);
+    await as(world.manager).patch('/v1/settings/company', { replyAlerts: true }).expect(200);
+    await as(world.manager).patch('/v1/settings/me', { replyAlerts: null }).expect(200);
   });
 
   it('a delivery claimed twice at once (a stalled job and its re-run) is claimed once', async () => {

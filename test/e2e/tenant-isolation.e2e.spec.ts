@@ -114,7 +114,6 @@ describe('tenant isolation matrix', () => {
     'POST /v1/outbound-templates/:name/preview': {},
     'PUT /v1/channels/email-sender': { address: 'accueil@b.test', name: 'B' },
     'PUT /v1/channels/fax': { addressPattern: '{number}@fax.b.test' },
-    'PUT /v1/reply-alerts/settings': { enabled: false },
     'POST /v1/channels/sms-numbers': { phoneNumber: '+33756799002', accountSid: SMS_ACCOUNT, authToken: 'auth-token-of-company-b' },
     'PATCH /v1/channels/sms-numbers/:id': { authToken: 'token-b-would-plant-on-a' },
     'POST /v1/channels/mailboxes': { name: 'B', host: '127.0.0.1', port: 3143, secure: false, username: 'b', password: 'password-of-b', active: false },

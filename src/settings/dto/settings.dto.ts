@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel } from '../settings.entity.js';
 
 const nullable = ValidateIf((_: object, value: unknown) => value !== null && value !== undefined);
@@ -15,6 +15,11 @@ export class DefaultsDto {
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @nullable @IsUUID() defaultMessageTemplateId?: string | null;
   @ApiPropertyOptional({ nullable: true, maxLength: 200 }) @nullable @IsString() @MaxLength(200) messageInfo?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, description: 'Email alerts when a client answers a thread the account wrote (managers: any thread)' })
+  @nullable
+  @IsBoolean()
+  replyAlerts?: boolean | null;
 }
 
 export class BannerDto {

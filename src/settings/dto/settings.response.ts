@@ -5,6 +5,7 @@ export class Defaults {
   @ApiProperty({ enum: COPY_CHANNELS, isArray: true }) defaultChannels!: CopyChannel[];
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) defaultMessageTemplateId!: string | null;
   @ApiProperty({ type: String, nullable: true }) messageInfo!: string | null;
+  @ApiProperty({ description: 'Email alerts when a client answers a thread the account wrote (managers: any thread)' }) replyAlerts!: boolean;
 }
 
 export class CompanyDefaults extends Defaults {
@@ -15,6 +16,7 @@ export class AccountOverrides {
   @ApiProperty({ enum: COPY_CHANNELS, isArray: true, nullable: true }) defaultChannels!: CopyChannel[] | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) defaultMessageTemplateId!: string | null;
   @ApiProperty({ type: String, nullable: true }) messageInfo!: string | null;
+  @ApiProperty({ type: Boolean, nullable: true }) replyAlerts!: boolean | null;
 }
 
 export class SettingsView {
