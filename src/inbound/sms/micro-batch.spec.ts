@@ -58,4 +58,17 @@ describe('MicroBatch', () => {
     await batch.drained();
     expect(done).toEqual([0, 1, 2, 3, 4]);
   });
+
+  it('with waitMs, gathers what comes in during the delay into the same batch', async () => {
+    const calls: number[][] = [];
+    const batch = new MicroBatch<number, number>((items) => {
+      calls.push(items);
+      return Promise.resolve(items.map(fulfilled));
+    }, { maxBatch: 100, maxInFlight: 1, waitMs: 30 });
+    const first = batch.add(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = batch.add(2);
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    expect(calls).toEqual([[1, 2]]);
+  });
 });
