@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
 import autocannon from 'autocannon';
+import { Queue } from 'bullmq';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -206,6 +207,14 @@ async function run(): Promise<boolean> {
   const db = orm.em.getConnection();
   try {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.ok === true, 60_000, 'the API');
+    // The load starts once the worker consumes the queue too: started from src, a process spends its
+    // first seconds compiling modules, which would otherwise compete with the API's first answers.
+    const queue = new Queue('inbound-sms', { prefix: PREFIX, connection: { url: config.redis.url } });
+    try {
+      await waitFor(async () => (await queue.getWorkersCount()) > 0, 60_000, 'the worker');
+    } finally {
+      await queue.close();
+    }
     console.log(`load: ${RATE} requests/s for ${DURATION_S} s over ${CONNECTIONS} connections (${REPLAY_SHARE * 100} % replays); API and worker in their own processes (worker niceness ${WORKER_NICENESS})`);
     const runtimeBefore = await apiRuntime(port);
     const cpuBefore = { api: cpuSeconds(api.pid), worker: cpuSeconds(worker.pid) };
