@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
+import { fulfilledAll, MicroBatch } from '../core/batching/micro-batch.js';
 import type { ClaimRow } from './thread-context.js';
 
 export type SettledStatus = 'sent' | 'pending' | 'failed' | 'skipped';
@@ -18,36 +19,8 @@ export interface Settlement {
   encoding?: string;
 }
 
-/** Collects calls made within `waitMs` (or `max` of them) and runs them as one. */
-class MicroBatch<I, O> {
-  private queued: { input: I; resolve: (out: O) => void; reject: (error: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly run: (inputs: I[]) => Promise<O[]>,
-    private readonly max = 100,
-    private readonly waitMs = 1,
-  ) {}
-
-  submit(input: I): Promise<O> {
-    return new Promise<O>((resolve, reject) => {
-      this.queued.push({ input, resolve, reject });
-      if (this.queued.length >= this.max) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
-    });
-  }
-
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.queued.splice(0);
-    if (batch.length === 0) return;
-    this.run(batch.map((b) => b.input)).then(
-      (outs) => batch.forEach((b, i) => b.resolve(outs[i])),
-      (error: unknown) => batch.forEach((b) => b.reject(error)),
-    );
-  }
-}
+/** Calls made within a millisecond share a statement; a few statements of each kind run at once. */
+const BATCHING = { maxBatch: 100, maxInFlight: 4, waitMs: 1 };
 
 const CLAIM_COLUMNS = `d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
   d.reply_token, d.email_message_id, d.attempts,
@@ -61,15 +34,15 @@ const CLAIM_COLUMNS = `d.id, d.company_id, d.message_id, d.reply_id, d.channel, 
  */
 @Injectable()
 export class DeliveryClaims {
-  private readonly claims = new MicroBatch<string, ClaimRow | null>((ids) => this.claimMany(ids));
-  private readonly settlements = new MicroBatch<Settlement, void>((list) => this.settleMany(list));
-  private readonly calls = new MicroBatch<string, boolean>((ids) => this.markCalling(ids));
+  private readonly claims = new MicroBatch<string, ClaimRow | null>(async (ids) => fulfilledAll(await this.claimMany(ids)), BATCHING);
+  private readonly settlements = new MicroBatch<Settlement, void>(async (list) => fulfilledAll(await this.settleMany(list)), BATCHING);
+  private readonly calls = new MicroBatch<string, boolean>(async (ids) => fulfilledAll(await this.markCalling(ids)), BATCHING);
 
   constructor(private readonly em: EntityManager) {}
 
   /** The delivery, now `sending` and ours; null when it was not pending (sent, taken, retried). */
   claim(id: string): Promise<ClaimRow | null> {
-    return this.claims.submit(id);
+    return this.claims.add(id);
   }
 
   /**
@@ -77,12 +50,12 @@ export class DeliveryClaims {
    * claim was lost meanwhile (then nothing must be sent).
    */
   providerCalling(id: string): Promise<boolean> {
-    return this.calls.submit(id);
+    return this.calls.add(id);
   }
 
   /** Ends (or hands back) a claim and records the attempt; a row no longer `sending` is left alone. */
   settle(settlement: Settlement): Promise<void> {
-    return this.settlements.submit(settlement);
+    return this.settlements.add(settlement);
   }
 
   private async claimMany(ids: string[]): Promise<(ClaimRow | null)[]> {

@@ -71,3 +71,8 @@ export class MicroBatch<I, O> {
     }
   }
 }
+
+/** For `work` whose items all succeed or fail together: its values as settled results. */
+export function fulfilledAll<O>(values: O[]): PromiseFulfilledResult<O>[] {
+  return values.map((value) => ({ status: 'fulfilled', value }));
+}

@@ -3,7 +3,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 import { v7 as uuidv7 } from 'uuid';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
 import type { InboundSmsMedia, InboundSmsStatus } from './inbound-sms.entity.js';
-import { MicroBatch } from './micro-batch.js';
+import { MicroBatch } from '../../core/batching/micro-batch.js';
 
 /** An SMS to store as received, as the webhook checked it. */
 export interface NewInboundSms {
