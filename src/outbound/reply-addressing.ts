@@ -79,18 +79,34 @@ export class ReplyAddressing {
 
   /** The thread's tag, made on its first copy. Safe under concurrency (unique per thread and per tag). */
   async tagFor(companyId: string, messageId: string): Promise<string> {
+    return (await this.tagsFor(new Map([[messageId, companyId]]))).get(messageId)!;
+  }
+
+  /**
+   * The tags of many threads (message id → company id), made where missing: one read for those that
+   * have one, one insert for the rest. A collision on either unique key inserts nothing for that
+   * thread; the next round reads the winner or draws again.
+   */
+  async tagsFor(threads: Map<string, string>): Promise<Map<string, string>> {
+    const tags = new Map<string, string>();
     const connection = this.em.getConnection();
-    for (let tries = 0; tries < 8; tries += 1) {
-      const [found] = await connection.execute<{ tag: string }[]>('select tag from thread_tag where message_id = ?', [messageId]);
-      if (found) return found.tag;
+    let missing = [...threads.keys()];
+    for (let tries = 0; tries < 8 && missing.length > 0; tries += 1) {
+      const found = await connection.execute<{ message_id: string; tag: string }[]>(
+        `select message_id, tag from thread_tag where message_id in (${missing.map(() => '?').join(', ')})`,
+        missing,
+      );
+      for (const row of found) tags.set(row.message_id, row.tag);
+      missing = missing.filter((id) => !tags.has(id));
+      if (missing.length === 0) break;
       const now = new Date();
-      // A collision on either unique key inserts nothing; the loop then reads the winner or draws again.
       await connection.execute(
-        'insert into thread_tag (id, created_at, updated_at, company_id, message_id, tag) values (?, ?, ?, ?, ?, ?) on conflict do nothing',
-        [randomUUID(), now, now, companyId, messageId, newThreadTag()],
+        `insert into thread_tag (id, created_at, updated_at, company_id, message_id, tag) values ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing`,
+        missing.flatMap((id) => [randomUUID(), now, now, threads.get(id)!, id, newThreadTag()]),
       );
     }
-    throw new Error(`Could not allocate a thread tag for message ${messageId}`);
+    if (missing.length > 0) throw new Error(`Could not allocate a thread tag for message ${missing[0]}`);
+    return tags;
   }
 
   /**

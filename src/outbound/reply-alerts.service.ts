@@ -85,12 +85,11 @@ export class ReplyAlerts {
 
   /**
    * Queues the sends of alerts made by `record`, once committed (skipped ones have nothing to
-   * send). Alert mails carry their thread's tag in the subject: made first, once per thread, on
+   * send). Alert mails carry their thread's tag in the subject: made first, for all threads at once, on
    * connections of their own (never inside the caller's transaction).
    */
   async enqueue(made: MadeAlert[]): Promise<void> {
-    const threads = new Map(made.map((a) => [a.messageId, a.companyId]));
-    for (const [messageId, companyId] of threads) await this.addressing.tagFor(companyId, messageId);
+    if (made.length > 0) await this.addressing.tagsFor(new Map(made.map((a) => [a.messageId, a.companyId])));
     await this.queue.addNew(made.filter((a) => a.pending).map((a) => ({ id: a.id, channel: 'email' as const })));
   }
 }

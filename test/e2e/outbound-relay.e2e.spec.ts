@@ -1,6 +1,7 @@
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
 import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
+import { ReplyAddressing } from '../../src/outbound/reply-addressing.js';
 import { aCompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 
@@ -39,5 +40,26 @@ describe('outbound relay', () => {
               (select count(*)::int from outbox_copy where status = 'pending') as left`,
     );
     expect(counts).toEqual({ copies: counts.copies, deliveries: counts.copies, left: 0 });
+  });
+
+  it('thread tags: made in bulk where missing, one per thread, the same to concurrent callers', async () => {
+    const { app, http } = env.api;
+    const world = await aCompanyWorld(app, http, 'Permanence Tags');
+    const as = callerOf(http);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: `Tag ${i}`, body: 'b', copies: [] })).body.id as string);
+    const addressing = app.get(ReplyAddressing);
+    const one = await addressing.tagFor(world.companyId, ids[0]);
+    const threads = new Map(ids.map((id) => [id, world.companyId]));
+    const [first, second] = await Promise.all([addressing.tagsFor(threads), addressing.tagsFor(threads)]);
+    expect(first).toEqual(second);
+    expect(first.get(ids[0])).toBe(one);
+    expect(new Set(first.values()).size).toBe(5);
+    for (const tag of first.values()) expect(tag).toMatch(/^R-[0-9A-Z]{5}$/);
+    const rows = await app.get(EntityManager).fork().getConnection().execute<{ n: number }[]>(
+      `select count(*)::int as n from thread_tag where message_id in (${ids.map(() => '?').join(', ')})`,
+      ids,
+    );
+    expect(rows[0].n).toBe(5);
   });
 });
