@@ -1,10 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
+import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
 import { InboundReplies, marks } from '../../messages/inbound-replies.js';
@@ -18,6 +20,7 @@ import { classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
+import { ParsePool } from './parse-pool.js';
 import { replyText } from './reply-text.js';
 import { type SenderCheck, ThreadMatcher } from './thread-matcher.service.js';
 
@@ -60,8 +63,10 @@ class Quarantined extends Error {
  * watcher moves the mail out of the folder only then.
  */
 @Injectable()
-export class InboundEmailProcessor {
+export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('inbound-email');
+  /** Parsing off the main thread, in the worker process (the API parses the odd mail itself). */
+  private readonly parser = new ParsePool();
 
   constructor(
     private readonly em: EntityManager,
@@ -74,8 +79,18 @@ export class InboundEmailProcessor {
     private readonly replies: InboundReplies,
     private readonly store: InboundEmailStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.quarantine.registerAssigner('email', (item, messageId) => this.assign(item, messageId));
+  }
+
+  /** The worker starts its parsing thread with its other connections, before it takes jobs. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (isWorkerProcess(this.moduleRef)) await this.parser.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.parser.close();
   }
 
   @HandlesJob('inbound.email-received')
@@ -134,12 +149,14 @@ export class InboundEmailProcessor {
       if (found.first_id === found.id) first.push(found);
       else duplicates.push({ id: found.id, outcome: `duplicate of ${found.first_id}` });
     }
-    for (const found of first) {
+    // All mails of the batch at once: the thread parses them while the main thread writes other batches.
+    const parsed = await this.parser.parseMany(first.map((found) => found.raw));
+    for (const [i, found] of first.entries()) {
       const row: StoredRow = { id: found.id, companyId: found.company_id };
-      let mail: ParsedInbound;
+      const mail = parsed[i].mail;
       let kind: MailKind;
       try {
-        mail = await parseMail(found.raw);
+        if (!mail) throw new Error(parsed[i].error); // mailparser refused it
         kind = classify(mail);
       } catch {
         alone.push(row.id); // quarantined as unparsable by the one-mail path, with the parser's reason
@@ -225,7 +242,7 @@ export class InboundEmailProcessor {
     if (found.first_id !== row.id) return this.finish(row, 'duplicate', { outcome: `duplicate of ${found.first_id}` });
     let mail: ParsedInbound;
     try {
-      mail = await parseMail(found.raw);
+      mail = await this.parser.parse(found.raw);
     } catch (error) {
       // Parsing is deterministic: a mail mailparser refuses (e.g. MIME nested past its limits) is
       // quarantined at once rather than retried.

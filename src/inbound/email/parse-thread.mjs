@@ -1,0 +1,52 @@
+// @ts-check
+/**
+ * The parsing thread of ParsePool (parse-pool.ts): parses raw mails with parse-core.mjs, off the
+ * worker's main thread (IMAP, PostgreSQL, Redis). Plain JavaScript importing only mailparser and
+ * node built-ins, so it starts without a TypeScript loader, from src/ and from dist/ alike.
+ *
+ * Protocol: it posts `{ ready: true }` once loaded; each `{ id, raws }` is answered with
+ * `{ id, results }`, one `{ mail }` or `{ error }` per raw mail, in order (or `{ id, failed }`: the main thread then parses them itself). Attachment contents are
+ * copied to buffers of their own and transferred (a Buffer may be a view on a shared pool).
+ */
+import { Buffer } from 'node:buffer';
+import { parentPort } from 'node:worker_threads';
+import { parseMail } from './parse-core.mjs';
+
+const port = parentPort;
+if (!port) throw new Error('parse-thread.mjs runs as a worker thread');
+
+/** @param {{ id: number, raws: Uint8Array[] }} request */
+async function answer(request) {
+  /** @type {({ mail: import('./parse-core.mjs').ParsedInbound } | { error: string })[]} */
+  const results = [];
+  /** @type {ArrayBuffer[]} */
+  const transfer = [];
+  for (const raw of request.raws) {
+    try {
+      const mail = await parseMail(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+      for (const file of mail.attachments) {
+        const own = new Uint8Array(file.content);
+        transfer.push(own.buffer);
+        file.content = /** @type {Buffer} */ (/** @type {unknown} */ (own));
+      }
+      results.push({ mail });
+    } catch (error) {
+      results.push({ error: String(/** @type {{ message?: unknown } | undefined} */ (error)?.message) });
+    }
+  }
+  try {
+    port?.postMessage({ id: request.id, results }, transfer);
+  } catch (error) {
+    // A result that cannot cross threads: the main thread parses this request itself.
+    port?.postMessage({ id: request.id, failed: String(/** @type {{ message?: unknown } | undefined} */ (error)?.message) });
+  }
+}
+
+// One request at a time, in order: a batch's mails are parsed while the main thread writes the last.
+let queue = Promise.resolve();
+port.on('message', (/** @type {{ id: number, raws: Uint8Array[] }} */ request) => {
+  queue = queue.then(() => answer(request)).catch((/** @type {unknown} */ error) => {
+    port?.postMessage({ id: request.id, failed: String(/** @type {{ message?: unknown } | undefined} */ (error)?.message) });
+  });
+});
+port.postMessage({ ready: true });
