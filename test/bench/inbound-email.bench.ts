@@ -29,7 +29,7 @@ import { buildMail } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
 import { REPLY_SAMPLES } from '../fixtures/mail/replies.js';
 import { startEntry } from '../harness/processes.js';
-import { databaseUrl, IMAP, waitFor } from '../harness/services.js';
+import { databaseUrl, IMAP, portIsOpen, startDovecot, stopDovecot, waitFor } from '../harness/services.js';
 import { freshBenchDatabase } from './bench-database.js';
 
 const LATENCY_REPLIES = Number(process.argv[2] ?? 200);
@@ -201,4 +201,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// The harness Dovecot, started here when no IMAP server listens (as `npm test` does), stopped after.
+const dovecot = (await portIsOpen(IMAP.host, IMAP.port)) ? null : await startDovecot();
+try {
+  await main();
+} finally {
+  if (dovecot) await stopDovecot(dovecot);
+}
