@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
+import { sqlIn } from '../core/database/sql-rows.js';
 import { LiveEvents } from './live-events.service.js';
 import type { InboundReplyInput } from './messages.service.js';
 
@@ -40,8 +41,7 @@ export class InboundReplies {
   async appendMany(inputs: InboundReplyInput[], within?: (sql: TransactionSql, appended: AppendedReply[]) => Promise<void>): Promise<AppendedReply[]> {
     if (inputs.length === 0) return [];
     const appended = await this.em.fork().transactional(async (em) => {
-      const connection = em.getConnection();
-      const sql: TransactionSql = (query, params = []) => connection.execute(query, params, 'all', em.getTransactionContext());
+      const sql: TransactionSql = (query, params = []) => sqlIn(em, query, params);
       const { appended, touched } = await this.write(sql, inputs);
       if (within) await within(sql, appended);
       // Last: concurrent batches answering one thread wait on its row lock only until they commit.

@@ -5,9 +5,9 @@ import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
 import type { Page, PageQuery } from '../core/http/params.js';
 import { sqlIn } from '../core/database/sql-rows.js';
-import { Message, MessageUserState } from './message.entity.js';
+import { Message, type MessageEvent, type MessageReply, MessageUserState } from './message.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
-import type { MessageView } from './dto/message.response.js';
+import type { MessageView, ThreadView } from './dto/message.response.js';
 
 const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
 
@@ -135,5 +135,26 @@ export function viewOf(
     lastActivityAt: m.lastActivityAt,
     unread: !state?.readAt || state.readAt < m.lastActivityAt,
     deleted: Boolean(state?.deletedAt),
+  };
+}
+
+/** A thread view: the message's view, its replies and its history (VAD transmissions are staff-only). */
+export function threadOf(auth: AuthContext, view: MessageView, replies: MessageReply[], events: MessageEvent[]): ThreadView {
+  const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
+  return {
+    ...view,
+    replies: replies.map((r) => ({
+      id: r.id,
+      authorId: r.authorId,
+      origin: r.origin,
+      senderAddress: r.senderAddress,
+      senderName: r.senderName,
+      automatic: r.automatic,
+      body: r.body,
+      originalBody: r.originalBody,
+      attachments: r.attachments ?? [],
+      createdAt: r.createdAt,
+    })),
+    history: events.filter((e) => !hidden.has(e.type)).map((e) => ({ actorId: e.actorId, type: e.type, details: e.details, at: e.createdAt })),
   };
 }

@@ -10,7 +10,7 @@ import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import type { CopyChannel } from '../settings/settings.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { ComposeMessageDto, ReplyDto, TaskDto } from './dto/message.dto.js';
-import type { MessageView, ThreadView } from './dto/message.response.js';
+import type { ThreadView } from './dto/message.response.js';
 import { LiveEvents } from './live-events.service.js';
 import {
   Message,
@@ -22,7 +22,7 @@ import {
   type ReplyAttachment,
   type ReplyOrigin,
 } from './message.entity.js';
-import { MessageQueries, viewOf } from './message-queries.service.js';
+import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
 import { insertRows } from '../core/database/sql-rows.js';
@@ -157,6 +157,7 @@ export class MessagesService {
       if (input.setTask) taskChanged = this.setTask(em, auth, message, dueDate);
       if (auth.kind === 'collaborator' && message.kind === 'message') {
         const cc = (await em.find(MessageRecipient, { messageId: id })).map((r) => r.userId);
+        await em.flush();
         await this.recordCopies(em, message, reply.id, input.copies ?? effective.defaultChannels, cc);
       }
     });
@@ -341,7 +342,7 @@ export class MessagesService {
    * One outbox row per recipient and channel: the client of the file, and each account (CC, copy
    * circle). Rows belong to the message's company, also when a subcontractor wrote the reply.
    */
-  /** One outbox row per recipient and channel; flushes `em` first (the rows refer to the message or reply). */
+  /** One outbox row per recipient and channel; `em` must be flushed (the rows refer to the message or reply). */
   private async recordCopies(
     em: EntityManager,
     message: Pick<Message, 'id' | 'companyId'>,
@@ -358,8 +359,6 @@ export class MessagesService {
         rows.push([uuidv7(), now, now, message.companyId, message.id, replyId, userId ? 'user' : 'client', userId, channel, 'pending', attach]);
       }
     }
-    if (rows.length === 0) return;
-    await em.flush();
     await insertRows(
       em,
       'outbox_copy',
@@ -377,25 +376,4 @@ export class MessagesService {
     }
     return text;
   }
-}
-
-/** A thread view: the message's view, its replies and its history (VAD transmissions are staff-only). */
-function threadOf(auth: AuthContext, view: MessageView, replies: MessageReply[], events: MessageEvent[]): ThreadView {
-  const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
-  return {
-    ...view,
-    replies: replies.map((r) => ({
-      id: r.id,
-      authorId: r.authorId,
-      origin: r.origin,
-      senderAddress: r.senderAddress,
-      senderName: r.senderName,
-      automatic: r.automatic,
-      body: r.body,
-      originalBody: r.originalBody,
-      attachments: r.attachments ?? [],
-      createdAt: r.createdAt,
-    })),
-    history: events.filter((e) => !hidden.has(e.type)).map((e) => ({ actorId: e.actorId, type: e.type, details: e.details, at: e.createdAt })),
-  };
 }

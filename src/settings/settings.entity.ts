@@ -12,6 +12,9 @@ export type CopyChannel = (typeof COPY_CHANNELS)[number];
 export const BANNER_AUDIENCES = ['collaborators', 'clients'] as const;
 export type BannerAudience = (typeof BANNER_AUDIENCES)[number];
 
+/** What the `replyAlerts` setting means, for the entity and the API documentation. */
+export const REPLY_ALERTS_MEANING = 'Email alerts when a client answers a thread the account wrote (managers: every thread of the company)';
+
 /** Company-wide defaults (each account may override its own), the copy circle and the banner. */
 @Entity({ tableName: 'company_settings' })
 export class CompanySettings {
@@ -30,7 +33,7 @@ export class CompanySettings {
   @Property({ type: 'text', nullable: true })
   messageInfo: Opt<string> | null = null;
 
-  /** Email an account when a client answers a thread it wrote (managers: any thread of the company). */
+  /** REPLY_ALERTS_MEANING; on unless changed. */
   @Property({ type: 'boolean' })
   replyAlerts: Opt<boolean> = true;
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
+import { sqlIn } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
@@ -247,7 +248,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (keyword === 'help') return { status: 'help', outcome: 'answered with the help text' };
     const status: InboundSmsStatus = keyword === 'opt-out' ? 'opted_out' : 'opted_in';
     const applied = await this.em.fork().transactional(async (em) => {
-      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`sms-opt:${sms.companyId}:${from}`], 'all', em.getTransactionContext());
+      await sqlIn(em, 'select pg_advisory_xact_lock(hashtext(?))', [`sms-opt:${sms.companyId}:${from}`]);
       const later = await em.count(InboundSms, {
         companyId: sms.companyId,
         fromAddress: from,

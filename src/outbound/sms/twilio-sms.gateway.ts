@@ -47,14 +47,13 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
       throw new ProviderError('transient', `Twilio unreachable: ${(error as Error).message}`, (error as Error).name === 'TimeoutError' ? 'timeout' : 'network');
     }
     const body = parseJson(answer.body) as { sid?: string; code?: number; message?: string };
-    const response = { ok: answer.status >= 200 && answer.status < 300, status: answer.status };
-    if (response.ok && body.sid) return { providerMessageId: body.sid };
+    if (answer.status >= 200 && answer.status < 300 && body.sid) return { providerMessageId: body.sid };
     const code = body.code ?? null;
-    const message = `Twilio ${response.status}${code ? ` (${code})` : ''}: ${body.message ?? 'no detail'}`.slice(0, 500);
-    const providerCode = code ? String(code) : String(response.status);
+    const message = `Twilio ${answer.status}${code ? ` (${code})` : ''}: ${body.message ?? 'no detail'}`.slice(0, 500);
+    const providerCode = code ? String(code) : String(answer.status);
     if (code === UNSUBSCRIBED) throw new ProviderError('opted_out', message, providerCode);
     if (code !== null && INVALID_NUMBER.has(code)) throw new ProviderError('invalid_address', message, providerCode);
-    if (response.status === 429 || response.status >= 500) throw new ProviderError('transient', message, providerCode);
+    if (answer.status === 429 || answer.status >= 500) throw new ProviderError('transient', message, providerCode);
     throw new ProviderError('permanent', message, providerCode);
   }
 

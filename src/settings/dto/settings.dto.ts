@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
-import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel } from '../settings.entity.js';
+import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING } from '../settings.entity.js';
 
 const nullable = ValidateIf((_: object, value: unknown) => value !== null && value !== undefined);
 
@@ -16,7 +16,7 @@ export class DefaultsDto {
   @ApiPropertyOptional({ format: 'uuid', nullable: true }) @nullable @IsUUID() defaultMessageTemplateId?: string | null;
   @ApiPropertyOptional({ nullable: true, maxLength: 200 }) @nullable @IsString() @MaxLength(200) messageInfo?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Email alerts when a client answers a thread the account wrote (managers: any thread)' })
+  @ApiPropertyOptional({ nullable: true, description: REPLY_ALERTS_MEANING })
   @nullable
   @IsBoolean()
   replyAlerts?: boolean | null;

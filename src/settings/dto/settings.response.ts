@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel } from '../settings.entity.js';
+import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING } from '../settings.entity.js';
 
 export class Defaults {
   @ApiProperty({ enum: COPY_CHANNELS, isArray: true }) defaultChannels!: CopyChannel[];
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) defaultMessageTemplateId!: string | null;
   @ApiProperty({ type: String, nullable: true }) messageInfo!: string | null;
-  @ApiProperty({ description: 'Email alerts when a client answers a thread the account wrote (managers: any thread)' }) replyAlerts!: boolean;
+  @ApiProperty({ description: REPLY_ALERTS_MEANING }) replyAlerts!: boolean;
 }
 
 export class CompanyDefaults extends Defaults {
