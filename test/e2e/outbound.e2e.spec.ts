@@ -308,7 +308,10 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     const third = await reply(`sms:test3-${res.body.id as string}`, 'Toujours moi');
     expect(await alertedUsers(third.reply.id)).toEqual([world.managerId]);
     await as(world.manager).patch('/v1/settings/company', { replyAlerts: true }).expect(200);
-    await as(world.manager).patch('/v1/settings/me', { replyAlerts: null }).expect(200);
+    // The company level has nothing to fall back on: null keeps its value; an operator may not change it.
+    expect((await as(world.manager).patch('/v1/settings/company', { replyAlerts: null })).body.company.replyAlerts).toBe(true);
+    await as(world.operator).patch('/v1/settings/company', { replyAlerts: false }).expect(403);
+    expect((await as(world.manager).patch('/v1/settings/me', { replyAlerts: null })).body).toMatchObject({ user: { replyAlerts: null }, effective: { replyAlerts: true } });
   });
 
   it('a delivery claimed twice at once (a stalled job and its re-run) is claimed once', async () => {
