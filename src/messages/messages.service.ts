@@ -26,7 +26,7 @@ import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
 import { insertRows } from '../core/database/sql-rows.js';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 
 /** A reply that arrived by email or SMS, already threaded to `messageId` by the inbound side. */
 export interface InboundReplyInput {
@@ -128,7 +128,7 @@ export class MessagesService {
       await em.flush();
       const now = new Date();
       await insertRows(em, 'message_recipient', ['id', 'created_at', 'updated_at', 'company_id', 'message_id', 'user_id'],
-        cc.map((userId) => [uuidv7(), now, now, auth.companyId, created.id, userId]));
+        cc.map((userId) => [newId(), now, now, auth.companyId, created.id, userId]));
       if (!clientSide && !input.remark) await this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
       return created;
     });
@@ -356,7 +356,7 @@ export class MessagesService {
     for (const channel of channels) {
       const attach = channel === 'email' && digest ? JSON.stringify(digest) : null;
       for (const userId of [null, ...users]) {
-        rows.push([uuidv7(), now, now, message.companyId, message.id, replyId, userId ? 'user' : 'client', userId, channel, 'pending', attach]);
+        rows.push([newId(), now, now, message.companyId, message.id, replyId, userId ? 'user' : 'client', userId, channel, 'pending', attach]);
       }
     }
     await insertRows(

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -66,7 +66,7 @@ export class DeliveriesService {
           where id = ? and company_id = ? and status = 'failed' returning id, company_id)
        insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, detail)
        select ?, now(), now(), company_id, id, 'retry_requested', ? from retried returning delivery_id as id`,
-      [id, auth.companyId, uuidv7(), `by ${auth.userId}`],
+      [id, auth.companyId, newId(), `by ${auth.userId}`],
     );
     if (updated.length === 0) throw new DomainError('conflict', `Only a failed delivery can be retried; this one is ${delivery.status}`, { status: delivery.status });
     await this.queue.ensure([{ id, channel: delivery.channel }]);

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import { fulfilledAll, MicroBatch } from '../core/batching/micro-batch.js';
 import type { ClaimRow } from './thread-context.js';
 
@@ -87,7 +87,7 @@ export class DeliveryClaims {
     const values: unknown[] = [];
     for (const s of list) {
       values.push(s.id, s.status, s.status === 'sent' ? null : (s.reason ?? null), s.code ?? null, s.providerMessageId ?? null, s.segments ?? null,
-        s.encoding ?? null, uuidv7(), s.outcome, s.detail?.slice(0, 1000) ?? s.reason ?? null);
+        s.encoding ?? null, newId(), s.outcome, s.detail?.slice(0, 1000) ?? s.reason ?? null);
     }
     const row = '(?::uuid, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::uuid, ?::text, ?::text)';
     await this.em.getConnection().execute(

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
@@ -80,7 +80,7 @@ export class DeliveryRelay {
       const tuples: string[] = [];
       for (const row of rows) {
         const routing = this.route(row, optedOut);
-        const id = uuidv7();
+        const id = newId();
         const status = 'skip' in routing ? 'skipped' : 'fail' in routing ? 'failed' : 'pending';
         const reason = 'skip' in routing ? routing.skip : 'fail' in routing ? routing.fail : null;
         const email = row.channel === 'email' && status === 'pending';

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
@@ -108,7 +108,7 @@ export class DeliverySender {
       await this.sql(
         `insert into opt_out (id, created_at, updated_at, company_id, channel, address, source, reason) values (?, now(), now(), ?, ?, ?, 'provider', ?)
          on conflict (company_id, channel, address) do nothing`,
-        [uuidv7(), delivery.company_id, delivery.channel, delivery.address, error.message],
+        [newId(), delivery.company_id, delivery.channel, delivery.address, error.message],
       );
       return this.settle(delivery, 'skipped', 'skipped', { ...common, reason: 'opted_out' });
     }

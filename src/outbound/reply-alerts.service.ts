@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import { Injectable } from '@nestjs/common';
 import { DeliveryQueue } from './delivery-queue.js';
 import { ReplyAddressing } from './reply-addressing.js';
@@ -63,7 +63,7 @@ export class ReplyAlerts {
       replyIds,
     );
     if (recipients.length === 0) return [];
-    const alerts = recipients.map((r) => ({ id: uuidv7(), r }));
+    const alerts = recipients.map((r) => ({ id: newId(), r }));
     const values: unknown[] = [];
     for (const { id, r } of alerts) {
       values.push(id, r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import { SecretBox } from '../core/crypto/secret-box.js';
 import { DomainError } from '../core/errors/domain-error.js';
 
@@ -51,7 +51,7 @@ export class TwilioStatusService {
           where id = ? returning id, company_id)
        insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
        select ?, now(), now(), company_id, id, ?, ?, null from changed`,
-      [final, final, final, final, reported, code, delivery.id, uuidv7(), `status:${reported}`, code],
+      [final, final, final, final, reported, code, delivery.id, newId(), `status:${reported}`, code],
     );
   }
 

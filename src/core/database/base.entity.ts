@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './new-id.js';
 
 /**
  * Conventions every table follows:
@@ -14,7 +14,7 @@ import { v7 as uuidv7 } from 'uuid';
 export abstract class BaseEntity {
   @ApiProperty({ format: 'uuid' })
   @PrimaryKey({ type: 'uuid' })
-  id: string = uuidv7();
+  id: string = newId();
 
   @ApiProperty({ type: String, format: 'date-time' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../core/database/new-id.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { sqlIn } from '../../core/database/sql-rows.js';
@@ -195,7 +195,7 @@ export class InboundSmsProcessor implements OnModuleInit {
       // of two runs at once, the first to store its id wins and both open that one.
       const [stored] = await this.em.getConnection().execute<{ message_id: string }[]>(
         `update inbound_sms set message_id = coalesce(message_id, ?), updated_at = now() where id = ? returning message_id`,
-        [uuidv7(), sms.id],
+        [newId(), sms.id],
       );
       sms.messageId = stored.message_id;
     }

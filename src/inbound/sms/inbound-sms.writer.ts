@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../core/database/new-id.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
 import type { InboundSmsMedia, InboundSmsStatus } from './inbound-sms.entity.js';
 import { MicroBatch } from '../../core/batching/micro-batch.js';
@@ -96,7 +96,7 @@ export class InboundSmsWriter implements BeforeApplicationShutdown {
     for (const row of rows) if (!unique.has(row.messageSid)) unique.set(row.messageSid, row);
     const values: unknown[] = [];
     for (const row of unique.values()) {
-      values.push(uuidv7(), row.companyId, row.messageSid, row.accountSid, row.smsNumberId, row.fromRaw, row.toRaw, row.body, JSON.stringify(row.media), JSON.stringify(row.params));
+      values.push(newId(), row.companyId, row.messageSid, row.accountSid, row.smsNumberId, row.fromRaw, row.toRaw, row.body, JSON.stringify(row.media), JSON.stringify(row.params));
     }
     const connection = this.em.getConnection();
     const inserted = await connection.execute<{ id: string; message_sid: string }[]>(
