@@ -1,9 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../core/database/new-id.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import { sqlIn } from '../core/database/sql-rows.js';
+import { boundSql } from '../core/database/sql-rows.js';
 import { LiveEvents } from './live-events.service.js';
 import type { InboundReplyInput } from './messages.service.js';
 
@@ -26,8 +26,8 @@ export type TransactionSql = <T = Record<string, unknown>>(query: string, params
  * replies (one per inbound key, ever: an item seen again answers its first reply), their history
  * lines; then `within` adds the caller's own rows to the same transaction (the inbound rows'
  * outcome, alerts; on this transaction only, never on another connection, which could wait for
- * this one); the threads' last activity last. Live events go out per created reply once
- * committed. Throws when a thread is missing or any row is refused: the caller then takes the
+ * this one); the threads' last activity last. Once committed, a live event goes out per thread
+ * that got replies. Throws when a thread is missing or any row is refused: the caller then takes the
  * items one by one.
  */
 @Injectable()
@@ -41,19 +41,16 @@ export class InboundReplies {
   async appendMany(inputs: InboundReplyInput[], within?: (sql: TransactionSql, appended: AppendedReply[]) => Promise<void>): Promise<AppendedReply[]> {
     if (inputs.length === 0) return [];
     const appended = await this.em.fork().transactional(async (em) => {
-      const sql: TransactionSql = (query, params = []) => sqlIn(em, query, params);
+      const sql: TransactionSql = (query, params = []) => boundSql(em, query, params);
       const { appended, touched } = await this.write(sql, inputs);
       if (within) await within(sql, appended);
       // Last: concurrent batches answering one thread wait on its row lock only until they commit.
-      if (touched.length > 0) {
-        const now = new Date();
-        await sql(`update message set last_activity_at = ?, updated_at = ? where id in (${marks(touched)})`, [now, now, ...touched]);
-      }
+      if (touched.length > 0) await sql(`update message set last_activity_at = now(), updated_at = now() where id = any(?::uuid[])`, [touched]);
       return appended;
     });
-    await Promise.all(
-      appended.filter((a) => a.created).map((a) => this.live.publish({ type: 'message.replied', messageId: a.messageId, companyId: a.companyId })),
-    );
+    // One event per thread that got replies: it tells viewers to read the thread again, however many came.
+    const threads = new Map(appended.filter((a) => a.created).map((a) => [a.messageId, a.companyId]));
+    await Promise.all([...threads].map(([messageId, companyId]) => this.live.publish({ type: 'message.replied', messageId, companyId })));
     return appended;
   }
 
@@ -61,27 +58,26 @@ export class InboundReplies {
   private async write(sql: TransactionSql, inputs: InboundReplyInput[]): Promise<{ appended: AppendedReply[]; touched: string[] }> {
     const threadIds = [...new Set(inputs.map((i) => i.messageId))];
     const threads = new Map(
-      (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from message where id in (${marks(threadIds)})`, threadIds)).map((t) => [t.id, t]),
+      (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from message where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
     );
     const missing = threadIds.find((id) => !threads.has(id));
     if (missing) throw new Error(`Message ${missing} not found`);
     const keys = inputs.map((i) => i.inboundKey);
     const existing = new Map(
-      (await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key in (${marks(keys)})`, keys)).map((r) => [r.inbound_key, r.id]),
+      (await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key = any(?::text[])`, [keys])).map((r) => [r.inbound_key, r.id]),
     );
     // The same key twice in one call makes one reply, the first.
     const fresh = new Map<string, { input: InboundReplyInput; id: string }>();
-    for (const input of inputs) if (!existing.has(input.inboundKey) && !fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: uuidv7() });
+    for (const input of inputs) if (!existing.has(input.inboundKey) && !fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: newId() });
     const created = new Set<string>();
     if (fresh.size > 0) {
       const values: unknown[] = [];
       const rows: string[] = [];
       for (const { input, id } of fresh.values()) {
-        const now = new Date();
         const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
-        rows.push('(?, ?, ?, ?, ?, ?, ?, ?::reply_origin, ?, ?, ?, ?, ?, ?::jsonb)');
+        rows.push('(?, now(), now(), ?, ?, ?, ?, ?::reply_origin, ?, ?, ?, ?, ?, ?::jsonb)');
         values.push(
-          id, now, now, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId ?? null, body.length > 0 ? body : '(message vide)',
+          id, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId ?? null, body.length > 0 ? body : '(message vide)',
           input.origin, input.senderAddress, input.senderName ?? null, input.automatic ?? false, input.originalBody ?? null, input.inboundKey,
           input.attachments ? JSON.stringify(input.attachments) : null,
         );
@@ -95,22 +91,21 @@ export class InboundReplies {
       for (const row of inserted) created.add(row.inbound_key);
       const raced = [...fresh.keys()].filter((key) => !created.has(key));
       if (raced.length > 0) {
-        for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key in (${marks(raced)})`, raced)) existing.set(r.inbound_key, r.id);
+        for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key = any(?::text[])`, [raced])) existing.set(r.inbound_key, r.id);
       }
     }
     const made = [...fresh.values()].filter((f) => created.has(f.input.inboundKey));
     if (made.length > 0) {
       const values: unknown[] = [];
       for (const { input, id } of made) {
-        const now = new Date();
         const thread = threads.get(input.messageId)!;
         values.push(
-          uuidv7(), now, now, thread.company_id, thread.id, input.authorUserId ?? thread.author_id, input.automatic ? 'replied.automatic' : 'replied',
+          newId(), thread.company_id, thread.id, input.authorUserId ?? thread.author_id, input.automatic ? 'replied.automatic' : 'replied',
           JSON.stringify({ replyId: id, origin: input.origin, sender: input.senderAddress }),
         );
       }
       await sql(
-        `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details) values ${made.map(() => '(?, ?, ?, ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
+        `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details) values ${made.map(() => '(?, now(), now(), ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
         values,
       );
     }
@@ -134,9 +129,4 @@ export class InboundReplies {
     const touched = [...new Set([...fresh.values()].filter((f) => created.has(f.input.inboundKey) && !f.input.automatic).map((f) => f.input.messageId))].sort();
     return { appended: out, touched };
   }
-}
-
-/** `?, ?, …` for a list of parameters. */
-export function marks(list: readonly unknown[]): string {
-  return list.map(() => '?').join(', ');
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
  * Runs a SQL statement in `em`'s transaction when it has one. `em.getConnection().execute` alone
@@ -18,4 +19,20 @@ export async function insertRows(em: EntityManager, table: string, columns: stri
   if (rows.length === 0) return;
   const tuple = `(${columns.map((c) => (casts[c] ? `?::${casts[c]}` : '?')).join(', ')})`;
   await sqlIn(em, `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')}`, rows.flat());
+}
+
+/**
+ * `sqlIn` with bound parameters: the `?` of `query` (its only question marks) become `$1…$n` and
+ * the values travel beside the statement, Buffers as binary. MikroORM's `execute` inlines every
+ * value into the SQL text (bytea as hex, dates as literals), which for a statement carrying
+ * hundreds of rows or raw mail means megabytes of text built here and parsed again by
+ * PostgreSQL. Runs in `em`'s transaction when it has one; returns the rows.
+ */
+export async function boundSql<T>(em: EntityManager, query: string, params: readonly unknown[] = []): Promise<T[]> {
+  let bound = 0;
+  const text = query.replace(/\?/g, () => `$${++bound}`);
+  if (bound !== params.length) throw new Error(`boundSql: ${bound} placeholders for ${params.length} values`);
+  const runner = em.getTransactionContext<Kysely<unknown>>() ?? em.getConnection().getClient<unknown>();
+  const result = await runner.executeQuery<T>(CompiledQuery.raw(text, [...params]));
+  return [...result.rows];
 }

@@ -4,12 +4,13 @@ import { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
+import { boundSql } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
-import { InboundReplies, marks } from '../../messages/inbound-replies.js';
+import { InboundReplies } from '../../messages/inbound-replies.js';
 import { type InboundReplyInput, MessagesService } from '../../messages/messages.service.js';
 import { type MadeAlert, ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
@@ -121,14 +122,25 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
-  /** The rows and, for each, the first row carrying the same mail: one query. */
-  private load(ids: string[]): Promise<LoadedRow[]> {
-    return this.em.getConnection().execute<LoadedRow[]>(
-      `select e.id, e.company_id, e.status, e.raw,
+  /**
+   * The rows and, for each, the first row carrying the same mail: one query. The raw bytes come
+   * from the store's hand-off when this process stored the row, else from the row.
+   */
+  private async load(ids: string[]): Promise<LoadedRow[]> {
+    const handed = new Map<string, Buffer>();
+    for (const id of ids) {
+      const raw = this.store.takeRaw(id);
+      if (raw) handed.set(id, raw);
+    }
+    const rows = await boundSql<LoadedRow>(
+      this.em.fork(),
+      `select e.id, e.company_id, e.status, case when e.id = any(?::uuid[]) then null else e.raw end as raw,
               (select f.id from inbound_email f where f.company_id = e.company_id and f.dedup_key = e.dedup_key order by f.id limit 1) as first_id
-         from inbound_email e where e.id in (${marks(ids)}) order by e.id`,
-      ids,
+         from inbound_email e where e.id = any(?::uuid[]) order by e.id`,
+      [[...handed.keys()], ids],
     );
+    for (const row of rows) row.raw ??= handed.get(row.id)!;
+    return rows;
   }
 
   /**
@@ -206,7 +218,6 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
           inputs.map((i) => i.input),
           async (sql, appended) => {
             const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
-            const now = new Date();
             const values: unknown[] = [];
             for (const { row, input } of inputs) {
               const reply = byKey.get(input.inboundKey)!;
@@ -214,10 +225,10 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
             }
             // Compare-and-set, as `finish`: a row another run finished keeps its outcome.
             await sql(
-              `update inbound_email e set status = v.status, thread_message_id = v.thread::uuid, reply_id = v.reply::uuid, processed_at = ?, updated_at = ?
+              `update inbound_email e set status = v.status, thread_message_id = v.thread::uuid, reply_id = v.reply::uuid, processed_at = now(), updated_at = now()
                  from (values ${inputs.map(() => '(?::uuid, ?, ?, ?)').join(', ')}) as v (id, status, thread, reply)
                 where e.id = v.id and e.status in ('received', 'quarantined')`,
-              [now, now, ...values],
+              values,
             );
             alerts = await this.alerts.record(
               appended.filter((a) => a.created && !a.automatic).map((a) => a.replyId),
@@ -341,12 +352,12 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
 
   /** `finish` from `received` for many rows at once. */
   private async finishMany(rows: { id: string; status: InboundEmailStatus; outcome: string }[]): Promise<void> {
-    const now = new Date();
-    await this.em.getConnection().execute(
-      `update inbound_email e set status = v.status, outcome = v.outcome, processed_at = ?, updated_at = ?
+    await boundSql(
+      this.em.fork(),
+      `update inbound_email e set status = v.status, outcome = v.outcome, processed_at = now(), updated_at = now()
          from (values ${rows.map(() => '(?::uuid, ?, ?)').join(', ')}) as v (id, status, outcome)
         where e.id = v.id and e.status = 'received'`,
-      [now, now, ...rows.flatMap((r) => [r.id, r.status, r.outcome])],
+      rows.flatMap((r) => [r.id, r.status, r.outcome]),
     );
   }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from '../../core/database/new-id.js';
 import type { Mailbox } from '../../channels/mailbox.entity.js';
+import { boundSql } from '../../core/database/sql-rows.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
 import { JOBS } from '../../core/queue/jobs.js';
 import type { StoredMail } from '../imap/mailbox.port.js';
@@ -11,6 +12,8 @@ import { messageIds } from './parse-mail.js';
 const HEADER_SCAN_BYTES = 256 * 1024;
 /** Rows processed by one batch job. */
 export const BATCH_JOB_SIZE = 200;
+/** Raw mail kept in memory for its batch job, at most this many bytes (the oldest goes first). */
+const HANDOFF_MAX_BYTES = 64 * 1024 * 1024;
 
 /** The Message-ID of raw mail, read from its header block only (the body is not decoded here). */
 export function rawMessageId(raw: Buffer): string | null {
@@ -35,32 +38,71 @@ export class InboundEmailStore {
   ) {}
 
   /**
+   * Raw bytes of rows this process stored and has not processed yet, by row id: the batch job,
+   * which almost always runs in the process whose watcher stored the mail, takes them from here
+   * instead of reading back what it wrote a moment ago. A job elsewhere, or after a restart, reads
+   * the row. Only rows inserted by this process are kept, so the bytes are the row's.
+   */
+  private readonly handoff = new Map<string, Buffer>();
+  private handoffBytes = 0;
+
+  /**
    * Stores a batch of fetched mails in one statement; returns the ids of the rows still to process
    * (new ones, and earlier ones a crash left unprocessed), in UID order.
    */
   async storeBatch(mailbox: Pick<Mailbox, 'id' | 'companyId'>, mails: StoredMail[]): Promise<string[]> {
     if (mails.length === 0) return [];
-    const now = new Date();
     const values: unknown[] = [];
+    const ids = new Map<string, Buffer>();
     for (const mail of mails) {
       const contentHash = createHash('sha256').update(mail.source).digest('hex');
       const messageId = rawMessageId(mail.source);
       const dedupKey = messageId ? `mid:${messageId}` : `sha256:${contentHash}`;
-      values.push(uuidv7(), now, now, mailbox.companyId, mailbox.id, mail.uidValidity.toString(), mail.uid, messageId, contentHash, dedupKey, mail.source.length, mail.source);
+      const id = newId();
+      ids.set(id, mail.source);
+      values.push(id, mailbox.companyId, mailbox.id, mail.uidValidity.toString(), mail.uid, messageId, contentHash, dedupKey, mail.source.length, mail.source);
     }
-    const connection = this.em.getConnection();
+    const em = this.em.fork();
     // insert … on conflict do nothing: a re-fetch after a crash leaves the first row in place.
-    await connection.execute(
+    // Bound parameters: the raw bytes travel as binary, not as hex inside the statement.
+    const inserted = await boundSql<{ id: string }>(
+      em,
       `insert into inbound_email (id, created_at, updated_at, company_id, mailbox_id, uid_validity, uid, message_id_header, content_hash, dedup_key, size, raw)
-       values ${mails.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-       on conflict (mailbox_id, uid_validity, uid) do nothing`,
+       values ${mails.map(() => '(?, now(), now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       on conflict (mailbox_id, uid_validity, uid) do nothing returning id`,
       values,
     );
-    const rows = await connection.execute<{ id: string }[]>(
-      `select id from inbound_email where mailbox_id = ? and uid_validity = ? and uid in (${mails.map(() => '?').join(', ')}) and status = 'received' order by uid`,
-      [mailbox.id, mails[0].uidValidity.toString(), ...mails.map((mail) => mail.uid)],
+    for (const { id } of inserted) this.keep(id, ids.get(id)!);
+    // All new: they are the rows to process, in the fetch's (UID) order. Otherwise some were
+    // stored before (a re-fetch after a crash): those not yet processed are read back.
+    if (inserted.length === mails.length) return [...ids.keys()];
+    const rows = await boundSql<{ id: string }>(
+      em,
+      `select id from inbound_email where mailbox_id = ? and uid_validity = ? and uid = any(?::bigint[]) and status = 'received' order by uid`,
+      [mailbox.id, mails[0].uidValidity.toString(), mails.map((mail) => mail.uid)],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** The raw bytes this process stored for a row, handed over once (null: read the row). */
+  takeRaw(id: string): Buffer | null {
+    const raw = this.handoff.get(id);
+    if (!raw) return null;
+    this.handoff.delete(id);
+    this.handoffBytes -= raw.length;
+    return raw;
+  }
+
+  private keep(id: string, raw: Buffer): void {
+    if (raw.length > HANDOFF_MAX_BYTES / 4) return;
+    this.handoff.set(id, raw);
+    this.handoffBytes += raw.length;
+    // Jobs that never came (another process took them, a crash) must not hold memory for ever.
+    for (const [oldest, bytes] of this.handoff) {
+      if (this.handoffBytes <= HANDOFF_MAX_BYTES) break;
+      this.handoff.delete(oldest);
+      this.handoffBytes -= bytes.length;
+    }
   }
 
   /** One job per row, the row id as job id: enqueueing the same row twice makes one job. */
@@ -81,7 +123,7 @@ export class InboundEmailStore {
     const { queue, payload } = JOBS['inbound.email-batch'];
     const jobs = [];
     for (let i = 0; i < ids.length; i += BATCH_JOB_SIZE) {
-      jobs.push({ name: 'inbound.email-batch', data: payload.parse({ inboundEmailIds: ids.slice(i, i + BATCH_JOB_SIZE) }), opts: { jobId: `batch-${uuidv7()}` } });
+      jobs.push({ name: 'inbound.email-batch', data: payload.parse({ inboundEmailIds: ids.slice(i, i + BATCH_JOB_SIZE) }), opts: { jobId: `batch-${newId()}` } });
     }
     await this.queue.queue(queue).addBulk(jobs);
   }

@@ -5,7 +5,8 @@ import { Mailbox } from '../../channels/mailbox.entity.js';
 import { mailboxSettings } from '../../channels/mailboxes.service.js';
 import type { SecretBox } from '../../core/crypto/secret-box.js';
 import type { MailboxClient, MailboxSession } from '../imap/mailbox.port.js';
-import { InboundEmail } from './inbound-email.entity.js';
+import { boundSql } from '../../core/database/sql-rows.js';
+import type { InboundEmailStatus } from './inbound-email.entity.js';
 import type { InboundEmailStore } from './inbound-email.store.js';
 
 const BATCH = 200;
@@ -139,18 +140,19 @@ export class MailboxRunner {
     const cursor = await this.cursor(mailbox);
     if (cursor.uidValidity === null) return false;
     const em = this.deps.em.fork();
-    const rows = await em.find(
-      InboundEmail,
-      { mailboxId: mailbox.id, uidValidity: cursor.uidValidity, movedAt: null },
-      { fields: ['id', 'uid', 'status'], orderBy: { uid: 'asc' }, limit: MOVE_BATCH },
+    // Plain rows, up to a thousand a round: no entities to build.
+    const rows = await boundSql<{ id: string; uid: string; status: InboundEmailStatus }>(
+      em,
+      `select id, uid, status from inbound_email where mailbox_id = ? and uid_validity = ? and moved_at is null order by uid limit ${MOVE_BATCH}`,
+      [mailbox.id, cursor.uidValidity],
     );
     const finished = rows.filter((row) => row.status !== 'received');
     const failed = finished.filter((row) => row.status === 'quarantined');
     const processed = finished.filter((row) => row.status !== 'quarantined');
     const uidValidity = BigInt(cursor.uidValidity);
-    await session.moveMessages(mailbox.folder, uidValidity, processed.map((r) => r.uid), mailbox.processedFolder, ['\\Seen']);
-    await session.moveMessages(mailbox.folder, uidValidity, failed.map((r) => r.uid), mailbox.failedFolder, ['\\Flagged']);
-    if (finished.length > 0) await em.nativeUpdate(InboundEmail, { id: { $in: finished.map((r) => r.id) } }, { movedAt: new Date() });
+    await session.moveMessages(mailbox.folder, uidValidity, processed.map((r) => Number(r.uid)), mailbox.processedFolder, ['\\Seen']);
+    await session.moveMessages(mailbox.folder, uidValidity, failed.map((r) => Number(r.uid)), mailbox.failedFolder, ['\\Flagged']);
+    if (finished.length > 0) await boundSql(em, `update inbound_email set moved_at = now() where id = any(?::uuid[])`, [finished.map((r) => r.id)]);
     // More to move (a full round) or still being processed: look again shortly.
     return rows.length > finished.length || rows.length === MOVE_BATCH;
   }
