@@ -47,7 +47,6 @@ describe('IMAP adapter against Dovecot', () => {
     const all = await session.fetchAfter(folder, 0, 10);
     expect(all.map((mail) => mail.uid)).toEqual([a.uid, b.uid]);
     expect(all[0].source.toString('utf8')).toBe(first);
-    expect(all[0].flags).toContain('\\Seen');
     expect(all[1].source.toString('utf8')).toContain('Le technicien peut passer jeudi ?');
 
     const state = await session.folderState(folder);

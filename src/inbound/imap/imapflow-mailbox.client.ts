@@ -21,6 +21,18 @@ interface Listing {
  * The next UIDs after `afterUid`, at most `limit` and, past the first one, at most `maxBytes` in
  * total (a folder of huge mails is read a few at a time).
  */
+/** An IMAP sequence set of UIDs, runs written as ranges: `3,5:9,12` (an ascending list). */
+export function uidSet(uids: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < uids.length; ) {
+    let j = i;
+    while (j + 1 < uids.length && uids[j + 1] === uids[j] + 1) j++;
+    parts.push(j > i ? `${uids[i]}:${uids[j]}` : `${uids[i]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
 function pickBatch(messages: Listing['messages'], afterUid: number, limit: number, maxBytes: number): number[] {
   let lo = 0;
   let hi = messages.length;
@@ -96,15 +108,8 @@ class ImapFlowSession implements MailboxSession {
           return [];
         }
         const found: StoredMail[] = [];
-        for await (const message of this.client.fetch(batch.join(','), { uid: true, flags: true, internalDate: true, source: true }, { uid: true })) {
-          if (!message.source) continue;
-          found.push({
-            uid: message.uid,
-            uidValidity,
-            source: message.source,
-            flags: [...(message.flags ?? [])],
-            internalDate: message.internalDate ? new Date(message.internalDate) : null,
-          });
+        for await (const message of this.client.fetch(uidSet(batch), { uid: true, source: true }, { uid: true })) {
+          if (message.source) found.push({ uid: message.uid, uidValidity, source: message.source });
         }
         if (found.length > 0 || !cached) return found.sort((a, b) => a.uid - b.uid);
       }
@@ -126,7 +131,7 @@ class ImapFlowSession implements MailboxSession {
     const sizes = new Map<number, number>();
     const large = uids.length > 0 ? ((await this.client.search({ ...range, larger: SMALL_MAIL_BYTES }, { uid: true })) || []).filter((uid) => uid > afterUid) : [];
     if (large.length > 0) {
-      for await (const message of this.client.fetch(large.join(','), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
+      for await (const message of this.client.fetch(uidSet(large), { uid: true, size: true }, { uid: true })) sizes.set(message.uid, message.size ?? 0);
     }
     this.listing = { folder, uidValidity, listedAfter: afterUid, messages: uids.map((uid) => ({ uid, size: sizes.get(uid) ?? SMALL_MAIL_BYTES })) };
     return this.listing;
@@ -139,7 +144,7 @@ class ImapFlowSession implements MailboxSession {
     try {
       const mailbox = this.client.mailbox;
       if (!mailbox || BigInt(mailbox.uidValidity) !== uidValidity) return;
-      const range = uids.join(',');
+      const range = uidSet([...uids].sort((a, b) => a - b));
       if (flags.length > 0) await this.client.messageFlagsAdd(range, flags, { uid: true });
       await this.client.messageMove(range, destination, { uid: true });
     } finally {

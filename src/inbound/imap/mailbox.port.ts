@@ -23,8 +23,6 @@ export interface StoredMail {
   uidValidity: bigint;
   /** The raw RFC 5322 source, byte for byte. */
   source: Buffer;
-  flags: string[];
-  internalDate: Date | null;
 }
 
 /**
