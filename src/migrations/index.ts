@@ -10,6 +10,7 @@ import { Migration20261124030000_inbound_sms } from './Migration20261124030000_i
 import { Migration20261124040000_subcontracting_open_pair } from './Migration20261124040000_subcontracting_open_pair.js';
 import { Migration20261124050000_message_views } from './Migration20261124050000_message_views.js';
 import { Migration20261124060000_reply_alerts_in_settings } from './Migration20261124060000_reply_alerts_in_settings.js';
+import { Migration20261124070000_partial_indexes } from './Migration20261124070000_partial_indexes.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124040000_subcontracting_open_pair', class: Migration20261124040000_subcontracting_open_pair },
   { name: 'Migration20261124050000_message_views', class: Migration20261124050000_message_views },
   { name: 'Migration20261124060000_reply_alerts_in_settings', class: Migration20261124060000_reply_alerts_in_settings },
+  { name: 'Migration20261124070000_partial_indexes', class: Migration20261124070000_partial_indexes },
 ];

@@ -23,7 +23,21 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 @Entity({ tableName: 'delivery' })
 @Index({ name: 'delivery_company_status_index', properties: ['companyId', 'status', 'id'] })
-@Index({ name: 'delivery_sms_address_index', properties: ['channel', 'address', 'createdAt'] })
+// SMS replies are matched by the number a copy went to: only SMS rows are indexed by address.
+@Index({
+  name: 'delivery_sms_address_index',
+  expression: `create index "delivery_sms_address_index" on "delivery" ("address", "created_at") where "channel" = 'sms'`,
+})
+// Unique where set: most rows have no reply token (SMS, fax, alerts) or no provider id (email),
+// and an index entry per null would only cost writes.
+@Index({
+  name: 'delivery_reply_token_unique',
+  expression: 'create unique index "delivery_reply_token_unique" on "delivery" ("reply_token") where "reply_token" is not null',
+})
+@Index({
+  name: 'delivery_provider_message_id_unique',
+  expression: 'create unique index "delivery_provider_message_id_unique" on "delivery" ("provider_message_id") where "provider_message_id" is not null',
+})
 export class Delivery extends CompanyOwnedEntity {
   /** The outbox row this delivery was made from. */
   @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;
@@ -55,11 +69,11 @@ export class Delivery extends CompanyOwnedEntity {
    * Email: the random token of this copy's Reply-To address (`local+TOKEN@inbound-domain`); a reply
    * sent to it is threaded here and its sender checked against this recipient.
    */
-  @Property({ type: 'text', nullable: true, unique: 'delivery_reply_token_unique' }) replyToken: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) replyToken: Opt<string> | null = null;
   /** Email: the Message-ID we gave the copy (without angle brackets), on our own domain. */
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true, unique: 'delivery_email_message_id_unique' }) emailMessageId: Opt<string> | null = null;
   /** SMS: Twilio's message SID, which status callbacks name. */
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true, unique: 'delivery_provider_message_id_unique' }) providerMessageId: Opt<string> | null = null;
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) providerMessageId: Opt<string> | null = null;
   /** SMS: segments and encoding (GSM-7 or UCS-2) of the rendered text. */
   @ApiProperty({ type: Number, nullable: true }) @Property({ type: 'integer', nullable: true }) segments: Opt<number> | null = null;
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) encoding: Opt<string> | null = null;

@@ -20,7 +20,12 @@ export type InboundEmailStatus = (typeof INBOUND_EMAIL_STATUSES)[number];
 @Entity({ tableName: 'inbound_email' })
 @Unique({ name: 'inbound_email_mailbox_uid_unique', properties: ['mailboxId', 'uidValidity', 'uid'] })
 @Index({ name: 'inbound_email_company_dedup_index', properties: ['companyId', 'dedupKey', 'id'] })
-@Index({ name: 'inbound_email_mailbox_pending_move_index', properties: ['mailboxId', 'movedAt', 'status'] })
+// Mail still in the watched folder, in UID order: a small index (moved mail leaves it), and the
+// outcome written after processing touches no indexed column, so that update can stay on its page.
+@Index({
+  name: 'inbound_email_mailbox_pending_move_index',
+  expression: 'create index "inbound_email_mailbox_pending_move_index" on "inbound_email" ("mailbox_id", "uid_validity", "uid") where "moved_at" is null',
+})
 export class InboundEmail extends CompanyOwnedEntity {
   @ManyToOne(() => Mailbox, { mapToPk: true, fieldName: 'mailbox_id', deleteRule: 'cascade' })
   mailboxId!: string;

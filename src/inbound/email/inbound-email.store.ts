@@ -128,10 +128,13 @@ export class InboundEmailStore {
     await this.queue.queue(queue).addBulk(jobs);
   }
 
-  /** Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again. */
+  /**
+   * Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again.
+   * Such rows are still in the folder (only finished mail is moved): the pending-move index finds them.
+   */
   async requeuePending(mailboxId: string): Promise<number> {
     const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `select id from inbound_email where mailbox_id = ? and status = 'received' order by id limit 10000`,
+      `select id from inbound_email where mailbox_id = ? and moved_at is null and status = 'received' order by id limit 10000`,
       [mailboxId],
     );
     await this.enqueueBatch(rows.map((row) => row.id));
