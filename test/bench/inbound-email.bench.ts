@@ -1,12 +1,15 @@
 /**
  * npm run bench:inbound-email [-- latencyReplies backlogReplies] — replies appended by IMAP to the
- * harness Dovecot, read by the real worker process (started from src as `npm run start:worker`
- * does) on a database of its own. Default 200 and 5,000.
+ * harness Dovecot, read by the real worker process (src/worker.ts under the swc loader, as the specs
+ * start it; the compiled dist/worker.js that `npm run start:worker` runs measured the same) on a
+ * database of its own. Default 200 and 5,000.
  *  (a) latency: replies appended one by one; time from APPEND to the reply visible through the API.
- *  (b) backlog: replies appended while no worker runs; mailparser parses the same mails in this
+ *  (b) backlog: replies appended while no worker runs; mailparser parses the same mails in a fresh
  *      process while the machine is otherwise quiet (the raw parse rate, the ceiling of any
  *      pipeline that parses); then the worker starts: replies/s from its start to the last reply
- *      written, compared with that rate.
+ *      written, compared with that rate. CPU per mail is printed by process (worker, PostgreSQL,
+ *      Dovecot) and by worker thread (main, parsing, V8's compiler and garbage collector), beside
+ *      what mailparser alone used on its thread and on V8's helper threads.
  * Prints figures; asserts nothing (the exit code says whether every mail made exactly one reply).
  */
 import 'reflect-metadata';
@@ -34,7 +37,7 @@ import { REPLY_SAMPLES } from '../fixtures/mail/replies.js';
 import { finished, startEntry } from '../harness/processes.js';
 import { databaseUrl, IMAP, portIsOpen, startDovecot, stopDovecot, waitFor } from '../harness/services.js';
 import { freshBenchDatabase } from './bench-database.js';
-import { cpuSince, cpuSnapshot, pidsNamed } from './process-cpu.js';
+import { cpuSince, cpuSnapshot, pidsNamed, threadCpu, threadCpuSince } from './process-cpu.js';
 
 const LATENCY_REPLIES = Number(process.argv[2] ?? 200);
 const BACKLOG_REPLIES = Number(process.argv[3] ?? 5_000);
@@ -85,12 +88,19 @@ async function stopWorker(child: ChildProcess): Promise<void> {
   await exit;
 }
 
+/** mailparser alone: mails/s, and the CPU (ms) of its parsing thread and of V8's helper threads meanwhile. */
+interface MailparserRun {
+  perSecond: number;
+  threadMs: number;
+  helpersMs: number;
+}
+
 /**
  * mailparser's raw rate on these mails: in a fresh process (cold, as the worker's parsing thread
  * is) while nothing else runs. Measured in this process, whose heap holds the API and thousands
  * of mails, it varied from 3,100 to 5,600 mails/s between runs and stayed below a fresh process's.
  */
-async function mailparserRate(mails: Buffer[]): Promise<number> {
+async function mailparserRate(mails: Buffer[]): Promise<MailparserRun> {
   const dir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
   try {
     const file = join(dir, 'mails');
@@ -102,9 +112,9 @@ async function mailparserRate(mails: Buffer[]): Promise<number> {
     writeFileSync(file, Buffer.concat(framed));
     const run = await finished(spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'test/bench/mailparser-rate.ts', file], { stdio: ['ignore', 'pipe', 'pipe'] }), 120_000);
     if (run.code !== 0) throw new Error(`mailparser-rate failed: ${run.stderr}`);
-    const result = JSON.parse(run.stdout) as { mails: number; perSecond: number };
+    const result = JSON.parse(run.stdout) as MailparserRun & { mails: number };
     if (result.mails !== mails.length) throw new Error(`mailparser-rate read ${result.mails} mails of ${mails.length}`);
-    return result.perSecond;
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -197,19 +207,22 @@ async function main(): Promise<void> {
     const appendStarted = performance.now();
     for (const raw of mails) await imap.append(FOLDER, raw);
     console.log(`backlog: ${BACKLOG_REPLIES} replies appended with no worker running in ${((performance.now() - appendStarted) / 1000).toFixed(1)} s`);
-    const parseRate = await mailparserRate(mails);
+    const alone = await mailparserRate(mails);
+    const parseRate = alone.perSecond;
     worker = startWorker();
     const workerStarted = await worker.started;
     const backends = async () =>
       (await db.execute<{ pid: number }[]>(`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`)).map((r) => r.pid);
     const parts = async () => ({ worker: [worker.child.pid!], postgres: await backends(), dovecot: pidsNamed('imap') });
     const cpuBefore = cpuSnapshot(await parts());
+    const threadsBefore = threadCpu(worker.child.pid!);
     await waitFor(
       async () => (await db.execute<{ n: number }[]>(`select count(*)::int as n from message_reply where message_id = ?`, [seeded.backlogThread]))[0].n >= BACKLOG_REPLIES,
       30 * 60_000,
       'the backlog threaded',
     );
     const cpu = cpuSince(cpuBefore, cpuSnapshot(await parts()));
+    const threads = threadCpuSince(threadsBefore, threadCpu(worker.child.pid!));
     const [span] = await db.execute<{ last: Date; first: Date }[]>(`select max(created_at) as last, min(created_at) as first from message_reply where message_id = ?`, [seeded.backlogThread]);
     const fromStart = (new Date(span.last).getTime() - workerStarted) / 1000;
     const pipelineRate = BACKLOG_REPLIES / fromStart;
@@ -222,6 +235,15 @@ async function main(): Promise<void> {
     console.log(
       `backlog CPU per mail: worker ${perMail(cpu.worker)} µs (all its threads), PostgreSQL ${perMail(cpu.postgres)} µs, Dovecot ${perMail(cpu.dovecot)} µs; ` +
         `mailparser alone ${((1_000_000 / parseRate)).toFixed(0)} µs`,
+    );
+    // Where the worker's CPU went, beside mailparser alone's: V8 compiles hot code and collects
+    // garbage on helper threads, which the raw rate gets on the otherwise idle second core.
+    const named = (name: string) => threads.get(name) ?? 0;
+    const other = [...threads].filter(([name]) => !['MainThread', 'WorkerThread', 'V8Worker'].includes(name)).reduce((sum, [, ms]) => sum + ms, 0);
+    console.log(
+      `backlog worker threads, CPU per mail: main ${perMail(named('MainThread'))} µs, parsing ${perMail(named('WorkerThread'))} µs, ` +
+        `V8 compiler and GC ${perMail(named('V8Worker'))} µs, other ${perMail(other)} µs; ` +
+        `mailparser alone: parsing ${perMail(alone.threadMs)} µs, V8 compiler and GC ${perMail(alone.helpersMs)} µs`,
     );
 
     const [counts] = await db.execute<{ stored: number; replies: number; pending: number }[]>(

@@ -5,14 +5,39 @@ export type CpuSnapshot = Record<string, Map<number, number>>;
 
 const TICK_MS = 10; // USER_HZ is 100 on every Linux this runs on
 
-function cpuMs(pid: number): number {
+/** User + system CPU of a process (`/proc/PID/stat`) or of one of its threads (`/proc/PID/task/TID/stat`). */
+function cpuMs(pid: number, tid?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   } catch {
     return 0; // gone, or not Linux
   }
+}
+
+/**
+ * CPU used so far by a Node.js process's threads, summed by thread name: `MainThread`,
+ * `WorkerThread` (worker_threads), `V8Worker` (V8's compiler and garbage collector helpers),
+ * `libuv-worker`… Threads that ended are no longer counted.
+ */
+export function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  try {
+    for (const entry of readdirSync(`/proc/${pid}/task`)) {
+      const tid = Number(entry);
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'latin1').trim();
+      byName.set(name, (byName.get(name) ?? 0) + cpuMs(pid, tid));
+    }
+  } catch {
+    // gone, or not Linux
+  }
+  return byName;
+}
+
+/** What each thread name used between two `threadCpu` readings. */
+export function threadCpuSince(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  return new Map([...after].map(([name, ms]) => [name, ms - (before.get(name) ?? 0)]));
 }
 
 /** Pids whose command name is `name` (e.g. Dovecot's `imap` processes). */
