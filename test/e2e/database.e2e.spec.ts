@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
+import { boundSql } from '../../src/core/database/sql-rows.js';
+import { UNPROCESSED_SQL } from '../../src/inbound/email/inbound-email.store.js';
+import { TO_MOVE_SQL } from '../../src/inbound/email/mailbox-runner.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
+import { aCompanyWorld } from '../factories/world.factory.js';
 import { useTestApi } from '../harness/test-context.js';
 
 describe('database schema', () => {
@@ -22,13 +27,17 @@ describe('database schema', () => {
   });
 
   // Partial indexes serve only queries whose conditions imply their predicate: a lookup edited to
-  // lose that condition would silently scan the whole table.
+  // lose that condition would silently scan the whole table. The inbound queries are the code's own.
+  const numbered = (query: string) => {
+    let n = 0;
+    return query.replace(/\?/g, () => `$${++n}`);
+  };
   it.each([
     ['a reply token', `select id from delivery where reply_token = any($1::text[])`, 'delivery_reply_token_unique'],
     ['an SMS status callback', `select id from delivery where provider_message_id = $1`, 'delivery_provider_message_id_unique'],
     ['an SMS sender', `select id from delivery where channel = 'sms' and address = $1 and company_id = $2`, 'delivery_sms_address_index'],
-    ['mail to move', `select id, uid, status from inbound_email where mailbox_id = $1 and uid_validity = $2 and moved_at is null order by uid limit 1000`, 'inbound_email_mailbox_pending_move_index'],
-    ['mail to requeue', `select id from inbound_email where mailbox_id = $1 and moved_at is null and status = 'received' order by id limit 10000`, 'inbound_email_mailbox_pending_move_index'],
+    ['mail to move', numbered(TO_MOVE_SQL), 'inbound_email_mailbox_pending_move_index'],
+    ['mail to requeue', numbered(UNPROCESSED_SQL), 'inbound_email_mailbox_pending_move_index'],
   ])('finds %s through its partial index', async (_, query, index) => {
     const connection = env.api.app.get(MikroORM).em.getConnection();
     const plan = await connection.transactional(async (trx) => {
@@ -41,5 +50,29 @@ describe('database schema', () => {
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     });
     expect(plan).toContain(index);
+  });
+
+  // Unique where set: a second copy with the same reply token or provider id is still refused;
+  // any number of rows without one are accepted.
+  it.each([
+    ['reply_token', 'delivery_reply_token_unique'],
+    ['provider_message_id', 'delivery_provider_message_id_unique'],
+  ])('refuses a second delivery with the same %s, and accepts many without one', async (column, index) => {
+    const { app, http } = env.api;
+    const world = await aCompanyWorld(app, http, `Permanence ${column}`);
+    const em = app.get(EntityManager).fork();
+    const insert = (value: string | null) =>
+      boundSql(
+        em,
+        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, channel, recipient_type, address, ${column})
+         values (?, now(), now(), ?, ?, ?, 'email', 'client', 'client@example.test', ?)`,
+        [randomUUID(), world.companyId, randomUUID(), world.messageId, value],
+      );
+    await insert(null);
+    await insert(null);
+    await insert('same-value');
+    await expect(insert('same-value')).rejects.toThrow(index);
+    const [{ n }] = await boundSql<{ n: number }>(em, `select count(*)::int as n from delivery where message_id = ? and ${column} is not distinct from ?`, [world.messageId, 'same-value']);
+    expect(n).toBe(1);
   });
 });

@@ -14,6 +14,8 @@ const HEADER_SCAN_BYTES = 256 * 1024;
 export const BATCH_JOB_SIZE = 200;
 /** Raw mail kept in memory for its batch job, at most this many bytes (the oldest goes first). */
 const HANDOFF_MAX_BYTES = 64 * 1024 * 1024;
+/** A mailbox's rows never processed; still in the folder (only finished mail moves): the pending-move index. */
+export const UNPROCESSED_SQL = `select id from inbound_email where mailbox_id = ? and moved_at is null and status = 'received' order by id limit 10000`;
 
 /** The Message-ID of raw mail, read from its header block only (the body is not decoded here). */
 export function rawMessageId(raw: Buffer): string | null {
@@ -128,15 +130,9 @@ export class InboundEmailStore {
     await this.queue.queue(queue).addBulk(jobs);
   }
 
-  /**
-   * Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again.
-   * Such rows are still in the folder (only finished mail is moved): the pending-move index finds them.
-   */
+  /** Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again. */
   async requeuePending(mailboxId: string): Promise<number> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
-      `select id from inbound_email where mailbox_id = ? and moved_at is null and status = 'received' order by id limit 10000`,
-      [mailboxId],
-    );
+    const rows = await this.em.getConnection().execute<{ id: string }[]>(UNPROCESSED_SQL, [mailboxId]);
     await this.enqueueBatch(rows.map((row) => row.id));
     return rows.length;
   }

@@ -16,6 +16,8 @@ const MOVE_CHECK_MS = 1_000;
 /** Finished mails moved per round. */
 const MOVE_BATCH = 1_000;
 const MAX_BACKOFF_MS = 60_000;
+/** Mail of a folder still to move (mailbox, UIDVALIDITY), in UID order: the pending-move index. */
+export const TO_MOVE_SQL = `select id, uid, status from inbound_email where mailbox_id = ? and uid_validity = ? and moved_at is null order by uid limit ${MOVE_BATCH}`;
 
 export interface RunnerDeps {
   em: EntityManager;
@@ -141,11 +143,7 @@ export class MailboxRunner {
     if (cursor.uidValidity === null) return false;
     const em = this.deps.em.fork();
     // Plain rows, up to a thousand a round: no entities to build.
-    const rows = await boundSql<{ id: string; uid: string; status: InboundEmailStatus }>(
-      em,
-      `select id, uid, status from inbound_email where mailbox_id = ? and uid_validity = ? and moved_at is null order by uid limit ${MOVE_BATCH}`,
-      [mailbox.id, cursor.uidValidity],
-    );
+    const rows = await boundSql<{ id: string; uid: string; status: InboundEmailStatus }>(em, TO_MOVE_SQL, [mailbox.id, cursor.uidValidity]);
     const finished = rows.filter((row) => row.status !== 'received');
     const failed = finished.filter((row) => row.status === 'quarantined');
     const processed = finished.filter((row) => row.status !== 'quarantined');
