@@ -1,4 +1,4 @@
-import { DELIMITER, EMBEDDED, EMBEDDED_END, EMBEDDED_START, ENDS_WITH_COLON, HAS_MARKER_WORD, HEADER, QUOTE, SIGNATURE } from './trimming-patterns.js';
+import { anyOf, DELIMITER, EMBEDDED, EMBEDDED_END, EMBEDDED_START, ENDS_WITH_COLON, HAS_MARKER_WORD, HEADER, QUOTE, SIGNATURE } from './trimming-patterns.js';
 
 /**
  * Keeps what the person wrote in a reply: drops quoted history, "On … wrote:" / "Le … a écrit :"
@@ -10,12 +10,15 @@ import { DELIMITER, EMBEDDED, EMBEDDED_END, EMBEDDED_START, ENDS_WITH_COLON, HAS
  */
 type Kind = 'e' | 'd' | 's' | 'b' | 'h' | 'q' | 't';
 
+const isSignature = anyOf(SIGNATURE);
+const isEmbedded = anyOf(EMBEDDED);
+
 function kindOf(line: string): Kind {
   // Lines of bare quote marks count as empty (a long chain of empty nested quotes is nothing written).
   if (/^[\s\u00a0\u200b>]*$/u.test(line)) return 'e';
   if (DELIMITER.some((re) => re.test(line))) return 'd';
-  if (SIGNATURE.some((re) => re.test(line))) return 's';
-  if (EMBEDDED.some((re) => re.test(line))) return 'b';
+  if (isSignature(line)) return 's';
+  if (isEmbedded(line)) return 'b';
   if (HEADER.test(line)) return 'h';
   if (QUOTE.test(line)) return 'q';
   return 't';

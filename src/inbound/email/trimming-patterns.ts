@@ -5,6 +5,47 @@
  * replies from abroad and forwarded mail carry them.
  */
 
+/** Whether a pattern's source has a capture group or a back-reference (escapes and classes skipped). */
+function capturesOrRefers(source: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      if (!inClass && /[1-9k]/.test(source[i + 1] ?? '')) return true;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+    } else if (c === '(' && source[i + 1] !== '?') {
+      return true;
+    } else if (c === '(' && source[i + 2] === '<' && !'=!'.includes(source[i + 3])) {
+      return true; // (?<name>…)
+    }
+  }
+  return false;
+}
+
+/**
+ * One test for a whole list of patterns: the list's patterns joined into one alternation per set
+ * of flags. A line goes through some fifty patterns; one call per list instead of one per pattern
+ * made classifying a reply's lines three times cheaper. Joined patterns must not capture or refer
+ * back (numbering would shift): DELIMITER's back-reference keeps it a plain list.
+ */
+export function anyOf(list: readonly RegExp[]): (line: string) => boolean {
+  /** Anchored patterns by flags; each unanchored one alone. */
+  const byFlags = new Map<string, string[]>();
+  for (const re of list) {
+    if (capturesOrRefers(re.source)) throw new Error(`anyOf: ${re} has a capture group or a back-reference`);
+    // Anchored patterns fail at once past the line's start; one unanchored pattern joined to them
+    // would have every one of them tried at every position of the line.
+    const key = re.source.startsWith('^') ? re.flags : `${re.flags} ${re.source}`;
+    byFlags.set(key, [...(byFlags.get(key) ?? []), `(?:${re.source})`]);
+  }
+  const joined = [...byFlags].map(([key, sources]) => new RegExp(sources.join('|'), key.split(' ')[0]));
+  return (line) => joined.some((re) => re.test(line));
+}
+
 /** A line made only of one repeated separator character (`--`, `____`, `-----`…), or Gmail's tracker mark. */
 export const DELIMITER = [/^[ \t]*([-_=+~#*—])\1+[ \t]*$/u, /^[ \t]*ᐧ[ \t]*$/u, /^-- $/];
 
