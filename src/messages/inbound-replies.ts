@@ -62,37 +62,32 @@ export class InboundReplies {
     );
     const missing = threadIds.find((id) => !threads.has(id));
     if (missing) throw new Error(`Message ${missing} not found`);
-    const keys = inputs.map((i) => i.inboundKey);
-    const existing = new Map(
-      (await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key = any(?::text[])`, [keys])).map((r) => [r.inbound_key, r.id]),
-    );
     // The same key twice in one call makes one reply, the first.
     const fresh = new Map<string, { input: InboundReplyInput; id: string }>();
-    for (const input of inputs) if (!existing.has(input.inboundKey) && !fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: newId() });
-    const created = new Set<string>();
-    if (fresh.size > 0) {
-      const values: unknown[] = [];
-      const rows: string[] = [];
-      for (const { input, id } of fresh.values()) {
-        const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
-        rows.push('(?, now(), now(), ?, ?, ?, ?, ?::reply_origin, ?, ?, ?, ?, ?, ?::jsonb)');
-        values.push(
-          id, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId ?? null, body.length > 0 ? body : '(message vide)',
-          input.origin, input.senderAddress, input.senderName ?? null, input.automatic ?? false, input.originalBody ?? null, input.inboundKey,
-          input.attachments ? JSON.stringify(input.attachments) : null,
-        );
-      }
-      // A concurrent run that committed the same key first keeps its reply; this one makes none.
-      const inserted = await sql<{ id: string; inbound_key: string }>(
-        `insert into message_reply (id, created_at, updated_at, company_id, message_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
-         values ${rows.join(', ')} on conflict (inbound_key) do nothing returning id, inbound_key`,
-        values,
+    for (const input of inputs) if (!fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: newId() });
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (const { input, id } of fresh.values()) {
+      const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
+      rows.push('(?, now(), now(), ?, ?, ?, ?, ?::reply_origin, ?, ?, ?, ?, ?, ?::jsonb)');
+      values.push(
+        id, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId ?? null, body.length > 0 ? body : '(message vide)',
+        input.origin, input.senderAddress, input.senderName ?? null, input.automatic ?? false, input.originalBody ?? null, input.inboundKey,
+        input.attachments ? JSON.stringify(input.attachments) : null,
       );
-      for (const row of inserted) created.add(row.inbound_key);
-      const raced = [...fresh.keys()].filter((key) => !created.has(key));
-      if (raced.length > 0) {
-        for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key = any(?::text[])`, [raced])) existing.set(r.inbound_key, r.id);
-      }
+    }
+    // An item seen before (or committed first by a concurrent run) keeps its reply; this one makes
+    // none, and answers with that reply, read back for those keys alone.
+    const inserted = await sql<{ id: string; inbound_key: string }>(
+      `insert into message_reply (id, created_at, updated_at, company_id, message_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
+       values ${rows.join(', ')} on conflict (inbound_key) do nothing returning id, inbound_key`,
+      values,
+    );
+    const created = new Set(inserted.map((row) => row.inbound_key));
+    const existing = new Map<string, string>();
+    const seenBefore = [...fresh.keys()].filter((key) => !created.has(key));
+    if (seenBefore.length > 0) {
+      for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key = any(?::text[])`, [seenBefore])) existing.set(r.inbound_key, r.id);
     }
     const made = [...fresh.values()].filter((f) => created.has(f.input.inboundKey));
     if (made.length > 0) {
