@@ -3,7 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Client } from '../clients/client.entity.js';
 import type { Permission } from '../core/auth/permissions.js';
-import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 export const USER_KINDS = ['collaborator', 'client', 'secretary'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
@@ -17,7 +17,7 @@ export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 @Unique({ name: 'app_user_company_email_unique', properties: ['companyId', 'email'] })
 @Check({ name: 'app_user_role_matches_kind', expression: "(kind = 'collaborator') = (role is not null)" })
 @Check({ name: 'app_user_client_matches_kind', expression: "(kind = 'collaborator') = (client_id is null)" })
-export class User extends CompanyOwnedEntity {
+export class User extends CompanyLedEntity {
   @ApiProperty({ enum: USER_KINDS })
   @Enum({ items: () => USER_KINDS, nativeEnumName: 'user_kind' })
   kind!: UserKind;

@@ -1,11 +1,11 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
-import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /** One admin change: who did what to which record, with the record before and after. */
 @Entity({ tableName: 'audit_entry' })
 @Index({ name: 'audit_entry_company_target_index', properties: ['companyId', 'targetType', 'targetId'] })
-export class AuditEntry extends CompanyOwnedEntity {
+export class AuditEntry extends CompanyLedEntity {
   /** The account that made the change (null for the bootstrap CLI). */
   @Property({ type: 'uuid', nullable: true })
   actorId: Opt<string> | null = null;

@@ -3,7 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { User } from '../accounts/user.entity.js';
 import { Client, Contact } from '../clients/client.entity.js';
-import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity, CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /**
  * Glossary: a "message" is a thread on a client file (first post + replies). A "task" (à faire) is
@@ -28,7 +28,7 @@ export type TaskState = (typeof TASK_STATES)[number];
   name: 'message_vad_untransmitted_index',
   expression: 'create index "message_vad_untransmitted_index" on "message" ("company_id", "id") where "vad" and "vad_transmitted_at" is null',
 })
-export class Message extends CompanyOwnedEntity {
+export class Message extends CompanyLedEntity {
   @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id' })
   clientId!: string;
 

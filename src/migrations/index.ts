@@ -11,6 +11,7 @@ import { Migration20261124040000_subcontracting_open_pair } from './Migration202
 import { Migration20261124050000_message_views } from './Migration20261124050000_message_views.js';
 import { Migration20261124060000_reply_alerts_in_settings } from './Migration20261124060000_reply_alerts_in_settings.js';
 import { Migration20261124070000_partial_indexes } from './Migration20261124070000_partial_indexes.js';
+import { Migration20261124080000_company_led_indexes } from './Migration20261124080000_company_led_indexes.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -29,4 +30,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124050000_message_views', class: Migration20261124050000_message_views },
   { name: 'Migration20261124060000_reply_alerts_in_settings', class: Migration20261124060000_reply_alerts_in_settings },
   { name: 'Migration20261124070000_partial_indexes', class: Migration20261124070000_partial_indexes },
+  { name: 'Migration20261124080000_company_led_indexes', class: Migration20261124080000_company_led_indexes },
 ];

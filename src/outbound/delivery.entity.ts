@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../core/database/base.entity.js';
-import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity, CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 import { Message, MessageReply } from '../messages/message.entity.js';
 
 export const DELIVERY_CHANNELS = ['email', 'sms', 'fax'] as const;
@@ -38,7 +38,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
   name: 'delivery_provider_message_id_unique',
   expression: 'create unique index "delivery_provider_message_id_unique" on "delivery" ("provider_message_id") where "provider_message_id" is not null',
 })
-export class Delivery extends CompanyOwnedEntity {
+export class Delivery extends CompanyLedEntity {
   /** The outbox row this delivery was made from. */
   @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;
 
@@ -121,7 +121,7 @@ export class ThreadTag extends BaseEntity {
 /** An address that must never be sent to on a channel (STOP keyword, provider 21610, or an admin). */
 @Entity({ tableName: 'opt_out' })
 @Unique({ name: 'opt_out_company_channel_address_unique', properties: ['companyId', 'channel', 'address'] })
-export class OptOut extends CompanyOwnedEntity {
+export class OptOut extends CompanyLedEntity {
   @ApiProperty({ enum: ['sms', 'email', 'fax'] }) @Property({ type: 'text' }) channel!: DeliveryChannel;
   /** E.164 for SMS and fax numbers, lower-case for email. */
   @ApiProperty() @Property({ type: 'text' }) address!: string;

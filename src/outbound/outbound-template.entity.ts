@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /** A company's own version of one file of `templates/` (`email/copy.html.hbs` is named `email.copy.html`), checked before saving. */
 @Entity({ tableName: 'outbound_template' })
 @Unique({ name: 'outbound_template_company_name_unique', properties: ['companyId', 'name'] })
-export class OutboundTemplate extends CompanyOwnedEntity {
+export class OutboundTemplate extends CompanyLedEntity {
   @ApiProperty({ example: 'email.copy.html' }) @Property({ type: 'text' }) name!: string;
   @ApiProperty() @Property({ type: 'text' }) source!: string;
 }

@@ -3,7 +3,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../accounts/user.entity.js';
 import type { Permission } from '../core/auth/permissions.js';
-import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /**
  * A named set of permissions for one kind of account (and, for collaborators, one role). Applying
@@ -12,7 +12,7 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 @Entity({ tableName: 'rights_template' })
 @Unique({ name: 'rights_template_company_name_unique', properties: ['companyId', 'name'] })
 @Check({ name: 'rights_template_role_matches_kind', expression: "(kind = 'collaborator') = (role is not null)" })
-export class RightsTemplate extends CompanyOwnedEntity {
+export class RightsTemplate extends CompanyLedEntity {
   @ApiProperty()
   @Property({ type: 'text' })
   name!: string;

@@ -26,6 +26,26 @@ describe('database schema', () => {
     expect(diff.trim()).toBe('');
   });
 
+  // Every query on tenant data filters by company: each table with a company_id keeps one full
+  // index that starts with it (its own, or the plain one tenant tables get), and exactly one.
+  it('indexes every tenant table by company once: a table whose own index starts with company_id has no plain one', async () => {
+    const connection = env.api.app.get(MikroORM).em.getConnection();
+    const rows = await connection.execute<{ table: string; plain: number; led: number }[]>(
+      `select t.relname as table,
+              count(*) filter (where x.indnatts = 1)::int as plain,
+              count(*) filter (where x.indnatts > 1)::int as led
+         from pg_class t
+         join pg_namespace n on n.oid = t.relnamespace and n.nspname = 'public'
+         join pg_attribute a on a.attrelid = t.oid and a.attname = 'company_id'
+         left join pg_index x on x.indrelid = t.oid and x.indkey[0] = a.attnum and x.indpred is null
+        where t.relkind = 'r' and t.relname <> 'thread_tag'
+        group by t.relname order by t.relname`,
+    );
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.filter((row) => row.plain + row.led === 0).map((row) => row.table)).toEqual([]);
+    expect(rows.filter((row) => row.plain > 0 && row.led > 0).map((row) => row.table)).toEqual([]);
+  });
+
   // Partial indexes serve only queries whose conditions imply their predicate: a lookup edited to
   // lose that condition would silently scan the whole table. The inbound queries are the code's own.
   const numbered = (query: string) => {

@@ -1,7 +1,7 @@
 import { BigIntType, type Opt } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Mailbox } from '../../channels/mailbox.entity.js';
-import { CompanyOwnedEntity } from '../../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity } from '../../core/tenancy/company-owned.entity.js';
 
 /**
  * received → threaded (a reply was written) | automatic (auto-reply written as automatic) |
@@ -26,7 +26,7 @@ export type InboundEmailStatus = (typeof INBOUND_EMAIL_STATUSES)[number];
   name: 'inbound_email_mailbox_pending_move_index',
   expression: 'create index "inbound_email_mailbox_pending_move_index" on "inbound_email" ("mailbox_id", "uid_validity", "uid") where "moved_at" is null',
 })
-export class InboundEmail extends CompanyOwnedEntity {
+export class InboundEmail extends CompanyLedEntity {
   @ManyToOne(() => Mailbox, { mapToPk: true, fieldName: 'mailbox_id', deleteRule: 'cascade' })
   mailboxId!: string;
 

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { CompanyOwnedEntity } from '../../core/tenancy/company-owned.entity.js';
+import { CompanyLedEntity } from '../../core/tenancy/company-owned.entity.js';
 
 export const QUARANTINE_STATUSES = ['open', 'assigned', 'discarded'] as const;
 export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
@@ -14,7 +14,7 @@ export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
 @Entity({ tableName: 'quarantine_item' })
 @Unique({ name: 'quarantine_item_source_unique', properties: ['channel', 'sourceId'] })
 @Index({ name: 'quarantine_item_company_status_index', properties: ['companyId', 'status', 'id'] })
-export class QuarantineItem extends CompanyOwnedEntity {
+export class QuarantineItem extends CompanyLedEntity {
   @ApiProperty({ enum: ['email', 'sms'] }) @Property({ type: 'text' }) channel!: 'email' | 'sms';
   /** The id of the stored inbound record (inbound email row id, inbound SMS row id). */
   @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid' }) sourceId!: string;
