@@ -46,21 +46,37 @@ export class ReplyAlerts {
 
   /**
    * The alerts of many replies, made with `sql` (the caller's transaction, so replies and their
-   * alerts commit together): one query finds who is to be told about which reply, one statement
-   * inserts every alert. Returns the alerts made; `enqueue` them once committed.
+   * alerts commit together): who is to be told is found once per thread (its author and the
+   * company's managers, by their settings), then each reply's alerts go to them but its own
+   * author; one statement inserts every alert. Returns the alerts made; `enqueue` them once committed.
    */
   async record(replyIds: string[], sql: <T>(query: string, params: unknown[]) => Promise<T[]>): Promise<MadeAlert[]> {
     if (replyIds.length === 0) return [];
-    const recipients = await sql<{ reply_id: string; user_id: string; email: string; company_id: string; message_id: string; has_sender: boolean }>(
-      `select distinct r.id as reply_id, u.id as user_id, u.email, m.company_id, m.id as message_id,
+    const replies = await sql<{ reply_id: string; message_id: string; author_id: string | null }>(
+      `select id as reply_id, message_id, author_id from message_reply where id in (${replyIds.map(() => '?').join(', ')})`,
+      replyIds,
+    );
+    const threads = [...new Set(replies.map((r) => r.message_id))];
+    if (replies.length === 0) return [];
+    const staff = await sql<{ message_id: string; user_id: string; email: string; company_id: string; has_sender: boolean }>(
+      `select m.id as message_id, u.id as user_id, u.email, m.company_id,
               exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
-         from message_reply r
-         join message m on m.id = r.message_id
+         from message m
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
-        where r.id in (${replyIds.map(() => '?').join(', ')}) and (u.id = m.author_id or u.role = 'manager') and u.id is distinct from r.author_id
+        where m.id in (${threads.map(() => '?').join(', ')}) and (u.id = m.author_id or u.role = 'manager')
           and coalesce((select us.reply_alerts from user_settings us where us.user_id = u.id),
                        (select cs.reply_alerts from company_settings cs where cs.company_id = m.company_id), true)`,
-      replyIds,
+      threads,
+    );
+    const staffOf = new Map<string, typeof staff>();
+    for (const row of staff) {
+      const list = staffOf.get(row.message_id);
+      if (list) list.push(row);
+      else staffOf.set(row.message_id, [row]);
+    }
+    // A reply's own author (staff answering by email) is not told about it.
+    const recipients = replies.flatMap((reply) =>
+      (staffOf.get(reply.message_id) ?? []).filter((u) => u.user_id !== reply.author_id).map((u) => ({ ...u, reply_id: reply.reply_id })),
     );
     if (recipients.length === 0) return [];
     const alerts = recipients.map((r) => ({ id: newId(), r }));
