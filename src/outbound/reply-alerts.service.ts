@@ -56,8 +56,8 @@ export class ReplyAlerts {
       `select id as reply_id, message_id, author_id from message_reply where id in (${replyIds.map(() => '?').join(', ')})`,
       replyIds,
     );
-    const threads = [...new Set(replies.map((r) => r.message_id))];
     if (replies.length === 0) return [];
+    const threads = [...new Set(replies.map((r) => r.message_id))];
     const staff = await sql<{ message_id: string; user_id: string; email: string; company_id: string; has_sender: boolean }>(
       `select m.id as message_id, u.id as user_id, u.email, m.company_id,
               exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
@@ -68,12 +68,7 @@ export class ReplyAlerts {
                        (select cs.reply_alerts from company_settings cs where cs.company_id = m.company_id), true)`,
       threads,
     );
-    const staffOf = new Map<string, typeof staff>();
-    for (const row of staff) {
-      const list = staffOf.get(row.message_id);
-      if (list) list.push(row);
-      else staffOf.set(row.message_id, [row]);
-    }
+    const staffOf = Map.groupBy(staff, (row) => row.message_id);
     // A reply's own author (staff answering by email) is not told about it.
     const recipients = replies.flatMap((reply) =>
       (staffOf.get(reply.message_id) ?? []).filter((u) => u.user_id !== reply.author_id).map((u) => ({ ...u, reply_id: reply.reply_id })),

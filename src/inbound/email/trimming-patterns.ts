@@ -33,17 +33,16 @@ function capturesOrRefers(source: string): boolean {
  * back (numbering would shift): DELIMITER's back-reference keeps it a plain list.
  */
 export function anyOf(list: readonly RegExp[]): (line: string) => boolean {
-  /** Anchored patterns by flags; each unanchored one alone. */
-  const byFlags = new Map<string, string[]>();
-  for (const re of list) {
-    if (capturesOrRefers(re.source)) throw new Error(`anyOf: ${re} has a capture group or a back-reference`);
-    // Anchored patterns fail at once past the line's start; one unanchored pattern joined to them
-    // would have every one of them tried at every position of the line.
-    const key = re.source.startsWith('^') ? re.flags : `${re.flags} ${re.source}`;
-    byFlags.set(key, [...(byFlags.get(key) ?? []), `(?:${re.source})`]);
-  }
-  const joined = [...byFlags].map(([key, sources]) => new RegExp(sources.join('|'), key.split(' ')[0]));
-  return (line) => joined.some((re) => re.test(line));
+  const refused = list.find((re) => capturesOrRefers(re.source));
+  if (refused) throw new Error(`anyOf: ${refused} has a capture group or a back-reference`);
+  // Anchored patterns fail at once past the line's start; one unanchored pattern joined to them
+  // would have every one of them tried at every position of the line: those stay alone.
+  const anchored = Map.groupBy(list.filter((re) => re.source.startsWith('^')), (re) => re.flags);
+  const tests = [
+    ...[...anchored].map(([flags, group]) => new RegExp(group.map((re) => `(?:${re.source})`).join('|'), flags)),
+    ...list.filter((re) => !re.source.startsWith('^')),
+  ];
+  return (line) => tests.some((re) => re.test(line));
 }
 
 /** A line made only of one repeated separator character (`--`, `____`, `-----`…), or Gmail's tracker mark. */
