@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newId } from '../core/database/new-id.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import { boundSql } from '../core/database/sql-rows.js';
+import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import { LiveEvents } from './live-events.service.js';
 import type { InboundReplyInput } from './messages.service.js';
 
@@ -18,7 +18,7 @@ export interface AppendedReply {
   created: boolean;
 }
 
-/** Runs SQL inside the batch's transaction. */
+/** Runs SQL with bound parameters (`boundSql`: arrays travel as arrays), here inside the batch's transaction. */
 export type TransactionSql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
 
 /**
@@ -65,23 +65,24 @@ export class InboundReplies {
     // The same key twice in one call makes one reply, the first.
     const fresh = new Map<string, { input: InboundReplyInput; id: string }>();
     for (const input of inputs) if (!fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: newId() });
-    const values: unknown[] = [];
-    const rows: string[] = [];
-    for (const { input, id } of fresh.values()) {
-      const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
-      rows.push('(?, now(), now(), ?, ?, ?, ?, ?::reply_origin, ?, ?, ?, ?, ?, ?::jsonb)');
-      values.push(
-        id, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId ?? null, body.length > 0 ? body : '(message vide)',
-        input.origin, input.senderAddress, input.senderName ?? null, input.automatic ?? false, input.originalBody ?? null, input.inboundKey,
-        input.attachments ? JSON.stringify(input.attachments) : null,
-      );
-    }
+    const replies = unnestRows(
+      { id: 'uuid', company_id: 'uuid', message_id: 'uuid', author_id: 'uuid', body: 'text', origin: 'reply_origin', sender_address: 'text', sender_name: 'text', automatic: 'bool', original_body: 'text', inbound_key: 'text', attachments: 'jsonb' },
+      [...fresh.values()].map(({ input, id }) => {
+        const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
+        return [
+          id, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId, body.length > 0 ? body : '(message vide)', input.origin,
+          input.senderAddress, input.senderName, input.automatic ?? false, input.originalBody, input.inboundKey, input.attachments ? JSON.stringify(input.attachments) : null,
+        ];
+      }),
+    );
     // An item seen before (or committed first by a concurrent run) keeps its reply; this one makes
     // none, and answers with that reply, read back for those keys alone.
     const inserted = await sql<{ id: string; inbound_key: string }>(
       `insert into message_reply (id, created_at, updated_at, company_id, message_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
-       values ${rows.join(', ')} on conflict (inbound_key) do nothing returning id, inbound_key`,
-      values,
+       select v.id, now(), now(), v.company_id, v.message_id, v.author_id, v.body, v.origin, v.sender_address, v.sender_name, v.automatic, v.original_body, v.inbound_key, v.attachments
+         from ${replies.from}
+       on conflict (inbound_key) do nothing returning id, inbound_key`,
+      replies.params,
     );
     const created = new Set(inserted.map((row) => row.inbound_key));
     const existing = new Map<string, string>();
@@ -91,17 +92,20 @@ export class InboundReplies {
     }
     const made = [...fresh.values()].filter((f) => created.has(f.input.inboundKey));
     if (made.length > 0) {
-      const values: unknown[] = [];
-      for (const { input, id } of made) {
-        const thread = threads.get(input.messageId)!;
-        values.push(
-          newId(), thread.company_id, thread.id, input.authorUserId ?? thread.author_id, input.automatic ? 'replied.automatic' : 'replied',
-          JSON.stringify({ replyId: id, origin: input.origin, sender: input.senderAddress }),
-        );
-      }
+      const events = unnestRows(
+        { id: 'uuid', company_id: 'uuid', message_id: 'uuid', actor_id: 'uuid', type: 'text', details: 'jsonb' },
+        made.map(({ input, id }) => {
+          const thread = threads.get(input.messageId)!;
+          return [
+            newId(), thread.company_id, thread.id, input.authorUserId ?? thread.author_id, input.automatic ? 'replied.automatic' : 'replied',
+            JSON.stringify({ replyId: id, origin: input.origin, sender: input.senderAddress }),
+          ];
+        }),
+      );
       await sql(
-        `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details) values ${made.map(() => '(?, now(), now(), ?, ?, ?, ?, ?::jsonb)').join(', ')}`,
-        values,
+        `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details)
+         select v.id, now(), now(), v.company_id, v.message_id, v.actor_id, v.type, v.details from ${events.from}`,
+        events.params,
       );
     }
     const seen = new Set<string>();

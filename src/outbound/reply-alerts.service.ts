@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../core/database/new-id.js';
+import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import { Injectable } from '@nestjs/common';
+import type { TransactionSql } from '../messages/inbound-replies.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { ReplyAddressing } from './reply-addressing.js';
 
@@ -38,8 +40,7 @@ export class ReplyAlerts {
 
   /** Returns the number of alerts made (0 when they already existed or nobody is to be told). */
   async notify(replyId: string): Promise<number> {
-    const connection = this.em.getConnection();
-    const made = await this.record([replyId], (query, params) => connection.execute(query, params));
+    const made = await this.record([replyId], (query, params = []) => boundSql(this.em.fork(), query, params));
     await this.enqueue(made);
     return made.length;
   }
@@ -50,11 +51,11 @@ export class ReplyAlerts {
    * company's managers, by their settings), then each reply's alerts go to them but its own
    * author; one statement inserts every alert. Returns the alerts made; `enqueue` them once committed.
    */
-  async record(replyIds: string[], sql: <T>(query: string, params: unknown[]) => Promise<T[]>): Promise<MadeAlert[]> {
+  async record(replyIds: string[], sql: TransactionSql): Promise<MadeAlert[]> {
     if (replyIds.length === 0) return [];
     const replies = await sql<{ reply_id: string; message_id: string; author_id: string | null }>(
-      `select id as reply_id, message_id, author_id from message_reply where id in (${replyIds.map(() => '?').join(', ')})`,
-      replyIds,
+      `select id as reply_id, message_id, author_id from message_reply where id = any(?::uuid[])`,
+      [replyIds],
     );
     if (replies.length === 0) return [];
     const threads = [...new Set(replies.map((r) => r.message_id))];
@@ -75,20 +76,23 @@ export class ReplyAlerts {
     );
     if (recipients.length === 0) return [];
     const alerts = recipients.map((r) => ({ id: newId(), r }));
-    const values: unknown[] = [];
-    for (const { id, r } of alerts) {
-      values.push(id, r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
-        r.has_sender ? null : 'no_sender', this.addressing.newMessageId());
-    }
-    const rows = await sql<{ id: string; status: string }>(
+    const rows = unnestRows(
+      { id: 'uuid', company_id: 'uuid', outbox_copy_id: 'uuid', message_id: 'uuid', reply_id: 'uuid', user_id: 'uuid', address: 'text', status: 'text', reason: 'text', email_message_id: 'text' },
+      alerts.map(({ id, r }) => [
+        id, r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
+        r.has_sender ? null : 'no_sender', this.addressing.newMessageId(),
+      ]),
+    );
+    const made = await sql<{ id: string; status: string }>(
       `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, kind, recipient_type, recipient_user_id,
          address, status, failure_reason, email_message_id)
-       values ${alerts.map(() => "(?, now(), now(), ?, ?, ?, ?, 'email', 'reply_alert', 'user', ?, ?, ?, ?, ?)").join(', ')}
+       select v.id, now(), now(), v.company_id, v.outbox_copy_id, v.message_id, v.reply_id, 'email', 'reply_alert', 'user', v.user_id, v.address, v.status, v.reason, v.email_message_id
+         from ${rows.from}
        on conflict (outbox_copy_id) do nothing returning id, status`,
-      values,
+      rows.params,
     );
     const recipientOf = new Map(alerts.map(({ id, r }) => [id, r]));
-    return rows.map((row) => {
+    return made.map((row) => {
       const r = recipientOf.get(row.id)!;
       return { id: row.id, pending: row.status === 'pending', messageId: r.message_id, companyId: r.company_id };
     });

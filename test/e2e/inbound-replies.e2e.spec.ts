@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
+import { boundSql } from '../../src/core/database/sql-rows.js';
 import { InboundReplies } from '../../src/messages/inbound-replies.js';
 import { ReplyAlerts } from '../../src/outbound/reply-alerts.service.js';
 import type { InboundReplyInput } from '../../src/messages/messages.service.js';
@@ -58,6 +59,6 @@ describe('inbound replies written as a batch', () => {
     expect(await told(appended[2].replyId)).toEqual([world.managerId]);
     expect(made).toBe(4);
     // Recorded again (a re-run): nothing more.
-    expect(await alerts.record(appended.map((r) => r.replyId), (query, params) => app.get(EntityManager).getConnection().execute(query, params))).toEqual([]);
+    expect(await alerts.record(appended.map((r) => r.replyId), (query, params) => boundSql(app.get(EntityManager).fork(), query, params))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
-import { boundSql } from '../../core/database/sql-rows.js';
+import { boundSql, unnestRows } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import { isWorkerProcess } from '../../core/queue/queue-workers.js';
@@ -218,17 +218,16 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
           inputs.map((i) => i.input),
           async (sql, appended) => {
             const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
-            const values: unknown[] = [];
-            for (const { row, input } of inputs) {
-              const reply = byKey.get(input.inboundKey)!;
-              values.push(row.id, input.automatic ? 'automatic' : 'threaded', input.messageId, reply.replyId);
-            }
+            const outcomes = unnestRows(
+              { id: 'uuid', status: 'text', thread: 'uuid', reply: 'uuid' },
+              inputs.map(({ row, input }) => [row.id, input.automatic ? 'automatic' : 'threaded', input.messageId, byKey.get(input.inboundKey)!.replyId]),
+            );
             // Compare-and-set, as `finish`: a row another run finished keeps its outcome.
             await sql(
-              `update inbound_email e set status = v.status, thread_message_id = v.thread::uuid, reply_id = v.reply::uuid, processed_at = now(), updated_at = now()
-                 from (values ${inputs.map(() => '(?::uuid, ?, ?, ?)').join(', ')}) as v (id, status, thread, reply)
+              `update inbound_email e set status = v.status, thread_message_id = v.thread, reply_id = v.reply, processed_at = now(), updated_at = now()
+                 from ${outcomes.from}
                 where e.id = v.id and e.status in ('received', 'quarantined')`,
-              values,
+              outcomes.params,
             );
             alerts = await this.alerts.record(
               appended.filter((a) => a.created && !a.automatic).map((a) => a.replyId),
@@ -352,12 +351,13 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
 
   /** `finish` from `received` for many rows at once. */
   private async finishMany(rows: { id: string; status: InboundEmailStatus; outcome: string }[]): Promise<void> {
+    const outcomes = unnestRows({ id: 'uuid', status: 'text', outcome: 'text' }, rows.map((r) => [r.id, r.status, r.outcome]));
     await boundSql(
       this.em.fork(),
       `update inbound_email e set status = v.status, outcome = v.outcome, processed_at = now(), updated_at = now()
-         from (values ${rows.map(() => '(?::uuid, ?, ?)').join(', ')}) as v (id, status, outcome)
+         from ${outcomes.from}
         where e.id = v.id and e.status = 'received'`,
-      rows.flatMap((r) => [r.id, r.status, r.outcome]),
+      outcomes.params,
     );
   }
 

@@ -3,12 +3,12 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { newId } from '../../core/database/new-id.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
-import { sqlIn } from '../../core/database/sql-rows.js';
+import { boundSql, sqlIn, unnestRows } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { ReplyAttachment } from '../../messages/message.entity.js';
-import { type AppendedReply, InboundReplies } from '../../messages/inbound-replies.js';
+import { type AppendedReply, InboundReplies, type TransactionSql } from '../../messages/inbound-replies.js';
 import { type InboundReplyInput, MessagesService } from '../../messages/messages.service.js';
 import { OptOut } from '../../outbound/delivery.entity.js';
 import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
@@ -119,15 +119,19 @@ export class InboundSmsProcessor implements OnModuleInit {
         // After the replies' commit, on the pool (making alerts reads a thread's tag outside any
         // transaction), and before the outcomes: a run stopped in between leaves the rows received,
         // and the next run finds the replies made and makes their alerts (once per reply and user).
-        const connection = this.em.getConnection();
-        await this.alerts.enqueue(await this.alerts.record(appended.map((a) => a.replyId), (query, params) => connection.execute(query, params)));
+        const sql: TransactionSql = (query, params = []) => boundSql(this.em.fork(), query, params);
+        await this.alerts.enqueue(await this.alerts.record(appended.map((a) => a.replyId), sql));
         const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
-        await connection.execute(
-          `update inbound_sms s set status = 'threaded', message_id = v.message_id::uuid, reply_id = v.reply_id::uuid, from_address = v.from_address,
+        const outcomes = unnestRows(
+          { id: 'uuid', message_id: 'uuid', reply_id: 'uuid', from_address: 'text' },
+          inputs.map((i) => [i.id, i.input.messageId, byKey.get(i.input.inboundKey)!.replyId, i.from]),
+        );
+        await sql(
+          `update inbound_sms s set status = 'threaded', message_id = v.message_id, reply_id = v.reply_id, from_address = v.from_address,
                   outcome = null, processed_at = now(), updated_at = now()
-             from (values ${inputs.map(() => '(?, ?, ?, ?)').join(', ')}) as v (id, message_id, reply_id, from_address)
-            where s.id = v.id::uuid and s.status = 'received'`,
-          inputs.flatMap((i) => [i.id, i.input.messageId, byKey.get(i.input.inboundKey)!.replyId, i.from]),
+             from ${outcomes.from}
+            where s.id = v.id and s.status = 'received'`,
+          outcomes.params,
         );
         threaded = inputs.length;
       }
