@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
-import { boundSql } from '../../src/core/database/sql-rows.js';
+import { boundSql, unnestRows } from '../../src/core/database/sql-rows.js';
 import { UNPROCESSED_SQL } from '../../src/inbound/email/inbound-email.store.js';
 import { TO_MOVE_SQL } from '../../src/inbound/email/mailbox-runner.js';
 import { MIGRATIONS } from '../../src/migrations/index.js';
@@ -94,5 +94,22 @@ describe('database schema', () => {
     await expect(insert('same-value')).rejects.toThrow(index);
     const [{ n }] = await boundSql<{ n: number }>(em, `select count(*)::int as n from delivery where message_id = ? and ${column} is not distinct from ?`, [world.messageId, 'same-value']);
     expect(n).toBe(1);
+  });
+
+  // Rows travel as one array literal per column: text that looks like array syntax, SQL nulls and
+  // JSON with quotes must come back exactly as sent, in order.
+  it('reads back from unnestRows every value as it was sent, nulls and array-literal characters included', async () => {
+    const em = env.api.app.get(EntityManager).fork();
+    const texts = ['plain', '', 'NULL', 'a "quoted", {braced} \\ back\\slashed', "l'apostrophe\nsur deux lignes", 'émoji 🙂 et ß', ' espaces '];
+    const rows = texts.map((text, i) => [randomUUID(), text, i % 2 === 0, i % 3 === 0 ? null : JSON.stringify({ text, n: i }), i === 2 ? null : i]);
+    const source = unnestRows({ id: 'uuid', text: 'text', flag: 'bool', details: 'jsonb', n: 'int' }, rows);
+    const back = await boundSql<{ id: string; text: string; flag: boolean; details: unknown; n: number | null }>(
+      em,
+      `select v.id::text as id, v.text, v.flag, v.details, v.n from ${source.from}`,
+      source.params,
+    );
+    expect(back).toEqual(rows.map(([id, text, flag, details, n]) => ({ id, text, flag, details: details === null ? null : JSON.parse(details as string), n })));
+    expect(back[2].text).toBe('NULL');
+    expect(back[2].n).toBeNull();
   });
 });
