@@ -66,7 +66,10 @@ export class InboundReplies {
     const fresh = new Map<string, { input: InboundReplyInput; id: string }>();
     for (const input of inputs) if (!fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: newId() });
     const replies = unnestRows(
-      { id: 'uuid', company_id: 'uuid', message_id: 'uuid', author_id: 'uuid', body: 'text', origin: 'reply_origin', sender_address: 'text', sender_name: 'text', automatic: 'bool', original_body: 'text', inbound_key: 'text', attachments: 'jsonb' },
+      {
+        id: 'uuid', company_id: 'uuid', message_id: 'uuid', author_id: 'uuid', body: 'text', origin: 'reply_origin',
+        sender_address: 'text', sender_name: 'text', automatic: 'bool', original_body: 'text', inbound_key: 'text', attachments: 'jsonb',
+      },
       [...fresh.values()].map(({ input, id }) => {
         const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
         return [

@@ -77,7 +77,10 @@ export class ReplyAlerts {
     if (recipients.length === 0) return [];
     const alerts = recipients.map((r) => ({ id: newId(), r }));
     const rows = unnestRows(
-      { id: 'uuid', company_id: 'uuid', outbox_copy_id: 'uuid', message_id: 'uuid', reply_id: 'uuid', user_id: 'uuid', address: 'text', status: 'text', reason: 'text', email_message_id: 'text' },
+      {
+        id: 'uuid', company_id: 'uuid', outbox_copy_id: 'uuid', message_id: 'uuid', reply_id: 'uuid', user_id: 'uuid',
+        address: 'text', status: 'text', reason: 'text', email_message_id: 'text',
+      },
       alerts.map(({ id, r }) => [
         id, r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
         r.has_sender ? null : 'no_sender', this.addressing.newMessageId(),
