@@ -64,10 +64,10 @@ export class ReplyAlerts {
               exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
          from message m
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
-        where m.id in (${threads.map(() => '?').join(', ')}) and (u.id = m.author_id or u.role = 'manager')
+        where m.id = any(?::uuid[]) and (u.id = m.author_id or u.role = 'manager')
           and coalesce((select us.reply_alerts from user_settings us where us.user_id = u.id),
                        (select cs.reply_alerts from company_settings cs where cs.company_id = m.company_id), true)`,
-      threads,
+      [threads],
     );
     const staffOf = Map.groupBy(staff, (row) => row.message_id);
     // A reply's own author (staff answering by email) is not told about it.

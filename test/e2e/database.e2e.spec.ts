@@ -112,4 +112,8 @@ describe('database schema', () => {
     expect(back[2].text).toBe('NULL');
     expect(back[2].n).toBeNull();
   });
+
+  it('refuses to make rows from unnestRows whose length does not match the columns', () => {
+    expect(() => unnestRows({ id: 'uuid', text: 'text' }, [[randomUUID(), 'a'], [randomUUID()]])).toThrow('unnestRows: row 1 has 1 values for 2 columns');
+  });
 });

@@ -39,14 +39,18 @@ export async function boundSql<T>(em: EntityManager, query: string, params: read
 
 /**
  * Rows as a row source of one array parameter per column: `unnest(?::uuid[], ?::text[]) as v (id, status)`
- * with its parameters; `columns` maps each column's name to its SQL type (`uuid`, `text`, `bool`, …). Where a `values` list binds one parameter per cell (2,400 for 200 rows of
- * twelve), PostgreSQL here analyses one expression per column whatever the number of rows: a 200-row
- * insert into message_event took about half the server CPU (16 µs a row against 26 to 31). Each row
- * lists its values in `columns` order; a null is a SQL null. Only for types PostgreSQL reads from
- * array text (not bytea: raw mail stays a binary parameter of its own).
+ * with its parameters; `columns` maps each column's name to its SQL type (`uuid`, `text`, `bool`, …).
+ * Where a `values` list binds one parameter per cell (2,400 for 200 rows of twelve), PostgreSQL here
+ * analyses one expression per column whatever the number of rows: a 200-row insert into
+ * message_event took about half the server CPU (16 µs a row against 26 to 31). Each row lists its
+ * values in `columns` order (a row of another length is refused, as `boundSql` refuses a count that
+ * does not match); null or undefined is a SQL null. Only for types PostgreSQL reads from array text
+ * (not bytea: raw mail stays a binary parameter of its own).
  */
 export function unnestRows(columns: Record<string, string>, rows: readonly unknown[][]): { from: string; params: unknown[][] } {
   const names = Object.keys(columns);
+  const odd = rows.findIndex((row) => row.length !== names.length);
+  if (odd >= 0) throw new Error(`unnestRows: row ${odd} has ${rows[odd].length} values for ${names.length} columns`);
   const params = names.map((_, i) => rows.map((row) => row[i] ?? null));
   return { from: `unnest(${names.map((name) => `?::${columns[name]}[]`).join(', ')}) as v (${names.join(', ')})`, params };
 }
