@@ -196,6 +196,22 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     expect((await stored(cases[0][0].MessageSid))!.messageId).toBe(messageId);
   });
 
+  it('acknowledges a signed SMS holding NUL bytes (in Body or any field) with 200, stores it once and threads it, the NULs replaced', async () => {
+    const messageId = await thread();
+    await smsCopy(messageId, '+33655000025');
+    const params = sms({ From: '+33655000025', Body: 'Rappel\u0000 demain', FromCity: 'PARIS\u0000', SmsStatus: 'received' });
+    const answers = [await post(params), await post(params)]; // Twilio retrying changes nothing
+    expect(answers.map((a) => [a.status, a.text])).toEqual([
+      [200, '<?xml version="1.0" encoding="UTF-8"?><Response/>'],
+      [200, '<?xml version="1.0" encoding="UTF-8"?><Response/>'],
+    ]);
+    expect(await processed(params.MessageSid)).toMatchObject({ status: 'threaded', messageId, body: 'Rappel\uFFFD demain' });
+    expect((await stored(params.MessageSid))!.params).toMatchObject({ Body: 'Rappel\uFFFD demain', FromCity: 'PARIS\uFFFD' });
+    expect(await em().count(InboundSms, { messageSid: params.MessageSid })).toBe(1);
+    const view = await as(w.operator).get(`/v1/messages/${messageId}`).expect(200);
+    expect(view.body.replies.map((r: { body: string }) => r.body)).toEqual(['Rappel\uFFFD demain']);
+  });
+
   it('refuses forged, mis-addressed and incomplete webhooks and stores nothing', async () => {
     const before = await em().count(InboundSms, {});
     const params = sms({ From: '+33611000001', Body: 'forgé' });

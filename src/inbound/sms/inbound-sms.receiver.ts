@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../../core/app-config.module.js';
 import { DomainError } from '../../core/errors/domain-error.js';
 import type { InboundSmsMedia } from './inbound-sms.entity.js';
 import { InboundSmsWriter } from './inbound-sms.writer.js';
-import { keywordOf, toE164 } from './sms-text.js';
+import { keywordOf, storableParams, storableText, toE164 } from './sms-text.js';
 
 /** What the webhook passes on of the HTTP request. */
 export interface TwilioWebhookRequest {
@@ -36,8 +36,9 @@ function invalid(field: string, problem: string): DomainError {
 /**
  * The acknowledging half of inbound SMS: checks Twilio's signature with the auth token of the number
  * the SMS was sent to and stores the SMS (once per MessageSid, committed) before Twilio gets its 200;
- * its processing is enqueued after that. When PostgreSQL cannot store it, the answer is 503 so
- * Twilio retries.
+ * its processing is enqueued after that. When PostgreSQL is down or too slow, the answer is 503 so
+ * Twilio retries; content PostgreSQL would refuse (NUL bytes) is made storable instead, since a
+ * retry would be refused again and the SMS lost when Twilio gives up.
  */
 @Injectable()
 export class InboundSmsReceiver {
@@ -64,18 +65,20 @@ export class InboundSmsReceiver {
     const sid = params.MessageSid ?? '';
     if (!MESSAGE_SID.test(sid)) throw invalid('MessageSid', 'MessageSid must be SM or MM followed by 32 hexadecimal digits');
     if (!params.From?.trim()) throw invalid('From', 'From is required');
-    const media = this.mediaOf(params);
+    // Checked as signed, stored as PostgreSQL can hold it (NUL bytes replaced).
+    const kept = storableParams(params);
+    const media = this.mediaOf(kept);
     const stored = await this.unlessDown(() =>
       this.writer.store({
         companyId: number.companyId,
         messageSid: sid,
         accountSid: params.AccountSid,
         smsNumberId: number.smsNumberId,
-        fromRaw: params.From.trim(),
-        toRaw: to ?? service ?? '',
-        body: params.Body ?? '',
+        fromRaw: kept.From.trim(),
+        toRaw: storableText(to ?? service ?? ''),
+        body: kept.Body ?? '',
         media,
-        params,
+        params: kept,
       }),
     );
     // Also for a retried webhook whose first enqueue failed; the job id keeps it to one job.

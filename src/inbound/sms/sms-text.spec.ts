@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { keywordOf, threadCodesIn, toE164 } from './sms-text.js';
+import { keywordOf, storableParams, storableText, threadCodesIn, toE164 } from './sms-text.js';
 
 describe('SMS text', () => {
   it('reads numbers as E.164, French by default, and refuses what is no phone number', () => {
@@ -22,5 +22,12 @@ describe('SMS text', () => {
     expect(threadCodesIn('Pour r-7k2qx et R-ABCDE, merci')).toEqual(['R-7K2QX', 'R-ABCDE']);
     expect(threadCodesIn('[R-7K2QX] ok')).toEqual(['R-7K2QX']);
     expect(threadCodesIn('BR-7K2QX, R-, rien')).toEqual([]);
+  });
+
+  it('makes text storable in PostgreSQL: NUL bytes and lone surrogates become U+FFFD, the rest is kept', () => {
+    expect(storableText('a\u0000b\u0000')).toBe('a\uFFFDb\uFFFD');
+    expect(storableText('x\uD83D y \uDE00')).toBe('x\uFFFD y \uFFFD');
+    expect(storableText('Ça va 😀 ?')).toBe('Ça va 😀 ?');
+    expect(storableParams({ 'Key\u0000': 'v\u0000', Body: 'ok' })).toEqual({ 'Key\uFFFD': 'v\uFFFD', Body: 'ok' });
   });
 });

@@ -39,3 +39,19 @@ export function keywordOf(body: string): SmsKeyword | null {
 export function threadCodesIn(body: string): string[] {
   return [...body.matchAll(/\bR-([0-9A-Z]{4,10})\b/gi)].map((match) => `R-${match[1].toUpperCase()}`);
 }
+
+/**
+ * The text as PostgreSQL can store it: NUL (refused in text and jsonb) and lone UTF-16 surrogates
+ * (refused in jsonb) become U+FFFD, so a signed SMS carrying them is kept, not refused with a 503
+ * that Twilio retries until it gives up. Only for storage: signatures are checked on what was sent.
+ */
+export function storableText(text: string): string {
+  return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
+}
+
+/** Every key and value of a webhook's form made storable (see storableText). */
+export function storableParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params)) out[storableText(key)] = storableText(value);
+  return out;
+}
