@@ -18,8 +18,10 @@ import { createLogger, PinoNestLogger } from './core/logging/logger.js';
 
 const USAGE = `usage:
   npm run migrate
-  npm run cli -- bootstrap --company NAME --manager-email EMAIL [--first-name NAME] [--last-name NAME]
-  npm run cli -- config-table            (rewrites the README's configuration table)`;
+  npm run cli -- bootstrap --company NAME --manager-email EMAIL [--first-name NAME] [--last-name NAME] [--force]
+                                         (--force: create another company even though EMAIL already manages one)
+  npm run cli -- config-table            (rewrites the README's configuration table)
+  npm run cli -- help                    (or --help, -h: this text)`;
 
 /** What the commands need: the database and the account services, no HTTP, no queues. */
 function cliModule(config: AppConfig) {
@@ -50,9 +52,12 @@ async function main(argv: string[]): Promise<unknown> {
       'manager-email': { type: 'string' },
       'first-name': { type: 'string' },
       'last-name': { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   const command = positionals[0];
+  if (values.help || command === 'help') return HELP;
   if (command === 'config-table') {
     const readme = new URL('../README.md', import.meta.url);
     writeFileSync(readme, withConfigTable(readFileSync(readme, 'utf8')));
@@ -71,6 +76,7 @@ async function main(argv: string[]): Promise<unknown> {
         managerEmail,
         firstName: values['first-name'],
         lastName: values['last-name'],
+        force: values.force === true,
       }),
     );
   }
@@ -79,8 +85,12 @@ async function main(argv: string[]): Promise<unknown> {
 
 class UsageError extends Error {}
 
+/** Asking for help is a success: the usage goes to stdout and the exit code is 0. */
+const HELP = Symbol('help');
+
 try {
-  process.stdout.write(`${JSON.stringify(await main(process.argv.slice(2)))}\n`);
+  const result = await main(process.argv.slice(2));
+  process.stdout.write(result === HELP ? `${USAGE}\n` : `${JSON.stringify(result)}\n`);
 } catch (error) {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`relais: ${(error as Error).message}\n${USAGE}\n`);

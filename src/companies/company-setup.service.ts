@@ -15,6 +15,8 @@ export interface BootstrapInput {
   managerEmail: string;
   firstName?: string;
   lastName?: string;
+  /** Create the company even though the email already manages another one (a run twice by mistake is refused). */
+  force?: boolean;
 }
 
 export interface BootstrapResult {
@@ -52,6 +54,7 @@ export class CompanySetupService {
     if (!EMAIL.test(email)) throw new DomainError('validation_failed', `"${input.managerEmail}" is not an email address`);
     const derived = namesFromEmail(email);
     return this.em.fork().transactional(async (em) => {
+      if (!input.force) await this.refuseExistingManager(em, email);
       const company = em.create(Company, { name: companyName });
       const templates = DEFAULT_TEMPLATES.map((definition) => em.create(RightsTemplate, { ...definition, companyId: company.id }));
       const managerTemplate = templates.find((template) => template.name === 'Manager')!;
@@ -80,5 +83,17 @@ export class CompanySetupService {
       await em.flush();
       return { companyId: company.id, userId: manager.id, token: secret };
     });
+  }
+
+  /** Running bootstrap twice would silently make a second company with the same manager. */
+  private async refuseExistingManager(em: EntityManager, email: string): Promise<void> {
+    const existing = await em.findOne(User, { email, role: 'manager' }, { orderBy: { createdAt: 'asc' } });
+    if (!existing) return;
+    const company = await em.findOneOrFail(Company, { id: existing.companyId });
+    throw new DomainError(
+      'user_email_taken',
+      `${email} is already the manager of "${company.name}" (company ${company.id}); pass --force to create another company for them`,
+      { companyId: company.id, userId: existing.id },
+    );
   }
 }

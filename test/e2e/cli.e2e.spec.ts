@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { MIGRATIONS } from '../../src/migrations/index.js';
 import { runEntry } from '../harness/processes.js';
 import { baseConfig, databaseUrl, withAdminClient } from '../harness/services.js';
@@ -43,6 +44,43 @@ describe('CLI: migrate and bootstrap on a fresh database', () => {
       firstName: 'Claire',
       lastName: 'Martin',
     });
+  });
+
+  it('refuses a second bootstrap for an existing manager email unless --force, creating nothing', async () => {
+    const countCompanies = async () => {
+      const client = new pg.Client({ connectionString: env.DATABASE_URL });
+      await client.connect();
+      try {
+        return Number((await client.query<{ n: string }>('select count(*) as n from company')).rows[0].n);
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await countCompanies();
+    const again = await runEntry('cli', ['bootstrap', '--company', 'Permanence Azur', '--manager-email', 'claire.martin@AZUR.test'], env);
+    expect(again.code).toBe(2);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain('claire.martin@azur.test is already the manager of "Permanence Azur"');
+    expect(again.stderr).toContain('--force');
+    expect(await countCompanies()).toBe(before);
+
+    const forced = await runEntry(
+      'cli',
+      ['bootstrap', '--company', 'Permanence Azur Sud', '--manager-email', 'claire.martin@azur.test', '--force'],
+      env,
+    );
+    expect(forced.code).toBe(0);
+    const printed = JSON.parse(forced.stdout) as { companyId: string };
+    expect(printed.companyId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await countCompanies()).toBe(before + 1);
+  });
+
+  it.each([['--help'], ['-h'], ['help']])('prints the usage on %s and exits 0', async (flag) => {
+    const result = await runEntry('cli', [flag], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('npm run cli -- bootstrap --company NAME --manager-email EMAIL');
+    expect(result.stdout).toContain('--force');
+    expect(result.stderr).toBe('');
   });
 
   it('says in one line what is wrong with bad arguments', async () => {
