@@ -15,7 +15,8 @@ export class AuditService {
 
   record(
     em: EntityManager,
-    auth: Pick<AuthContext, 'companyId' | 'userId'>,
+    // No user for a change the system made on a company's behalf (e.g. a number taken over).
+    auth: Pick<AuthContext, 'companyId'> & { userId: string | null },
     action: string,
     target: { type: string; id: string },
     before: Snapshot,

@@ -21,6 +21,12 @@ export class SmsNumber extends CompanyOwnedEntity {
 
   @ApiProperty() @Property({ type: 'text' }) accountSid!: string;
 
+  /**
+   * When Twilio confirmed these credentials can read the number and Messaging Service (checked on
+   * registration and on every change of them). Null: registered before that check existed.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) verifiedAt: Opt<Date> | null = null;
+
   /** SecretBox-sealed Twilio auth token; never returned by the API. */
   @Property({ type: 'text', hidden: true }) authTokenSealed!: string;
 }

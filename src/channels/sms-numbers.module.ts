@@ -3,13 +3,15 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { SmsNumber } from './sms-number.entity.js';
 import { SmsNumbersController } from './sms-numbers.controller.js';
+import { SmsNumberOwnership } from './sms-numbers.ownership.js';
 import { SmsNumbersService } from './sms-numbers.service.js';
+import { TwilioNumberOwnership } from './sms-numbers.twilio-ownership.js';
 
 /** The companies' Twilio numbers: sending SMS copies from them, receiving replies on them. */
 @Module({
   imports: [MikroOrmModule.forFeature([SmsNumber]), AuditModule],
   controllers: [SmsNumbersController],
-  providers: [SmsNumbersService],
+  providers: [SmsNumbersService, { provide: SmsNumberOwnership, useClass: TwilioNumberOwnership }],
   // Outbound sends with `senderFor`, inbound checks webhook signatures with `receiverFor`.
   exports: [MikroOrmModule, SmsNumbersService],
 })

@@ -140,7 +140,12 @@ export const VARIABLES = {
   TWILIO_API_BASE_URL: {
     schema: url(['http:', 'https:']),
     default: 'https://api.twilio.com',
-    description: 'Base URL of the Twilio REST API (SMS copies); tests point it at a loopback endpoint.',
+    description: 'Base URL of the Twilio REST API (SMS copies, number ownership checks, message look-ups); tests point it at a loopback endpoint.',
+  },
+  TWILIO_MESSAGING_BASE_URL: {
+    schema: url(['http:', 'https:']),
+    default: 'https://messaging.twilio.com',
+    description: 'Base URL of the Twilio Messaging Services API (proves a Messaging Service belongs to the account registering it); tests point it at a loopback endpoint.',
   },
   TWILIO_TIMEOUT_MS: {
     schema: integer(500, 120000),
@@ -247,7 +252,7 @@ export interface AppConfig {
   inbound: { attachmentsDir: string; attachmentMaxBytes: number; idleRestartMs: number; pollIntervalMs: number; lockTtlMs: number };
   inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string; requeueAfterMs: number };
   smtp: { url: string; poolMax: number; timeoutMs: number };
-  twilio: { baseUrl: string; timeoutMs: number };
+  twilio: { baseUrl: string; messagingBaseUrl: string; timeoutMs: number };
   outbound: {
     replyLocalPart: string;
     replyDomain: string;
@@ -280,7 +285,7 @@ export function toAppConfig(v: Parsed): AppConfig {
     },
     inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT, requeueAfterMs: v.SMS_REQUEUE_AFTER_MS },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },
-    twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },
+    twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), messagingBaseUrl: v.TWILIO_MESSAGING_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },
     outbound: {
       replyLocalPart: v.INBOUND_EMAIL_LOCAL_PART,
       replyDomain: v.INBOUND_EMAIL_DOMAIN,

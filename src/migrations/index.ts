@@ -12,6 +12,7 @@ import { Migration20261124050000_message_views } from './Migration20261124050000
 import { Migration20261124060000_reply_alerts_in_settings } from './Migration20261124060000_reply_alerts_in_settings.js';
 import { Migration20261124070000_partial_indexes } from './Migration20261124070000_partial_indexes.js';
 import { Migration20261124080000_company_led_indexes } from './Migration20261124080000_company_led_indexes.js';
+import { Migration20261204120000_sms_number_verified } from './Migration20261204120000_sms_number_verified.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -31,4 +32,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124060000_reply_alerts_in_settings', class: Migration20261124060000_reply_alerts_in_settings },
   { name: 'Migration20261124070000_partial_indexes', class: Migration20261124070000_partial_indexes },
   { name: 'Migration20261124080000_company_led_indexes', class: Migration20261124080000_company_led_indexes },
+  { name: 'Migration20261204120000_sms_number_verified', class: Migration20261204120000_sms_number_verified },
 ];

@@ -6,6 +6,7 @@ import twilio from 'twilio';
 import { aCompanyWorld } from '../factories/world.factory.js';
 import { baseConfig, databaseUrl, freePort, waitFor } from '../harness/services.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
+import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
 
 const PUBLIC = 'https://relais.example.test';
 const ACCOUNT = 'AC' + 'c3'.repeat(16);
@@ -50,16 +51,18 @@ describe('inbound SMS while PostgreSQL or Redis is unreachable', () => {
   let ctx: TestContext;
   let api: TestApi;
   let relay: PostgresRelay;
+  let twilioApi: TwilioEndpoint;
 
   beforeAll(async () => {
     const target = new URL(baseConfig().database.url);
     relay = new PostgresRelay(await freePort(), { host: target.hostname, port: Number(target.port || 5432) });
     await relay.up();
+    twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT]: TOKEN }, owned: { [ACCOUNT]: ['+33756780042'] } });
     ctx = await TestContext.create((config) => {
       const url = new URL(config.database.url);
       url.hostname = '127.0.0.1';
       url.port = String(relay.port);
-      return { ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', database: { ...config.database, url: url.toString() } };
+      return twilioConfigFor(twilioApi, { ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', database: { ...config.database, url: url.toString() } });
     });
     api = await ctx.startApi();
     const w = await aCompanyWorld(api.app, api.http);
@@ -68,6 +71,7 @@ describe('inbound SMS while PostgreSQL or Redis is unreachable', () => {
   afterAll(async () => {
     await relay.up();
     await ctx.close();
+    await twilioApi.close();
     await relay.down();
   });
 

@@ -12,7 +12,7 @@ import { MessageReply } from '../../src/messages/message.entity.js';
 import { Delivery, OptOut, ThreadTag } from '../../src/outbound/delivery.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
-import { startTwilioEndpoint, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
+import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
 
 const PUBLIC = 'https://relais.example.test';
@@ -62,8 +62,14 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
   const thread = async (body = 'Merci de rappeler') => (await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body }).expect(201)).body.id as string;
 
   beforeAll(async () => {
-    twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT]: TOKEN } });
-    ctx = await TestContext.create((config) => ({ ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', inboundSms: { ...config.inboundSms, requeueAfterMs: 1_000 }, twilio: { baseUrl: twilioApi.baseUrl, timeoutMs: 2_000 } }));
+    // The tokens this account is given in turn (rotations, the second company's registration) and its two numbers.
+    twilioApi = await startTwilioEndpoint({
+      accounts: { [ACCOUNT]: [TOKEN, 'twilio-auth-token-after-rotation', 'twilio-auth-token-of-company-two'] },
+      owned: { [ACCOUNT]: [OUR_NUMBER, '+33756789999'] },
+    });
+    ctx = await TestContext.create((config) =>
+      twilioConfigFor(twilioApi, { ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', inboundSms: { ...config.inboundSms, requeueAfterMs: 1_000 } }),
+    );
     api = await ctx.startApi();
     await ctx.startWorker();
     em = () => api.app.get(EntityManager).fork();

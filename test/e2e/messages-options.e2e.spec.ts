@@ -3,11 +3,14 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboxCopy } from '../../src/messages/message.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
+import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
 
 const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 describe('messages: copies, templates, tasks, VAD edits, CC and client-side rules', () => {
-  const env = useTestApi();
+  // Twilio confirms the SMS number registered below.
+  const twilio = useTwilioEndpoint({ accounts: { [`AC${'0'.repeat(32)}`]: 'a-test-auth-token-0000' }, owned: { [`AC${'0'.repeat(32)}`]: ['+33756781234'] } });
+  const env = useTestApi(twilio.configure);
   let w: CompanyWorld;
   let secretary: string;
   let secretaryId: string;

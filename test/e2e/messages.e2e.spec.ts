@@ -3,9 +3,12 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { OutboxCopy } from '../../src/messages/message.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
+import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
 
 describe('messages: compose, threads, tasks, VAD, views', () => {
-  const env = useTestApi();
+  // Twilio confirms the SMS number registered below.
+  const twilio = useTwilioEndpoint({ accounts: { [`AC${'0'.repeat(32)}`]: 'a-test-auth-token-0000' }, owned: { [`AC${'0'.repeat(32)}`]: ['+33756781234'] } });
+  const env = useTestApi(twilio.configure);
   let w: CompanyWorld;
   const as = (token: string) => callerOf(env.api.http)(token);
   const compose = (token: string, body: object, clientId = w.clientId) => as(token).post(`/v1/clients/${clientId}/messages`, body);

@@ -47,7 +47,7 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
       ...c,
       publicBaseUrl: PUBLIC,
       smtp: { url: `smtp://127.0.0.1:${smtp.port}`, poolMax: 2, timeoutMs: 5_000 },
-      twilio: { baseUrl: twilioApi.baseUrl, timeoutMs: 1_000 },
+      twilio: { ...c.twilio, baseUrl: twilioApi.baseUrl, timeoutMs: 1_000 },
       outbound: { ...c.outbound, ratePerSecond: { email: 0, sms: 0, fax: 0 }, relayIntervalMs: 100, reconcileIntervalMs: 2_000 },
     }));
     api = await ctx.startApi();

@@ -6,12 +6,21 @@ import type { CreateSmsNumberDto } from '../../src/channels/sms-number.dto.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
+import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
 const TOKEN = 'b1e55edc0ffee5ca1ab1e5ecre7t0ken';
+const ROTATED = 'fedcba9876543210fedcba9876543210';
+const SERVICE = 'MG0123456789abcdef0123456789abcdef';
+const CONFLICT = { code: 'conflict', message: 'This phone number or Messaging Service is already configured' };
 
 describe('SMS numbers: /v1/channels/sms-numbers', () => {
-  const env = useTestApi();
+  // The account owns these numbers and this service; its token may be the current or the rotated one.
+  const twilio = useTwilioEndpoint({
+    accounts: { [ACCOUNT]: [TOKEN, ROTATED] },
+    owned: { [ACCOUNT]: ['+33756780001', '+33756780003', '+33756780004', '+33756780005', '+33756780006', SERVICE] },
+  });
+  const env = useTestApi(twilio.configure);
   let w: CompanyWorld;
   let other: CompanyWorld;
   const as = (token: string) => callerOf(env.api.http)(token);
@@ -69,19 +78,86 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
     }
   });
 
-  it('keeps one company per number: a number already configured anywhere is a conflict', async () => {
-    const response = await as(other.manager).post(path, { phoneNumber: '+33756780001', accountSid: ACCOUNT, authToken: TOKEN }).expect(409);
-    expect(response.body.code).toBe('conflict');
+  it('keeps one company per number: a verified number is a conflict that names nobody, whoever asks', async () => {
+    const fromOther = await as(other.manager).post(path, { phoneNumber: '+33756780001', accountSid: ACCOUNT, authToken: TOKEN }).expect(409);
+    const fromHolder = await as(w.manager).post(path, { phoneNumber: '+33756780001', accountSid: ACCOUNT, authToken: TOKEN }).expect(409);
+    expect(fromOther.body).toEqual(CONFLICT);
+    expect(fromHolder.body).toEqual(CONFLICT);
+    expect(JSON.stringify(fromOther.body)).not.toContain(w.companyId);
+  });
+
+  it('registers nothing Twilio does not confirm: wrong token, a number or service of another account (422, field named)', async () => {
+    const before = (await as(other.manager).get(path).expect(200)).body.items;
+    const wrongToken = await as(other.manager).post(path, { phoneNumber: '+33756780006', accountSid: ACCOUNT, authToken: 'a-squatter-guessing-the-token' }).expect(422);
+    expect(wrongToken.body).toMatchObject({ code: 'sms_number_not_verified', details: [{ field: 'authToken' }] });
+    const otherAccount = `AC${'9'.repeat(32)}`;
+    await as(other.manager).post(path, { phoneNumber: '+33756780006', accountSid: otherAccount, authToken: TOKEN }).expect(422);
+    const notOurs = await as(other.manager).post(path, { phoneNumber: '+33756780099', accountSid: ACCOUNT, authToken: TOKEN }).expect(422);
+    expect(notOurs.body).toMatchObject({ code: 'sms_number_not_verified', details: [{ field: 'phoneNumber' }] });
+    expect(notOurs.body.message).toContain('+33756780099');
+    const service = await as(other.manager).post(path, { messagingServiceSid: `MG${'e'.repeat(32)}`, accountSid: ACCOUNT, authToken: TOKEN }).expect(422);
+    expect(service.body).toMatchObject({ code: 'sms_number_not_verified', details: [{ field: 'messagingServiceSid' }] });
+    // Held by a verified number, checked first: a squatter cannot even learn that it is taken.
+    expect((await as(other.manager).post(path, { phoneNumber: '+33756780001', accountSid: ACCOUNT, authToken: 'a-squatter-guessing-the-token' }).expect(422)).body.code).toBe(
+      'sms_number_not_verified',
+    );
+    expect((await as(other.manager).get(path).expect(200)).body.items).toEqual(before);
+    expect(await env.api.app.get(SmsNumbersService).receiverFor('+33756780006', null)).toBeNull();
+  });
+
+  it('Twilio failing or too slow: 502 twilio_unavailable and nothing saved', async () => {
+    twilio.endpoint.failNext({ status: 503 });
+    const failing = await as(w.manager).post(path, { phoneNumber: '+33756780006', accountSid: ACCOUNT, authToken: TOKEN }).expect(502);
+    expect(failing.body).toEqual({ code: 'twilio_unavailable', message: expect.stringContaining('Twilio could not be reached') });
+    twilio.endpoint.failNext({ hangMs: 2_500 });
+    expect((await as(w.manager).post(path, { phoneNumber: '+33756780006', accountSid: ACCOUNT, authToken: TOKEN }).expect(502)).body.code).toBe('twilio_unavailable');
+    expect(await env.api.app.get(SmsNumbersService).receiverFor('+33756780006', null)).toBeNull();
+  });
+
+  it('a number registered before ownership was checked is taken over by the company that proves it owns it', async () => {
+    // As squatted before this check existed: another company, a token Twilio never accepted, never verified.
+    const squatter = env.api.app.get(EntityManager).fork();
+    const squatted = squatter.create(SmsNumber, {
+      companyId: other.companyId,
+      phoneNumber: '+33756780005',
+      messagingServiceSid: SERVICE,
+      accountSid: ACCOUNT,
+      authTokenSealed: env.api.app.get(SecretBox).seal('a-squatter-guessing-the-token'),
+    });
+    await squatter.flush();
+    const numbers = env.api.app.get(SmsNumbersService);
+    expect(await numbers.receiverFor('+33756780005', null)).toMatchObject({ companyId: other.companyId });
+
+    const taken = await as(w.manager).post(path, { phoneNumber: '+33756780005', accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
+    expect(await numbers.receiverFor('+33756780005', null)).toMatchObject({ companyId: w.companyId, smsNumberId: taken.body.id, authToken: TOKEN });
+    // The squatter keeps what was not contested (the service), and its log says what it lost, not to whom.
+    const left = (await as(other.manager).get(path).expect(200)).body.items;
+    expect(left).toEqual([expect.objectContaining({ id: squatted.id, phoneNumber: null, messagingServiceSid: SERVICE })]);
+    const log = (await as(other.manager).get(`/v1/audit?action=sms_number.taken_over`).expect(200)).body.items;
+    expect(log).toEqual([expect.objectContaining({ actorId: null, targetId: squatted.id, before: expect.objectContaining({ phoneNumber: '+33756780005' }) })]);
+    expect(JSON.stringify(log)).not.toContain(w.companyId);
+
+    // The service too, by an update that adds it: the emptied squatter row is removed.
+    await as(w.manager).patch(`${path}/${taken.body.id}`, { messagingServiceSid: SERVICE }).expect(200);
+    expect((await as(other.manager).get(path).expect(200)).body.items).toEqual([]);
+    expect(await numbers.receiverFor(null, SERVICE)).toMatchObject({ companyId: w.companyId });
+    // Verified now: nobody takes it over any more, and the answer is the same conflict.
+    expect((await as(other.manager).post(path, { phoneNumber: '+33756780005', accountSid: ACCOUNT, authToken: TOKEN }).expect(409)).body).toEqual(CONFLICT);
+    await as(w.manager).del(`${path}/${taken.body.id}`).expect(204);
   });
 
   it('rotates the token and edits the number; other companies and operators see nothing', async () => {
     const { body: created } = await as(w.manager).post(path, { phoneNumber: '+33756780003', accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
-    const rotated = 'fedcba9876543210fedcba9876543210';
+    const rotated = ROTATED;
     const updated = await as(w.manager).patch(`${path}/${created.id}`, { authToken: rotated, phoneNumber: '+33756780004' }).expect(200);
     expect(updated.body).toMatchObject({ phoneNumber: '+33756780004' });
     expect(JSON.stringify(updated.body)).not.toContain(rotated);
     expect(await env.api.app.get(SmsNumbersService).receiverFor('+33756780004', null)).toMatchObject({ authToken: rotated });
     await as(w.manager).patch(`${path}/${created.id}`, { phoneNumber: null }).expect(400);
+    // A change is verified like a registration: a token or a number Twilio does not confirm is refused, nothing changes.
+    expect((await as(w.manager).patch(`${path}/${created.id}`, { authToken: 'not-the-token-of-this-account' }).expect(422)).body.code).toBe('sms_number_not_verified');
+    await as(w.manager).patch(`${path}/${created.id}`, { phoneNumber: '+33756780098' }).expect(422);
+    expect(await env.api.app.get(SmsNumbersService).receiverFor('+33756780004', null)).toMatchObject({ authToken: rotated });
 
     await as(other.manager).get(`${path}/${created.id}`).expect(404);
     await as(other.manager).patch(`${path}/${created.id}`, { authToken: rotated }).expect(404);

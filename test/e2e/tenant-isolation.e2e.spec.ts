@@ -6,6 +6,7 @@ import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
 import { aCompany } from '../factories/accounts.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { useTestApi } from '../harness/test-context.js';
+import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
 
 /**
  * The isolation matrix, generated from the application's route table: a manager of company B
@@ -14,7 +15,12 @@ import { useTestApi } from '../harness/test-context.js';
  * without one must act on B only and never return A's rows. A new route without a case here fails.
  */
 describe('tenant isolation matrix', () => {
-  const env = useTestApi();
+  // Twilio confirms the SMS numbers A and B register (one account, a token each).
+  const twilio = useTwilioEndpoint({
+    accounts: { [`AC${'ab'.repeat(16)}`]: ['auth-token-of-company-a', 'auth-token-of-company-b'] },
+    owned: { [`AC${'ab'.repeat(16)}`]: ['+33756799001', '+33756799002'] },
+  });
+  const env = useTestApi(twilio.configure);
   let a: CompanyWorld;
   let b: CompanyWorld;
   let aLinkId: string;

@@ -95,10 +95,10 @@ async function deleteKeys(config: AppConfig, pattern: string): Promise<void> {
  * For a spec file that talks to the API: a TestContext and a running API created before its tests
  * and closed after them. Read `.ctx` and `.api` inside tests (they exist once beforeAll ran).
  */
-export function useTestApi(): { ctx: TestContext; api: TestApi } {
+export function useTestApi(overrides?: (config: AppConfig) => AppConfig): { ctx: TestContext; api: TestApi } {
   const holder = {} as { ctx: TestContext; api: TestApi };
   beforeAll(async () => {
-    holder.ctx = await TestContext.create();
+    holder.ctx = await TestContext.create(overrides);
     holder.api = await holder.ctx.startApi();
   });
   afterAll(() => holder.ctx.close());

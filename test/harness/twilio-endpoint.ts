@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AppConfig } from '../../src/config/config.schema.js';
 
 export interface CapturedSms {
   accountSid: string;
@@ -8,14 +9,21 @@ export interface CapturedSms {
   auth: { user: string; password: string } | null;
   form: Record<string, string>;
   sid: string;
+  /** When the endpoint accepted it (its `date_created` and `date_sent`). */
+  at: Date;
 }
 
 /** A scripted answer: a Twilio error (HTTP status + error code), or no answer within `hangMs`. */
 export type TwilioScript = { status: number; code?: number; message?: string } | { hangMs: number };
 
 export interface TwilioEndpointOptions {
-  /** accountSid → auth token; requests with other credentials get 401 / 20003 as Twilio answers. */
-  accounts: Record<string, string>;
+  /**
+   * accountSid → its auth token(s) (a primary and a secondary, as Twilio allows during a rotation);
+   * requests with other credentials get 401 / 20003 as Twilio answers.
+   */
+  accounts: Record<string, string | string[]>;
+  /** accountSid → the phone numbers (E.164) and Messaging Service SIDs it owns. */
+  owned?: Record<string, string[]>;
   /** Decides the answer for each request (undefined: accept). Runs before `failNext` scripts. */
   respond?: (form: Record<string, string>) => TwilioScript | undefined;
   /** Keep only the count of accepted messages (benchmarks). */
@@ -29,14 +37,19 @@ export interface TwilioEndpoint {
   accepted: () => number;
   /** Every request, answered or refused. */
   requests: () => number;
-  /** The next requests get these answers, in order. */
+  /** The next requests (any authenticated one) get these answers, in order. */
   failNext: (...scripts: TwilioScript[]) => void;
+  /** Gives the account numbers or Messaging Services (from now on it owns them). */
+  own: (accountSid: string, ...numbersOrServices: string[]) => void;
+  /** Requests by kind: `send`, `number` (IncomingPhoneNumbers), `service` (Messaging Service), `list` (Messages list). */
+  calls: Record<'send' | 'number' | 'service' | 'list', number>;
   waitFor: (count: number, ms?: number) => Promise<CapturedSms[]>;
   close: () => Promise<void>;
 }
 
 const ERRORS: Record<number, string> = {
   20003: 'Authenticate',
+  20404: 'The requested resource was not found',
   20429: 'Too Many Requests',
   21211: "The 'To' number is not a valid phone number.",
   21610: 'Attempt to send to unsubscribed recipient',
@@ -54,46 +67,106 @@ function send(res: ServerResponse, status: number, body: object): void {
   res.end(JSON.stringify(body));
 }
 
+/** Twilio's RFC 2822 dates, e.g. `Fri, 04 Dec 2026 22:45:00 +0000`. */
+function rfc2822(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
+}
+
+function messageResource(m: CapturedSms) {
+  return {
+    sid: m.sid,
+    account_sid: m.accountSid,
+    to: m.form.To,
+    from: m.form.From ?? null,
+    messaging_service_sid: m.form.MessagingServiceSid ?? null,
+    body: m.form.Body,
+    status: 'sent',
+    num_segments: '1',
+    error_code: null,
+    date_created: rfc2822(m.at),
+    date_sent: rfc2822(m.at),
+  };
+}
+
 /**
- * A loopback HTTP server with the shape of Twilio's Messages API
- * (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, Basic auth, form-encoded To, From or
- * MessagingServiceSid, Body, StatusCallback), answering a message SID or a scripted Twilio error
- * (21610 unsubscribed, 21211 invalid number, 429, 500, or a hang for timeouts).
+ * A loopback HTTP server with the shape of the Twilio REST API that Relais uses, Basic auth as
+ * Twilio checks it (account SID and auth token):
+ * - Messages (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, form-encoded To, From or
+ *   MessagingServiceSid, Body, StatusCallback), answering a message SID or a scripted Twilio error
+ *   (21610 unsubscribed, 21211 invalid number, 429, 500, or a hang for timeouts);
+ * - the message list (`GET .../Messages.json?To=&From=&DateSent>=YYYY-MM-DD`, newest first, one page);
+ * - the account's numbers (`GET .../IncomingPhoneNumbers.json?PhoneNumber=`): the number when the
+ *   account owns it, an empty list otherwise;
+ * - a Messaging Service (`GET /v1/Services/{Sid}`, messaging.twilio.com's shape): 404 / 20404 when
+ *   the account does not own it.
  */
 export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promise<TwilioEndpoint> {
   const messages: CapturedSms[] = [];
   const scripts: TwilioScript[] = [];
   const waiters = new Set<() => void>();
+  const owned = new Map(Object.entries(options.owned ?? {}).map(([sid, list]) => [sid, new Set(list)]));
+  const calls = { send: 0, number: 0, service: 0, list: 0 };
   let accepted = 0;
   let requests = 0;
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
-    requests += 1;
-    const path = /^\/2010-04-01\/Accounts\/([A-Za-z0-9]+)\/Messages\.json$/.exec(req.url ?? '');
-    if (req.method !== 'POST' || !path) return send(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-    const accountSid = path[1];
-    const auth = decodeAuth(req.headers.authorization);
-    if (!auth || auth.user !== accountSid || options.accounts[accountSid] !== auth.password) {
-      return send(res, 401, { code: 20003, message: ERRORS[20003], status: 401 });
-    }
-    const form = Object.fromEntries(new URLSearchParams(raw));
-    const script = options.respond?.(form) ?? scripts.shift();
-    if (script && 'hangMs' in script) {
+  const tokensOf = (accountSid: string): string[] => [options.accounts[accountSid] ?? []].flat();
+  const answerScript = (res: ServerResponse, script: TwilioScript) => {
+    if ('hangMs' in script) {
       setTimeout(() => send(res, 500, { code: 20500, message: 'Internal Server Error', status: 500 }), script.hangMs);
       return;
     }
-    if (script) {
-      const code = script.code ?? (script.status === 429 ? 20429 : 20500);
-      return send(res, script.status, { code, message: script.message ?? ERRORS[code] ?? 'Error', more_info: `https://www.twilio.com/docs/errors/${code}`, status: script.status });
+    const code = script.code ?? (script.status === 429 ? 20429 : 20500);
+    send(res, script.status, { code, message: script.message ?? ERRORS[code] ?? 'Error', more_info: `https://www.twilio.com/docs/errors/${code}`, status: script.status });
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    requests += 1;
+    const url = new URL(req.url ?? '/', 'http://twilio.invalid');
+    const account = /^\/2010-04-01\/Accounts\/([A-Za-z0-9]+)\/(Messages|IncomingPhoneNumbers)\.json$/.exec(url.pathname);
+    const service = /^\/v1\/Services\/([A-Za-z0-9]+)$/.exec(url.pathname);
+    const kind = account?.[2] === 'Messages' ? (req.method === 'POST' ? 'send' : 'list') : account ? 'number' : 'service';
+    if ((!account && !service) || (kind !== 'send' && req.method !== 'GET') || (kind === 'number' && req.method !== 'GET')) {
+      return send(res, 404, { code: 20404, message: ERRORS[20404], status: 404 });
+    }
+    calls[kind] += 1;
+    const auth = decodeAuth(req.headers.authorization);
+    // Messaging Services are read with the account's credentials; the account is the user.
+    const accountSid = account ? account[1] : (auth?.user ?? '');
+    if (!auth || auth.user !== accountSid || !tokensOf(accountSid).includes(auth.password)) {
+      return send(res, 401, { code: 20003, message: ERRORS[20003], status: 401 });
+    }
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    const script = (kind === 'send' ? options.respond?.(form) : undefined) ?? scripts.shift();
+    if (script) return answerScript(res, script);
+    const owns = (id: string) => owned.get(accountSid)?.has(id) ?? false;
+    if (kind === 'number') {
+      const number = url.searchParams.get('PhoneNumber') ?? '';
+      const found = owns(number) ? [{ sid: `PN${randomBytes(16).toString('hex')}`, account_sid: accountSid, phone_number: number }] : [];
+      return send(res, 200, { incoming_phone_numbers: found, page: 0, page_size: 50, next_page_uri: null });
+    }
+    if (kind === 'service') {
+      if (!owns(service![1])) return send(res, 404, { code: 20404, message: ERRORS[20404], status: 404 });
+      return send(res, 200, { sid: service![1], account_sid: accountSid, friendly_name: 'Relais' });
+    }
+    if (kind === 'list') {
+      const to = url.searchParams.get('To');
+      const from = url.searchParams.get('From');
+      const since = url.searchParams.get('DateSent>');
+      const found = messages
+        .filter((m) => m.accountSid === accountSid && (!to || m.form.To === to) && (!from || m.form.From === from))
+        .filter((m) => !since || m.at.toISOString().slice(0, 10) >= since)
+        .reverse();
+      return send(res, 200, { messages: found.map(messageResource), page: 0, page_size: 50, next_page_uri: null });
     }
     if (!form.To || !form.Body || (!form.From && !form.MessagingServiceSid)) {
       return send(res, 400, { code: 21604, message: 'A required parameter is missing', status: 400 });
     }
     const sid = `SM${randomBytes(16).toString('hex')}`;
     accepted += 1;
-    if (options.keep !== false) messages.push({ accountSid, auth, form, sid });
+    const message = { accountSid, auth, form, sid, at: new Date() };
+    if (options.keep !== false) messages.push(message);
     for (const wake of waiters) wake();
-    send(res, 201, { sid, account_sid: accountSid, to: form.To, from: form.From ?? null, body: form.Body, status: 'queued', num_segments: '1', error_code: null });
+    send(res, 201, { ...messageResource(message), status: 'queued' });
   };
 
   const server = createServer((req, res) => {
@@ -111,6 +184,12 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
     accepted: () => accepted,
     requests: () => requests,
     failNext: (...next) => scripts.push(...next),
+    own(accountSid, ...ids) {
+      const set = owned.get(accountSid) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      owned.set(accountSid, set);
+    },
+    calls,
     waitFor(count, ms = 15_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -133,4 +212,9 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/** The configuration that points every Twilio call (REST and Messaging Services) at the endpoint. */
+export function twilioConfigFor(endpoint: TwilioEndpoint, config: AppConfig, timeoutMs = 2_000): AppConfig {
+  return { ...config, twilio: { ...config.twilio, baseUrl: endpoint.baseUrl, messagingBaseUrl: endpoint.baseUrl, timeoutMs } };
 }

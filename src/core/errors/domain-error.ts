@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   vad_planned_date_required: 422,
   urgent_only_at_creation: 422,
   invalid_cc: 422,
+  sms_number_not_verified: 422,
+  twilio_unavailable: 502,
   not_ready: 503,
   internal_error: 500,
 } as const satisfies Record<string, number>;
