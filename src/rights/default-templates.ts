@@ -20,6 +20,8 @@ const OPERATOR: Permission[] = [
   'exchanges.write',
   'notes.read',
   'notes.write',
+  // Operators are who answers an unthreaded reply, so they triage the quarantine (not its rules).
+  'quarantine.triage',
 ];
 
 const ADMIN_ONLY: Permission[] = ['accounts.manage', 'rights.manage', 'subcontracting.manage', 'settings.manage', 'audit.read'];

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, beforeAll } from '@jest/globals';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
+import { Migration20261204140000_quarantine_triage } from '../../src/migrations/Migration20261204140000_quarantine_triage.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 
@@ -30,7 +32,7 @@ describe('quarantine API: list, assign, discard; idempotent intake; tenants apar
     expect(again).toMatchObject({ id: first.id, reason: 'unknown_number' });
   });
 
-  it('lists the caller’s company only, filtered and paged; needs routing.manage', async () => {
+  it('lists the caller’s company only, filtered and paged; needs quarantine.triage', async () => {
     const mine = await item(a);
     const theirs = await item(b);
     const list = await as(a.manager).get('/v1/quarantine?channel=email&status=open');
@@ -42,10 +44,38 @@ describe('quarantine API: list, assign, discard; idempotent intake; tenants apar
     expect(page.body.items).toHaveLength(1);
     expect(page.body.nextCursor).toEqual(expect.any(String));
     expect((await as(a.manager).get('/v1/quarantine?status=lost')).status).toBe(400);
-    expect((await as(a.operator).get('/v1/quarantine')).status).toBe(403);
     expect((await as(a.manager).get(`/v1/quarantine/${theirs.id}`)).status).toBe(404);
     expect((await as(a.manager).get('/v1/quarantine/not-an-id')).status).toBe(400);
     expect((await as(a.manager).get(`/v1/quarantine/${mine.id}`)).body).toMatchObject({ reason: 'no_thread', sender: 'x@elsewhere.test', status: 'open' });
+  });
+
+  it('lets an operator triage (list, read, discard) without routing.manage', async () => {
+    const open = await item(a);
+    const list = await as(a.operator).get('/v1/quarantine?status=open');
+    expect(list.status).toBe(200);
+    expect((list.body.items as { id: string }[]).map((i) => i.id)).toContain(open.id);
+    expect((await as(a.operator).get(`/v1/quarantine/${open.id}`)).body).toMatchObject({ id: open.id, status: 'open' });
+    const discarded = await as(a.operator).post(`/v1/quarantine/${open.id}/discard`, { reason: 'Démarchage' });
+    expect(discarded.status).toBe(200);
+    expect(discarded.body).toMatchObject({ status: 'discarded', resolvedBy: a.operatorId });
+    expect((await as(a.operator).get('/v1/me')).body.permissions).not.toContain('routing.manage');
+  });
+
+  it('refuses the quarantine to an account without quarantine.triage, naming the permission', async () => {
+    const night = await as(a.manager).post('/v1/users', {
+      rightsTemplateId: a.customTemplateId,
+      firstName: 'Nina',
+      lastName: 'Nuit',
+      email: `nina.${randomUUID().slice(0, 8)}@example.test`,
+    });
+    expect(night.status).toBe(201);
+    const token = await as(a.manager).post(`/v1/users/${night.body.id}/tokens`, { name: 'nuit' });
+    const open = await item(a);
+    const refused = await as(`Bearer ${token.body.token}`).get('/v1/quarantine');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'permission_denied', message: expect.stringContaining('quarantine.triage') });
+    expect((await as(`Bearer ${token.body.token}`).post(`/v1/quarantine/${open.id}/discard`, { reason: 'x' })).status).toBe(403);
+    expect((await as(a.manager).get(`/v1/quarantine/${open.id}`)).body.status).toBe('open');
   });
 
   it('discards with a reason (kept, idempotent); a discarded item cannot be assigned', async () => {
@@ -69,5 +99,30 @@ describe('quarantine API: list, assign, discard; idempotent intake; tenants apar
     expect(orphan.status).toBe(404);
     expect(orphan.body.code).toBe('not_found');
     expect((await as(a.manager).get(`/v1/quarantine/${open.id}`)).body.status).toBe('open');
+  });
+
+  // Runs last: it rewinds every company of this database to before the permission existed.
+  it('migrates existing companies: operators who write and routing.manage holders get quarantine.triage, a read-only template does not', async () => {
+    const orm = env.api.app.get(MikroORM);
+    const run = async (direction: 'up' | 'down') => {
+      const migration = new Migration20261204140000_quarantine_triage(orm.em.getDriver(), orm.config);
+      migration[direction]();
+      for (const query of migration.getQueries()) await orm.em.getConnection().execute(query);
+    };
+    const templates = async () =>
+      Object.fromEntries(
+        ((await as(a.manager).get('/v1/rights-templates')).body as { name: string; permissions: string[] }[]).map((t) => [
+          t.name,
+          t.permissions.filter((p) => p === 'quarantine.triage').length,
+        ]),
+      );
+
+    await run('down');
+    expect((await as(a.operator).get('/v1/quarantine')).status).toBe(403);
+    await run('up');
+    await run('up');
+    expect((await as(a.operator).get('/v1/quarantine')).status).toBe(200);
+    expect((await as(a.manager).get('/v1/quarantine')).status).toBe(200);
+    expect(await templates()).toMatchObject({ Manager: 1, Supervisor: 1, Operator: 1, 'Night operator': 0, Client: 0, Secretary: 0 });
   });
 });

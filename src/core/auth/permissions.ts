@@ -27,7 +27,8 @@ export const PERMISSIONS = {
   'notes.write': 'Write internal notes and discussion threads',
   'channels.manage': 'Configure mailboxes, SMS numbers and the fax gateway',
   'outbound.manage': 'Manage outbound templates, deliveries and opt-outs',
-  'routing.manage': 'Manage routing rules and the quarantine',
+  'routing.manage': 'Manage routing rules (what happens to inbound mail and SMS nobody could thread)',
+  'quarantine.triage': 'Read the quarantine and assign its items to a thread or discard them',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

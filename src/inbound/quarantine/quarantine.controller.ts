@@ -16,14 +16,14 @@ export class QuarantineController {
 
   @Get()
   @ApiPageResponse(QuarantineItem)
-  @RequirePermission('routing.manage')
+  @RequirePermission('quarantine.triage')
   list(@CurrentAuth() auth: AuthContext, @Query() query: QuarantineListQueryDto): Promise<Page<QuarantineItem>> {
     return this.quarantine.list(auth, query);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: QuarantineItem })
-  @RequirePermission('routing.manage')
+  @RequirePermission('quarantine.triage')
   get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<QuarantineItem> {
     return this.quarantine.get(auth, id);
   }
@@ -31,7 +31,7 @@ export class QuarantineController {
   @Post(':id/assign')
   @HttpCode(200)
   @ApiOkResponse({ type: QuarantineItem })
-  @RequirePermission('routing.manage')
+  @RequirePermission('quarantine.triage')
   assign(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: AssignQuarantineDto): Promise<QuarantineItem> {
     return this.quarantine.assign(auth, id, input.messageId);
   }
@@ -39,7 +39,7 @@ export class QuarantineController {
   @Post(':id/discard')
   @HttpCode(200)
   @ApiOkResponse({ type: QuarantineItem })
-  @RequirePermission('routing.manage')
+  @RequirePermission('quarantine.triage')
   discard(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: DiscardQuarantineDto): Promise<QuarantineItem> {
     return this.quarantine.discard(auth, id, input.reason);
   }
