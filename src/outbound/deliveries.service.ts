@@ -6,6 +6,8 @@ import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import { containsPattern, type Page, pageWindow, toPage } from '../core/http/params.js';
 import { Delivery, DeliveryAttempt } from './delivery.entity.js';
 import { DeliveryQueue } from './delivery-queue.js';
+import { OUTCOME_UNKNOWN } from './provider-error.js';
+import { ReplyAddressing } from './reply-addressing.js';
 import type { DeliveryDetailView, DeliveryFilter, DeliveryView } from './dto/outbound.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,6 +28,7 @@ export class DeliveriesService {
   constructor(
     private readonly em: EntityManager,
     private readonly queue: DeliveryQueue,
+    private readonly addressing: ReplyAddressing,
   ) {}
 
   async list(auth: AuthContext, filter: DeliveryFilter): Promise<Page<DeliveryView>> {
@@ -57,16 +60,25 @@ export class DeliveriesService {
     return { ...deliveryView(delivery), history: attempts.map((a) => ({ outcome: a.outcome, providerCode: a.providerCode, detail: a.detail, at: a.createdAt })) };
   }
 
-  /** A failed delivery goes back to pending and is enqueued again; any other status is a 409. */
+  /**
+   * A failed delivery goes back to pending and is enqueued again; any other status is a 409. An
+   * email or fax whose first copy may have arrived ("outcome unknown") gets a new Message-ID:
+   * receivers drop a second message with the same one as a duplicate. Its reply token stays, so a
+   * reply to either copy threads.
+   */
   async retry(auth: AuthContext, id: string): Promise<DeliveryDetailView> {
     const delivery = await this.find(auth, id);
+    const renamed = delivery.failureReason === OUTCOME_UNKNOWN && delivery.emailMessageId !== null;
+    const messageId = renamed ? this.addressing.newMessageId() : delivery.emailMessageId;
+    const detail = renamed ? `by ${auth.userId}; new Message-ID <${messageId}>, the earlier copy <${delivery.emailMessageId}> may have arrived` : `by ${auth.userId}`;
     const updated = await this.em.getConnection().execute<{ id: string }[]>(
       `with retried as (
-         update delivery set status = 'pending', failure_reason = null, provider_code = null, updated_at = now()
-          where id = ? and company_id = ? and status = 'failed' returning id, company_id)
+         update delivery set status = 'pending', failure_reason = null, provider_code = null, email_message_id = ?, updated_at = now()
+          where id = ? and company_id = ? and status = 'failed' and failure_reason is not distinct from ? and email_message_id is not distinct from ?
+          returning id, company_id)
        insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, detail)
        select ?, now(), now(), company_id, id, 'retry_requested', ? from retried returning delivery_id as id`,
-      [id, auth.companyId, newId(), `by ${auth.userId}`],
+      [messageId, id, auth.companyId, delivery.failureReason, delivery.emailMessageId, newId(), detail],
     );
     if (updated.length === 0) throw new DomainError('conflict', `Only a failed delivery can be retried; this one is ${delivery.status}`, { status: delivery.status });
     await this.queue.ensure([{ id, channel: delivery.channel }]);

@@ -122,6 +122,35 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     expect(received.filter((id) => id === rows[1].email_message_id)).toHaveLength(1);
   });
 
+  it('retrying an email whose outcome is unknown sends it under a new Message-ID with the same reply address; other retries keep theirs', async () => {
+    const before = smtp.messages.length;
+    const [messageId, otherId] = await compose(2, 'Inconnu');
+    await settled([messageId, otherId]);
+    const copyOf = async (id: string) => (await sql<Row & { reply_token: string }>(`select id, email_message_id, reply_token from delivery where message_id = ?`, [id]))[0];
+    const [first, other] = [await copyOf(messageId), await copyOf(otherId)];
+    const token = first.reply_token;
+    // As the reconciler leaves a copy cut after the provider call; the other one refused for good.
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() where id = ?`, [first.id]);
+    await sql(`update delivery set status = 'failed', failure_reason = 'permanent' where id = ?`, [other.id]);
+    await waitFor(async () => (await sql<Row>(`select status from delivery where id = ?`, [first.id]))[0].status === 'failed', 20_000, 'the stale claim settled');
+
+    const retried = await as(world.manager).post(`/v1/deliveries/${first.id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body.emailMessageId).not.toBe(first.email_message_id);
+    expect(retried.body.history.at(-1).detail).toContain(`the earlier copy <${first.email_message_id}> may have arrived`);
+    expect((await as(world.manager).post(`/v1/deliveries/${other.id}/retry`)).body.emailMessageId).toBe(other.email_message_id);
+    const after = await settled([messageId, otherId]);
+    expect(after.find((r) => r.id === first.id)).toMatchObject({ status: 'sent', email_message_id: retried.body.emailMessageId });
+    const [{ reply_token: tokenAfter }] = await sql<{ reply_token: string }>(`select reply_token from delivery where id = ?`, [first.id]);
+    expect(tokenAfter).toBe(token);
+
+    // Both copies reached the relay, each under its own Message-ID, both answering to the same reply address.
+    const copies = smtp.messages.slice(before).filter((m) => [first.email_message_id, retried.body.emailMessageId].includes(m.parsed.messageId!.slice(1, -1)));
+    expect(copies.map((m) => m.parsed.messageId!.slice(1, -1))).toEqual([first.email_message_id, retried.body.emailMessageId]);
+    expect(copies.map((m) => m.parsed.replyTo?.value[0].address)).toEqual([expect.stringContaining(`+${token}@`), expect.stringContaining(`+${token}@`)]);
+    expect(receivedIds(smtp).filter((id) => id === other.email_message_id)).toHaveLength(2);
+  });
+
   it('worker SIGKILLed mid-batch, during an SMTP exchange: after a restart every copy reaches the relay exactly once', async () => {
     await inProcess.close(); // only the child workers below consume this spec's queues now
     const killed: { worker?: ChildProcess } = {};
