@@ -180,7 +180,7 @@ export const VARIABLES = {
   OUTBOUND_STALE_CLAIM_MS: {
     schema: integer(1000, 86400000),
     default: '300000',
-    description: 'A send claim older than this (its worker died) is sent again if the provider was never called, else settled as failed "outcome unknown" and never re-sent. Keep it above the SMTP and Twilio timeouts.',
+    description: 'A send claim older than this (its worker died) is sent again if the provider was never called; else an SMS found in Twilio’s message list is settled as sent, and the rest as failed "outcome unknown", never re-sent automatically. Keep it above the SMTP and Twilio timeouts.',
   },
   SHUTDOWN_TIMEOUT_MS: {
     schema: integer(1000, 120000),

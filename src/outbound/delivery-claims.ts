@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { newId } from '../core/database/new-id.js';
 import { fulfilledAll, MicroBatch } from '../core/batching/micro-batch.js';
+import type { DeliveryChannel } from './delivery.entity.js';
 import type { ClaimRow } from './thread-context.js';
 
 export type SettledStatus = 'sent' | 'pending' | 'failed' | 'skipped';
@@ -51,6 +52,19 @@ export class DeliveryClaims {
    */
   providerCalling(id: string): Promise<boolean> {
     return this.calls.add(id);
+  }
+
+  /**
+   * Claims of a channel left `sending` after the provider was called, older than `staleMs` (their
+   * worker died mid-send), oldest first: what the provider may or may not have.
+   */
+  staleCalled(channel: DeliveryChannel, staleMs: number, limit: number): Promise<(ClaimRow & { provider_called_at: Date })[]> {
+    return this.em.getConnection().execute<(ClaimRow & { provider_called_at: Date })[]>(
+      `select ${CLAIM_COLUMNS}, d.provider_called_at from delivery d
+        where d.status = 'sending' and d.channel = ? and d.provider_called_at is not null and d.claimed_at < now() - (? * interval '1 millisecond')
+        order by d.claimed_at limit ?`,
+      [channel, staleMs, limit],
+    );
   }
 
   /** Ends (or hands back) a claim and records the attempt; a row no longer `sending` is left alone. */

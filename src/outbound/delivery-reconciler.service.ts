@@ -7,6 +7,7 @@ import { isWorkerProcess } from '../core/queue/queue-workers.js';
 import type { DeliveryChannel } from './delivery.entity.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { DeliveryRelay } from './delivery-relay.service.js';
+import { DeliverySmsLookup } from './delivery-sms-lookup.js';
 import { OUTCOME_UNKNOWN } from './provider-error.js';
 
 /**
@@ -15,8 +16,9 @@ import { OUTCOME_UNKNOWN } from './provider-error.js';
  * re-enqueues deliveries pending for longer than that (their job was lost: Redis restarted
  * empty, or a crash between the relay's commit and its adds) and settles claims older than
  * OUTBOUND_STALE_CLAIM_MS (their worker died): a claim that never reached the provider is sent
- * again; one that did may or may not be with the provider, so it becomes failed "outcome_unknown"
- * for an admin to retry — never re-sent automatically.
+ * again; one that did may or may not be with the provider: an SMS is looked up in Twilio's message
+ * list (found: sent), an email or fax cannot be, and what is not found becomes failed
+ * "outcome_unknown" for an admin to retry — never re-sent automatically.
  * Several workers may run both: row locks, job ids and claims keep them from doubling anything.
  */
 @Injectable()
@@ -30,6 +32,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
     private readonly em: EntityManager,
     private readonly relay: DeliveryRelay,
     private readonly queue: DeliveryQueue,
+    private readonly smsLookup: DeliverySmsLookup,
     private readonly moduleRef: ModuleRef,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -49,7 +52,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
   }
 
   /** Re-enqueues lost jobs (up to 2,000 looked at per tick) and settles stale claims; returns what it did. */
-  async reconcile(): Promise<{ requeued: number; unknown: number }> {
+  async reconcile(): Promise<{ requeued: number; unknown: number; found: number }> {
     const connection = this.em.getConnection();
     // Stale claims that never reached the provider: nothing left, so pending again (enqueued below).
     const handedBack = await connection.execute<{ id: string; channel: DeliveryChannel }[]>(
@@ -66,13 +69,16 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
     const unknown = await connection.execute<{ id: string }[]>(
       `with stale as (
          update delivery set status = 'failed', failure_reason = ?, provider_code = ?, claimed_at = null, updated_at = now()
-          where status = 'sending' and provider_called_at is not null and claimed_at < now() - (? * interval '1 millisecond') returning id, company_id)
+          where status = 'sending' and channel <> 'sms' and provider_called_at is not null and claimed_at < now() - (? * interval '1 millisecond')
+          returning id, company_id)
        insert into delivery_attempt (id, created_at, updated_at, company_id, delivery_id, outcome, provider_code, detail)
        select gen_random_uuid(), now(), now(), company_id, id, 'failed', ?, 'The worker stopped while sending; the provider may have accepted the copy. Not re-sent automatically.'
          from stale returning delivery_id as id`,
       [OUTCOME_UNKNOWN, OUTCOME_UNKNOWN, this.config.outbound.staleClaimMs, OUTCOME_UNKNOWN],
     );
     if (unknown.length > 0) this.logger.warn(`${unknown.length} deliveries interrupted mid-send marked ${OUTCOME_UNKNOWN}`);
+    // Twilio keeps a list of what it accepted: an interrupted SMS is settled by looking there first.
+    const sms = await this.smsLookup.settleStale(this.config.outbound.staleClaimMs);
     let requeued = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     // Bounded per tick (the oldest first): a long backlog of live jobs is not re-checked all at once.
@@ -88,7 +94,7 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
       if (pending.length < 500 || this.stopped) break;
     }
     if (requeued > 0) this.logger.warn(`re-enqueued ${requeued} pending deliveries whose job was missing`);
-    return { requeued: requeued + handedBack.length, unknown: unknown.length };
+    return { requeued: requeued + handedBack.length, unknown: unknown.length + sms.unknown, found: sms.found };
   }
 
   private async relayUntilEmpty(): Promise<void> {

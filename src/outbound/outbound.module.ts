@@ -11,6 +11,7 @@ import { DeliveryQueue } from './delivery-queue.js';
 import { DeliveryReconciler } from './delivery-reconciler.service.js';
 import { DeliveryRelay } from './delivery-relay.service.js';
 import { DeliverySender } from './delivery-sender.service.js';
+import { DeliverySmsLookup } from './delivery-sms-lookup.js';
 import { EmailTransport } from './email/email.port.js';
 import { SmtpEmailTransport } from './email/smtp-email.transport.js';
 import { OptOutsController } from './opt-outs.controller.js';
@@ -46,6 +47,7 @@ import { TwilioStatusService } from './twilio-status.service.js';
     DeliveryClaims,
     ThreadContexts,
     DeliverySender,
+    DeliverySmsLookup,
     ChannelRateLimiter,
     DeliveriesService,
     OptOutsService,

@@ -8,6 +8,8 @@ import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js'
 import { finished, startEntry } from '../harness/processes.js';
 import { waitFor } from '../harness/services.js';
 import { startSmtpListener, type SmtpListener } from '../harness/smtp-listener.js';
+import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
+import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
 
 interface Row {
@@ -18,6 +20,9 @@ interface Row {
   attempts: number;
 }
 
+const ACCOUNT_SID = `AC${'c3'.repeat(16)}`;
+const AUTH_TOKEN = 'recovery-twilio-auth-token-0001';
+
 /** Each copy of these specs is one message with an email copy to the client: one delivery each. */
 describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed mid-batch', () => {
   let ctx: TestContext;
@@ -27,6 +32,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
   let sql: <T>(query: string, params?: unknown[]) => Promise<T[]>;
   const listeners: SmtpListener[] = [];
   let smtp: SmtpListener;
+  let twilioApi: TwilioEndpoint;
   let inProcess: INestApplicationContext;
   const children: ChildProcess[] = [];
 
@@ -34,17 +40,25 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     // One in-process worker for the first two tests, on a slow relay that refuses the first DATA.
     smtp = await startSmtpListener({ failFirst: 1, delayMs: 60 });
     listeners.push(smtp);
-    ctx = await TestContext.create((c) => ({
-      ...c,
-      smtp: { ...c.smtp, url: `smtp://127.0.0.1:${smtp.port}`, poolMax: 1 },
-      outbound: { ...c.outbound, ratePerSecond: { email: 0, sms: 0, fax: 0 }, relayIntervalMs: 100, reconcileIntervalMs: 1_000, staleClaimMs: 3_000 },
-    }));
+    twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN } });
+    ctx = await TestContext.create((c) =>
+      twilioConfigFor(twilioApi, {
+        ...c,
+        smtp: { ...c.smtp, url: `smtp://127.0.0.1:${smtp.port}`, poolMax: 1 },
+        outbound: { ...c.outbound, ratePerSecond: { email: 0, sms: 0, fax: 0 }, relayIntervalMs: 100, reconcileIntervalMs: 1_000, staleClaimMs: 3_000 },
+      }),
+    );
     api = await ctx.startApi();
     world = await aCompanyWorld(api.app, api.http, 'Permanence Recovery');
     as = callerOf(api.http);
     const em = api.app.get(EntityManager).fork();
     sql = (query, params = []) => em.getConnection().execute(query, params);
     expect((await as(world.manager).put('/v1/channels/email-sender', { address: 'accueil@recovery.test', name: 'Recovery' })).status).toBe(200);
+    await sql(`insert into sms_number (id, created_at, updated_at, company_id, phone_number, account_sid, auth_token_sealed) values (gen_random_uuid(), now(), now(), ?, '+33756781234', ?, ?)`, [
+      world.companyId,
+      ACCOUNT_SID,
+      api.app.get(SecretBox).seal(AUTH_TOKEN),
+    ]);
     // The fixture's own message asked for a copy: out of the way, so each test counts only its own.
     await sql(`delete from outbox_copy`);
     inProcess = await ctx.startWorker();
@@ -53,6 +67,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     await ctx.close();
     for (const listener of listeners) await listener.close();
+    await twilioApi.close();
   });
 
   const compose = async (count: number, label: string): Promise<string[]> => {
@@ -149,6 +164,42 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     expect(copies.map((m) => m.parsed.messageId!.slice(1, -1))).toEqual([first.email_message_id, retried.body.emailMessageId]);
     expect(copies.map((m) => m.parsed.replyTo?.value[0].address)).toEqual([expect.stringContaining(`+${token}@`), expect.stringContaining(`+${token}@`)]);
     expect(receivedIds(smtp).filter((id) => id === other.email_message_id)).toHaveLength(2);
+  });
+
+  it('an SMS cut after the Twilio call is looked up in Twilio\'s message list: found, sent with its SID and never re-sent; not found, failed outcome_unknown, then retried once', async () => {
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: '+33610101010' });
+    const before = twilioApi.accepted();
+    const ids: string[] = [];
+    for (const subject of ['Trouvé', 'Perdu']) {
+      const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject, body: 'b', copies: ['sms'] });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id as string);
+    }
+    await settled(ids);
+    type SmsRow = { id: string; message_id: string; status: string; failure_reason: string | null; provider_message_id: string | null };
+    const smsRows = () => sql<SmsRow>(`select id, message_id, status, failure_reason, provider_message_id from delivery where message_id in (?, ?)`, ids);
+    const rows = await smsRows();
+    const found = rows.find((r) => r.message_id === ids[0])!;
+    const lost = rows.find((r) => r.message_id === ids[1])!;
+    expect([found.status, lost.status]).toEqual(['sent', 'sent']);
+    // As a worker killed while Twilio answered leaves them: sending, called, no SID; Twilio never got the second one.
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id in (?, ?)`, [found.id, lost.id]);
+    twilioApi.messages.splice(twilioApi.messages.findIndex((m) => m.sid === lost.provider_message_id), 1);
+    await settled(ids);
+
+    const settledRows = await smsRows();
+    expect(settledRows.find((r) => r.id === found.id)).toMatchObject({ status: 'sent', provider_message_id: found.provider_message_id });
+    expect(settledRows.find((r) => r.id === lost.id)).toMatchObject({ status: 'failed', failure_reason: 'outcome_unknown', provider_message_id: null });
+    expect(twilioApi.accepted()).toBe(before + 2); // nothing sent again on its own
+    expect(twilioApi.calls.list).toBeGreaterThanOrEqual(2);
+    const history = (await as(world.manager).get(`/v1/deliveries/${found.id}`)).body.history as { outcome: string; detail: string }[];
+    expect(history.at(-1)).toMatchObject({ outcome: 'sent', detail: expect.stringContaining("Twilio's message list shows the SMS") });
+
+    expect((await as(world.manager).post(`/v1/deliveries/${lost.id}/retry`)).status).toBe(200);
+    await settled(ids);
+    expect((await smsRows()).find((r) => r.id === lost.id)).toMatchObject({ status: 'sent' });
+    expect(twilioApi.accepted()).toBe(before + 3);
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
   });
 
   it('worker SIGKILLed mid-batch, during an SMTP exchange: after a restart every copy reaches the relay exactly once', async () => {

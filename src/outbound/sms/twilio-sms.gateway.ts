@@ -4,11 +4,25 @@ import https from 'node:https';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { ProviderError } from '../provider-error.js';
-import { type OutgoingSms, SmsGateway } from './sms.port.js';
+import { type OutgoingSms, type SentSmsQuery, SmsGateway } from './sms.port.js';
 
 /** Twilio error codes that say the number cannot receive SMS: no retry will change that. */
 const INVALID_NUMBER = new Set([21211, 21212, 21214, 21217, 21408, 21612, 21614]);
 const UNSUBSCRIBED = 21610;
+/** Pages of the message list read when looking for one SMS (50 messages each, newest first). */
+const LIST_PAGES = 4;
+/** Our clock and Twilio's may disagree by this much. */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+
+/** One message of Twilio's message list, the fields we match on. */
+interface ListedMessage {
+  sid?: string;
+  to?: string;
+  from?: string | null;
+  messaging_service_sid?: string | null;
+  body?: string;
+  date_created?: string;
+}
 
 interface HttpAnswer {
   status: number;
@@ -57,8 +71,50 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
     throw new ProviderError('permanent', message, providerCode);
   }
 
+  /**
+   * Twilio's message list (`GET .../Messages.json?To=&From=&DateSent>=`, newest first), read a few
+   * pages deep for a message with this text, recipient and sender created since the call. Not on
+   * the send path: only for the rare send whose answer was lost.
+   */
+  async findSent({ sms, since, excluding }: SentSmsQuery): Promise<{ providerMessageId: string } | null> {
+    const query = new URLSearchParams({ To: sms.to, PageSize: '50' });
+    if (!sms.messagingServiceSid && sms.from) query.set('From', sms.from);
+    query.set('DateSent>', new Date(since.getTime() - CLOCK_MARGIN_MS).toISOString().slice(0, 10));
+    const authorization = `Basic ${Buffer.from(`${sms.accountSid}:${sms.authToken}`).toString('base64')}`;
+    let path: string | null = `/2010-04-01/Accounts/${encodeURIComponent(sms.accountSid)}/Messages.json?${query.toString()}`;
+    for (let page = 0; page < LIST_PAGES && path; page += 1) {
+      let answer: HttpAnswer;
+      try {
+        answer = await this.request('GET', `${this.config.twilio.baseUrl}${path}`, null, authorization);
+      } catch (error) {
+        throw new ProviderError('transient', `Twilio unreachable: ${(error as Error).message}`, 'network');
+      }
+      const body = parseJson(answer.body) as { messages?: ListedMessage[]; next_page_uri?: string | null; code?: number; message?: string };
+      if (answer.status !== 200) {
+        const failure = answer.status === 429 || answer.status >= 500 ? 'transient' : 'permanent';
+        throw new ProviderError(failure, `Twilio ${answer.status} listing messages: ${body.message ?? 'no detail'}`.slice(0, 500), String(body.code ?? answer.status));
+      }
+      const found = (body.messages ?? []).find(
+        (m) =>
+          m.sid &&
+          !excluding.has(m.sid) &&
+          m.to === sms.to &&
+          m.body === sms.body &&
+          (sms.messagingServiceSid ? m.messaging_service_sid === sms.messagingServiceSid : m.from === sms.from) &&
+          Date.parse(m.date_created ?? '') >= since.getTime() - CLOCK_MARGIN_MS,
+      );
+      if (found?.sid) return { providerMessageId: found.sid };
+      path = body.next_page_uri ?? null;
+    }
+    return null;
+  }
+
   /** One form POST; rejects on network trouble and after the configured timeout (a TimeoutError). */
   private post(url: string, form: string, authorization: string): Promise<HttpAnswer> {
+    return this.request('POST', url, form, authorization);
+  }
+
+  private request(method: 'GET' | 'POST', url: string, form: string | null, authorization: string): Promise<HttpAnswer> {
     const target = new URL(url);
     const agent = target.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'];
     const client = target.protocol === 'https:' ? https : http;
@@ -69,14 +125,13 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
       const request = client.request(
         target,
         {
-          method: 'POST',
+          method,
           agent,
           signal: AbortSignal.timeout(this.config.twilio.timeoutMs),
           headers: {
             Authorization: authorization,
-            'Content-Type': 'application/x-www-form-urlencoded',
-            'Content-Length': Buffer.byteLength(form),
             Accept: 'application/json',
+            ...(form === null ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form) }),
           },
         },
         (response) => {
@@ -87,7 +142,7 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
         },
       );
       request.on('error', fail);
-      request.end(form);
+      request.end(form ?? undefined);
     });
   }
 }

@@ -1,0 +1,93 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import { DeliveryClaims } from './delivery-claims.js';
+import { DeliveryContent } from './delivery-content.js';
+import { OUTCOME_UNKNOWN, ProviderError } from './provider-error.js';
+import { SmsGateway } from './sms/sms.port.js';
+import type { ClaimRow } from './thread-context.js';
+import { ThreadContexts } from './thread-context.js';
+
+/** Interrupted SMS looked up per reconciler tick: they are rare, and each costs a few Twilio calls. */
+const PER_TICK = 50;
+
+export interface SmsLookupResult {
+  /** Found at Twilio: settled as sent with its message SID. */
+  found: number;
+  /** Not found (or Twilio could not be asked with these credentials): failed "outcome unknown". */
+  unknown: number;
+  /** Twilio could not answer now: left as they were, asked again next tick. */
+  deferred: number;
+}
+
+/**
+ * Settles SMS claims whose worker died after calling Twilio (so Twilio may have the message) by
+ * looking for the message in Twilio's message list (recipient, sender, text, since the call)
+ * before anyone is offered a retry: found, the copy was sent and gets its provider id; not found,
+ * it failed "outcome unknown" and an admin may send it again. The text is rendered again for the
+ * comparison: a template edited in between makes it "not found", the outcome from before this
+ * lookup existed.
+ */
+@Injectable()
+export class DeliverySmsLookup {
+  private readonly logger = new Logger('outbound');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly claims: DeliveryClaims,
+    private readonly contexts: ThreadContexts,
+    private readonly content: DeliveryContent,
+    private readonly gateway: SmsGateway,
+  ) {}
+
+  async settleStale(staleMs: number): Promise<SmsLookupResult> {
+    const result: SmsLookupResult = { found: 0, unknown: 0, deferred: 0 };
+    for (const row of await this.claims.staleCalled('sms', staleMs, PER_TICK)) result[await this.settle(row, new Date(row.provider_called_at))] += 1;
+    if (result.found + result.unknown + result.deferred > 0) {
+      this.logger.warn(`SMS interrupted mid-send: ${result.found} found at Twilio (sent), ${result.unknown} not found (${OUTCOME_UNKNOWN}), ${result.deferred} to ask again`);
+    }
+    return result;
+  }
+
+  private async settle(row: ClaimRow, calledAt: Date): Promise<keyof SmsLookupResult> {
+    let found: { providerMessageId: string } | null;
+    let built: Awaited<ReturnType<DeliveryContent['sms']>>;
+    try {
+      built = await this.content.sms(await this.contexts.complete(row));
+      if (!built) return this.unknown(row, 'The worker stopped while sending and the company has no SMS number left to ask Twilio with.');
+      found = await this.gateway.findSent({ sms: built.sms, since: calledAt, excluding: await this.knownIds(row.address) });
+    } catch (error) {
+      if (error instanceof ProviderError && error.failure === 'transient') {
+        this.logger.warn(`delivery ${row.id}: Twilio's message list unavailable (${error.message}); asked again next tick`);
+        return 'deferred';
+      }
+      return this.unknown(row, `The worker stopped while sending and Twilio's message list could not be read (${(error as Error).message}).`);
+    }
+    if (!found) {
+      return this.unknown(row, "The worker stopped while sending and Twilio's message list does not show the SMS. Not re-sent automatically (retry allowed).");
+    }
+    await this.claims.settle({
+      id: row.id,
+      status: 'sent',
+      outcome: 'sent',
+      providerMessageId: found.providerMessageId,
+      segments: built.segments.segments,
+      encoding: built.segments.encoding,
+      detail: "The worker stopped while sending; Twilio's message list shows the SMS sent, so it was not sent again.",
+    });
+    return 'found';
+  }
+
+  private async unknown(row: ClaimRow, detail: string): Promise<'unknown'> {
+    await this.claims.settle({ id: row.id, status: 'failed', outcome: 'failed', reason: OUTCOME_UNKNOWN, code: OUTCOME_UNKNOWN, detail });
+    return 'unknown';
+  }
+
+  /** Twilio ids other copies to this number hold: those messages are theirs (and the id is unique). */
+  private async knownIds(address: string): Promise<Set<string>> {
+    const rows = await this.em.getConnection().execute<{ provider_message_id: string }[]>(
+      `select provider_message_id from delivery where channel = 'sms' and address = ? and provider_message_id is not null`,
+      [address],
+    );
+    return new Set(rows.map((row) => row.provider_message_id));
+  }
+}
