@@ -2,6 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
+import { phoneField } from '../core/phone/phone-number.js';
+import { companyCountry } from '../core/tenancy/company-country.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import type { MeResponse } from './dto/me.response.js';
@@ -17,7 +19,7 @@ export class AccountsService {
     if (!user) throw new NotFoundError('Account');
     if (changes.firstName !== undefined) user.firstName = changes.firstName.trim();
     if (changes.lastName !== undefined) user.lastName = changes.lastName.trim();
-    if (changes.mobile !== undefined) user.mobile = changes.mobile;
+    if (changes.mobile !== undefined) user.mobile = phoneField(changes.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
     await this.em.flush();
     return this.describe(auth);
   }

@@ -12,6 +12,8 @@ import { ApiToken } from './api-token.entity.js';
 import type { IssuedTokenView, TokenView } from './dto/token.response.js';
 import type { CreateUserDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
 import { type CollaboratorRole, User, type UserKind } from './user.entity.js';
+import { phoneField } from '../core/phone/phone-number.js';
+import { companyCountry } from '../core/tenancy/company-country.js';
 
 /** What a rights template gives an account. */
 export interface RightsGrant {
@@ -88,6 +90,7 @@ export class UsersService {
     if (input.clientId && !(await this.em.count(Client, { companyId: auth.companyId, id: input.clientId }))) {
       throw new NotFoundError('Client');
     }
+    const mobile = phoneField(input.mobile ?? null, await companyCountry(this.em, auth.companyId), 'mobile');
     const user = this.em.create(User, {
       companyId: auth.companyId,
       kind: grant.kind,
@@ -96,7 +99,7 @@ export class UsersService {
       firstName: input.firstName.trim(),
       lastName: input.lastName.trim(),
       email: input.email.trim().toLowerCase(),
-      mobile: input.mobile ?? null,
+      mobile,
       permissions: grant.permissions,
       rightsTemplateId: grant.templateId,
       rightsAppliedAt: new Date(),
@@ -107,10 +110,12 @@ export class UsersService {
   }
 
   async update(auth: AuthContext, id: string, changes: UpdateUserDto): Promise<User> {
+    const mobile = phoneField(changes.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
     return this.changeAccount(auth, id, async (em, user) => {
       const before = snapshot(user);
       em.assign(user, {
         ...changes,
+        ...(mobile !== undefined ? { mobile } : {}),
         ...(changes.email ? { email: changes.email.trim().toLowerCase() } : {}),
       });
       if (changes.active === false) await this.assertAdministrationKept(em, before, user, 'deactivate');

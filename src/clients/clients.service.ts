@@ -4,6 +4,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
+import { phoneField } from '../core/phone/phone-number.js';
+import { companyCountry } from '../core/tenancy/company-country.js';
 import { containsPattern, type Page, type PageQuery, pageWindow, toPage } from '../core/http/params.js';
 import { Client, Contact, Instruction } from './client.entity.js';
 import type {
@@ -50,8 +52,19 @@ export class ClientsService {
     return client;
   }
 
+  /** The file's numbers in E.164, read in the company's country; a 400 naming the field otherwise. */
+  private async withPhones<T extends { mobile?: string | null; fax?: string | null; phone?: string | null }>(auth: AuthContext, input: T): Promise<T> {
+    if (input.mobile == null && input.fax == null && input.phone == null) return input;
+    const country = await companyCountry(this.em, auth.companyId);
+    const phones: Partial<T> = {};
+    for (const field of ['mobile', 'fax', 'phone'] as const) {
+      if (input[field] != null) phones[field] = phoneField(input[field], country, field);
+    }
+    return { ...input, ...phones };
+  }
+
   async create(auth: AuthContext, input: CreateClientDto): Promise<Client> {
-    const client = this.em.create(Client, { ...input, companyId: auth.companyId });
+    const client = this.em.create(Client, { ...(await this.withPhones(auth, input)), companyId: auth.companyId });
     this.audit.record(this.em, auth, 'client.create', { type: 'client', id: client.id }, null, snapshot(client));
     await this.em.flush();
     return client;
@@ -60,7 +73,7 @@ export class ClientsService {
   async update(auth: AuthContext, id: string, changes: UpdateClientDto): Promise<Client> {
     const client = await this.get(auth, id);
     const before = snapshot(client);
-    this.em.assign(client, changes);
+    this.em.assign(client, await this.withPhones(auth, changes));
     this.audit.record(this.em, auth, 'client.update', { type: 'client', id }, before, snapshot(client));
     await this.em.flush();
     return client;
@@ -72,14 +85,14 @@ export class ClientsService {
 
   async addContact(auth: AuthContext, clientId: string, input: CreateContactDto): Promise<Contact> {
     await this.get(auth, clientId);
-    const contact = this.em.create(Contact, { ...input, companyId: auth.companyId, clientId });
+    const contact = this.em.create(Contact, { ...(await this.withPhones(auth, input)), companyId: auth.companyId, clientId });
     this.audit.record(this.em, auth, 'contact.create', { type: 'contact', id: contact.id }, null, snapshot(contact));
     await this.em.flush();
     return contact;
   }
 
-  updateContact(auth: AuthContext, clientId: string, id: string, changes: UpdateContactDto): Promise<Contact> {
-    return this.updateChild(auth, clientId, id, Contact, changes);
+  async updateContact(auth: AuthContext, clientId: string, id: string, changes: UpdateContactDto): Promise<Contact> {
+    return this.updateChild(auth, clientId, id, Contact, await this.withPhones(auth, changes));
   }
 
   removeContact(auth: AuthContext, clientId: string, id: string): Promise<void> {

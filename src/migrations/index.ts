@@ -14,6 +14,7 @@ import { Migration20261124070000_partial_indexes } from './Migration202611240700
 import { Migration20261124080000_company_led_indexes } from './Migration20261124080000_company_led_indexes.js';
 import { Migration20261204120000_sms_number_verified } from './Migration20261204120000_sms_number_verified.js';
 import { Migration20261204140000_quarantine_triage } from './Migration20261204140000_quarantine_triage.js';
+import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -35,4 +36,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124080000_company_led_indexes', class: Migration20261124080000_company_led_indexes },
   { name: 'Migration20261204120000_sms_number_verified', class: Migration20261204120000_sms_number_verified },
   { name: 'Migration20261204140000_quarantine_triage', class: Migration20261204140000_quarantine_triage },
+  { name: 'Migration20261204141000_company_country', class: Migration20261204141000_company_country },
 ];

@@ -1,7 +1,7 @@
 import { newId } from '../core/database/new-id.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { toE164 } from '../core/phone/phone-number.js';
 import type { DeliveryChannel } from './delivery.entity.js';
 import { sqlIn } from '../core/database/sql-rows.js';
 import { DeliveryQueue } from './delivery-queue.js';
@@ -28,12 +28,6 @@ interface OutboxRow {
 
 /** Where a copy goes, or why it will not be sent. */
 type Routing = { address: string } | { address: string | null; skip: 'no_address' | 'no_sender' | 'opted_out' } | { address: string; fail: string };
-
-/** E.164 for a French-first clientele; null when the text is no phone number. */
-export function toE164(value: string): string | null {
-  const parsed = parsePhoneNumberFromString(value.trim(), 'FR');
-  return parsed?.isValid() ? parsed.number : null;
-}
 
 /**
  * Moves outbox rows (written with their message) to deliveries and queue jobs. In one transaction

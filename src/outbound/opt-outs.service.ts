@@ -3,20 +3,19 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import { type Page, pageWindow, toPage } from '../core/http/params.js';
+import { phoneField } from '../core/phone/phone-number.js';
+import { companyCountry } from '../core/tenancy/company-country.js';
 import { type DeliveryChannel, OptOut } from './delivery.entity.js';
-import { toE164 } from './delivery-relay.service.js';
 import type { OptOutDto, OptOutFilter } from './dto/outbound.dto.js';
 
 /** Stored forms compared at relay and send time: E.164 for numbers, lower case for email. */
-export function normalizeAddress(channel: DeliveryChannel, address: string): string {
+export function normalizeAddress(channel: DeliveryChannel, address: string, country: string): string {
   if (channel === 'email') {
     const email = address.trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new DomainError('unprocessable', `"${address}" is not an email address`, { field: 'address' });
     return email;
   }
-  const number = toE164(address);
-  if (!number) throw new DomainError('unprocessable', `"${address}" is not a phone number`, { field: 'address' });
-  return number;
+  return phoneField(address, country, 'address');
 }
 
 /** Addresses never sent to, per channel: added by admins, by STOP keywords, by provider refusals. */
@@ -31,7 +30,7 @@ export class OptOutsService {
   }
 
   async add(auth: AuthContext, input: OptOutDto): Promise<OptOut> {
-    const address = normalizeAddress(input.channel, input.address);
+    const address = normalizeAddress(input.channel, input.address, await companyCountry(this.em, auth.companyId));
     const row = this.em.create(OptOut, { companyId: auth.companyId, channel: input.channel, address, source: 'api', reason: input.reason ?? null });
     try {
       await this.em.flush();

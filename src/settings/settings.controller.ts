@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, 
 import { BannerView, SettingsView } from './dto/settings.response.js';
 import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { IdParam } from '../core/http/params.js';
-import { BannerDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
+import { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
 import { Snippet } from './settings.entity.js';
 import { SettingsService } from './settings.service.js';
 
@@ -25,7 +25,7 @@ export class SettingsController {
   @ApiOkResponse({ type: SettingsView })
   @ApiNotFoundResponse({ description: 'not_found: defaultMessageTemplateId is not a template of the company' })
   @RequirePermission('settings.manage')
-  updateCompany(@CurrentAuth() auth: AuthContext, @Body() changes: DefaultsDto): Promise<SettingsView> {
+  updateCompany(@CurrentAuth() auth: AuthContext, @Body() changes: CompanyDefaultsDto): Promise<SettingsView> {
     return this.settings.updateCompany(auth, changes);
   }
 

@@ -5,7 +5,9 @@ import { AuditService, type Snapshot } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
-import type { BannerDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
+import { companyCountry } from '../core/tenancy/company-country.js';
+import { Company } from '../core/tenancy/company.entity.js';
+import type { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
 import type { BannerView, SettingsView } from './dto/settings.response.js';
 import { type BannerAudience, CompanySettings, Snippet, UserSettings } from './settings.entity.js';
 
@@ -22,13 +24,16 @@ export class SettingsService {
     return this.viewOf(auth.companyId, auth.userId);
   }
 
-  async updateCompany(auth: AuthContext, changes: DefaultsDto): Promise<SettingsView> {
+  async updateCompany(auth: AuthContext, input: CompanyDefaultsDto): Promise<SettingsView> {
+    const { country, ...changes } = input;
     await this.assertTemplateOf(auth.companyId, changes.defaultMessageTemplateId);
     const company = await this.company(auth);
-    const before = snapshot(company);
+    const before = { ...snapshot(company), country: await companyCountry(this.em, auth.companyId) };
     // At the company level there is nothing to fall back on: null keeps the current value.
     this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels, replyAlerts: changes.replyAlerts ?? company.replyAlerts });
-    this.audit.record(this.em, auth, 'settings.update', { type: 'company-settings', id: auth.companyId }, before, snapshot(company));
+    if (country) (await this.em.findOneOrFail(Company, { id: auth.companyId })).country = country;
+    const after = { ...snapshot(company), country: country ?? before.country };
+    this.audit.record(this.em, auth, 'settings.update', { type: 'company-settings', id: auth.companyId }, before, after);
     await this.em.flush();
     return this.view(auth);
   }
@@ -125,7 +130,11 @@ export class SettingsService {
   }
 
   private async viewOf(companyId: string, userId: string): Promise<SettingsView> {
-    const [company, user] = await Promise.all([this.company({ companyId }), this.em.findOne(UserSettings, { userId })]);
+    const [company, user, country] = await Promise.all([
+      this.company({ companyId }),
+      this.em.findOne(UserSettings, { userId }),
+      companyCountry(this.em, companyId),
+    ]);
     const own = {
       defaultChannels: user?.defaultChannels ?? null,
       defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
@@ -139,6 +148,7 @@ export class SettingsService {
         messageInfo: company.messageInfo,
         replyAlerts: company.replyAlerts,
         copyCircleStructureId: company.copyCircleStructureId,
+        country,
       },
       user: own,
       effective: {

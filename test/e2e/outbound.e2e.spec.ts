@@ -243,12 +243,12 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect(row).toMatchObject({ encoding: 'GSM-7', segments: 1 });
   });
 
-  it('opt-outs: add (normalized, 409 twice, 422 malformed), list, remove; an opted-out email recipient is skipped', async () => {
+  it('opt-outs: add (normalized, 409 twice, 400/422 malformed number/email), list, remove; an opted-out email recipient is skipped', async () => {
     const added = await as(world.manager).post('/v1/opt-outs', { channel: 'email', address: ' Contact@Durand.TEST ', reason: 'asked by phone' });
     expect(added.status).toBe(201);
     expect(added.body).toMatchObject({ channel: 'email', address: 'contact@durand.test', source: 'api' });
     expect((await as(world.manager).post('/v1/opt-outs', { channel: 'email', address: 'contact@durand.test' })).status).toBe(409);
-    expect((await as(world.manager).post('/v1/opt-outs', { channel: 'sms', address: 'pas un numéro' })).body).toMatchObject({ code: 'unprocessable' });
+    expect((await as(world.manager).post('/v1/opt-outs', { channel: 'sms', address: 'pas un numéro' })).body).toMatchObject({ code: 'validation_failed', details: { field: 'address' } });
     expect((await as(world.manager).post('/v1/opt-outs', { channel: 'pigeon', address: 'x' })).status).toBe(400);
     const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'a', body: 'b', cc: [world.managerId], copies: ['email'] });
     const rows = await deliveriesOf(res.body.id, 2);

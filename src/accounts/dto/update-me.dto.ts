@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 
 /** What a user may change on their own account. Kind, role, email and state are for admins. */
 export class UpdateMeDto {
@@ -15,8 +15,9 @@ export class UpdateMeDto {
   @Length(0, 100)
   lastName?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'E.164, e.g. +33612345678; null removes it' })
+  @ApiPropertyOptional({ nullable: true, example: '06 12 34 56 78', description: 'National (in the company’s country) or international, stored in E.164; null removes it' })
   @ValidateIf((_, value) => value !== null && value !== undefined)
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'mobile must be an E.164 number such as +33612345678' })
+  @IsString()
+  @MaxLength(40)
   mobile?: string | null;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../core/http/params.js';
 import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../user.entity.js';
 
@@ -20,9 +20,10 @@ export class CreateUserDto {
   @ApiProperty() @IsString() @Length(0, 100) lastName!: string;
   @ApiProperty() @IsEmail() email!: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'E.164' })
+  @ApiPropertyOptional({ nullable: true, example: '06 12 34 56 78', description: 'National (in the company’s country) or international; stored in E.164' })
   @nullable
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'mobile must be an E.164 number such as +33612345678' })
+  @IsString()
+  @MaxLength(40)
   mobile?: string | null;
 }
 
@@ -31,9 +32,10 @@ export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 100) lastName?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ nullable: true, example: '06 12 34 56 78', description: 'National (in the company’s country) or international; stored in E.164' })
   @nullable
-  @Matches(/^\+[1-9]\d{6,14}$/, { message: 'mobile must be an E.164 number such as +33612345678' })
+  @IsString()
+  @MaxLength(40)
   mobile?: string | null;
 
   @ApiPropertyOptional({ description: 'false deactivates the account: its tokens stop working at once' })

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { INSTRUCTION_VISIBILITIES, type InstructionVisibility } from '../client.entity.js';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-const E164_MESSAGE = 'must be an E.164 number such as +33612345678';
+// Phones are checked and stored in E.164 by the service, which knows the company's country.
+const PHONE = { nullable: true, example: '06 12 34 56 78', description: 'National (in the company’s country) or international; stored in E.164' };
 const nullable = ValidateIf((_: object, value: unknown) => value !== null && value !== undefined);
 
 class PostalAddress {
@@ -15,15 +15,15 @@ class PostalAddress {
 export class CreateClientDto extends PostalAddress {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional({ nullable: true }) @nullable @IsEmail() email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @nullable @Matches(E164, { message: `mobile ${E164_MESSAGE}` }) mobile?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @nullable @Matches(E164, { message: `fax ${E164_MESSAGE}` }) fax?: string | null;
+  @ApiPropertyOptional(PHONE) @nullable @IsString() @MaxLength(40) mobile?: string | null;
+  @ApiPropertyOptional(PHONE) @nullable @IsString() @MaxLength(40) fax?: string | null;
 }
 export class UpdateClientDto extends PartialType(CreateClientDto) {}
 
 export class CreateContactDto extends PostalAddress {
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiPropertyOptional({ nullable: true }) @nullable @IsEmail() email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @nullable @Matches(E164, { message: `phone ${E164_MESSAGE}` }) phone?: string | null;
+  @ApiPropertyOptional(PHONE) @nullable @IsString() @MaxLength(40) phone?: string | null;
 }
 export class UpdateContactDto extends PartialType(CreateContactDto) {}
 

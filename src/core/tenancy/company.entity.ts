@@ -1,3 +1,4 @@
+import type { Opt } from '@mikro-orm/core';
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../database/base.entity.js';
 
@@ -9,4 +10,8 @@ import { BaseEntity } from '../database/base.entity.js';
 export class Company extends BaseEntity {
   @Property({ type: 'text' })
   name!: string;
+
+  /** ISO 3166 alpha-2: national phone numbers typed for this company are read in its numbering plan. */
+  @Property({ type: 'text', default: 'FR' })
+  country: Opt<string> = 'FR';
 }

@@ -1,13 +1,5 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-
-/** France first: a national number (06 12 34 56 78) is read as French, an international one as is. */
-const DEFAULT_REGION = 'FR';
-
-/** The number in E.164 (+33612345678), or null when it is not a valid phone number (a short code, a name). */
-export function toE164(raw: string): string | null {
-  const parsed = parsePhoneNumberFromString(raw.trim(), DEFAULT_REGION);
-  return parsed?.isValid() ? parsed.number : null;
-}
+/** The one phone parser (France first): null for a short code or a name, which are no reply address. */
+export { toE164 } from '../../core/phone/phone-number.js';
 
 export type SmsKeyword = 'opt-out' | 'opt-in' | 'help';
 

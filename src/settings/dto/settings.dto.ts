@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { getCountries } from 'libphonenumber-js';
 import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
 import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING } from '../settings.entity.js';
 
@@ -20,6 +21,14 @@ export class DefaultsDto {
   @nullable
   @IsBoolean()
   replyAlerts?: boolean | null;
+}
+
+/** The company level has what only a company has: its country. */
+export class CompanyDefaultsDto extends DefaultsDto {
+  @ApiPropertyOptional({ example: 'FR', description: 'ISO 3166 code of the country national phone numbers are read in' })
+  @IsOptional()
+  @IsIn(getCountries(), { message: 'country must be an ISO 3166 code such as FR or BE' })
+  country?: string;
 }
 
 export class BannerDto {

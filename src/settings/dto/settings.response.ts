@@ -10,6 +10,7 @@ export class Defaults {
 
 export class CompanyDefaults extends Defaults {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) copyCircleStructureId!: string | null;
+  @ApiProperty({ example: 'FR', description: 'ISO 3166 code of the country national phone numbers are read in' }) country!: string;
 }
 
 export class AccountOverrides {
