@@ -21,6 +21,7 @@ import { simpleParser } from 'mailparser';
  * @property {string | null} html
  * @property {string | null} returnPath
  * @property {Map<string, string>} headers Lower-case header name → the raw header lines' values.
+ * @property {string[]} authenticationResults Each Authentication-Results header's value on its own (joined, they would not parse).
  * @property {string} contentType
  * @property {import('mailparser').Attachment[]} attachments
  */
@@ -102,9 +103,12 @@ export async function parseMail(raw) {
   }
   /** @type {Map<string, string>} */
   const headers = new Map();
+  /** @type {string[]} */
+  const authenticationResults = [];
   for (const line of mail.headerLines ?? []) {
     const value = line.line.slice(line.line.indexOf(':') + 1).trim();
     headers.set(line.key, headers.has(line.key) ? `${headers.get(line.key)}, ${value}` : value);
+    if (line.key === 'authentication-results' && authenticationResults.length < 50) authenticationResults.push(value.slice(0, 8_000));
   }
   const recipients = [
     ...addresses(mail.to),
@@ -128,6 +132,7 @@ export async function parseMail(raw) {
     html,
     returnPath: headers.get('return-path') ?? null,
     headers,
+    authenticationResults,
     contentType: (headers.get('content-type') ?? 'text/plain').toLowerCase(),
     attachments: mail.attachments ?? [],
   };
