@@ -85,7 +85,7 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
     for (let page = 0; page < LIST_PAGES && path; page += 1) {
       let answer: HttpAnswer;
       try {
-        answer = await this.request('GET', `${this.config.twilio.baseUrl}${path}`, null, authorization);
+        answer = await this.request('GET', `${this.config.twilio.baseUrl}${path}`, null, { Authorization: authorization, Accept: 'application/json' });
       } catch (error) {
         throw new ProviderError('transient', `Twilio unreachable: ${(error as Error).message}`, 'network');
       }
@@ -111,10 +111,15 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
 
   /** One form POST; rejects on network trouble and after the configured timeout (a TimeoutError). */
   private post(url: string, form: string, authorization: string): Promise<HttpAnswer> {
-    return this.request('POST', url, form, authorization);
+    return this.request('POST', url, form, {
+      Authorization: authorization,
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'Content-Length': Buffer.byteLength(form),
+      Accept: 'application/json',
+    });
   }
 
-  private request(method: 'GET' | 'POST', url: string, form: string | null, authorization: string): Promise<HttpAnswer> {
+  private request(method: 'GET' | 'POST', url: string, form: string | null, headers: http.OutgoingHttpHeaders): Promise<HttpAnswer> {
     const target = new URL(url);
     const agent = target.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'];
     const client = target.protocol === 'https:' ? https : http;
@@ -128,11 +133,7 @@ export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdow
           method,
           agent,
           signal: AbortSignal.timeout(this.config.twilio.timeoutMs),
-          headers: {
-            Authorization: authorization,
-            Accept: 'application/json',
-            ...(form === null ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form) }),
-          },
+          headers,
         },
         (response) => {
           const chunks: Buffer[] = [];
