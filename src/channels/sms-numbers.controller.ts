@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IdParam, type Page, PageQuery } from '../core/http/params.js';
@@ -21,6 +21,9 @@ export class SmsNumbersController {
 
   @Post()
   @ApiCreatedResponse({ type: SmsNumberView })
+  @ApiUnprocessableEntityResponse({ description: 'sms_number_not_verified: Twilio does not confirm that this account SID and auth token can read the number or Messaging Service' })
+  @ApiBadGatewayResponse({ description: 'twilio_unavailable: Twilio could not be asked (unreachable, too slow, failing); nothing was saved' })
+  @ApiConflictResponse({ description: 'conflict: the number or Messaging Service is already configured and verified (the answer names nobody)' })
   @RequirePermission('channels.manage')
   create(@CurrentAuth() auth: AuthContext, @Body() input: CreateSmsNumberDto): Promise<SmsNumberView> {
     return this.numbers.create(auth, input);
@@ -35,6 +38,9 @@ export class SmsNumbersController {
 
   @Patch(':id')
   @ApiOkResponse({ type: SmsNumberView })
+  @ApiUnprocessableEntityResponse({ description: 'sms_number_not_verified: Twilio does not confirm that this account SID and auth token can read the number or Messaging Service' })
+  @ApiBadGatewayResponse({ description: 'twilio_unavailable: Twilio could not be asked (unreachable, too slow, failing); nothing was saved' })
+  @ApiConflictResponse({ description: 'conflict: the number or Messaging Service is already configured and verified (the answer names nobody)' })
   @RequirePermission('channels.manage')
   update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateSmsNumberDto): Promise<SmsNumberView> {
     return this.numbers.update(auth, id, changes);
