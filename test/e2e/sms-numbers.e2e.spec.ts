@@ -1,11 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { SmsNumber } from '../../src/channels/sms-number.entity.js';
+import { OwnershipUnknown } from '../../src/channels/sms-numbers.ownership.js';
 import { SmsNumbersService } from '../../src/channels/sms-numbers.service.js';
+import { TwilioNumberOwnership } from '../../src/channels/sms-numbers.twilio-ownership.js';
 import type { CreateSmsNumberDto } from '../../src/channels/sms-number.dto.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
+import { freePort } from '../harness/services.js';
 import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
@@ -112,6 +115,24 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
     twilio.endpoint.failNext({ hangMs: 2_500 });
     expect((await as(w.manager).post(path, { phoneNumber: '+33756780006', accountSid: ACCOUNT, authToken: TOKEN }).expect(502)).body.code).toBe('twilio_unavailable');
     expect(await env.api.app.get(SmsNumbersService).receiverFor('+33756780006', null)).toBeNull();
+  });
+
+  it('the Twilio adapter asks the REST API and the Messaging Services API with the claimed credentials', async () => {
+    const adapter = new TwilioNumberOwnership(env.ctx.config);
+    const claim = { accountSid: ACCOUNT, authToken: TOKEN, phoneNumber: '+33756780006', messagingServiceSid: SERVICE };
+    const before = { ...twilio.endpoint.calls };
+    expect(await adapter.check(claim)).toEqual({ kind: 'owned' });
+    expect(twilio.endpoint.calls).toMatchObject({ number: before.number + 1, service: before.service + 1 });
+    expect(await adapter.check({ ...claim, authToken: ROTATED })).toEqual({ kind: 'owned' });
+    expect(await adapter.check({ ...claim, authToken: 'not-a-token-of-this-account' })).toEqual({ kind: 'bad_credentials' });
+    expect(await adapter.check({ ...claim, phoneNumber: '+33756780097' })).toEqual({ kind: 'not_owned', missing: 'phoneNumber' });
+    expect(await adapter.check({ ...claim, messagingServiceSid: `MG${'f'.repeat(32)}` })).toEqual({ kind: 'not_owned', missing: 'messagingServiceSid' });
+    twilio.endpoint.failNext({ status: 429 });
+    await expect(adapter.check(claim)).rejects.toBeInstanceOf(OwnershipUnknown);
+    // Nothing listens there: unreachable is "unknown" too, never "not owned".
+    const port = await freePort();
+    const nowhere = new TwilioNumberOwnership({ ...env.ctx.config, twilio: { ...env.ctx.config.twilio, baseUrl: `http://127.0.0.1:${port}`, messagingBaseUrl: `http://127.0.0.1:${port}` } });
+    await expect(nowhere.check(claim)).rejects.toThrow(OwnershipUnknown);
   });
 
   it('a number registered before ownership was checked is taken over by the company that proves it owns it', async () => {
