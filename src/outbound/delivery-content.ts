@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../core/app-config.module.js';
 import type { DigestQuery } from '../messages/dto/message.dto.js';
 import { MessageDigest } from '../messages/message-digest.service.js';
 import type { EmailAttachment, OutgoingEmail } from './email/email.port.js';
+import { copySubject, frenchDateTime, frenchDay } from './copy-wording.js';
 import { faxPdf } from './fax/fax-document.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import type { OutgoingSms } from './sms/sms.port.js';
@@ -18,6 +19,12 @@ import { TemplateRenderer } from './templates/template-renderer.js';
 /** Company senders are read again after this long: a changed sender applies within 5 s. */
 const TTL_MS = 5_000;
 const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
+
+/** A home visit as copies print it: where (the address lines present) and when. */
+function vadData(d: ClaimedDelivery): { plannedAt: string | null; street: string | null; city: string | null } {
+  const city = [d.vad_postal_code, d.vad_city].filter(Boolean).join(' ');
+  return { plannedAt: d.vad_planned_at ? frenchDateTime(d.vad_planned_at) : null, street: d.vad_street || null, city: city || null };
+}
 
 /** Renders a claimed delivery into the email, SMS or fax it becomes. */
 @Injectable()
@@ -40,8 +47,14 @@ export class DeliveryContent {
       client: { name: d.client_name },
       recipient: { name: d.recipient_name },
       author: { name: d.author_name },
-      // Dates as the French reader writes them: 24/12/2026.
-      message: { subject: d.subject, body: d.body, urgent: d.urgent, dueDate: d.due_date?.split('-').reverse().join('/') ?? null },
+      // Dates as the French reader writes them (4/12/2026), instants in Paris time.
+      message: {
+        subject: copySubject({ subject: d.subject, body: d.body, vad: d.vad, task: d.task_state === 'todo' }),
+        body: d.body,
+        urgent: d.urgent,
+        dueDate: d.due_date ? frenchDay(d.due_date) : null,
+      },
+      vad: d.vad ? vadData(d) : null,
       reply: d.reply_id ? { body: d.reply_body ?? '' } : null,
       sender: d.reply_sender ?? d.author_name,
       tag: d.tag ?? '',

@@ -28,6 +28,12 @@ export interface ThreadContext {
   body: string;
   urgent: boolean;
   due_date: string | null;
+  task_state: string;
+  vad: boolean;
+  vad_planned_at: Date | null;
+  vad_street: string | null;
+  vad_postal_code: string | null;
+  vad_city: string | null;
   author_id: string;
   client_id: string;
   reply_body: string | null;
@@ -79,7 +85,8 @@ export class ThreadContexts {
 
   private async load(messageId: string, replyId: string | null): Promise<ThreadContext> {
     const [row] = await this.em.getConnection().execute<ThreadContext[]>(
-      `select m.company_id, m.subject, m.body, m.urgent, m.due_date::text as due_date, m.author_id, m.client_id, r.body as reply_body,
+      `select m.company_id, m.subject, m.body, m.urgent, m.due_date::text as due_date, m.task_state, m.vad, m.vad_planned_at,
+              m.vad_street, m.vad_postal_code, m.vad_city, m.author_id, m.client_id, r.body as reply_body,
               coalesce(r.sender_name, r.sender_address) as reply_sender, c.name as client_name, co.name as company_name, t.tag,
               trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ma.first_name || ' ' || ma.last_name, '')) as author_name,
               (select oc.attach_digest from outbox_copy oc where oc.message_id = m.id and oc.reply_id is not distinct from r.id
