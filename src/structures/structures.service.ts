@@ -5,14 +5,16 @@ import { AuditService } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
+import { Company } from '../core/tenancy/company.entity.js';
 import type { MemberView } from './dto/member.response.js';
 import { Structure, StructureMember } from './structure.entity.js';
 import { SubcontractingService } from './subcontracting.service.js';
 
-function memberView(auth: AuthContext, user: User, member: StructureMember): MemberView {
+function memberView(auth: AuthContext, user: User, member: StructureMember, companyName: string): MemberView {
   return {
     userId: user.id,
     companyId: user.companyId,
+    companyName,
     firstName: user.firstName,
     lastName: user.lastName,
     email: user.email,
@@ -69,7 +71,11 @@ export class StructuresService {
     const members = await this.em.find(StructureMember, { companyId: auth.companyId, structureId: id }, { orderBy: { id: 'asc' } });
     const users = await this.em.find(User, { id: { $in: members.map((member) => member.userId) } });
     const byId = new Map(users.map((user) => [user.id, user]));
-    return members.map((member) => memberView(auth, byId.get(member.userId)!, member));
+    const names = await this.companyNames(users.map((user) => user.companyId));
+    return members.map((member) => {
+      const user = byId.get(member.userId)!;
+      return memberView(auth, user, member, names.get(user.companyId) ?? '');
+    });
   }
 
   /**
@@ -86,12 +92,18 @@ export class StructuresService {
         const member = em.create(StructureMember, { companyId: auth.companyId, structureId: id, userId, memberCompanyId: user.companyId });
         this.audit.record(em, auth, 'structure-member.add', { type: 'structure', id }, null, { userId, memberCompanyId: user.companyId });
         await em.flush();
-        return memberView(auth, user, member);
+        return memberView(auth, user, member, (await this.companyNames([user.companyId])).get(user.companyId) ?? '');
       });
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) throw new DomainError('conflict', 'Already a member of this structure');
       throw error;
     }
+  }
+
+  /** Members come from several companies: each shown with its company's name. */
+  private async companyNames(ids: string[]): Promise<Map<string, string>> {
+    const companies = await this.em.find(Company, { id: { $in: [...new Set(ids)] } }, { fields: ['id', 'name'] });
+    return new Map(companies.map((company) => [company.id, company.name]));
   }
 
   async removeMember(auth: AuthContext, id: string, userId: string): Promise<void> {

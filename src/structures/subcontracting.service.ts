@@ -138,14 +138,19 @@ export class SubcontractingService {
     });
     const partners = links.map((link) => (link.companyId === auth.companyId ? link.partnerCompanyId : link.companyId));
     if (partners.length === 0) return [];
+    const companies = new Map((await this.em.find(Company, { id: { $in: partners } }, { fields: ['id', 'name'] })).map((c) => [c.id, c.name]));
     const pattern = q ? containsPattern(q) : undefined;
-    const text = pattern ? { $or: [{ firstName: { $ilike: pattern } }, { lastName: { $ilike: pattern } }, { email: { $ilike: pattern } }] } : {};
+    // A subcontractor is looked up by their name, email or company name (seed 002: "son nom et sa compagnie").
+    const byCompany = pattern ? [...companies].filter(([, name]) => name.toLowerCase().includes(q!.trim().toLowerCase())).map(([id]) => id) : [];
+    const text = pattern
+      ? { $or: [{ firstName: { $ilike: pattern } }, { lastName: { $ilike: pattern } }, { email: { $ilike: pattern } }, { companyId: { $in: byCompany } }] }
+      : {};
     const users = await this.em.find(
       User,
       { companyId: { $in: partners }, kind: 'collaborator', active: true, ...text },
       { limit: 50, orderBy: { lastName: 'asc', id: 'asc' }, fields: ['id', 'companyId', 'firstName', 'lastName', 'email'] },
     );
-    return users.map(({ id, companyId, firstName, lastName, email }) => ({ id, companyId, firstName, lastName, email }));
+    return users.map(({ id, companyId, firstName, lastName, email }) => ({ id, companyId, companyName: companies.get(companyId) ?? '', firstName, lastName, email }));
   }
 
   private async get(auth: AuthContext, id: string): Promise<SubcontractingLink> {

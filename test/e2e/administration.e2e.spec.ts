@@ -87,11 +87,16 @@ describe('clients, structures and subcontracting, settings, audit', () => {
       const found = await as(w.manager).get('/v1/subcontracting/collaborators?q=manager').expect(200);
       expect(found.body.map((u: { id: string }) => u.id)).toEqual([partner.userId]);
       // A candidate, not the partner's account: no permissions, mobile, state or rights template.
-      expect(Object.keys(found.body[0]).sort()).toEqual(['companyId', 'email', 'firstName', 'id', 'lastName']);
-      expect(found.body[0].companyId).toBe(partner.companyId);
+      expect(Object.keys(found.body[0]).sort()).toEqual(['companyId', 'companyName', 'email', 'firstName', 'id', 'lastName']);
+      // Seed 002: the search shows the subcontractor's name and their company's, not an id.
+      expect(found.body[0]).toMatchObject({ companyId: partner.companyId, companyName: 'Sous-traitant SA' });
+      const byCompany = await as(w.manager).get('/v1/subcontracting/collaborators?q=traitant').expect(200);
+      expect(byCompany.body.map((u: { id: string }) => u.id)).toEqual([partner.userId]);
       const before = Date.now();
       const member = await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(201);
-      expect(member.body).toMatchObject({ userId: partner.userId, companyId: partner.companyId, subcontractor: true });
+      expect(member.body).toMatchObject({ userId: partner.userId, companyId: partner.companyId, companyName: 'Sous-traitant SA', subcontractor: true });
+      const listed = await as(w.manager).get(`/v1/structures/${w.copyCircleId}/members`).expect(200);
+      expect(listed.body.find((m: { userId: string }) => m.userId === partner.userId)).toMatchObject({ companyName: 'Sous-traitant SA' });
       expect(new Date(member.body.joinedAt).getTime()).toBeGreaterThanOrEqual(before - 1_000);
       await as(w.manager).post(`/v1/structures/${w.copyCircleId}/members`, { userId: partner.userId }).expect(409);
 

@@ -8,6 +8,7 @@ import { ApiProperty } from '@nestjs/swagger';
 export class CollaboratorView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid', description: 'Their own company' }) companyId!: string;
+  @ApiProperty({ description: 'Their own company’s name, to tell subcontractors apart' }) companyName!: string;
   @ApiProperty() firstName!: string;
   @ApiProperty() lastName!: string;
   @ApiProperty() email!: string;
