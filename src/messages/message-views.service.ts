@@ -36,7 +36,7 @@ export const viewConditions = {
       deleted: [deletedBy(viewer)],
     };
     // The file belongs to the viewer's company (checked before): saying so lets the (company, client, id) index serve.
-    return [ownCompany(viewer), { sql: 'm.client_id = ?', params: [clientId] }, ...byFilter[filter ?? 'all']];
+    return [ownCompany(viewer), { sql: 'm.client_id = ?', params: [clientId] }, ...byFilter[filter ?? 'unread']];
   },
   tasks(viewer: AuthContext, query: Pick<TaskListQuery, 'vad' | 'urgent' | 'date'>): SqlCondition[] {
     return [

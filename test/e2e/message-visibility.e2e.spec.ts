@@ -102,7 +102,7 @@ describe('message visibility', () => {
   async function listed(account: Account): Promise<string[]> {
     const path = SUBCONTRACTORS.includes(account)
       ? '/v1/subcontracting/messages?limit=200'
-      : `/v1/clients/${account === 'otherClient' ? w.otherClientId : w.clientId}/messages?limit=200`;
+      : `/v1/clients/${account === 'otherClient' ? w.otherClientId : w.clientId}/messages?filter=all&limit=200`;
     const response = await as(tokens[account]).get(path).expect(200);
     return response.body.items.map((m: { id: string }) => m.id);
   }

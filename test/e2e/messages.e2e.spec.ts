@@ -170,12 +170,15 @@ describe('messages: compose, threads, tasks, VAD, views', () => {
       await as(w.manager).del(`/v1/messages/${ids[1]}`).expect(204);
       expect((await list('read')).body.items.map((m: { id: string }) => m.id)).toEqual([ids[0]]);
       expect((await list('unread')).body.items.map((m: { id: string }) => m.id)).toEqual([ids[2]]);
+      // Seed 000 (C3): "Par défaut les messages non lus s'affichent".
+      const byDefault = await as(w.manager).get(`/v1/clients/${client}/messages`).expect(200);
+      expect(byDefault.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2]]);
       expect((await list('deleted')).body.items.map((m: { id: string }) => m.id)).toEqual([ids[1]]);
       expect((await list('all', w.operator)).body.items).toHaveLength(3);
       await as(w.manager).post(`/v1/messages/${ids[1]}/restore`).expect(204);
-      const first = await as(w.manager).get(`/v1/clients/${client}/messages?limit=2`).expect(200);
+      const first = await as(w.manager).get(`/v1/clients/${client}/messages?filter=all&limit=2`).expect(200);
       expect(first.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2], ids[1]]);
-      const next = await as(w.manager).get(`/v1/clients/${client}/messages?limit=2&cursor=${first.body.nextCursor}`).expect(200);
+      const next = await as(w.manager).get(`/v1/clients/${client}/messages?filter=all&limit=2&cursor=${first.body.nextCursor}`).expect(200);
       expect(next.body).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
     });
 

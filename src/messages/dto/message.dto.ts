@@ -138,7 +138,8 @@ export class UpdateMessageDto {
 export const LIST_FILTERS = ['all', 'read', 'unread', 'deleted'] as const;
 
 export class MessageListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: LIST_FILTERS, default: 'all' }) @IsOptional() @IsIn(LIST_FILTERS) filter?: (typeof LIST_FILTERS)[number];
+  // Seed 000 (C3): the list opens on the unread messages.
+  @ApiPropertyOptional({ enum: LIST_FILTERS, default: 'unread' }) @IsOptional() @IsIn(LIST_FILTERS) filter?: (typeof LIST_FILTERS)[number];
 }
 
 export class TaskListQuery extends PageQuery {
