@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { BigIntType, type Opt } from '@mikro-orm/core';
-import { Entity, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /**
@@ -9,6 +9,11 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
  * from after any outage: never a time window.
  */
 @Entity({ tableName: 'mailbox' })
+// One watcher per IMAP folder across the deployment (MailboxesService answers 409 before this).
+@Index({
+  name: 'mailbox_account_unique',
+  expression: `create unique index "mailbox_account_unique" on "mailbox" (lower("host"), "port", lower("username"), (case when upper("folder") = 'INBOX' then 'INBOX' else "folder" end)) where "active"`,
+})
 export class Mailbox extends CompanyOwnedEntity {
   @ApiProperty() @Property({ type: 'text' }) name!: string;
   @ApiProperty() @Property({ type: 'text' }) host!: string;
@@ -23,6 +28,11 @@ export class Mailbox extends CompanyOwnedEntity {
   @ApiProperty() @Property({ type: 'text' }) processedFolder: Opt<string> = 'Relais/Processed';
   @ApiProperty() @Property({ type: 'text' }) failedFolder: Opt<string> = 'Relais/Failed';
   @ApiProperty() @Property({ type: 'boolean' }) active: Opt<boolean> = true;
+  /**
+   * The authserv-id of the receiving server whose Authentication-Results (RFC 8601) are believed:
+   * a reply whose From fails DMARC, or DKIM and SPF, there is quarantined as sender_unverified.
+   */
+  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) trustedAuthservId: Opt<string> | null = null;
 
   /** UIDVALIDITY the cursor belongs to (a 32-bit unsigned number, kept as text). */
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) cursorUidValidity: Opt<string> | null = null;

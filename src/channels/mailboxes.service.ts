@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -41,8 +42,9 @@ export class MailboxesService {
   async create(auth: AuthContext, input: CreateMailboxDto): Promise<Mailbox> {
     const { password, ...rest } = input;
     this.checkFolders(rest);
+    await this.ensureAccountFree(rest, null);
     const mailbox = this.em.create(Mailbox, { ...rest, companyId: auth.companyId, passwordSealed: this.box.seal(password) });
-    await this.em.flush();
+    await this.flush();
     return mailbox;
   }
 
@@ -50,15 +52,18 @@ export class MailboxesService {
     const mailbox = await this.get(auth, id);
     const { password, ...rest } = changes;
     const folderBefore = mailbox.folder;
+    const accountBefore = accountKey(mailbox);
+    const activeBefore = mailbox.active;
     this.em.assign(mailbox, rest);
     this.checkFolders(mailbox);
+    if (accountKey(mailbox) !== accountBefore || (mailbox.active && !activeBefore)) await this.ensureAccountFree(mailbox, mailbox.id);
     if (password !== undefined) mailbox.passwordSealed = this.box.seal(password);
     // Another folder (or server) is another UID space: start its cursor afresh; dedup covers re-reads.
     if (mailbox.folder !== folderBefore || changes.host !== undefined || changes.username !== undefined) {
       mailbox.cursorUidValidity = null;
       mailbox.cursorUid = 0;
     }
-    await this.em.flush();
+    await this.flush();
     return mailbox;
   }
 
@@ -89,10 +94,48 @@ export class MailboxesService {
     }
   }
 
+  /**
+   * One watcher per IMAP folder across the deployment: two mailboxes on the same account and
+   * folder race, each moving away mail the other has not read. The answer says nothing of the
+   * mailbox already there (its company, its id, its name): it may be another company's.
+   */
+  private async ensureAccountFree(account: Partial<Pick<Mailbox, 'host' | 'port' | 'username' | 'folder'>>, except: string | null): Promise<void> {
+    const taken = await this.em.getConnection().execute<{ id: string }[]>(
+      `select id from mailbox
+        where lower(host) = lower(?) and port = ? and lower(username) = lower(?)
+          and (case when upper(folder) = 'INBOX' then 'INBOX' else folder end) = (case when upper(?) = 'INBOX' then 'INBOX' else ? end)
+          and id is distinct from ? limit 1`,
+      [account.host, account.port, account.username, account.folder ?? 'INBOX', account.folder ?? 'INBOX', except],
+    );
+    if (taken.length > 0) throw alreadyWatched();
+  }
+
+  /** A concurrent create of the same account passes the check above; the unique index refuses it. */
+  private async flush(): Promise<void> {
+    try {
+      await this.em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException && error.message.includes('mailbox_account_unique')) throw alreadyWatched();
+      throw error;
+    }
+  }
+
   private checkFolders(mailbox: Pick<Mailbox, 'folder' | 'processedFolder' | 'failedFolder'> | Partial<CreateMailboxDto>): void {
     const folder = mailbox.folder ?? 'INBOX';
     if (folder === mailbox.processedFolder || folder === mailbox.failedFolder) {
       throw new DomainError('unprocessable', 'The processed and failed folders must differ from the watched folder', { field: 'processedFolder' });
     }
   }
+}
+
+function accountKey(mailbox: Pick<Mailbox, 'host' | 'port' | 'username' | 'folder'>): string {
+  const folder = mailbox.folder.toUpperCase() === 'INBOX' ? 'INBOX' : mailbox.folder;
+  return JSON.stringify([mailbox.host.toLowerCase(), mailbox.port, mailbox.username.toLowerCase(), folder]);
+}
+
+function alreadyWatched(): DomainError {
+  return new DomainError(
+    'mailbox_already_watched',
+    'This IMAP account and folder are already watched by a mailbox of this deployment; a folder can have only one watcher. Watch another folder, or receive through the mailbox already watching it.',
+  );
 }

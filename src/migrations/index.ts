@@ -12,6 +12,7 @@ import { Migration20261124050000_message_views } from './Migration20261124050000
 import { Migration20261124060000_reply_alerts_in_settings } from './Migration20261124060000_reply_alerts_in_settings.js';
 import { Migration20261124070000_partial_indexes } from './Migration20261124070000_partial_indexes.js';
 import { Migration20261124080000_company_led_indexes } from './Migration20261124080000_company_led_indexes.js';
+import { Migration20261204100000_mailbox_account_and_authserv } from './Migration20261204100000_mailbox_account_and_authserv.js';
 import { Migration20261204120000_sms_number_verified } from './Migration20261204120000_sms_number_verified.js';
 import { Migration20261204140000_quarantine_triage } from './Migration20261204140000_quarantine_triage.js';
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124060000_reply_alerts_in_settings', class: Migration20261124060000_reply_alerts_in_settings },
   { name: 'Migration20261124070000_partial_indexes', class: Migration20261124070000_partial_indexes },
   { name: 'Migration20261124080000_company_led_indexes', class: Migration20261124080000_company_led_indexes },
+  { name: 'Migration20261204100000_mailbox_account_and_authserv', class: Migration20261204100000_mailbox_account_and_authserv },
   { name: 'Migration20261204120000_sms_number_verified', class: Migration20261204120000_sms_number_verified },
   { name: 'Migration20261204140000_quarantine_triage', class: Migration20261204140000_quarantine_triage },
   { name: 'Migration20261204141000_company_country', class: Migration20261204141000_company_country },

@@ -13,6 +13,17 @@ export class CreateMailboxDto {
   @ApiPropertyOptional({ default: 'Relais/Processed' }) @IsOptional() @IsString() @Length(1, 200) processedFolder?: string;
   @ApiPropertyOptional({ default: 'Relais/Failed' }) @IsOptional() @IsString() @Length(1, 200) failedFolder?: string;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'mx.example.com',
+    description:
+      'The authserv-id of the server receiving this mailbox’s mail: its Authentication-Results headers (and only its) are read, and a reply whose From fails DMARC, or DKIM and SPF, is quarantined as sender_unverified. Null: not checked',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 253)
+  trustedAuthservId?: string | null;
 }
 
 export class UpdateMailboxDto extends PartialType(CreateMailboxDto) {}

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   user_email_taken: 409,
   last_manager: 409,
+  mailbox_already_watched: 409,
   payload_too_large: 413,
   body_too_large: 413,
   unsupported_media_type: 415,
