@@ -16,6 +16,7 @@ import { type MadeAlert, ReplyAlerts } from '../../outbound/reply-alerts.service
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { AttachmentStorage } from './attachment-storage.js';
+import { authenticateSender } from './authentication-results.js';
 import { BounceRecorder } from './bounce-recorder.js';
 import { classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
@@ -23,7 +24,7 @@ import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
 import { ParsePool } from './parse-pool.js';
 import { replyText } from './reply-text.js';
-import { type SenderCheck, ThreadMatcher } from './thread-matcher.service.js';
+import { type SenderCheck, type ThreadMatch, ThreadMatcher } from './thread-matcher.service.js';
 
 /** What processing needs of a stored mail besides its bytes. */
 type StoredRow = Pick<InboundEmail, 'id' | 'companyId'>;
@@ -35,6 +36,8 @@ interface LoadedRow {
   status: InboundEmailStatus;
   raw: Buffer;
   first_id: string;
+  /** The authserv-id whose Authentication-Results the row's mailbox trusts. */
+  trusted_authserv_id: string | null;
 }
 
 /** A mail of a batch on its way to the batch's write. */
@@ -42,6 +45,7 @@ interface BatchMail {
   row: StoredRow;
   mail: ParsedInbound;
   kind: MailKind;
+  trusted: string | null;
 }
 
 /** An inbound mail processing step gave up on the mail: it goes to quarantine with this reason. */
@@ -135,7 +139,8 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     const rows = await boundSql<LoadedRow>(
       this.em.fork(),
       `select e.id, e.company_id, e.status, case when e.id = any(?::uuid[]) then null else e.raw end as raw,
-              (select f.id from inbound_email f where f.company_id = e.company_id and f.dedup_key = e.dedup_key order by f.id limit 1) as first_id
+              (select f.id from inbound_email f where f.company_id = e.company_id and f.dedup_key = e.dedup_key order by f.id limit 1) as first_id,
+              (select m.trusted_authserv_id from mailbox m where m.id = e.mailbox_id) as trusted_authserv_id
          from inbound_email e where e.id = any(?::uuid[]) order by e.id`,
       [[...handed.keys()], ids],
     );
@@ -176,41 +181,59 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       }
       // Bounces and mail without a sender are finished one by one.
       if (kind.kind === 'bounce' || !mail.fromAddress) alone.push(row.id);
-      else mails.push({ row, mail, kind });
+      else mails.push({ row, mail, kind, trusted: found.trusted_authserv_id });
     }
-    if (duplicates.length > 0) await this.finishMany(duplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
+    if (duplicates.length > 0) await this.store.finishMany(duplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
     const own = await this.matcher.ownMessages(mails.map((m) => m.mail));
     mails = mails.filter((m) => {
       const loop = m.mail.messageId !== null && own.has(m.mail.messageId.toLowerCase());
       if (loop) alone.push(m.row.id);
       return !loop;
     });
+    // One lookup per kind of reference for the whole batch, whatever company's mailbox each mail
+    // came from: a reply belongs to the company that issued its token, Message-ID or tag.
+    const matches = await this.matcher.matchMany(mails.map((m) => m.mail));
+    const senders = new Map<string, SenderCheck>();
+    const ready: { mail: BatchMail; match: ThreadMatch; sender: SenderCheck }[] = [];
+    for (const [i, batchMail] of mails.entries()) {
+      const match = matches[i];
+      const { row, mail } = batchMail;
+      if (!match) {
+        alone.push(row.id);
+        continue;
+      }
+      const from = mail.fromAddress!;
+      const key = `${match.messageId} ${match.delivery?.id ?? ''} ${from}`;
+      if (!senders.has(key)) senders.set(key, await this.matcher.checkSender(match, from));
+      const sender = senders.get(key)!;
+      // A refused or unverified sender is quarantined by the one-mail path, with its reason.
+      if (!sender.allowed || authenticateSender(mail.authenticationResults, batchMail.trusted, from).verdict === 'unverified') {
+        alone.push(row.id);
+        continue;
+      }
+      ready.push({ mail: batchMail, match, sender });
+    }
+    const moved = await this.store.adopt(ready.filter((r) => r.match.companyId !== r.mail.row.companyId).map((r) => ({ id: r.mail.row.id, companyId: r.match.companyId })));
     const inputs: { row: StoredRow; input: InboundReplyInput }[] = [];
-    for (const companyId of new Set(mails.map((m) => m.row.companyId))) {
-      const mine = mails.filter((m) => m.row.companyId === companyId);
-      const matches = await this.matcher.matchMany(companyId, mine.map((m) => m.mail));
-      const senders = new Map<string, SenderCheck>();
-      for (const [i, { row, mail, kind }] of mine.entries()) {
-        const match = matches[i];
-        if (!match) {
-          alone.push(row.id);
+    const movedDuplicates: { id: string; outcome: string }[] = [];
+    for (const { mail: batchMail, match, sender } of ready) {
+      const { row, mail, kind } = batchMail;
+      if (match.companyId !== row.companyId) {
+        if (!moved.has(row.id)) continue; // another run finished it meanwhile
+        row.companyId = match.companyId;
+        const first = moved.get(row.id);
+        if (first) {
+          movedDuplicates.push({ id: row.id, outcome: `duplicate of ${first}` });
           continue;
-        }
-        const from = mail.fromAddress!;
-        const key = `${match.messageId} ${match.delivery?.id ?? ''} ${from}`;
-        if (!senders.has(key)) senders.set(key, await this.matcher.checkSender(match, from));
-        const sender = senders.get(key)!;
-        if (!sender.allowed) {
-          alone.push(row.id);
-          continue;
-        }
-        try {
-          inputs.push({ row, input: await this.replyInput(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId) });
-        } catch {
-          alone.push(row.id);
         }
       }
+      try {
+        inputs.push({ row, input: await this.replyInput(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId) });
+      } catch {
+        alone.push(row.id);
+      }
     }
+    if (movedDuplicates.length > 0) await this.store.finishMany(movedDuplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
     if (inputs.length > 0) {
       let alerts: MadeAlert[] = [];
       try {
@@ -249,7 +272,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     const [found] = await this.load([id]);
     if (!found || found.status !== 'received') return;
     const row: StoredRow = { id: found.id, companyId: found.company_id };
-    if (found.first_id !== row.id) return this.finish(row, 'duplicate', { outcome: `duplicate of ${found.first_id}` });
+    if (found.first_id !== row.id) return this.store.finish(row.id, 'duplicate', { outcome: `duplicate of ${found.first_id}` });
     let mail: ParsedInbound;
     try {
       mail = await this.parser.parse(found.raw);
@@ -259,28 +282,43 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       return this.toQuarantine(row, null, new Quarantined('unparsable', `The MIME structure could not be parsed: ${(error as Error).message}`));
     }
     try {
-      await this.route(row, mail);
+      await this.route(row, mail, found.trusted_authserv_id);
     } catch (error) {
       if (!(error instanceof Quarantined)) throw error;
       await this.toQuarantine(row, mail, error);
     }
   }
 
-  private async route(row: StoredRow, mail: ParsedInbound): Promise<void> {
-    if (await this.matcher.isOwnMessage(mail)) return this.finish(row, 'loop', { outcome: `our own message ${mail.messageId} came back` });
+  private async route(row: StoredRow, mail: ParsedInbound, trustedAuthservId: string | null): Promise<void> {
+    if (await this.matcher.isOwnMessage(mail)) return this.store.finish(row.id, 'loop', { outcome: `our own message ${mail.messageId} came back` });
     const kind = classify(mail);
     // Before the sender check: some delivery reports come without a usable From.
     if (kind.kind === 'bounce') {
       const failed = await this.bounces.record(row.companyId, kind.originalMessageIds, kind.diagnostic);
       if (!failed) throw new Quarantined('bounce_unmatched', `Delivery report naming none of our messages: ${kind.diagnostic}`);
-      return this.finish(row, 'bounce', { outcome: `delivery ${failed} failed: ${kind.diagnostic}` });
+      return this.store.finish(row.id, 'bounce', { outcome: `delivery ${failed} failed: ${kind.diagnostic}` });
     }
     if (!mail.fromAddress) throw new Quarantined('unparsable', 'No sender address could be read from the mail (malformed or not a mail)');
-    const match = await this.matcher.match(row.companyId, mail);
+    const match = await this.matcher.match(mail);
     if (!match) throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
     const sender = await this.matcher.checkSender(match, mail.fromAddress);
+    if (match.companyId !== row.companyId) {
+      // A tag is short and retyped by people: a stranger's mail to this mailbox whose subject
+      // happens to carry another company's tag stays here, it is not handed to that company.
+      if (!sender.allowed && match.via === 'subject-tag') throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
+      // Everything else about the mail (quarantine item, files, outcome) is the thread's company's.
+      const moved = await this.store.adopt([{ id: row.id, companyId: match.companyId }]);
+      if (!moved.has(row.id)) return; // another run finished it meanwhile
+      row.companyId = match.companyId;
+      const first = moved.get(row.id);
+      if (first) return this.store.finish(row.id, 'duplicate', { outcome: `duplicate of ${first}` });
+    }
     if (!sender.allowed) {
       throw new Quarantined('sender_mismatch', `${mail.fromAddress} is not a party of the thread it answers (matched by ${match.via})`, match.messageId);
+    }
+    const authentication = authenticateSender(mail.authenticationResults, trustedAuthservId, mail.fromAddress);
+    if (authentication.verdict === 'unverified') {
+      throw new Quarantined('sender_unverified', `The receiving server could not verify that ${mail.fromAddress} sent this mail (${authentication.detail})`, match.messageId);
     }
     const automatic = kind.kind === 'automatic';
     await this.append(row, mail, match.messageId, automatic, sender.authorUserId);
@@ -306,7 +344,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   /** Writes the reply (idempotent on the row), then the row's outcome; alerts staff for a person's reply. */
   private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
     const { reply, created } = await this.messages.appendInboundReply(await this.replyInput(row, mail, messageId, automatic, authorUserId));
-    await this.finish(row, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: reply.id }, ['received', 'quarantined']);
+    await this.store.finish(row.id, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: reply.id }, ['received', 'quarantined']);
     if (created && !automatic) await this.alerts.notify(reply.id);
     return reply.id;
   }
@@ -338,7 +376,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       preview: mail ? safePreview(mail) : null,
       suggestedMessageId: why.suggestedMessageId,
     });
-    await this.finish(row, 'quarantined', { outcome: why.reason });
+    await this.store.finish(row.id, 'quarantined', { outcome: why.reason });
   }
 
   /** An operator chose the thread of a quarantined mail: write it there as a reply. */
@@ -347,28 +385,6 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     if (!row) throw new NotFoundError('The inbound email of this quarantine item');
     const mail = await parseMail(row.raw);
     return { replyId: await this.append(row, mail, messageId, classify(mail).kind === 'automatic', null) };
-  }
-
-  /** `finish` from `received` for many rows at once. */
-  private async finishMany(rows: { id: string; status: InboundEmailStatus; outcome: string }[]): Promise<void> {
-    const outcomes = unnestRows({ id: 'uuid', status: 'text', outcome: 'text' }, rows.map((r) => [r.id, r.status, r.outcome]));
-    await boundSql(
-      this.em.fork(),
-      `update inbound_email e set status = v.status, outcome = v.outcome, processed_at = now(), updated_at = now()
-         from ${outcomes.from}
-        where e.id = v.id and e.status = 'received'`,
-      outcomes.params,
-    );
-  }
-
-  /** Compare-and-set on the status: of two racing runs, one writes the outcome. */
-  private async finish(
-    row: StoredRow,
-    status: InboundEmailStatus,
-    fields: Partial<Pick<InboundEmail, 'outcome' | 'threadMessageId' | 'replyId'>>,
-    from: InboundEmailStatus[] = ['received'],
-  ): Promise<void> {
-    await this.em.fork().nativeUpdate(InboundEmail, { id: row.id, status: { $in: from } }, { status, ...fields, processedAt: new Date() });
   }
 }
 

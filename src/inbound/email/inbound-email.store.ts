@@ -3,10 +3,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { newId } from '../../core/database/new-id.js';
 import type { Mailbox } from '../../channels/mailbox.entity.js';
-import { boundSql } from '../../core/database/sql-rows.js';
+import { boundSql, unnestRows } from '../../core/database/sql-rows.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
 import { JOBS } from '../../core/queue/jobs.js';
 import type { StoredMail } from '../imap/mailbox.port.js';
+import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { messageIds } from './parse-mail.js';
 
 const HEADER_SCAN_BYTES = 256 * 1024;
@@ -84,6 +85,50 @@ export class InboundEmailStore {
       [mailbox.id, mails[0].uidValidity.toString(), mails.map((mail) => mail.uid)],
     );
     return rows.map((row) => row.id);
+  }
+
+  /**
+   * Hands rows still to process to the company whose thread they answer (a mailbox of one company
+   * receives the replies to every company's copies: the reply domain is the deployment's). The
+   * stored mail is that company's from then on, so nothing of it stays with the mailbox's owner.
+   * One statement for all rows; answers, for each row moved, the first earlier row of its new
+   * company carrying the same mail (null: none, it is not a duplicate there). A row another run
+   * finished meanwhile is not moved and not in the answer.
+   */
+  async adopt(rows: { id: string; companyId: string }[]): Promise<Map<string, string | null>> {
+    if (rows.length === 0) return new Map();
+    const moves = unnestRows({ id: 'uuid', company: 'uuid' }, rows.map((row) => [row.id, row.companyId]));
+    const moved = await boundSql<{ id: string; first_id: string | null }>(
+      this.em.fork(),
+      `update inbound_email e set company_id = v.company, updated_at = now()
+         from ${moves.from}
+        where e.id = v.id and e.status = 'received'
+       returning e.id, (select f.id from inbound_email f where f.company_id = v.company and f.dedup_key = e.dedup_key and f.id < e.id order by f.id limit 1) as first_id`,
+      moves.params,
+    );
+    return new Map(moved.map((row) => [row.id, row.first_id]));
+  }
+
+  /** Compare-and-set on the status: of two racing runs, one writes the outcome. */
+  async finish(
+    id: string,
+    status: InboundEmailStatus,
+    fields: Partial<Pick<InboundEmail, 'outcome' | 'threadMessageId' | 'replyId'>>,
+    from: InboundEmailStatus[] = ['received'],
+  ): Promise<void> {
+    await this.em.fork().nativeUpdate(InboundEmail, { id, status: { $in: from } }, { status, ...fields, processedAt: new Date() });
+  }
+
+  /** `finish` from `received` for many rows at once. */
+  async finishMany(rows: { id: string; status: InboundEmailStatus; outcome: string }[]): Promise<void> {
+    const outcomes = unnestRows({ id: 'uuid', status: 'text', outcome: 'text' }, rows.map((r) => [r.id, r.status, r.outcome]));
+    await boundSql(
+      this.em.fork(),
+      `update inbound_email e set status = v.status, outcome = v.outcome, processed_at = now(), updated_at = now()
+         from ${outcomes.from}
+        where e.id = v.id and e.status = 'received'`,
+      outcomes.params,
+    );
   }
 
   /** The raw bytes this process stored for a row, handed over once (null: read the row). */

@@ -13,6 +13,8 @@ import type { ParsedInbound } from './parse-mail.js';
 export type MatchVia = 'token' | 'message-id' | 'subject-tag';
 
 export interface ThreadMatch {
+  /** The company that issued the token, Message-ID or tag: the thread's, whichever mailbox got the mail. */
+  companyId: string;
   messageId: string;
   via: MatchVia;
   /** The copy the reply answers, when known (token or Message-ID). */
@@ -27,8 +29,11 @@ export interface SenderCheck {
 
 /**
  * Finds the thread a mail answers, in order of strength: the reply token in a recipient address;
- * our Message-IDs in In-Reply-To/References; the subject's reference tag. Only threads of the
- * mailbox's company count: a token or tag of another company never writes across tenants.
+ * our Message-IDs in In-Reply-To/References; the subject's reference tag. All three are unique
+ * across the deployment (unique indexes) and every company's reply addresses share the one reply
+ * domain, so they are looked up across companies: the match names the company that issued them,
+ * which may not be the company whose mailbox received the mail. The owning company's sender check
+ * (`checkSender`) still decides whether the mail is threaded.
  */
 @Injectable()
 export class ThreadMatcher {
@@ -38,56 +43,37 @@ export class ThreadMatcher {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async match(companyId: string, mail: ParsedInbound): Promise<ThreadMatch | null> {
-    const em = this.em.fork();
-    const tokens = mail.recipients.map((address) => this.addressing.tokenOf(address)).filter((token): token is string => Boolean(token));
-    if (tokens.length > 0) {
-      const delivery = await em.findOne(Delivery, { companyId, replyToken: { $in: tokens } }, { orderBy: { id: 'desc' } });
-      if (delivery) return { messageId: delivery.messageId, via: 'token', delivery };
-    }
-    const referenced = mail.referencedIds.map((id) => id.toLowerCase());
-    if (referenced.length > 0) {
-      const deliveries = await em.find(Delivery, { companyId, emailMessageId: { $in: referenced } });
-      // In-Reply-To comes first in referencedIds: the copy answered directly wins over older ones.
-      for (const id of referenced) {
-        const delivery = deliveries.find((d) => d.emailMessageId === id);
-        if (delivery) return { messageId: delivery.messageId, via: 'message-id', delivery };
-      }
-    }
-    const subjectTag = tagInSubject(mail.subject);
-    if (subjectTag) {
-      const tag = await em.findOne(ThreadTag, { companyId, tag: subjectTag });
-      if (tag) return { messageId: tag.messageId, via: 'subject-tag', delivery: null };
-    }
-    return null;
+  async match(mail: ParsedInbound): Promise<ThreadMatch | null> {
+    return (await this.matchMany([mail]))[0];
   }
 
   /**
-   * `match` for many mails of one company at once: one query per kind of reference for all of
-   * them, the same order of strength for each mail.
+   * `match` for many mails at once, whatever mailbox they came from: one query per kind of
+   * reference for all of them (a kind is skipped when every mail is already matched), the same
+   * order of strength for each mail.
    */
-  async matchMany(companyId: string, mails: ParsedInbound[]): Promise<(ThreadMatch | null)[]> {
+  async matchMany(mails: ParsedInbound[]): Promise<(ThreadMatch | null)[]> {
     const em = this.em.fork();
     const found: (ThreadMatch | null)[] = mails.map(() => null);
     const tokensOf = mails.map((mail) => mail.recipients.map((address) => this.addressing.tokenOf(address)).filter((token): token is string => Boolean(token)));
     const tokens = [...new Set(tokensOf.flat())];
     if (tokens.length > 0) {
-      const deliveries = await em.find(Delivery, { companyId, replyToken: { $in: tokens } }, { orderBy: { id: 'desc' } });
+      const deliveries = await em.find(Delivery, { replyToken: { $in: tokens } }, { orderBy: { id: 'desc' } });
       tokensOf.forEach((mine, i) => {
         const delivery = mine.length > 0 ? deliveries.find((d) => d.replyToken !== null && mine.includes(d.replyToken)) : undefined;
-        if (delivery) found[i] = { messageId: delivery.messageId, via: 'token', delivery };
+        if (delivery) found[i] = { companyId: delivery.companyId, messageId: delivery.messageId, via: 'token', delivery };
       });
     }
     const referencedOf = mails.map((mail, i) => (found[i] ? [] : mail.referencedIds.map((id) => id.toLowerCase())));
     const referenced = [...new Set(referencedOf.flat())];
     if (referenced.length > 0) {
-      const deliveries = await em.find(Delivery, { companyId, emailMessageId: { $in: referenced } });
+      const deliveries = await em.find(Delivery, { emailMessageId: { $in: referenced } });
       referencedOf.forEach((ids, i) => {
         // In-Reply-To comes first in referencedIds: the copy answered directly wins over older ones.
         for (const id of ids) {
           const delivery = deliveries.find((d) => d.emailMessageId === id);
           if (!delivery) continue;
-          found[i] = { messageId: delivery.messageId, via: 'message-id', delivery };
+          found[i] = { companyId: delivery.companyId, messageId: delivery.messageId, via: 'message-id', delivery };
           break;
         }
       });
@@ -95,10 +81,10 @@ export class ThreadMatcher {
     const tagOf = mails.map((mail, i) => (found[i] ? null : tagInSubject(mail.subject)));
     const tags = [...new Set(tagOf.filter((tag): tag is string => Boolean(tag)))];
     if (tags.length > 0) {
-      const rows = await em.find(ThreadTag, { companyId, tag: { $in: tags } });
+      const rows = await em.find(ThreadTag, { tag: { $in: tags } });
       tagOf.forEach((subjectTag, i) => {
         const tag = subjectTag ? rows.find((row) => row.tag === subjectTag) : undefined;
-        if (tag) found[i] = { messageId: tag.messageId, via: 'subject-tag', delivery: null };
+        if (tag) found[i] = { companyId: tag.companyId, messageId: tag.messageId, via: 'subject-tag', delivery: null };
       });
     }
     return found;
