@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
@@ -10,6 +10,7 @@ import {
   CreateClientDto,
   CreateContactDto,
   CreateInstructionDto,
+  InstructionListQuery,
   UpdateClientDto,
   UpdateContactDto,
   UpdateInstructionDto,
@@ -88,9 +89,10 @@ export class ClientsController {
 
   @Get(':id/instructions')
   @ApiOkResponse({ type: [Instruction] })
+  @ApiForbiddenResponse({ description: 'permission_denied: client and secretary accounts do not see the instructions left for operators' })
   @RequirePermission('clients.read')
-  instructions(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<Instruction[]> {
-    return this.clients.listInstructions(auth, id);
+  instructions(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Query() query: InstructionListQuery): Promise<Instruction[]> {
+    return this.clients.listInstructions(auth, id, query.for);
   }
 
   @Post(':id/instructions')

@@ -3,11 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
-import { NotFoundError } from '../core/errors/domain-error.js';
+import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import { phoneField } from '../core/phone/phone-number.js';
 import { companyCountry } from '../core/tenancy/company-country.js';
 import { containsPattern, type Page, type PageQuery, pageWindow, toPage } from '../core/http/params.js';
-import { Client, Contact, Instruction } from './client.entity.js';
+import { Client, Contact, Instruction, type InstructionVisibility } from './client.entity.js';
 import type {
   CreateClientDto,
   CreateContactDto,
@@ -99,8 +99,22 @@ export class ClientsService {
     return this.removeChild(auth, clientId, id, Contact);
   }
 
-  listInstructions(auth: AuthContext, clientId: string): Promise<Instruction[]> {
-    return this.listChildren(auth, clientId, Instruction);
+  /**
+   * Instructions are the client's orders to the operators, shown to the company's users only
+   * (seed 001: "UNIQUEMENT Compte Utilisateur"); `where` keeps those shown there (message, call, vad).
+   */
+  async listInstructions(auth: AuthContext, clientId: string, where?: InstructionVisibility): Promise<Instruction[]> {
+    await this.get(auth, clientId);
+    if (auth.kind !== 'collaborator') {
+      throw new DomainError('permission_denied', 'The instructions of a client file are for the company’s users; client accounts do not see them', {
+        reason: 'collaborators_only',
+      });
+    }
+    return this.em.find(
+      Instruction,
+      { companyId: auth.companyId, clientId, ...(where ? { visibility: { $contains: [where] } } : {}) },
+      { orderBy: { id: 'asc' } },
+    );
   }
 
   async addInstruction(auth: AuthContext, clientId: string, input: CreateInstructionDto): Promise<Instruction> {

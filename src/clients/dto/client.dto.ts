@@ -37,3 +37,10 @@ export class CreateInstructionDto {
   visibility?: InstructionVisibility[];
 }
 export class UpdateInstructionDto extends PartialType(CreateInstructionDto) {}
+
+export class InstructionListQuery {
+  @ApiPropertyOptional({ enum: INSTRUCTION_VISIBILITIES, description: 'Only the instructions shown there, e.g. for=message while composing' })
+  @IsOptional()
+  @IsIn(INSTRUCTION_VISIBILITIES, { message: `for must be one of ${INSTRUCTION_VISIBILITIES.join(', ')}` })
+  for?: InstructionVisibility;
+}
