@@ -166,6 +166,28 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     expect(receivedIds(smtp).filter((id) => id === other.email_message_id)).toHaveLength(2);
   });
 
+  it('a retried reply copy whose outcome is unknown keeps In-Reply-To and References to the earlier copy under its new Message-ID', async () => {
+    const [messageId] = await compose(1, 'Fil');
+    const [copy] = await settled([messageId]);
+    const reply = await as(world.operator).post(`/v1/messages/${messageId}/replies`, { body: 'Elle a rappelé', copies: ['email'] });
+    expect(reply.status).toBe(201);
+    const replyCopy = async () =>
+      (await sql<Row>(`select id, status, email_message_id, failure_reason, attempts from delivery where message_id = ? and reply_id is not null`, [messageId]))[0];
+    await waitFor(async () => (await replyCopy())?.status === 'sent', 20_000, 'the reply copy sent');
+    const sentOnce = await replyCopy();
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() where id = ?`, [sentOnce.id]);
+    await waitFor(async () => (await replyCopy()).failure_reason === 'outcome_unknown', 20_000, 'the reply copy settled outcome_unknown');
+    const retried = await as(world.manager).post(`/v1/deliveries/${sentOnce.id}/retry`);
+    expect(retried.status).toBe(200);
+    await waitFor(async () => (await replyCopy()).status === 'sent', 20_000, 'the retried reply copy sent');
+    const mails = smtp.messages.filter((m) => [sentOnce.email_message_id, retried.body.emailMessageId].includes(m.parsed.messageId!.slice(1, -1)));
+    expect(mails.map((m) => m.parsed.messageId)).toEqual([`<${sentOnce.email_message_id}>`, `<${retried.body.emailMessageId}>`]);
+    for (const mail of mails) {
+      expect(mail.parsed.inReplyTo).toBe(`<${copy.email_message_id}>`);
+      expect(mail.parsed.references).toBe(`<${copy.email_message_id}>`);
+    }
+  });
+
   it('an SMS cut after the Twilio call is looked up in Twilio\'s message list: found, sent with its SID and never re-sent; not found, failed outcome_unknown, then retried once', async () => {
     await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: '+33610101010' });
     const before = twilioApi.accepted();
