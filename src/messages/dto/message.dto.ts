@@ -19,6 +19,14 @@ import { PageQuery } from '../../core/http/params.js';
 import { COPY_CHANNELS, type CopyChannel } from '../../settings/settings.entity.js';
 import type { DigestRequest } from '../message.entity.js';
 
+/**
+ * Seeds 000/001: a private message goes "uniquement au destinataire", whatever the sharing: the
+ * file's client (and its secretary), plus its author and CC — never the other collaborators, the
+ * company circle or subcontractors.
+ */
+export const PRIVATE_MEANING =
+  'Seen only by its recipients: the file’s client (and secretary accounts), its author and CC; not by other collaborators, the copy circle or subcontractors';
+
 const isDate = IsISO8601({ strict: true }, { message: 'must be a date such as 2026-12-24' });
 
 export class ComposeMessageDto {
@@ -63,7 +71,7 @@ export class ComposeMessageDto {
   dueDate?: unknown;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() urgent?: boolean;
-  @ApiPropertyOptional({ description: 'Only its author and CC see it; refused (422) from client and secretary accounts' }) @IsOptional() @IsBoolean() private?: boolean;
+  @ApiPropertyOptional({ description: PRIVATE_MEANING + '; refused (422) from client and secretary accounts' }) @IsOptional() @IsBoolean() private?: boolean;
   @ApiPropertyOptional({ description: 'Copy to the company’s client-messages circle: its members get the copies too' }) @IsOptional() @IsBoolean() copyCircle?: boolean;
   @ApiPropertyOptional({ description: 'Client side: a remark about the service, for managers' }) @IsOptional() @IsBoolean() remark?: boolean;
 

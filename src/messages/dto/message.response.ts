@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MESSAGE_KINDS, type MessageKind, REPLY_ORIGINS, type ReplyOrigin, TASK_STATES, type TaskState } from '../message.entity.js';
+import { PRIVATE_MEANING } from './message.dto.js';
 
 export class TaskView {
   @ApiProperty({ enum: TASK_STATES }) state!: TaskState;
@@ -32,7 +33,7 @@ export class MessageView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) contactId!: string | null;
   @ApiProperty({ type: [String] }) cc!: string[];
   @ApiProperty() urgent!: boolean;
-  @ApiProperty() private!: boolean;
+  @ApiProperty({ description: PRIVATE_MEANING }) private!: boolean;
   @ApiProperty() copyCircle!: boolean;
   @ApiProperty({ type: TaskView }) task!: TaskView;
   @ApiProperty({ type: VadView, nullable: true }) vad!: VadView | null;
