@@ -72,7 +72,11 @@ export class MailboxesService {
     await this.em.remove(mailbox).flush();
   }
 
-  /** Logs in and reads the watched folder; a failure is reported in the answer, not as an error. */
+  /**
+   * Logs in, reads the watched folder and creates the processed and failed folders (as the
+   * watcher would): a folder the server refuses fails the test with the server's words. A failure
+   * is reported in the answer, not as an error.
+   */
   async test(auth: AuthContext, id: string): Promise<MailboxTestResult> {
     const mailbox = await this.get(auth, id);
     let settings: MailboxSettings;
@@ -85,6 +89,8 @@ export class MailboxesService {
       const session = await this.client.connect(settings);
       try {
         const state = await session.folderState(mailbox.folder);
+        await session.ensureFolder(mailbox.processedFolder);
+        await session.ensureFolder(mailbox.failedFolder);
         return { ok: true, messages: state.messages, uidValidity: state.uidValidity.toString() };
       } finally {
         await session.close();

@@ -10,8 +10,8 @@ export class CreateMailboxDto {
   @ApiProperty() @IsString() @Length(1, 320) username!: string;
   @ApiProperty({ description: 'Stored encrypted; never returned' }) @IsString() @Length(1, 1000) password!: string;
   @ApiPropertyOptional({ default: 'INBOX' }) @IsOptional() @IsString() @Length(1, 200) folder?: string;
-  @ApiPropertyOptional({ default: 'Relais/Processed' }) @IsOptional() @IsString() @Length(1, 200) processedFolder?: string;
-  @ApiPropertyOptional({ default: 'Relais/Failed' }) @IsOptional() @IsString() @Length(1, 200) failedFolder?: string;
+  @ApiPropertyOptional({ default: 'Relais/Processed', description: 'Where mail is moved once processed; created if missing. "/" separates sub-folders whatever the server uses (Relais.Processed on a Dovecot that separates with ".")' }) @IsOptional() @IsString() @Length(1, 200) processedFolder?: string;
+  @ApiPropertyOptional({ default: 'Relais/Failed', description: 'Where quarantined mail is moved; created if missing. "/" separates sub-folders whatever the server uses (Relais.Failed on a Dovecot that separates with ".")' }) @IsOptional() @IsString() @Length(1, 200) failedFolder?: string;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
   @ApiPropertyOptional({
     type: String,

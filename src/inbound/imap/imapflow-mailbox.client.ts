@@ -33,6 +33,30 @@ export function uidSet(uids: readonly number[]): string {
   return parts.join(',');
 }
 
+/**
+ * The server's name of a configured folder. Configured names write sub-folders with "/" (the
+ * default `Relais/Processed`), whatever the server separates with: a stock Dovecot (maildir)
+ * uses "." and refuses "/" in names. INBOX is the same everywhere.
+ */
+export function serverPath(folder: string, delimiter: string | null | undefined): string {
+  if (!delimiter || delimiter === '/' || folder.toUpperCase() === 'INBOX') return folder;
+  return folder.split('/').join(delimiter);
+}
+
+/** Dovecot ends its answers with its own timing ("(0.001 + 0.000 secs)."): noise in a stored error. */
+const SERVER_TIMING = /\s*\(\d+\.\d+(?: \+ \d+\.\d+)* secs\)\.?\s*$/;
+
+/**
+ * What the server said about a failed command: imapflow's own message is only "Command failed",
+ * the server's text (and its RFC 5530 code) tell the user what to fix.
+ */
+export function serverReason(error: unknown): string {
+  const { responseText, serverResponseCode, message } = error as { responseText?: unknown; serverResponseCode?: unknown; message?: unknown };
+  const text = typeof responseText === 'string' ? responseText.replace(SERVER_TIMING, '').trim() : '';
+  if (!text) return typeof message === 'string' ? message : String(error);
+  return typeof serverResponseCode === 'string' && serverResponseCode ? `${text} [${serverResponseCode}]` : text;
+}
+
 function pickBatch(messages: Listing['messages'], afterUid: number, limit: number, maxBytes: number): number[] {
   let lo = 0;
   let hi = messages.length;
@@ -60,7 +84,27 @@ class ImapFlowSession implements MailboxSession {
     return this.client.capabilities.has('IDLE');
   }
 
-  async folderState(folder: string): Promise<FolderState> {
+  /** The server's name of a configured folder (see serverPath). */
+  private path(folder: string): string {
+    return serverPath(folder, this.client.namespace?.delimiter);
+  }
+
+  /** Runs a command; a failure names the folder and carries the server's own words. */
+  private async command<T>(what: string, folder: string, run: (path: string) => Promise<T>): Promise<T> {
+    const path = this.path(folder);
+    try {
+      return await run(path);
+    } catch (error) {
+      const named = path === folder ? `"${folder}"` : `"${folder}" ("${path}" on this server)`;
+      throw new DomainError('unprocessable', `Could not ${what} folder ${named}: ${serverReason(error)}`);
+    }
+  }
+
+  folderState(folder: string): Promise<FolderState> {
+    return this.command('read', folder, (path) => this.status(path));
+  }
+
+  private async status(folder: string): Promise<FolderState> {
     // Some servers (Dovecot) answer STATUS on the selected folder from the session's last view:
     // a NOOP first makes them report what arrived since.
     if (this.client.mailbox && this.client.mailbox.path === folder) await this.client.noop();
@@ -73,22 +117,34 @@ class ImapFlowSession implements MailboxSession {
     };
   }
 
-  async ensureFolder(folder: string): Promise<void> {
-    const existing = await this.client.list();
-    if (existing.some((entry) => entry.path === folder)) return;
-    await this.client.mailboxCreate(folder);
+  ensureFolder(folder: string): Promise<void> {
+    return this.command('create', folder, async (path) => {
+      // LIST answers with the namespace prefix (INBOX. on some servers), which CREATE adds itself.
+      const prefix = this.client.namespace?.prefix ?? '';
+      const existing = await this.client.list();
+      if (existing.some((entry) => entry.path === path || entry.path === prefix + path)) return;
+      await this.client.mailboxCreate(path);
+    });
   }
 
-  async deleteFolder(folder: string): Promise<void> {
-    await this.client.mailboxDelete(folder);
+  deleteFolder(folder: string): Promise<void> {
+    return this.command('delete', folder, async (path) => {
+      await this.client.mailboxDelete(path);
+    });
   }
 
-  async append(folder: string, source: Buffer | string, flags: string[] = []): Promise<{ uid: number | null }> {
-    const result = await this.client.append(folder, source, flags);
-    return { uid: result && typeof result.uid === 'number' ? result.uid : null };
+  append(folder: string, source: Buffer | string, flags: string[] = []): Promise<{ uid: number | null }> {
+    return this.command('append to', folder, async (path) => {
+      const result = await this.client.append(path, source, flags);
+      return { uid: result && typeof result.uid === 'number' ? result.uid : null };
+    });
   }
 
-  async fetchAfter(folder: string, afterUid: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredMail[]> {
+  fetchAfter(folder: string, afterUid: number, limit: number, maxBytes = Number.POSITIVE_INFINITY): Promise<StoredMail[]> {
+    return this.command('read', folder, (path) => this.fetch(path, afterUid, limit, maxBytes));
+  }
+
+  private async fetch(folder: string, afterUid: number, limit: number, maxBytes: number): Promise<StoredMail[]> {
     const lock = await this.client.getMailboxLock(folder);
     try {
       const mailbox = this.client.mailbox;
@@ -140,16 +196,21 @@ class ImapFlowSession implements MailboxSession {
   async moveMessages(folder: string, uidValidity: bigint, uids: number[], destination: string, flags: string[]): Promise<void> {
     if (uids.length === 0) return;
     await this.ensureFolder(destination);
-    const lock = await this.client.getMailboxLock(folder);
-    try {
-      const mailbox = this.client.mailbox;
-      if (!mailbox || BigInt(mailbox.uidValidity) !== uidValidity) return;
-      const range = uidSet([...uids].sort((a, b) => a - b));
-      if (flags.length > 0) await this.client.messageFlagsAdd(range, flags, { uid: true });
-      await this.client.messageMove(range, destination, { uid: true });
-    } finally {
-      lock.release();
-    }
+    const target = this.path(destination);
+    await this.command('move mail out of', folder, async (path) => {
+      const lock = await this.client.getMailboxLock(path);
+      try {
+        const mailbox = this.client.mailbox;
+        if (!mailbox || BigInt(mailbox.uidValidity) !== uidValidity) return;
+        const range = uidSet([...uids].sort((a, b) => a - b));
+        if (flags.length > 0) await this.client.messageFlagsAdd(range, flags, { uid: true });
+        // imapflow reports a refused MOVE as a false result, not as an error.
+        const moved = await this.client.messageMove(range, target, { uid: true });
+        if (moved === false) throw new Error(`the server refused to move it to "${target}"`);
+      } finally {
+        lock.release();
+      }
+    });
   }
 
   async watch(folder: string, onChange: () => void, onClose: (reason: string) => void): Promise<void> {
@@ -161,8 +222,8 @@ class ImapFlowSession implements MailboxSession {
       onClose(reason);
     };
     this.client.on('close', () => closeOnce('connection closed'));
-    this.client.on('error', (error: Error) => closeOnce(error.message));
-    await this.client.mailboxOpen(folder);
+    this.client.on('error', (error: Error) => closeOnce(serverReason(error)));
+    await this.command('open', folder, (path) => this.client.mailboxOpen(path));
   }
 
   async close(): Promise<void> {
@@ -201,7 +262,7 @@ export class ImapFlowMailboxClient extends MailboxClient {
       await client.connect();
     } catch (error) {
       client.close();
-      const reason = (error as { responseText?: string }).responseText ?? (error as Error).message;
+      const reason = serverReason(error);
       throw new DomainError('unprocessable', `Could not connect to ${settings.host}:${settings.port}: ${reason}`);
     }
     return new ImapFlowSession(client);
