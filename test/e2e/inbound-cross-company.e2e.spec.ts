@@ -93,6 +93,19 @@ describe('inbound email across companies: one reply mailbox for the deployment',
     await waitFor(async () => (await imap.folderState(account.processedFolder)).messages === 3, 5_000, 'the mails moved to the processed folder');
   });
 
+  it('recognises the same mail seen again once it became B’s: a duplicate, B’s too, no second reply', async () => {
+    const mail = { to: copyB.replyAddress, subject: 'Re: Appel', text: 'Réponse B envoyée deux fois.', messageId: `twice-${randomBytes(4).toString('hex')}@client.test` };
+    await append(mail);
+    await waitBody(b, 'Réponse B envoyée deux fois.');
+    await settled();
+    await append(mail);
+    await waitFor(async () => (await sql(`select id from inbound_email where message_id_header = ?`, [mail.messageId])).length === 2, 10_000, 'the second copy stored');
+    await settled();
+    const rows = await sql<{ company_id: string; status: string }>(`select company_id, status from inbound_email where message_id_header = ? order by id`, [mail.messageId]);
+    expect(rows).toEqual([{ company_id: b.companyId, status: 'threaded' }, { company_id: b.companyId, status: 'duplicate' }]);
+    expect((await bodies(b)).filter((body) => body === 'Réponse B envoyée deux fois.')).toHaveLength(1);
+  });
+
   it('B’s sender check still applies: a stranger holding B’s token goes to B’s quarantine, never to A’s', async () => {
     await append({ from: 'Intrus <intrus@ailleurs.test>', to: copyB.replyAddress, subject: 'Re: Appel', text: 'Je reprends ce dossier (intrus).' });
     await waitFor(async () => (await items(b)).some((i) => i.reason === 'sender_mismatch'), 10_000, 'B quarantines the stranger');
