@@ -1,11 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { Client } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
 import type { Page } from '../core/http/params.js';
+import { Company } from '../core/tenancy/company.entity.js';
 import type { DayCountsQuery, MessageListQuery, RemarkListQuery, SubcontractingListQuery, TaskListQuery } from './dto/message.dto.js';
-import type { DayCountView, MessageView } from './dto/message.response.js';
+import type { DayCountView, MessageView, SharedMessageView } from './dto/message.response.js';
 import { MessageQueries } from './message-queries.service.js';
 import { deletedBy, type SqlCondition, unreadBy, visibleTo } from './visibility.js';
 
@@ -109,9 +111,9 @@ export class MessageViews {
     return this.queries.page(viewer, [ownCompany(viewer), { sql: 'm.vad and m.vad_transmitted_at is null', params: [] }, notDeleted(viewer)], query);
   }
 
-  /** What other companies share with the viewer as a subcontractor. */
-  subcontracting(viewer: AuthContext, query: SubcontractingListQuery): Promise<Page<MessageView>> {
-    return this.queries.page(
+  /** What other companies share with the viewer as a subcontractor, each named with its company and file. */
+  async subcontracting(viewer: AuthContext, query: SubcontractingListQuery): Promise<Page<SharedMessageView>> {
+    const page = await this.queries.page(
       viewer,
       [
         { sql: 'm.company_id <> ?', params: [viewer.companyId] },
@@ -122,5 +124,20 @@ export class MessageViews {
       ],
       query,
     );
+    const names = await this.namesOf(page.items);
+    return {
+      ...page,
+      items: page.items.map((m) => ({ ...m, companyName: names.get(m.companyId) ?? '', clientName: names.get(m.clientId) ?? '' })),
+    };
+  }
+
+  /** Company and client names by id: the viewer may see these messages, not the other company's files. */
+  private async namesOf(items: MessageView[]): Promise<Map<string, string>> {
+    if (items.length === 0) return new Map();
+    const [companies, clients] = await Promise.all([
+      this.em.find(Company, { id: { $in: [...new Set(items.map((m) => m.companyId))] } }, { fields: ['id', 'name'] }),
+      this.em.find(Client, { id: { $in: [...new Set(items.map((m) => m.clientId))] } }, { fields: ['id', 'name'] }),
+    ]);
+    return new Map([...companies, ...clients].map((row) => [row.id, row.name]));
   }
 }

@@ -21,7 +21,7 @@ import {
   UpdateMessageTemplateDto,
   VadDto,
 } from './dto/message.dto.js';
-import { DayCountView, MessageView, ThreadView } from './dto/message.response.js';
+import { DayCountView, MessageView, SharedMessageView, ThreadView } from './dto/message.response.js';
 import { eventTypeShownTo, LiveEvents, type LiveEvent } from './live-events.service.js';
 import { MessageTemplate } from './message.entity.js';
 import { DIGEST_MAX_MESSAGES, MessageDigest } from './message-digest.service.js';
@@ -198,9 +198,9 @@ export class MessagesController {
   }
 
   @Get('subcontracting/messages')
-  @ApiPageResponse(MessageView)
+  @ApiPageResponse(SharedMessageView)
   @RequirePermission('messages.read')
-  subcontracting(@CurrentAuth() auth: AuthContext, @Query() query: SubcontractingListQuery): Promise<Page<MessageView>> {
+  subcontracting(@CurrentAuth() auth: AuthContext, @Query() query: SubcontractingListQuery): Promise<Page<SharedMessageView>> {
     return this.views.subcontracting(auth, query);
   }
 }

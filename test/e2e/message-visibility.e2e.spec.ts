@@ -166,6 +166,13 @@ describe('message visibility', () => {
     expect(await ids(`&companyId=${partnerCompanyId}`)).toEqual([]);
   });
 
+  it('names the company and the client file of each shared message (a subcontractor cannot look their ids up)', async () => {
+    const page = await as(partnerManager).get(`/v1/subcontracting/messages?limit=200&companyId=${w.companyId}`).expect(200);
+    const shared = (page.body.items as { id: string; companyName: string; clientName: string }[]).find((m) => m.id === messages.shared);
+    expect(shared).toMatchObject({ companyId: w.companyId, companyName: 'Permanence Test', clientName: 'Cabinet Médical Durand' });
+    await as(partnerManager).get(`/v1/clients/${w.clientId}`).expect(404);
+  });
+
   it('loses a subcontractor’s access at once when the link ends', async () => {
     await as(partnerManager).get(`/v1/messages/${messages.shared}`).expect(200);
     await as(w.manager).post(`/v1/subcontracting/links/${linkId}/end`).expect(200);

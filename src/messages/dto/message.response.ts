@@ -43,6 +43,12 @@ export class MessageView {
   @ApiProperty() deleted!: boolean;
 }
 
+/** A message another company shares with a subcontractor, who can look up neither its company nor its file. */
+export class SharedMessageView extends MessageView {
+  @ApiProperty({ description: 'The sharing company’s name (seed 002: the view is filtered by company)' }) companyName!: string;
+  @ApiProperty({ description: 'The client file’s name' }) clientName!: string;
+}
+
 export class ReplyAttachmentView {
   @ApiProperty() name!: string;
   @ApiProperty() contentType!: string;
