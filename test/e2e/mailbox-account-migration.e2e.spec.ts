@@ -16,7 +16,7 @@ describe('migration: mailboxes already watching the same IMAP folder', () => {
     const run = async (direction: 'up' | 'down') => {
       const migration = new Migration20261204100000_mailbox_account_and_authserv(orm.em.getDriver(), orm.config);
       migration[direction]();
-      for (const query of migration.getQueries()) await sql(query);
+      for (const query of migration.getQueries()) await orm.em.getConnection().execute(query);
     };
     await run('down');
     const insert = (id: string, companyId: string, host: string, username: string, folder: string, active: boolean) =>
