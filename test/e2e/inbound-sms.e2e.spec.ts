@@ -5,6 +5,8 @@ import { firstValueFrom } from 'rxjs';
 import { filter, take, timeout } from 'rxjs/operators';
 import twilio from 'twilio';
 import { v7 as uuidv7 } from 'uuid';
+import { SmsNumber } from '../../src/channels/sms-number.entity.js';
+import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
 import { QuarantineItem } from '../../src/inbound/quarantine/quarantine-item.entity.js';
 import { LiveEvents } from '../../src/messages/live-events.service.js';
@@ -65,7 +67,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     // The tokens this account is given in turn (rotations, the second company's registration) and its two numbers.
     twilioApi = await startTwilioEndpoint({
       accounts: { [ACCOUNT]: [TOKEN, 'twilio-auth-token-after-rotation', 'twilio-auth-token-of-company-two'] },
-      owned: { [ACCOUNT]: [OUR_NUMBER, '+33756789999'] },
+      owned: { [ACCOUNT]: [OUR_NUMBER, '+33756789999', '+33756781111'] },
     });
     ctx = await TestContext.create((config) =>
       twilioConfigFor(twilioApi, { ...config, publicBaseUrl: PUBLIC, logLevel: 'silent', inboundSms: { ...config.inboundSms, requeueAfterMs: 1_000 } }),
@@ -331,6 +333,24 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await post(sms({ From: '+33611000001', Body: 'nouveau jeton' }), { token: rotated }).expect(200);
     await as(w.manager).patch(`/v1/channels/sms-numbers/${numberId}`, { authToken: TOKEN }).expect(200);
     await post(sms({ From: '+33611000001', Body: 'jeton rétabli' })).expect(200);
+  });
+
+  it('a number squatted before ownership was checked: the genuine webhooks are refused until the owner registers it, then stored for the owner', async () => {
+    const squatter = await aCompanyWorld(api.app, api.http, 'Permanence squatteuse');
+    // As registered before Twilio was asked: the squatter's guessed token, never verified.
+    const e = em();
+    e.create(SmsNumber, { companyId: squatter.companyId, phoneNumber: '+33756781111', accountSid: ACCOUNT, authTokenSealed: api.app.get(SecretBox).seal('a-token-the-squatter-made-up') });
+    await e.flush();
+    const genuine = sms({ From: '+33699000011', To: '+33756781111', Body: 'Bonjour, ici le vrai client' });
+    await post(genuine).expect(403);
+    // Its own registration: the squatter cannot prove the number is its own.
+    expect((await as(squatter.manager).post('/v1/channels/sms-numbers', { phoneNumber: '+33756781111', accountSid: ACCOUNT, authToken: 'a-token-the-squatter-made-up' }).expect(422)).body.code).toBe(
+      'sms_number_not_verified',
+    );
+    await as(w.manager).post('/v1/channels/sms-numbers', { phoneNumber: '+33756781111', accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
+    await post(genuine).expect(200);
+    expect(await processed(genuine.MessageSid)).toMatchObject({ companyId: w.companyId });
+    await post(sms({ From: '+33699000011', To: '+33756781111', Body: 'forgé' }), { token: 'a-token-the-squatter-made-up' }).expect(403);
   });
 
   it('keeps companies apart: an SMS to another company’s number never reaches this company’s threads', async () => {
