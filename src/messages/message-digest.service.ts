@@ -5,6 +5,7 @@ import { User } from '../accounts/user.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
+import { frenchDateTime, frenchDay } from '../core/format/french-dates.js';
 import type { DigestQuery } from './dto/message.dto.js';
 import { Message, MessageReply } from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
@@ -12,6 +13,19 @@ import { type SqlCondition, unreadBy } from './visibility.js';
 
 const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
+
+/** "À faire", with its day for a day task (seed 000: "A faire le j/mm/aaaa"). */
+function todoLabel(message: Message): string {
+  if (message.taskState !== 'todo') return '';
+  return message.dueDate ? `À faire le ${frenchDay(message.dueDate)}` : 'À faire';
+}
+
+/** A home visit with what the client needs to know of it: when and where. */
+function vadLabel(message: Message): string {
+  const city = [message.vadPostalCode, message.vadCity].filter(Boolean).join(' ');
+  const when = message.vadPlannedAt ? ` le ${frenchDateTime(message.vadPlannedAt)}` : '';
+  return [`VAD${when}`, message.vadStreet, city].filter(Boolean).join(', ');
+}
 export const DIGEST_MAX_MESSAGES = 500;
 
 /** The document, and whether the cap left the period's oldest messages out. */
@@ -71,7 +85,7 @@ export class MessageDigest {
     if (messages.length === 0) doc.fillColor('#000').fontSize(11).text('Aucun message sur la période.');
     for (const message of messages) {
       doc.fillColor('#000').font('Helvetica-Bold').fontSize(11).text(message.subject || '(sans objet)');
-      const flags = [message.urgent ? 'URGENT' : '', message.taskState === 'todo' ? 'À faire' : '', message.vad ? 'VAD' : ''].filter(Boolean).join(' · ');
+      const flags = [message.urgent ? 'URGENT' : '', todoLabel(message), message.vad ? vadLabel(message) : ''].filter(Boolean).join(' · ');
       doc.font('Helvetica').fontSize(9).fillColor('#555').text(`${PARIS.format(message.createdAt)} — ${authors.get(message.authorId) ?? ''}${flags ? ` — ${flags}` : ''}`);
       doc.fillColor('#000').fontSize(10).text(message.body, { paragraphGap: 4 });
       for (const reply of replies.filter((r) => r.messageId === message.id)) {

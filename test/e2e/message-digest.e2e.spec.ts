@@ -47,6 +47,27 @@ describe('PDF digest of a client’s messages', () => {
   const digest = (token: string, query: string) =>
     as(token).get(`/v1/clients/${w.clientId}/messages/digest.pdf?${query}`).buffer(true).parse(binary);
 
+  it('prints a day task’s due date as j/mm/aaaa and a VAD’s planned date and address, in Paris time', async () => {
+    const client = (await as(w.manager).post('/v1/clients', { name: 'Cabinet Dates' }).expect(201)).body.id as string;
+    await as(w.operator).post(`/v1/clients/${client}/messages`, { subject: 'Rappeler le labo', body: 'Avant midi.', dayTask: true, dueDate: '2026-12-04' }).expect(201);
+    await as(w.operator)
+      .post(`/v1/clients/${client}/messages`, {
+        subject: 'Visite',
+        body: 'Passer voir Mme Petit.',
+        vad: true,
+        vadPlannedAt: '2026-12-04T13:30:00Z',
+        vadStreet: '12 rue des Lilas',
+        vadPostalCode: '69003',
+        vadCity: 'Lyon',
+      })
+      .expect(201);
+    const response = await as(w.manager).get(`/v1/clients/${client}/messages/digest.pdf?from=${today}&to=${today}`).buffer(true).parse(binary).expect(200);
+    const text = pdfText(response.body as Buffer).replace(/\s+/g, ' ');
+    expect(text).toContain('À faire le 4/12/2026');
+    expect(text).toContain('VAD le 4/12/2026 à 14:30, 12 rue des Lilas, 69003 Lyon');
+    expect(text).not.toContain('2026-12-04');
+  });
+
   it('is a real PDF with readable French', async () => {
     const response = await digest(w.manager, `from=${today}&to=${today}`).expect(200);
     expect(response.headers['content-type']).toBe('application/pdf');
