@@ -19,7 +19,7 @@ export class AccountsService {
     if (!user) throw new NotFoundError('Account');
     if (changes.firstName !== undefined) user.firstName = changes.firstName.trim();
     if (changes.lastName !== undefined) user.lastName = changes.lastName.trim();
-    if (changes.mobile !== undefined) user.mobile = phoneField(changes.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
+    if (changes.mobile !== undefined) user.mobile = changes.mobile === null ? null : phoneField(changes.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
     await this.em.flush();
     return this.describe(auth);
   }

@@ -90,7 +90,7 @@ export class UsersService {
     if (input.clientId && !(await this.em.count(Client, { companyId: auth.companyId, id: input.clientId }))) {
       throw new NotFoundError('Client');
     }
-    const mobile = phoneField(input.mobile ?? null, await companyCountry(this.em, auth.companyId), 'mobile');
+    const mobile = input.mobile == null ? null : phoneField(input.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
     const user = this.em.create(User, {
       companyId: auth.companyId,
       kind: grant.kind,
@@ -110,7 +110,7 @@ export class UsersService {
   }
 
   async update(auth: AuthContext, id: string, changes: UpdateUserDto): Promise<User> {
-    const mobile = phoneField(changes.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
+    const mobile = changes.mobile == null ? changes.mobile : phoneField(changes.mobile, await companyCountry(this.em, auth.companyId), 'mobile');
     return this.changeAccount(auth, id, async (em, user) => {
       const before = snapshot(user);
       em.assign(user, {
