@@ -18,8 +18,9 @@ import { createLogger, PinoNestLogger } from './core/logging/logger.js';
 
 const USAGE = `usage:
   npm run migrate
-  npm run cli -- bootstrap --company NAME --manager-email EMAIL [--first-name NAME] [--last-name NAME] [--force]
-                                         (--force: create another company even though EMAIL already manages one)
+  npm run cli -- bootstrap --company NAME --manager-email EMAIL [--first-name NAME] [--last-name NAME] [--country FR] [--force]
+                                         (--country: where national phone numbers are read, FR by default;
+                                          --force: create another company even though EMAIL already manages one)
   npm run cli -- config-table            (rewrites the README's configuration table)
   npm run cli -- help                    (or --help, -h: this text)`;
 
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<unknown> {
       'manager-email': { type: 'string' },
       'first-name': { type: 'string' },
       'last-name': { type: 'string' },
+      country: { type: 'string' },
       force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -76,6 +78,7 @@ async function main(argv: string[]): Promise<unknown> {
         managerEmail,
         firstName: values['first-name'],
         lastName: values['last-name'],
+        country: values.country,
         force: values.force === true,
       }),
     );

@@ -4,6 +4,7 @@ import { ApiToken } from '../accounts/api-token.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { DomainError } from '../core/errors/domain-error.js';
+import { DEFAULT_COUNTRY, isPhoneCountry } from '../core/phone/phone-number.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import { DEFAULT_TEMPLATES } from '../rights/default-templates.js';
 import { RightsTemplate } from '../rights/rights-template.entity.js';
@@ -15,6 +16,8 @@ export interface BootstrapInput {
   managerEmail: string;
   firstName?: string;
   lastName?: string;
+  /** ISO 3166 code of the country national phone numbers are read in; FR when absent. */
+  country?: string;
   /** Create the company even though the email already manages another one (a run twice by mistake is refused). */
   force?: boolean;
 }
@@ -52,10 +55,14 @@ export class CompanySetupService {
       throw new DomainError('validation_failed', 'The company name must have 1 to 200 characters');
     }
     if (!EMAIL.test(email)) throw new DomainError('validation_failed', `"${input.managerEmail}" is not an email address`);
+    const country = input.country?.trim().toUpperCase() ?? DEFAULT_COUNTRY;
+    if (!isPhoneCountry(country)) {
+      throw new DomainError('validation_failed', `--country must be an ISO 3166 code such as FR or BE, not "${input.country}"`, { field: 'country' });
+    }
     const derived = namesFromEmail(email);
     return this.em.fork().transactional(async (em) => {
       if (!input.force) await this.refuseExistingManager(em, email);
-      const company = em.create(Company, { name: companyName });
+      const company = em.create(Company, { name: companyName, country });
       const templates = DEFAULT_TEMPLATES.map((definition) => em.create(RightsTemplate, { ...definition, companyId: company.id }));
       const managerTemplate = templates.find((template) => template.name === 'Manager')!;
       const circle = em.create(Structure, { companyId: company.id, name: 'Cercle copie messages clients', isCopyCircle: true });
@@ -78,7 +85,7 @@ export class CompanySetupService {
         action: 'company.bootstrap',
         targetType: 'company',
         targetId: company.id,
-        after: { name: companyName, managerId: manager.id, managerEmail: email },
+        after: { name: companyName, country, managerId: manager.id, managerEmail: email },
       });
       await em.flush();
       return { companyId: company.id, userId: manager.id, token: secret };

@@ -75,11 +75,31 @@ describe('CLI: migrate and bootstrap on a fresh database', () => {
     expect(await countCompanies()).toBe(before + 1);
   });
 
+  it('sets the company’s country (national phone numbers are read in it), FR unless given, and refuses an unknown one', async () => {
+    const refused = await runEntry('cli', ['bootstrap', '--company', 'Permanence Liège', '--manager-email', 'luc@liege.test', '--country', 'Belgique'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe('relais: --country must be an ISO 3166 code such as FR or BE, not "Belgique"');
+    const created = await runEntry('cli', ['bootstrap', '--company', 'Permanence Liège', '--manager-email', 'luc@liege.test', '--country', 'be'], env);
+    expect(created.code).toBe(0);
+    const { companyId } = JSON.parse(created.stdout) as { companyId: string };
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      const rows = (await client.query<{ name: string; country: string }>('select name, country from company order by name')).rows;
+      expect(rows.find((row) => row.name === 'Permanence Liège')?.country).toBe('BE');
+      expect(rows.find((row) => row.name === 'Permanence Azur')?.country).toBe('FR');
+      expect(companyId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      await client.end();
+    }
+  });
+
   it.each([['--help'], ['-h'], ['help']])('prints the usage on %s and exits 0', async (flag) => {
     const result = await runEntry('cli', [flag], env);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('npm run cli -- bootstrap --company NAME --manager-email EMAIL');
     expect(result.stdout).toContain('--force');
+    expect(result.stdout).toContain('--country');
     expect(result.stderr).toBe('');
   });
 
