@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import { newId } from '../core/database/new-id.js';
 import { SecretBox } from '../core/crypto/secret-box.js';
+import { storableText } from '../core/database/storable-text.js';
 import { DomainError } from '../core/errors/domain-error.js';
 
 /** Twilio statuses after which nothing more will come, mapped to ours. */
@@ -38,9 +39,10 @@ export class TwilioStatusService {
     if (!delivery || !token || !input.signature || !twilio.validateRequest(token, input.signature, input.url, params)) {
       throw new DomainError('permission_denied', 'The Twilio signature does not match this request');
     }
-    const reported = (params.MessageStatus ?? '').toLowerCase().slice(0, 40);
+    // Checked as signed, recorded as PostgreSQL can hold it (a NUL byte would fail every retry of the report).
+    const reported = storableText((params.MessageStatus ?? '').toLowerCase().slice(0, 40));
     const final = FINAL[reported] ?? null;
-    const code = params.ErrorCode ? params.ErrorCode.slice(0, 20) : null;
+    const code = params.ErrorCode ? storableText(params.ErrorCode.slice(0, 20)) : null;
     await connection.execute(
       `with changed as (
          update delivery set updated_at = now(),

@@ -163,6 +163,11 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     const late = { ...form, MessageStatus: 'undelivered', ErrorCode: '30003' };
     await api.http.post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, late)).send(late).expect(204);
     expect((await as(world.manager).get(`/v1/deliveries/${row.id}`)).body.status).toBe('delivered');
+    // A signed report carrying NUL bytes is recorded (they become U+FFFD), not refused with a 500 Twilio retries forever.
+    const odd = { ...form, MessageStatus: 'sent\u0000', ErrorCode: '300\u00003' };
+    await api.http.post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, odd)).send(odd).expect(204);
+    const oddHistory = (await as(world.manager).get(`/v1/deliveries/${row.id}`)).body.history as { outcome: string; providerCode: string | null }[];
+    expect(oddHistory.at(-1)).toMatchObject({ outcome: 'status:sent\uFFFD', providerCode: '300\uFFFD3' });
     const unknown = { ...form, MessageSid: `SM${'0'.repeat(32)}` };
     await api.http.post('/webhooks/twilio/status').type('form').set('X-Twilio-Signature', twilio.getExpectedTwilioSignature(AUTH_TOKEN, url, unknown)).send(unknown).expect(403);
   });

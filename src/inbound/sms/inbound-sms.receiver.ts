@@ -6,7 +6,8 @@ import { APP_CONFIG } from '../../core/app-config.module.js';
 import { DomainError } from '../../core/errors/domain-error.js';
 import type { InboundSmsMedia } from './inbound-sms.entity.js';
 import { InboundSmsWriter } from './inbound-sms.writer.js';
-import { keywordOf, storableParams, storableText, toE164 } from './sms-text.js';
+import { storableText } from '../../core/database/storable-text.js';
+import { keywordOf, storableParams, toE164 } from './sms-text.js';
 
 /** What the webhook passes on of the HTTP request. */
 export interface TwilioWebhookRequest {

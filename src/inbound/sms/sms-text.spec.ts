@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { keywordOf, storableParams, storableText, threadCodesIn, toE164 } from './sms-text.js';
+import { storableText } from '../../core/database/storable-text.js';
+import { keywordOf, storableParams, threadCodesIn, toE164 } from './sms-text.js';
 
 describe('SMS text', () => {
   it('reads numbers as E.164, French by default, and refuses what is no phone number', () => {

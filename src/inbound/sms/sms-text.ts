@@ -1,3 +1,5 @@
+import { storableText } from '../../core/database/storable-text.js';
+
 /** The one phone parser (France first): null for a short code or a name, which are no reply address. */
 export { toE164 } from '../../core/phone/phone-number.js';
 
@@ -33,15 +35,10 @@ export function threadCodesIn(body: string): string[] {
 }
 
 /**
- * The text as PostgreSQL can store it: NUL (refused in text and jsonb) and lone UTF-16 surrogates
- * (refused in jsonb) become U+FFFD, so a signed SMS carrying them is kept, not refused with a 503
- * that Twilio retries until it gives up. Only for storage: signatures are checked on what was sent.
+ * Every key and value of a webhook's form as PostgreSQL can store them (see storableText), so a
+ * signed SMS carrying NUL bytes is kept, not refused with a 503 Twilio retries until it gives up.
+ * Only for storage: signatures are checked on what was sent.
  */
-export function storableText(text: string): string {
-  return text.toWellFormed().replaceAll('\u0000', '\uFFFD');
-}
-
-/** Every key and value of a webhook's form made storable (see storableText). */
 export function storableParams(params: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(params)) out[storableText(key)] = storableText(value);
