@@ -1,5 +1,8 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import { MailboxHostPolicy } from '../inbound/imap/host-policy.js';
 import { ImapFlowMailboxClient } from '../inbound/imap/imapflow-mailbox.client.js';
 import { MailboxClient } from '../inbound/imap/mailbox.port.js';
 import { Mailbox } from './mailbox.entity.js';
@@ -10,7 +13,11 @@ import { MailboxesService } from './mailboxes.service.js';
 @Module({
   imports: [MikroOrmModule.forFeature([Mailbox])],
   controllers: [MailboxesController],
-  providers: [MailboxesService, { provide: MailboxClient, useClass: ImapFlowMailboxClient }],
+  providers: [
+    MailboxesService,
+    { provide: MailboxHostPolicy, useFactory: (config: AppConfig) => MailboxHostPolicy.fromConfig(config), inject: [APP_CONFIG] },
+    { provide: MailboxClient, useClass: ImapFlowMailboxClient },
+  ],
   exports: [MikroOrmModule, MailboxesService, MailboxClient],
 })
 export class MailboxesModule {}

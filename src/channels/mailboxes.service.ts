@@ -4,6 +4,8 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { SecretBox } from '../core/crypto/secret-box.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
+import { MailboxHostPolicy } from '../inbound/imap/host-policy.js';
+import { REACH_TIMEOUT_MS } from '../inbound/imap/imapflow-mailbox.client.js';
 import { MailboxClient, type MailboxSettings } from '../inbound/imap/mailbox.port.js';
 import type { CreateMailboxDto, MailboxTestResult, UpdateMailboxDto } from './dto/mailbox.dto.js';
 import { Mailbox } from './mailbox.entity.js';
@@ -27,6 +29,7 @@ export class MailboxesService {
     private readonly em: EntityManager,
     private readonly box: SecretBox,
     private readonly client: MailboxClient,
+    private readonly hosts: MailboxHostPolicy,
   ) {}
 
   list(auth: AuthContext): Promise<Mailbox[]> {
@@ -42,6 +45,7 @@ export class MailboxesService {
   async create(auth: AuthContext, input: CreateMailboxDto): Promise<Mailbox> {
     const { password, ...rest } = input;
     this.checkFolders(rest);
+    await this.hosts.target(rest.host);
     await this.ensureAccountFree(rest, null);
     const mailbox = this.em.create(Mailbox, { ...rest, companyId: auth.companyId, passwordSealed: this.box.seal(password) });
     await this.flush();
@@ -56,6 +60,7 @@ export class MailboxesService {
     const activeBefore = mailbox.active;
     this.em.assign(mailbox, rest);
     this.checkFolders(mailbox);
+    if (changes.host !== undefined) await this.hosts.target(mailbox.host);
     if (accountKey(mailbox) !== accountBefore || (mailbox.active && !activeBefore)) await this.ensureAccountFree(mailbox, mailbox.id);
     if (password !== undefined) mailbox.passwordSealed = this.box.seal(password);
     // Another folder (or server) is another UID space: start its cursor afresh; dedup covers re-reads.
@@ -85,6 +90,7 @@ export class MailboxesService {
     } catch {
       return { ok: false, error: 'The stored password cannot be decrypted with the current SECRETS_KEY; set it again' };
     }
+    const started = Date.now();
     try {
       const session = await this.client.connect(settings);
       try {
@@ -96,7 +102,13 @@ export class MailboxesService {
         await session.close();
       }
     } catch (error) {
-      return { ok: false, error: (error as Error).message };
+      if (error instanceof DomainError && error.code === 'mailbox_unreachable') {
+        // Every unreachable server is answered when the slowest would be (a filtered port times
+        // out): refused, closed and open-but-not-IMAP ports cannot be told apart by the delay.
+        await new Promise((resolve) => setTimeout(resolve, started + UNREACHABLE_ANSWER_MS - Date.now()));
+        return { ok: false, code: error.code, error: error.message };
+      }
+      return { ok: false, code: error instanceof DomainError ? error.code : 'unprocessable', error: (error as Error).message };
     }
   }
 
@@ -133,6 +145,9 @@ export class MailboxesService {
     }
   }
 }
+
+/** A little past the connection deadline, so the padded answers are never the earliest. */
+const UNREACHABLE_ANSWER_MS = REACH_TIMEOUT_MS + 100;
 
 function accountKey(mailbox: Pick<Mailbox, 'host' | 'port' | 'username' | 'folder'>): string {
   const folder = mailbox.folder.toUpperCase() === 'INBOX' ? 'INBOX' : mailbox.folder;

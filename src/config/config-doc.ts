@@ -6,7 +6,7 @@ const END = '<!-- config-table:end -->';
 /** The README's configuration table, rendered from the schema so the two cannot drift apart. */
 export function renderConfigTable(): string {
   const rows = (Object.entries(VARIABLES) as [string, VariableSpec][]).map(([name, spec]) => {
-    const fallback = spec.default === undefined ? '(required)' : `\`${spec.default}\``;
+    const fallback = spec.default === undefined ? '(required)' : spec.default === '' ? '(empty)' : `\`${spec.default}\``;
     const shown = spec.requiredInProduction ? `${fallback}; required in production` : fallback;
     return `| \`${name}\` | ${shown} | ${spec.description} |`;
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -232,7 +233,25 @@ export const VARIABLES = {
     default: '20000',
     description: 'Lifetime of the Redis lock that makes one worker the owner of a mailbox; another worker takes over within this time after the owner dies.',
   },
+  MAILBOX_ALLOWED_HOSTS: {
+    schema: z
+      .string()
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+      .refine((entries) => entries.every(isHostOrNetwork), { error: 'must be a comma-separated list of host names, IP addresses and CIDR networks (10.0.0.0/8, fd00::/8)' }),
+    default: '',
+    description:
+      'In production, mailbox servers on loopback, private, link-local or CGNAT addresses (written or answered by DNS) are refused; these host names, addresses and CIDR networks are let through (e.g. an IMAP server on your own network).',
+  },
 } satisfies Record<string, VariableSpec>;
+
+/** A MAILBOX_ALLOWED_HOSTS entry: a host name, an IP address, or a network in CIDR notation. */
+function isHostOrNetwork(entry: string): boolean {
+  const [net, bits, extra] = entry.split('/');
+  const kind = isIP(net);
+  if (extra !== undefined) return false;
+  if (bits !== undefined) return kind !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128);
+  return kind !== 0 || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i.test(entry);
+}
 
 export type VariableName = keyof typeof VARIABLES;
 type Parsed = { [K in VariableName]: z.output<(typeof VARIABLES)[K]['schema']> };
@@ -249,7 +268,15 @@ export interface AppConfig {
   secretsKey: string;
   publicBaseUrl: string;
   shutdownTimeoutMs: number;
-  inbound: { attachmentsDir: string; attachmentMaxBytes: number; idleRestartMs: number; pollIntervalMs: number; lockTtlMs: number };
+  inbound: {
+    attachmentsDir: string;
+    attachmentMaxBytes: number;
+    idleRestartMs: number;
+    pollIntervalMs: number;
+    lockTtlMs: number;
+    /** Mailbox hosts and networks let through in production although internal (MAILBOX_ALLOWED_HOSTS). */
+    mailboxAllowedHosts: string[];
+  };
   inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string; requeueAfterMs: number };
   smtp: { url: string; poolMax: number; timeoutMs: number };
   twilio: { baseUrl: string; messagingBaseUrl: string; timeoutMs: number };
@@ -282,6 +309,7 @@ export function toAppConfig(v: Parsed): AppConfig {
       idleRestartMs: v.IMAP_IDLE_RESTART_MS,
       pollIntervalMs: v.IMAP_POLL_INTERVAL_MS,
       lockTtlMs: v.MAILBOX_LOCK_TTL_MS,
+      mailboxAllowedHosts: v.MAILBOX_ALLOWED_HOSTS,
     },
     inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT, requeueAfterMs: v.SMS_REQUEUE_AFTER_MS },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
-import { IMAP } from '../harness/services.js';
+import { baseConfig, IMAP } from '../harness/services.js';
+import { REACH_TIMEOUT_MS } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 
 const settings = { host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password };
 
@@ -64,5 +66,18 @@ describe('IMAP adapter against Dovecot', () => {
       code: 'unprocessable',
       message: expect.stringContaining(`Could not connect to ${IMAP.host}:${IMAP.port}`),
     });
+  });
+
+  it('answers the same for an open port that is not IMAP (Redis, PostgreSQL) and a closed one, within the deadline', async () => {
+    const config = baseConfig();
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const closed = (server.address() as { port: number }).port;
+    await new Promise((resolve) => server.close(resolve));
+    const ports = [Number(new URL(config.redis.url).port) || 6379, Number(new URL(config.database.url).port) || 5432, closed];
+    const started = Date.now();
+    const errors = await Promise.all(ports.map((port) => client.connect({ ...settings, port }).then(() => null, (error: unknown) => error)));
+    expect(Date.now() - started).toBeLessThan(REACH_TIMEOUT_MS + 1_000);
+    for (const error of errors) expect(error).toMatchObject({ code: 'mailbox_unreachable', message: (errors[0] as Error).message });
   });
 });

@@ -30,6 +30,8 @@ export class UpdateMailboxDto extends PartialType(CreateMailboxDto) {}
 
 export class MailboxTestResult {
   @ApiProperty() ok!: boolean;
+  @ApiPropertyOptional({ description: 'Why the connection failed: mailbox_unreachable (one answer for a host refused, unknown, closed, filtered or not speaking IMAP), unprocessable (the server refused the login or a folder)' })
+  code?: string;
   @ApiPropertyOptional({ description: 'Why the connection failed' }) error?: string;
   @ApiPropertyOptional({ description: 'Messages waiting in the watched folder' }) messages?: number;
   @ApiPropertyOptional() uidValidity?: string;

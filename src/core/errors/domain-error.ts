@@ -32,6 +32,7 @@ export const ERROR_STATUS = {
   urgent_only_at_creation: 422,
   invalid_cc: 422,
   sms_number_not_verified: 422,
+  mailbox_unreachable: 422,
   twilio_unavailable: 502,
   not_ready: 503,
   internal_error: 500,

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ImapFlow } from 'imapflow';
 import { DomainError } from '../../core/errors/domain-error.js';
+import { MailboxHostPolicy, mailboxUnreachable } from './host-policy.js';
 import { type FolderState, MailboxClient, type MailboxSession, type MailboxSettings, type StoredMail, type WatchOptions } from './mailbox.port.js';
 
-const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long reaching a server may take, name resolution to IMAP greeting. Short: the connection
+ * test waits for it, and so does every answer about an unreachable server (see MailboxesService).
+ */
+export const REACH_TIMEOUT_MS = 4_000;
+/** A watcher's TCP connect and greeting wait, each: a loaded server is waited for a little longer. */
+const WATCH_CONNECT_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 5 * 60_000;
 /** Mail up to this size is counted at this size when batching by bytes; larger mail by its own size. */
 const SMALL_MAIL_BYTES = 100 * 1024;
@@ -235,18 +242,58 @@ class ImapFlowSession implements MailboxSession {
   }
 }
 
+/**
+ * Whether the server answered as an IMAP server before failing (refused the login, said NO or
+ * BAD): only then is the failure told apart from an unreachable server.
+ */
+function spokeImap(error: unknown): boolean {
+  const { authenticationFailed, responseText } = error as { authenticationFailed?: unknown; responseText?: unknown };
+  return authenticationFailed === true || (typeof responseText === 'string' && responseText !== '');
+}
+
 /** MailboxClient over imapflow, with bounded connect and socket timeouts. */
 @Injectable()
 export class ImapFlowMailboxClient extends MailboxClient {
+  constructor(private readonly hosts: MailboxHostPolicy = MailboxHostPolicy.unrestricted()) {
+    super();
+  }
+
   async connect(settings: MailboxSettings, watch?: WatchOptions): Promise<MailboxSession> {
+    let timer: NodeJS.Timeout | undefined;
+    // One deadline for the whole of a test's connection (DNS, TCP, greeting, login), so its answer
+    // time tells nothing; a watcher keeps imapflow's per-step timeouts and bears a slow login.
+    const deadline = new Promise<never>((_, reject) => {
+      if (!watch) timer = setTimeout(() => reject(mailboxUnreachable()), REACH_TIMEOUT_MS);
+    });
+    let client: ImapFlow | null = null;
+    try {
+      const address = await Promise.race([this.hosts.target(settings.host), deadline]);
+      client = this.client(settings, address, watch);
+      await Promise.race([client.connect(), deadline]);
+      return new ImapFlowSession(client);
+    } catch (error) {
+      client?.close();
+      if (!spokeImap(error)) throw mailboxUnreachable();
+      throw new DomainError('unprocessable', `Could not connect to ${settings.host}:${settings.port}: ${serverReason(error)}`);
+    } finally {
+      clearTimeout(timer);
+      // The losing side of a race must not surface as an unhandled rejection.
+      deadline.catch(() => undefined);
+    }
+  }
+
+  /** `address`: what the host policy checked; certificates are still verified against the host name. */
+  private client(settings: MailboxSettings, address: string, watch?: WatchOptions): ImapFlow {
     const client = new ImapFlow({
-      host: settings.host,
+      host: address,
+      ...(address !== settings.host ? { servername: settings.host } : {}),
       port: settings.port,
       secure: settings.secure,
       auth: { user: settings.user, pass: settings.password },
       tls: { rejectUnauthorized: settings.verifyCertificate ?? true },
       logger: false,
-      connectionTimeout: CONNECT_TIMEOUT_MS,
+      connectionTimeout: watch ? WATCH_CONNECT_TIMEOUT_MS : REACH_TIMEOUT_MS,
+      greetingTimeout: watch ? WATCH_CONNECT_TIMEOUT_MS : REACH_TIMEOUT_MS,
       socketTimeout: SOCKET_TIMEOUT_MS,
       // A watching session goes back to IDLE right after each command (new mail is announced at
       // once), re-issues IDLE before the server's 30-minute limit, and polls with NOOP where the
@@ -258,13 +305,6 @@ export class ImapFlowMailboxClient extends MailboxClient {
     });
     // Socket errors after connect are surfaced by the next command; an unhandled event would crash.
     client.on('error', () => undefined);
-    try {
-      await client.connect();
-    } catch (error) {
-      client.close();
-      const reason = serverReason(error);
-      throw new DomainError('unprocessable', `Could not connect to ${settings.host}:${settings.port}: ${reason}`);
-    }
-    return new ImapFlowSession(client);
+    return client;
   }
 }
