@@ -5,7 +5,7 @@ import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.c
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
 import { ReplyAddressing } from '../../src/outbound/reply-addressing.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
-import { buildMail, type MailParts } from '../fixtures/mail/builder.js';
+import { buildBounce, buildMail, type MailParts } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
@@ -104,6 +104,18 @@ describe('inbound email across companies: one reply mailbox for the deployment',
     const rows = await sql<{ company_id: string; status: string }>(`select company_id, status from inbound_email where message_id_header = ? order by id`, [mail.messageId]);
     expect(rows).toEqual([{ company_id: b.companyId, status: 'threaded' }, { company_id: b.companyId, status: 'duplicate' }]);
     expect((await bodies(b)).filter((body) => body === 'Réponse B envoyée deux fois.')).toHaveLength(1);
+  });
+
+  it('a delivery report about B’s copy reaching A’s mailbox fails B’s delivery; A keeps nothing of it', async () => {
+    const bounced = await aSentEmailCopy(api.app.get(EntityManager).fork(), ctx.config, b.companyId, b.messageId, 'ancien@durand.test');
+    await imap.append(folder, buildBounce(bounced.emailMessageId, 'ancien@durand.test'));
+    const status = async () => (await sql<{ status: string; failure_reason: string | null }>(`select status, failure_reason from delivery where id = ?`, [bounced.deliveryId]))[0];
+    await waitFor(async () => (await status()).status === 'failed', 10_000, 'B’s copy failed');
+    await settled();
+    expect((await status()).failure_reason).toContain('550 5.1.1');
+    expect(await sql(`select company_id from inbound_email where status = 'bounce'`)).toEqual([{ company_id: b.companyId }]);
+    expect(await items(a)).toEqual([]);
+    expect(await traceInA('ancien@durand.test')).toEqual({ items: 0, rows: '0' });
   });
 
   it('B’s sender check still applies: a stranger holding B’s token goes to B’s quarantine, never to A’s', async () => {

@@ -23,6 +23,7 @@ import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js
 import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
 import { ParsePool } from './parse-pool.js';
+import { Quarantined, quarantinePreview } from './quarantined.js';
 import { replyText } from './reply-text.js';
 import { type SenderCheck, type ThreadMatch, ThreadMatcher } from './thread-matcher.service.js';
 
@@ -46,17 +47,6 @@ interface BatchMail {
   mail: ParsedInbound;
   kind: MailKind;
   trusted: string | null;
-}
-
-/** An inbound mail processing step gave up on the mail: it goes to quarantine with this reason. */
-class Quarantined extends Error {
-  constructor(
-    readonly reason: string,
-    readonly detail: string,
-    readonly suggestedMessageId: string | null = null,
-  ) {
-    super(`${reason}: ${detail}`);
-  }
 }
 
 /**
@@ -294,25 +284,22 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     const kind = classify(mail);
     // Before the sender check: some delivery reports come without a usable From.
     if (kind.kind === 'bounce') {
-      const failed = await this.bounces.record(row.companyId, kind.originalMessageIds, kind.diagnostic);
+      const failed = await this.bounces.record(kind.originalMessageIds, kind.diagnostic);
       if (!failed) throw new Quarantined('bounce_unmatched', `Delivery report naming none of our messages: ${kind.diagnostic}`);
-      return this.store.finish(row.id, 'bounce', { outcome: `delivery ${failed} failed: ${kind.diagnostic}` });
+      if (!(await this.handTo(row, failed.companyId))) return;
+      return this.store.finish(row.id, 'bounce', { outcome: `delivery ${failed.deliveryId} failed: ${kind.diagnostic}` });
     }
     if (!mail.fromAddress) throw new Quarantined('unparsable', 'No sender address could be read from the mail (malformed or not a mail)');
     const match = await this.matcher.match(mail);
     if (!match) throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
     const sender = await this.matcher.checkSender(match, mail.fromAddress);
-    if (match.companyId !== row.companyId) {
-      // A tag is short and retyped by people: a stranger's mail to this mailbox whose subject
-      // happens to carry another company's tag stays here, it is not handed to that company.
-      if (!sender.allowed && match.via === 'subject-tag') throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
-      // Everything else about the mail (quarantine item, files, outcome) is the thread's company's.
-      const moved = await this.store.adopt([{ id: row.id, companyId: match.companyId }]);
-      if (!moved.has(row.id)) return; // another run finished it meanwhile
-      row.companyId = match.companyId;
-      const first = moved.get(row.id);
-      if (first) return this.store.finish(row.id, 'duplicate', { outcome: `duplicate of ${first}` });
+    // A tag is short and retyped by people: a stranger's mail to this mailbox whose subject
+    // happens to carry another company's tag stays here, it is not handed to that company.
+    if (match.companyId !== row.companyId && !sender.allowed && match.via === 'subject-tag') {
+      throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
     }
+    // Everything else about the mail (quarantine item, files, outcome) is the thread's company's.
+    if (!(await this.handTo(row, match.companyId))) return;
     if (!sender.allowed) {
       throw new Quarantined('sender_mismatch', `${mail.fromAddress} is not a party of the thread it answers (matched by ${match.via})`, match.messageId);
     }
@@ -322,6 +309,21 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     const automatic = kind.kind === 'automatic';
     await this.append(row, mail, match.messageId, automatic, sender.authorUserId);
+  }
+
+  /**
+   * Hands the row to the company its mail concerns when that is not the mailbox's (see
+   * InboundEmailStore.adopt). False when there is nothing left to do: another run finished the row,
+   * or that company had the mail already (the row is finished as its duplicate).
+   */
+  private async handTo(row: StoredRow, companyId: string): Promise<boolean> {
+    if (companyId === row.companyId) return true;
+    const moved = await this.store.adopt([{ id: row.id, companyId }]);
+    if (!moved.has(row.id)) return false;
+    row.companyId = companyId;
+    const first = moved.get(row.id);
+    if (first) await this.store.finish(row.id, 'duplicate', { outcome: `duplicate of ${first}` });
+    return !first;
   }
 
   /** The reply a mail makes: its text trimmed, the original kept when different, its files stored. */
@@ -373,7 +375,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       detail: why.detail,
       sender: mail?.fromAddress ?? null,
       subject: mail?.subject ?? null,
-      preview: mail ? safePreview(mail) : null,
+      preview: mail ? quarantinePreview(mail) : null,
       suggestedMessageId: why.suggestedMessageId,
     });
     await this.store.finish(row.id, 'quarantined', { outcome: why.reason });
@@ -385,13 +387,5 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     if (!row) throw new NotFoundError('The inbound email of this quarantine item');
     const mail = await parseMail(row.raw);
     return { replyId: await this.append(row, mail, messageId, classify(mail).kind === 'automatic', null) };
-  }
-}
-
-function safePreview(mail: ParsedInbound): string {
-  try {
-    return replyText(mail).body.slice(0, 500);
-  } catch {
-    return mail.text.slice(0, 500);
   }
 }
