@@ -72,6 +72,14 @@ export class DeliveryClaims {
     return this.settlements.add(settlement);
   }
 
+  /**
+   * `settle` in a statement of its own: for a settlement that may be refused (a provider id another
+   * row holds, under the unique index), which must not fail the sends batched with it.
+   */
+  async settleAlone(settlement: Settlement): Promise<void> {
+    await this.settleMany([settlement]);
+  }
+
   private async claimMany(ids: string[]): Promise<(ClaimRow | null)[]> {
     const rows = await this.em.getConnection().execute<ClaimRow[]>(
       `update delivery d set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1

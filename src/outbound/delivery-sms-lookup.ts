@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { DeliveryClaims } from './delivery-claims.js';
 import { DeliveryContent } from './delivery-content.js';
@@ -7,6 +7,8 @@ import { SmsGateway } from './sms/sms.port.js';
 import type { ClaimRow } from './thread-context.js';
 import { ThreadContexts } from './thread-context.js';
 
+/** PostgreSQL's SQLSTATE for a unique index refusing a row (raw statements are not converted by the ORM). */
+const UNIQUE_VIOLATION = '23505';
 /** Interrupted SMS looked up per reconciler tick: they are rare, and each costs a few Twilio calls. */
 const PER_TICK = 50;
 
@@ -65,15 +67,21 @@ export class DeliverySmsLookup {
     if (!found) {
       return this.unknown(row, "The worker stopped while sending and Twilio's message list does not show the SMS. Not re-sent automatically (retry allowed).");
     }
-    await this.claims.settle({
-      id: row.id,
-      status: 'sent',
-      outcome: 'sent',
-      providerMessageId: found.providerMessageId,
-      segments: built.segments.segments,
-      encoding: built.segments.encoding,
-      detail: "The worker stopped while sending; Twilio's message list shows the SMS sent, so it was not sent again.",
-    });
+    try {
+      await this.claims.settleAlone({
+        id: row.id,
+        status: 'sent',
+        outcome: 'sent',
+        providerMessageId: found.providerMessageId,
+        segments: built.segments.segments,
+        encoding: built.segments.encoding,
+        detail: "The worker stopped while sending; Twilio's message list shows the SMS sent, so it was not sent again.",
+      });
+    } catch (error) {
+      // Another copy with the same text to the same number recorded that SID meanwhile: it is theirs.
+      if (!(error instanceof UniqueConstraintViolationException) && (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      return this.unknown(row, "The worker stopped while sending; the only matching SMS in Twilio's message list belongs to another copy. Not re-sent automatically (retry allowed).");
+    }
     return 'found';
   }
 

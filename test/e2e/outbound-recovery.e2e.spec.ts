@@ -8,7 +8,7 @@ import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js'
 import { finished, startEntry } from '../harness/processes.js';
 import { waitFor } from '../harness/services.js';
 import { startSmtpListener, type SmtpListener } from '../harness/smtp-listener.js';
-import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
+import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint, type TwilioEndpointOptions } from '../harness/twilio-endpoint.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
 
@@ -33,6 +33,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
   const listeners: SmtpListener[] = [];
   let smtp: SmtpListener;
   let twilioApi: TwilioEndpoint;
+  const twilioOptions: TwilioEndpointOptions = { accounts: { [ACCOUNT_SID]: AUTH_TOKEN } };
   let inProcess: INestApplicationContext;
   const children: ChildProcess[] = [];
 
@@ -40,7 +41,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     // One in-process worker for the first two tests, on a slow relay that refuses the first DATA.
     smtp = await startSmtpListener({ failFirst: 1, delayMs: 60 });
     listeners.push(smtp);
-    twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN } });
+    twilioApi = await startTwilioEndpoint(twilioOptions);
     ctx = await TestContext.create((c) =>
       twilioConfigFor(twilioApi, {
         ...c,
@@ -221,6 +222,26 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     await settled(ids);
     expect((await smsRows()).find((r) => r.id === lost.id)).toMatchObject({ status: 'sent' });
     expect(twilioApi.accepted()).toBe(before + 3);
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
+  });
+
+  it('an interrupted SMS whose match in Twilio\'s list another copy records meanwhile is failed outcome_unknown, not given that SID', async () => {
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: '+33610101011' });
+    const ids: string[] = [];
+    for (const subject of ['Course', 'Autre']) ids.push((await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject, body: 'b', copies: ['sms'] })).body.id as string);
+    await settled(ids);
+    const [cut, other] = await Promise.all(ids.map(async (id) => (await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where message_id = ?`, [id]))[0]));
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id = ?`, [cut.id]);
+    // Between the look-up's read of known SIDs and its answer, another copy records the SID it will find.
+    twilioOptions.beforeList = async () => {
+      twilioOptions.beforeList = undefined;
+      await sql(`update delivery set provider_message_id = ? where id = ?`, [cut.provider_message_id, other.id]);
+    };
+    await settled(ids);
+    const [row] = await sql<Row & { provider_message_id: string | null }>(`select id, status, failure_reason, provider_message_id from delivery where id = ?`, [cut.id]);
+    expect(row).toMatchObject({ status: 'failed', failure_reason: 'outcome_unknown', provider_message_id: null });
+    const history = (await as(world.manager).get(`/v1/deliveries/${cut.id}`)).body.history as { detail: string }[];
+    expect(history.at(-1)!.detail).toContain('belongs to another copy');
     await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
   });
 

@@ -26,6 +26,8 @@ export interface TwilioEndpointOptions {
   owned?: Record<string, string[]>;
   /** Decides the answer for each request (undefined: accept). Runs before `failNext` scripts. */
   respond?: (form: Record<string, string>) => TwilioScript | undefined;
+  /** Runs before the message list is answered (a spec's way to act between a look-up's steps). */
+  beforeList?: () => Promise<void>;
   /** Keep only the count of accepted messages (benchmarks). */
   keep?: boolean;
 }
@@ -119,7 +121,7 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
     send(res, script.status, { code, message: script.message ?? ERRORS[code] ?? 'Error', more_info: `https://www.twilio.com/docs/errors/${code}`, status: script.status });
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
     requests += 1;
     const url = new URL(req.url ?? '/', 'http://twilio.invalid');
     const account = /^\/2010-04-01\/Accounts\/([A-Za-z0-9]+)\/(Messages|IncomingPhoneNumbers)\.json$/.exec(url.pathname);
@@ -149,6 +151,7 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
       return send(res, 200, { sid: service![1], account_sid: accountSid, friendly_name: 'Relais' });
     }
     if (kind === 'list') {
+      await options.beforeList?.();
       const to = url.searchParams.get('To');
       const from = url.searchParams.get('From');
       const since = url.searchParams.get('DateSent>');
@@ -172,7 +175,7 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => void handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
