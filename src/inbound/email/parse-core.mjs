@@ -7,6 +7,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { simpleParser } from 'mailparser';
+import { htmlToText } from './html-text.mjs';
 
 /**
  * The parts of a mail that classification, threading and the reply need, decoded.
@@ -90,16 +91,27 @@ function count(text, char) {
 }
 
 /**
+ * What a reader reads of a parsed mail: its text part, or its HTML when it has none.
+ * @param {import('mailparser').ParsedMail} mail
+ * @returns {string}
+ */
+function readable(mail) {
+  return mail.text || (typeof mail.html === 'string' ? mail.html : '');
+}
+
+/**
  * Parses raw RFC 5322 bytes; never throws on content (mailparser is lenient), only on I/O bugs.
  * @param {Buffer} raw
  * @returns {Promise<ParsedInbound>}
  */
 export async function parseMail(raw) {
-  const options = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, maxHtmlLengthToParse: 2_000_000 };
+  // An HTML-only mail's text is converted below, as the reply's is (mailparser's own conversion
+  // doubles the blank lines typed in Gmail, Outlook and Apple Mail).
+  const options = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true, maxHtmlLengthToParse: 2_000_000 };
   let mail = await simpleParser(raw, options);
-  if ((mail.text ?? '').includes(REPLACEMENT)) {
+  if (readable(mail).includes(REPLACEMENT)) {
     const retry = await simpleParser(relabelAsWindows1252(raw), options);
-    if (count(retry.text ?? '', REPLACEMENT) < count(mail.text ?? '', REPLACEMENT)) mail = retry;
+    if (count(readable(retry), REPLACEMENT) < count(readable(mail), REPLACEMENT)) mail = retry;
   }
   /** @type {Map<string, string>} */
   const headers = new Map();
@@ -128,7 +140,7 @@ export async function parseMail(raw) {
     // Thousands of recipients are kept (the reply token may be anywhere among them), within a bound.
     recipients: [...new Set(recipients)].slice(0, MAX_RECIPIENTS),
     subject: (mail.subject ?? '').slice(0, 998),
-    text: mail.text ?? '',
+    text: mail.text || (html ? htmlToText(html) : ''),
     html,
     returnPath: headers.get('return-path') ?? null,
     headers,

@@ -1,4 +1,4 @@
-import { convert } from 'html-to-text';
+import { htmlToText } from './html-text.mjs';
 import type { ParsedInbound } from './parse-mail.js';
 import { trimReply } from './reply-trimmer.js';
 
@@ -18,20 +18,7 @@ const QUOTED_HTML = [
   /<blockquote/i,
 ];
 
-const HTML_TO_TEXT = {
-  wordwrap: false as const,
-  selectors: [
-    { selector: 'a', options: { ignoreHref: true } },
-    { selector: 'img', format: 'skip' },
-    { selector: 'style', format: 'skip' },
-    { selector: 'head', format: 'skip' },
-  ],
-  limits: { maxDepth: 200, maxInputLength: 2_000_000 },
-};
-
-export function htmlToText(html: string): string {
-  return convert(html, HTML_TO_TEXT);
-}
+export { htmlToText };
 
 /** The HTML up to the quoted history, or null when the HTML carries no quoting marker. */
 export function cutQuotedHtml(html: string): string | null {
@@ -51,13 +38,37 @@ export interface ReplyText {
 }
 
 /**
- * The reply's text: from the HTML when its quoting markers are there (the most reliable cut), else
- * from the plain text (mailparser's, or converted from an HTML-only mail), trimmed line by line.
+ * The lines of `text` that hold exactly the words of `written` (blank space aside), or null when
+ * they do not line up (the text part says more, or other words, than the HTML before the quote).
+ */
+export function linesHolding(text: string, written: string): string | null {
+  const target = written.replace(/\s+/g, '');
+  if (target === '') return null;
+  const lines = text.split('\n');
+  let seen = '';
+  for (let i = 0; i < lines.length; i++) {
+    seen += lines[i].replace(/\s+/g, '');
+    if (seen.length === target.length) return seen === target ? lines.slice(0, i + 1).join('\n') : null;
+    if (seen.length > target.length || !target.startsWith(seen)) return null;
+  }
+  return null;
+}
+
+/**
+ * The reply's text. The HTML's quoting markers say most reliably where the history starts; the
+ * text part says how the person spaced what they wrote (converted HTML doubles blank lines), so
+ * the text part's lines holding the words before the quote are taken when they line up, else the
+ * converted HTML before the quote. Without a marker, the plain text (the text part, or the
+ * converted HTML of an HTML-only mail) is trimmed line by line.
  */
 export function replyText(mail: ParsedInbound): ReplyText {
   const original = (mail.text || (mail.html ? htmlToText(mail.html) : '')).replace(/\r\n?/g, '\n').trim();
   const beforeQuote = mail.html ? cutQuotedHtml(mail.html) : null;
-  const source = beforeQuote !== null ? htmlToText(beforeQuote) : original;
+  let source = original;
+  if (beforeQuote !== null) {
+    const written = htmlToText(beforeQuote);
+    source = linesHolding(original, written) ?? written;
+  }
   const body = trimReply(source).text;
   return { body: body.trim().length > 0 ? body : original, original };
 }
