@@ -77,8 +77,6 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
       [OUTCOME_UNKNOWN, OUTCOME_UNKNOWN, this.config.outbound.staleClaimMs, OUTCOME_UNKNOWN],
     );
     if (unknown.length > 0) this.logger.warn(`${unknown.length} deliveries interrupted mid-send marked ${OUTCOME_UNKNOWN}`);
-    // Twilio keeps a list of what it accepted: an interrupted SMS is settled by looking there first.
-    const sms = await this.smsLookup.settleStale(this.config.outbound.staleClaimMs);
     let requeued = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     // Bounded per tick (the oldest first): a long backlog of live jobs is not re-checked all at once.
@@ -94,6 +92,9 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
       if (pending.length < 500 || this.stopped) break;
     }
     if (requeued > 0) this.logger.warn(`re-enqueued ${requeued} pending deliveries whose job was missing`);
+    // Twilio keeps a list of what it accepted: an interrupted SMS is settled by looking there first
+    // (last, so that a slow Twilio never holds up the re-enqueueing above).
+    const sms = await this.smsLookup.settleStale(this.config.outbound.staleClaimMs);
     return { requeued: requeued + handedBack.length, unknown: unknown.length + sms.unknown, found: sms.found };
   }
 

@@ -9,6 +9,8 @@ import { ThreadContexts } from './thread-context.js';
 
 /** PostgreSQL's SQLSTATE for a unique index refusing a row (raw statements are not converted by the ORM). */
 const UNIQUE_VIOLATION = '23505';
+/** An SMS Twilio could not be asked about for this long is settled as unknown: someone must decide. */
+const GIVE_UP_AFTER_MS = 24 * 3_600_000;
 /** Interrupted SMS looked up per reconciler tick: they are rare, and each costs a few Twilio calls. */
 const PER_TICK = 50;
 
@@ -43,7 +45,16 @@ export class DeliverySmsLookup {
 
   async settleStale(staleMs: number): Promise<SmsLookupResult> {
     const result: SmsLookupResult = { found: 0, unknown: 0, deferred: 0 };
-    for (const row of await this.claims.staleCalled('sms', staleMs, PER_TICK)) result[await this.settle(row, new Date(row.provider_called_at))] += 1;
+    const rows = await this.claims.staleCalled('sms', staleMs, PER_TICK);
+    for (const [index, row] of rows.entries()) {
+      const outcome = await this.settle(row, new Date(row.provider_called_at));
+      result[outcome] += 1;
+      // Twilio is not answering: the others wait for the next tick rather than each for its timeout.
+      if (outcome === 'deferred') {
+        result.deferred += rows.length - index - 1;
+        break;
+      }
+    }
     if (result.found + result.unknown + result.deferred > 0) {
       this.logger.warn(`SMS interrupted mid-send: ${result.found} found at Twilio (sent), ${result.unknown} not found (${OUTCOME_UNKNOWN}), ${result.deferred} to ask again`);
     }
@@ -58,7 +69,7 @@ export class DeliverySmsLookup {
       if (!built) return this.unknown(row, 'The worker stopped while sending and the company has no SMS number left to ask Twilio with.');
       found = await this.gateway.findSent({ sms: built.sms, since: calledAt, excluding: await this.knownIds(row.address) });
     } catch (error) {
-      if (error instanceof ProviderError && error.failure === 'transient') {
+      if (error instanceof ProviderError && error.failure === 'transient' && Date.now() - calledAt.getTime() < GIVE_UP_AFTER_MS) {
         this.logger.warn(`delivery ${row.id}: Twilio's message list unavailable (${error.message}); asked again next tick`);
         return 'deferred';
       }

@@ -245,6 +245,25 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
   });
 
+  it('Twilio\'s list unavailable: the interrupted SMS stays undecided, with no retry offered, until Twilio answers; then it is settled', async () => {
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: '+33610101012' });
+    const [messageId] = [(await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Panne', body: 'b', copies: ['sms'] })).body.id as string];
+    await settled([messageId]);
+    const [copy] = await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where message_id = ?`, [messageId]);
+    const listed = twilioApi.calls.list;
+    twilioApi.failNext({ status: 503 }, { status: 503 });
+    await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id = ?`, [copy.id]);
+    await waitFor(() => Promise.resolve(twilioApi.calls.list >= listed + 2), 20_000, 'two look-ups Twilio refused');
+    expect((await sql<Row>(`select status from delivery where id = ?`, [copy.id]))[0].status).toBe('sending');
+    expect((await as(world.manager).post(`/v1/deliveries/${copy.id}/retry`)).status).toBe(409);
+    await settled([messageId]);
+    const [row] = await sql<Row & { provider_message_id: string }>(`select id, status, provider_message_id from delivery where id = ?`, [copy.id]);
+    expect(row).toMatchObject({ status: 'sent', provider_message_id: copy.provider_message_id });
+    const history = (await as(world.manager).get(`/v1/deliveries/${copy.id}`)).body.history as { outcome: string }[];
+    expect(history.map((h) => h.outcome)).toEqual(['sent', 'sent']);
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
+  });
+
   it('worker SIGKILLed mid-batch, during an SMTP exchange: after a restart every copy reaches the relay exactly once', async () => {
     await inProcess.close(); // only the child workers below consume this spec's queues now
     const killed: { worker?: ChildProcess } = {};
