@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { IdParam } from '../core/http/params.js';
 import { CreateMailboxDto, MailboxTestResult, UpdateMailboxDto } from './dto/mailbox.dto.js';
 import { Mailbox } from './mailbox.entity.js';
 import { MailboxesService } from './mailboxes.service.js';
 
+const UNREACHABLE =
+  'mailbox_unreachable (in production): the host is, or resolves to, a loopback, private, link-local or CGNAT address not let through by MAILBOX_ALLOWED_HOSTS, or does not resolve; one answer for all. unprocessable: the processed or failed folder is the watched folder';
 const ALREADY_WATCHED = 'mailbox_already_watched: this IMAP account and folder (host and user in any case) are already configured, by this company or another; nothing more is said';
 
 /** IMAP mailboxes replies are read from. The password is write-only. */
@@ -25,6 +27,7 @@ export class MailboxesController {
   @Post()
   @ApiCreatedResponse({ type: Mailbox })
   @ApiConflictResponse({ description: ALREADY_WATCHED })
+  @ApiUnprocessableEntityResponse({ description: UNREACHABLE })
   @RequirePermission('channels.manage')
   create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMailboxDto): Promise<Mailbox> {
     return this.mailboxes.create(auth, input);
@@ -40,6 +43,7 @@ export class MailboxesController {
   @Patch(':id')
   @ApiOkResponse({ type: Mailbox })
   @ApiConflictResponse({ description: ALREADY_WATCHED })
+  @ApiUnprocessableEntityResponse({ description: UNREACHABLE })
   @RequirePermission('channels.manage')
   update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMailboxDto): Promise<Mailbox> {
     return this.mailboxes.update(auth, id, changes);
