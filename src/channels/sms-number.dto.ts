@@ -58,6 +58,11 @@ export class SmsNumberView {
   @ApiProperty({ type: String, nullable: true }) phoneNumber!: string | null;
   @ApiProperty({ type: String, nullable: true }) messagingServiceSid!: string | null;
   @ApiProperty() accountSid!: string;
+  /**
+   * When Twilio last confirmed the credentials can read the number and service; null for a number
+   * registered before that check (re-send its authToken to have it checked).
+   */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) verifiedAt!: Date | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
 }
@@ -69,6 +74,7 @@ export function toSmsNumberView(row: SmsNumber): SmsNumberView {
     phoneNumber: row.phoneNumber,
     messagingServiceSid: row.messagingServiceSid,
     accountSid: row.accountSid,
+    verifiedAt: row.verifiedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -43,6 +43,7 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
       phoneNumber: '+33756780001',
       messagingServiceSid: null,
       accountSid: ACCOUNT,
+      verifiedAt: expect.any(String),
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
@@ -148,6 +149,9 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
     await squatter.flush();
     const numbers = env.api.app.get(SmsNumbersService);
     expect(await numbers.receiverFor('+33756780005', null)).toMatchObject({ companyId: other.companyId });
+    expect((await as(other.manager).get(`${path}/${squatted.id}`).expect(200)).body.verifiedAt).toBeNull();
+    // Nor can the squatter get it verified now.
+    await as(other.manager).patch(`${path}/${squatted.id}`, { authToken: 'a-squatter-guessing-the-token' }).expect(422);
 
     const taken = await as(w.manager).post(path, { phoneNumber: '+33756780005', accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
     expect(await numbers.receiverFor('+33756780005', null)).toMatchObject({ companyId: w.companyId, smsNumberId: taken.body.id, authToken: TOKEN });
@@ -165,6 +169,16 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
     // Verified now: nobody takes it over any more, and the answer is the same conflict.
     expect((await as(other.manager).post(path, { phoneNumber: '+33756780005', accountSid: ACCOUNT, authToken: TOKEN }).expect(409)).body).toEqual(CONFLICT);
     await as(w.manager).del(`${path}/${taken.body.id}`).expect(204);
+  });
+
+  it('a number registered before the check gets verified when its token is sent again and Twilio confirms it', async () => {
+    const e = env.api.app.get(EntityManager).fork();
+    const legacy = e.create(SmsNumber, { companyId: w.companyId, phoneNumber: '+33756780006', accountSid: ACCOUNT, authTokenSealed: env.api.app.get(SecretBox).seal(TOKEN) });
+    await e.flush();
+    expect((await as(w.manager).get(`${path}/${legacy.id}`).expect(200)).body.verifiedAt).toBeNull();
+    const verified = await as(w.manager).patch(`${path}/${legacy.id}`, { authToken: TOKEN }).expect(200);
+    expect(verified.body.verifiedAt).toEqual(expect.any(String));
+    await as(w.manager).del(`${path}/${legacy.id}`).expect(204);
   });
 
   it('rotates the token and edits the number; other companies and operators see nothing', async () => {
