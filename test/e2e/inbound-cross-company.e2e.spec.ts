@@ -106,6 +106,19 @@ describe('inbound email across companies: one reply mailbox for the deployment',
     expect((await bodies(b)).filter((body) => body === 'Réponse B envoyée deux fois.')).toHaveLength(1);
   });
 
+  it('two copies of one reply to B arriving together are both B’s: one reply, the other its duplicate', async () => {
+    const raw = buildMail({ to: copyB.replyAddress, subject: 'Re: Appel', text: 'Réponse B reçue en double.', messageId: `together-${randomBytes(4).toString('hex')}@client.test` });
+    const messageId = /Message-ID: <([^>]+)>/.exec(raw.toString())![1];
+    await imap.append(folder, raw);
+    await imap.append(folder, raw);
+    await waitBody(b, 'Réponse B reçue en double.');
+    await waitFor(async () => (await sql(`select id from inbound_email where message_id_header = ?`, [messageId])).length === 2, 10_000, 'both copies stored');
+    await settled();
+    const rows = await sql<{ company_id: string; status: string }>(`select company_id, status from inbound_email where message_id_header = ? order by id`, [messageId]);
+    expect(rows).toEqual([{ company_id: b.companyId, status: 'threaded' }, { company_id: b.companyId, status: 'duplicate' }]);
+    expect(await traceInA('Réponse B reçue en double.')).toEqual({ items: 0, rows: '0' });
+  });
+
   it('a delivery report about B’s copy reaching A’s mailbox fails B’s delivery; A keeps nothing of it', async () => {
     const bounced = await aSentEmailCopy(api.app.get(EntityManager).fork(), ctx.config, b.companyId, b.messageId, 'ancien@durand.test');
     await imap.append(folder, buildBounce(bounced.emailMessageId, 'ancien@durand.test'));

@@ -203,7 +203,8 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       }
       ready.push({ mail: batchMail, match, sender });
     }
-    const moved = await this.store.adopt(ready.filter((r) => r.match.companyId !== r.mail.row.companyId).map((r) => ({ id: r.mail.row.id, companyId: r.match.companyId })));
+    const moving = ready.filter((r) => r.match.companyId !== r.mail.row.companyId);
+    const moved = await this.store.adopt(moving.map((r) => ({ id: r.mail.row.id, from: r.mail.row.companyId, to: r.match.companyId })));
     const inputs: { row: StoredRow; input: InboundReplyInput }[] = [];
     const movedDuplicates: { id: string; outcome: string }[] = [];
     for (const { mail: batchMail, match, sender } of ready) {
@@ -318,7 +319,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
    */
   private async handTo(row: StoredRow, companyId: string): Promise<boolean> {
     if (companyId === row.companyId) return true;
-    const moved = await this.store.adopt([{ id: row.id, companyId }]);
+    const moved = await this.store.adopt([{ id: row.id, from: row.companyId, to: companyId }]);
     if (!moved.has(row.id)) return false;
     row.companyId = companyId;
     const first = moved.get(row.id);

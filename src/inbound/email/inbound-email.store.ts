@@ -90,20 +90,29 @@ export class InboundEmailStore {
   /**
    * Hands rows still to process to the company whose thread they answer (a mailbox of one company
    * receives the replies to every company's copies: the reply domain is the deployment's). The
-   * stored mail is that company's from then on, so nothing of it stays with the mailbox's owner.
-   * One statement for all rows; answers, for each row moved, the first earlier row of its new
-   * company carrying the same mail (null: none, it is not a duplicate there). A row another run
-   * finished meanwhile is not moved and not in the answer.
+   * stored mail is that company's from then on, so nothing of it stays with the mailbox's owner:
+   * the later copies of the same mail already finished there as its duplicates go along. One
+   * statement for all rows; answers, for each row moved, the first earlier row of its new company
+   * carrying the same mail (null: none, it is not a duplicate there). A row another run finished
+   * meanwhile is not moved and not in the answer.
    */
-  async adopt(rows: { id: string; companyId: string }[]): Promise<Map<string, string | null>> {
+  async adopt(rows: { id: string; from: string; to: string }[]): Promise<Map<string, string | null>> {
     if (rows.length === 0) return new Map();
-    const moves = unnestRows({ id: 'uuid', company: 'uuid' }, rows.map((row) => [row.id, row.companyId]));
+    const moves = unnestRows({ id: 'uuid', previous: 'uuid', company: 'uuid' }, rows.map((row) => [row.id, row.from, row.to]));
     const moved = await boundSql<{ id: string; first_id: string | null }>(
       this.em.fork(),
-      `update inbound_email e set company_id = v.company, updated_at = now()
-         from ${moves.from}
-        where e.id = v.id and e.status = 'received'
-       returning e.id, (select f.id from inbound_email f where f.company_id = v.company and f.dedup_key = e.dedup_key and f.id < e.id order by f.id limit 1) as first_id`,
+      `with moved as (
+         update inbound_email e set company_id = v.company, updated_at = now()
+           from ${moves.from}
+          where e.id = v.id and e.status = 'received'
+         returning e.id, e.dedup_key, v.previous, v.company,
+                   (select f.id from inbound_email f where f.company_id = v.company and f.dedup_key = e.dedup_key and f.id < e.id order by f.id limit 1) as first_id
+       ), copies as (
+         update inbound_email d set company_id = m.company, updated_at = now()
+           from moved m
+          where d.company_id = m.previous and d.dedup_key = m.dedup_key and d.id > m.id and d.status = 'duplicate'
+       )
+       select id, first_id from moved`,
       moves.params,
     );
     return new Map(moved.map((row) => [row.id, row.first_id]));
