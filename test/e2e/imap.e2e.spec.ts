@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
@@ -79,5 +79,30 @@ describe('IMAP adapter against Dovecot', () => {
     const errors = await Promise.all(ports.map((port) => client.connect({ ...settings, port }).then(() => null, (error: unknown) => error)));
     expect(Date.now() - started).toBeLessThan(REACH_TIMEOUT_MS + 1_000);
     for (const error of errors) expect(error).toMatchObject({ code: 'mailbox_unreachable', message: (errors[0] as Error).message });
+  });
+
+  it('waits past the deadline for a server that greeted and logs in slowly (Dovecot delays logins after a failure)', async () => {
+    // Between us and Dovecot: the greeting goes through at once, our first command 1.5 s after the deadline.
+    const sockets: Socket[] = [];
+    const proxy = createServer((inbound) => {
+      const upstream = connectTcp(IMAP.port, IMAP.host);
+      sockets.push(inbound, upstream);
+      upstream.on('data', (chunk) => inbound.write(chunk));
+      let held = true;
+      inbound.on('data', (chunk) => (held ? setTimeout(() => upstream.write(chunk), REACH_TIMEOUT_MS + 1_500) : upstream.write(chunk)));
+      setTimeout(() => (held = false), REACH_TIMEOUT_MS + 1_500);
+      for (const socket of [inbound, upstream]) socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const slow = await client.connect({ ...settings, port: (proxy.address() as { port: number }).port });
+      expect(Date.now() - started).toBeGreaterThan(REACH_TIMEOUT_MS);
+      expect((await slow.folderState(folder)).messages).toBeGreaterThanOrEqual(0);
+      await slow.close();
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });

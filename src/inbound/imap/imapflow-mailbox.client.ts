@@ -9,6 +9,8 @@ import { type FolderState, MailboxClient, type MailboxSession, type MailboxSetti
  * test waits for it, and so does every answer about an unreachable server (see MailboxesService).
  */
 export const REACH_TIMEOUT_MS = 4_000;
+/** How long a test waits for a server that greeted to let it in. */
+const LOGIN_TIMEOUT_MS = 20_000;
 /** A watcher's TCP connect and greeting wait, each: a loaded server is waited for a little longer. */
 const WATCH_CONNECT_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 5 * 60_000;
@@ -243,12 +245,21 @@ class ImapFlowSession implements MailboxSession {
 }
 
 /**
- * Whether the server answered as an IMAP server before failing (refused the login, said NO or
- * BAD): only then is the failure told apart from an unreachable server.
+ * Whether the server greeted as an IMAP server (imapflow sets `greetingReceived` on the OK or
+ * PREAUTH greeting; it is not in its typings). A login may then take its time: Dovecot delays
+ * logins from an address that just failed one.
  */
-function spokeImap(error: unknown): boolean {
+function greeted(client: ImapFlow | null): boolean {
+  return (client as { greetingReceived?: unknown } | null)?.greetingReceived === true;
+}
+
+/**
+ * Whether the server answered as an IMAP server before failing (greeted, refused the login, said
+ * NO or BAD): only then is the failure told apart from an unreachable server.
+ */
+function spokeImap(error: unknown, client: ImapFlow | null): boolean {
   const { authenticationFailed, responseText } = error as { authenticationFailed?: unknown; responseText?: unknown };
-  return authenticationFailed === true || (typeof responseText === 'string' && responseText !== '');
+  return greeted(client) || authenticationFailed === true || (typeof responseText === 'string' && responseText !== '');
 }
 
 /** MailboxClient over imapflow, with bounded connect and socket timeouts. */
@@ -260,12 +271,17 @@ export class ImapFlowMailboxClient extends MailboxClient {
 
   async connect(settings: MailboxSettings, watch?: WatchOptions): Promise<MailboxSession> {
     let timer: NodeJS.Timeout | undefined;
-    // One deadline for the whole of a test's connection (DNS, TCP, greeting, login), so its answer
-    // time tells nothing; a watcher keeps imapflow's per-step timeouts and bears a slow login.
-    const deadline = new Promise<never>((_, reject) => {
-      if (!watch) timer = setTimeout(() => reject(mailboxUnreachable()), REACH_TIMEOUT_MS);
-    });
     let client: ImapFlow | null = null;
+    // One deadline for a test's connection up to the IMAP greeting (DNS, TCP, TLS, greeting), so
+    // the answer's time tells nothing of what listens; a server that greeted may log in slowly. A
+    // watcher keeps imapflow's per-step timeouts.
+    const deadline = new Promise<never>((_, reject) => {
+      if (watch) return;
+      timer = setTimeout(() => {
+        if (!greeted(client)) return reject(mailboxUnreachable());
+        timer = setTimeout(() => reject(new Error(`the server greeted but did not finish logging in within ${LOGIN_TIMEOUT_MS / 1000} s`)), LOGIN_TIMEOUT_MS);
+      }, REACH_TIMEOUT_MS);
+    });
     try {
       const address = await Promise.race([this.hosts.target(settings.host), deadline]);
       client = this.client(settings, address, watch);
@@ -273,7 +289,7 @@ export class ImapFlowMailboxClient extends MailboxClient {
       return new ImapFlowSession(client);
     } catch (error) {
       client?.close();
-      if (!spokeImap(error)) throw mailboxUnreachable();
+      if (!spokeImap(error, client)) throw mailboxUnreachable();
       throw new DomainError('unprocessable', `Could not connect to ${settings.host}:${settings.port}: ${serverReason(error)}`);
     } finally {
       clearTimeout(timer);
