@@ -14,6 +14,8 @@ const names = dns({
   'mapped.example.com': ['::ffff:10.1.2.3'],
   'mail.internal.example': ['10.20.0.5'],
   'v6.example.com': ['2a00:1450:400c:c0a::6c'],
+  'dual.example.com': ['2a00:1450:400c:c0a::6c', '93.184.215.14'],
+  'dual-inside.example.com': ['93.184.215.14', 'fd00::1'],
 });
 
 const refusal = { code: 'mailbox_unreachable', message: expect.stringContaining('No IMAP server could be reached') };
@@ -60,6 +62,8 @@ describe('mailbox host policy', () => {
   it('lets public addresses through and connects to the address it checked, not the name again', async () => {
     await expect(production.target('imap.example.com')).resolves.toBe('93.184.215.14');
     await expect(production.target('v6.example.com')).resolves.toBe('2a00:1450:400c:c0a::6c');
+    await expect(production.target('dual.example.com')).resolves.toBe('93.184.215.14');
+    await expect(production.target('dual-inside.example.com')).rejects.toMatchObject(refusal);
     await expect(production.target('93.184.215.14')).resolves.toBe('93.184.215.14');
     await expect(production.target('100.128.0.1')).resolves.toBe('100.128.0.1'); // just past CGNAT
     await expect(production.target('172.32.0.1')).resolves.toBe('172.32.0.1'); // just past 172.16/12

@@ -134,7 +134,8 @@ export class MailboxHostPolicy {
       throw mailboxUnreachable();
     }
     if (addresses.length === 0 || addresses.some((address) => !this.reachable(address))) throw mailboxUnreachable();
-    return addresses[0];
+    // One address is tried, not each in turn: IPv4 first, which every IMAP provider serves.
+    return addresses.find((address) => isIP(address) === 4) ?? addresses[0];
   }
 
   private reachable(address: string): boolean {
