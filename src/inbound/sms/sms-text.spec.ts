@@ -30,5 +30,7 @@ describe('SMS text', () => {
     expect(storableText('x\uD83D y \uDE00')).toBe('x\uFFFD y \uFFFD');
     expect(storableText('Ça va 😀 ?')).toBe('Ça va 😀 ?');
     expect(storableParams({ 'Key\u0000': 'v\u0000', Body: 'ok' })).toEqual({ 'Key\uFFFD': 'v\uFFFD', Body: 'ok' });
+    const usual = { Body: 'Merci 😀', From: '+33611000001' };
+    expect(storableParams(usual)).toBe(usual); // nothing to replace: not copied
   });
 });
