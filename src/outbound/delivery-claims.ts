@@ -24,7 +24,7 @@ export interface Settlement {
 const BATCHING = { maxBatch: 100, maxInFlight: 4, waitMs: 1 };
 
 const CLAIM_COLUMNS = `d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
-  d.reply_token, d.email_message_id, d.attempts,
+  d.reply_token, d.email_message_id, d.provider_code, d.attempts,
   exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out`;
 
 /**

@@ -9,6 +9,7 @@ import type { JobPayload } from '../core/queue/jobs.js';
 import type { DeliveryChannel } from './delivery.entity.js';
 import { DeliveryClaims, type SettledStatus, type Settlement } from './delivery-claims.js';
 import { DeliveryContent } from './delivery-content.js';
+import { DeliverySmsLookup } from './delivery-sms-lookup.js';
 import { CommitRefused, EmailTransport } from './email/email.port.js';
 import { ProviderError } from './provider-error.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
@@ -16,6 +17,9 @@ import { SmsGateway } from './sms/sms.port.js';
 import { type ClaimedDelivery, type ClaimRow, ThreadContexts } from './thread-context.js';
 
 type Payload = JobPayload<'outbound.send-email'>;
+
+/** Provider codes of an SMS attempt whose request may have reached Twilio without its answer reaching us. */
+const LOST_ANSWER = new Set(['timeout', 'network']);
 
 /**
  * Claims the delivery (pending → sending, a compare-and-set in PostgreSQL) and only then calls the
@@ -25,7 +29,8 @@ type Payload = JobPayload<'outbound.send-email'>;
  * marked (`provider_called_at`): for SMS just before the HTTP call, for email and fax once the relay
  * took the whole message but before SMTP's final dot commits it. A worker that dies after the claim
  * leaves it `sending`; the reconciler sends it again if that mark is missing (the provider cannot
- * have it), else settles it as "outcome unknown".
+ * have it), else settles it as "outcome unknown". An SMS retried because the previous answer never
+ * came (timeout, connection lost) is first looked up in Twilio's message list: Twilio may have it.
  */
 @Injectable()
 export class DeliverySender {
@@ -38,6 +43,7 @@ export class DeliverySender {
     private readonly claims: DeliveryClaims,
     private readonly email: EmailTransport,
     private readonly smsGateway: SmsGateway,
+    private readonly smsLookup: DeliverySmsLookup,
     private readonly limiter: ChannelRateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,6 +78,16 @@ export class DeliverySender {
       if (channel === 'sms') {
         const built = await this.content.sms(delivery);
         if (!built) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
+        // The previous attempt's answer never came: Twilio may have the SMS, so look before sending it twice.
+        if (LOST_ANSWER.has(delivery.provider_code ?? '')) {
+          const found = await this.smsLookup.findLostSend(delivery, built.sms).catch((error: unknown) => {
+            // Twilio cannot say now: the retry must look again, so it keeps the lost answer's code.
+            if (error instanceof ProviderError && error.failure === 'transient') throw new ProviderError('transient', error.message, delivery.provider_code);
+            throw error;
+          });
+          const detail = "The previous attempt's answer never came; Twilio's message list shows the SMS sent, so it was not sent again.";
+          if (found && (await this.smsLookup.recordFound(delivery, found, built.segments, detail))) return;
+        }
         if (!(await this.claims.providerCalling(delivery.id))) return;
         providerCalled = true;
         const { providerMessageId } = await this.smsGateway.send(built.sms);

@@ -1,9 +1,12 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
 import { DeliveryClaims } from './delivery-claims.js';
 import { DeliveryContent } from './delivery-content.js';
 import { OUTCOME_UNKNOWN, ProviderError } from './provider-error.js';
-import { SmsGateway } from './sms/sms.port.js';
+import { type OutgoingSms, SmsGateway } from './sms/sms.port.js';
+import type { SmsSegments } from './sms/sms-segments.js';
 import type { ClaimRow } from './thread-context.js';
 import { ThreadContexts } from './thread-context.js';
 
@@ -41,6 +44,7 @@ export class DeliverySmsLookup {
     private readonly contexts: ThreadContexts,
     private readonly content: DeliveryContent,
     private readonly gateway: SmsGateway,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async settleStale(staleMs: number): Promise<SmsLookupResult> {
@@ -61,6 +65,41 @@ export class DeliverySmsLookup {
     return result;
   }
 
+  /**
+   * The send an attempt whose answer never came (timeout, connection lost) may have made: looked up
+   * before the copy is sent again; null when Twilio's list does not show it. Rejects with the
+   * gateway's ProviderError when Twilio cannot say.
+   */
+  async findLostSend(delivery: ClaimRow, sms: OutgoingSms): Promise<{ providerMessageId: string } | null> {
+    const [last] = await this.em.getConnection().execute<{ at: Date | null }[]>(
+      `select max(created_at) as at from delivery_attempt where delivery_id = ? and outcome = 'retrying'`,
+      [delivery.id],
+    );
+    // The lost call began at most one timeout before its retry was recorded.
+    const since = new Date((last?.at ? new Date(last.at).getTime() : Date.now()) - this.config.twilio.timeoutMs);
+    return this.gateway.findSent({ sms, since, excluding: await this.knownIds(delivery.address) });
+  }
+
+  /** Records a send found in Twilio's list as this copy's; false when another copy holds that SID. */
+  async recordFound(delivery: ClaimRow, found: { providerMessageId: string }, segments: SmsSegments, detail: string): Promise<boolean> {
+    try {
+      await this.claims.settleAlone({
+        id: delivery.id,
+        status: 'sent',
+        outcome: 'sent',
+        providerMessageId: found.providerMessageId,
+        segments: segments.segments,
+        encoding: segments.encoding,
+        detail,
+      });
+      return true;
+    } catch (error) {
+      // Another copy with the same text to the same number recorded that SID meanwhile: it is theirs.
+      if (!(error instanceof UniqueConstraintViolationException) && (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      return false;
+    }
+  }
+
   private async settle(row: ClaimRow, calledAt: Date): Promise<keyof SmsLookupResult> {
     let found: { providerMessageId: string } | null;
     let built: Awaited<ReturnType<DeliveryContent['sms']>>;
@@ -78,22 +117,9 @@ export class DeliverySmsLookup {
     if (!found) {
       return this.unknown(row, "The worker stopped while sending and Twilio's message list does not show the SMS. Not re-sent automatically (retry allowed).");
     }
-    try {
-      await this.claims.settleAlone({
-        id: row.id,
-        status: 'sent',
-        outcome: 'sent',
-        providerMessageId: found.providerMessageId,
-        segments: built.segments.segments,
-        encoding: built.segments.encoding,
-        detail: "The worker stopped while sending; Twilio's message list shows the SMS sent, so it was not sent again.",
-      });
-    } catch (error) {
-      // Another copy with the same text to the same number recorded that SID meanwhile: it is theirs.
-      if (!(error instanceof UniqueConstraintViolationException) && (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-      return this.unknown(row, "The worker stopped while sending; the only matching SMS in Twilio's message list belongs to another copy. Not re-sent automatically (retry allowed).");
-    }
-    return 'found';
+    const detail = "The worker stopped while sending; Twilio's message list shows the SMS sent, so it was not sent again.";
+    if (await this.recordFound(row, found, built.segments, detail)) return 'found';
+    return this.unknown(row, "The worker stopped while sending; the only matching SMS in Twilio's message list belongs to another copy. Not re-sent automatically (retry allowed).");
   }
 
   private async unknown(row: ClaimRow, detail: string): Promise<'unknown'> {

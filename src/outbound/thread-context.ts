@@ -17,6 +17,8 @@ export interface ClaimRow {
   address: string;
   reply_token: string | null;
   email_message_id: string | null;
+  /** The previous attempt's provider code (e.g. `timeout`: its answer never came). */
+  provider_code: string | null;
   attempts: number;
   opted_out: boolean;
 }

@@ -251,7 +251,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     await settled([messageId]);
     const [copy] = await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where message_id = ?`, [messageId]);
     const listed = twilioApi.calls.list;
-    twilioApi.failNext({ status: 503 }, { status: 503 });
+    twilioApi.failNextRead({ status: 503 }, { status: 503 });
     await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id = ?`, [copy.id]);
     await waitFor(() => Promise.resolve(twilioApi.calls.list >= listed + 2), 20_000, 'two look-ups Twilio refused');
     expect((await sql<Row>(`select status from delivery where id = ?`, [copy.id]))[0].status).toBe('sending');
@@ -261,6 +261,35 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     expect(row).toMatchObject({ status: 'sent', provider_message_id: copy.provider_message_id });
     const history = (await as(world.manager).get(`/v1/deliveries/${copy.id}`)).body.history as { outcome: string }[];
     expect(history.map((h) => h.outcome)).toEqual(['sent', 'sent']);
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
+  });
+
+  it('an SMS whose answer from Twilio never came is looked up before it is sent again: Twilio had it, so the client gets it once', async () => {
+    await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: '+33610101013' });
+    const before = twilioApi.accepted();
+    // Twilio takes the message but its answer comes after our 2 s timeout.
+    twilioApi.failNext({ acceptThenHangMs: 3_000 });
+    const messageId = (await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Réponse perdue', body: 'b', copies: ['sms'] })).body.id as string;
+    await settled([messageId]);
+    const [row] = await sql<Row & { provider_message_id: string }>(`select id, status, attempts, provider_message_id from delivery where message_id = ?`, [messageId]);
+    expect(twilioApi.accepted()).toBe(before + 1);
+    const accepted = twilioApi.messages.at(-1)!;
+    expect(accepted.form.To).toBe('+33610101013');
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, provider_message_id: accepted.sid });
+    const history = (await as(world.manager).get(`/v1/deliveries/${row.id}`)).body.history as { outcome: string; providerCode: string | null; detail: string }[];
+    expect(history.map((h) => `${h.outcome}:${h.providerCode ?? ''}`)).toEqual(['retrying:timeout', 'sent:']);
+    expect(history[1].detail).toContain("Twilio's message list shows");
+
+    // Twilio's list failing at the first look: the next attempt looks again rather than sending blind.
+    twilioApi.failNext({ acceptThenHangMs: 3_000 });
+    twilioApi.failNextRead({ status: 503 });
+    const secondId = (await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Liste en panne', body: 'b', copies: ['sms'] })).body.id as string;
+    await settled([secondId]);
+    const [second] = await sql<Row & { provider_message_id: string }>(`select id, status, attempts, provider_message_id from delivery where message_id = ?`, [secondId]);
+    expect(twilioApi.accepted()).toBe(before + 2);
+    expect(second).toMatchObject({ status: 'sent', attempts: 3, provider_message_id: twilioApi.messages.at(-1)!.sid });
+    const secondHistory = (await as(world.manager).get(`/v1/deliveries/${second.id}`)).body.history as { outcome: string; providerCode: string | null }[];
+    expect(secondHistory.map((h) => `${h.outcome}:${h.providerCode ?? ''}`)).toEqual(['retrying:timeout', 'retrying:timeout', 'sent:']);
     await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: null });
   });
 

@@ -110,10 +110,10 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
   });
 
   it('Twilio failing or too slow: 502 twilio_unavailable and nothing saved', async () => {
-    twilio.endpoint.failNext({ status: 503 });
+    twilio.endpoint.failNextRead({ status: 503 });
     const failing = await as(w.manager).post(path, { phoneNumber: '+33756780006', accountSid: ACCOUNT, authToken: TOKEN }).expect(502);
     expect(failing.body).toEqual({ code: 'twilio_unavailable', message: expect.stringContaining('Twilio could not be reached') });
-    twilio.endpoint.failNext({ hangMs: 2_500 });
+    twilio.endpoint.failNextRead({ hangMs: 2_500 });
     expect((await as(w.manager).post(path, { phoneNumber: '+33756780006', accountSid: ACCOUNT, authToken: TOKEN }).expect(502)).body.code).toBe('twilio_unavailable');
     expect(await env.api.app.get(SmsNumbersService).receiverFor('+33756780006', null)).toBeNull();
   });
@@ -128,7 +128,7 @@ describe('SMS numbers: /v1/channels/sms-numbers', () => {
     expect(await adapter.check({ ...claim, authToken: 'not-a-token-of-this-account' })).toEqual({ kind: 'bad_credentials' });
     expect(await adapter.check({ ...claim, phoneNumber: '+33756780097' })).toEqual({ kind: 'not_owned', missing: 'phoneNumber' });
     expect(await adapter.check({ ...claim, messagingServiceSid: `MG${'f'.repeat(32)}` })).toEqual({ kind: 'not_owned', missing: 'messagingServiceSid' });
-    twilio.endpoint.failNext({ status: 429 });
+    twilio.endpoint.failNextRead({ status: 429 });
     await expect(adapter.check(claim)).rejects.toBeInstanceOf(OwnershipUnknown);
     // Nothing listens there: unreachable is "unknown" too, never "not owned".
     const port = await freePort();

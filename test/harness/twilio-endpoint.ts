@@ -13,8 +13,11 @@ export interface CapturedSms {
   at: Date;
 }
 
-/** A scripted answer: a Twilio error (HTTP status + error code), or no answer within `hangMs`. */
-export type TwilioScript = { status: number; code?: number; message?: string } | { hangMs: number };
+/**
+ * A scripted answer: a Twilio error (HTTP status + error code), no answer within `hangMs`, or (for
+ * a send) the message accepted but its answer held back `acceptThenHangMs` (a lost answer).
+ */
+export type TwilioScript = { status: number; code?: number; message?: string } | { hangMs: number } | { acceptThenHangMs: number };
 
 export interface TwilioEndpointOptions {
   /**
@@ -39,8 +42,10 @@ export interface TwilioEndpoint {
   accepted: () => number;
   /** Every request, answered or refused. */
   requests: () => number;
-  /** The next requests (any authenticated one) get these answers, in order. */
+  /** The next sends (POST Messages) get these answers, in order. */
   failNext: (...scripts: TwilioScript[]) => void;
+  /** The next reads (numbers, Messaging Services, the message list) get these answers, in order. */
+  failNextRead: (...scripts: TwilioScript[]) => void;
   /** Gives the account numbers or Messaging Services (from now on it owns them). */
   own: (accountSid: string, ...numbersOrServices: string[]) => void;
   /** Requests by kind: `send`, `number` (IncomingPhoneNumbers), `service` (Messaging Service), `list` (Messages list). */
@@ -105,6 +110,7 @@ function messageResource(m: CapturedSms) {
 export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promise<TwilioEndpoint> {
   const messages: CapturedSms[] = [];
   const scripts: TwilioScript[] = [];
+  const readScripts: TwilioScript[] = [];
   const waiters = new Set<() => void>();
   const owned = new Map(Object.entries(options.owned ?? {}).map(([sid, list]) => [sid, new Set(list)]));
   const calls = { send: 0, number: 0, service: 0, list: 0 };
@@ -112,7 +118,7 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
   let requests = 0;
 
   const tokensOf = (accountSid: string): string[] => [options.accounts[accountSid] ?? []].flat();
-  const answerScript = (res: ServerResponse, script: TwilioScript) => {
+  const answerScript = (res: ServerResponse, script: Exclude<TwilioScript, { acceptThenHangMs: number }>) => {
     if ('hangMs' in script) {
       setTimeout(() => send(res, 500, { code: 20500, message: 'Internal Server Error', status: 500 }), script.hangMs);
       return;
@@ -138,8 +144,9 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
       return send(res, 401, { code: 20003, message: ERRORS[20003], status: 401 });
     }
     const form = Object.fromEntries(new URLSearchParams(raw));
-    const script = (kind === 'send' ? options.respond?.(form) : undefined) ?? scripts.shift();
-    if (script) return answerScript(res, script);
+    const script = kind === 'send' ? (options.respond?.(form) ?? scripts.shift()) : readScripts.shift();
+    const holdMs = script && 'acceptThenHangMs' in script ? script.acceptThenHangMs : 0;
+    if (script && !('acceptThenHangMs' in script)) return answerScript(res, script);
     const owns = (id: string) => owned.get(accountSid)?.has(id) ?? false;
     if (kind === 'number') {
       const number = url.searchParams.get('PhoneNumber') ?? '';
@@ -169,7 +176,8 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
     const message = { accountSid, auth, form, sid, at: new Date() };
     if (options.keep !== false) messages.push(message);
     for (const wake of waiters) wake();
-    send(res, 201, { ...messageResource(message), status: 'queued' });
+    if (holdMs) setTimeout(() => send(res, 201, { ...messageResource(message), status: 'queued' }), holdMs);
+    else send(res, 201, { ...messageResource(message), status: 'queued' });
   };
 
   const server = createServer((req, res) => {
@@ -187,6 +195,7 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
     accepted: () => accepted,
     requests: () => requests,
     failNext: (...next) => scripts.push(...next),
+    failNextRead: (...next) => readScripts.push(...next),
     own(accountSid, ...ids) {
       const set = owned.get(accountSid) ?? new Set<string>();
       for (const id of ids) set.add(id);
