@@ -29,4 +29,18 @@ describe('error responses', () => {
       body: { code: 'route_not_found', message: 'No route for DELETE /v1/x' },
     });
   });
+
+  it('answers 503 with Retry-After when PostgreSQL cannot be reached, and only then', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const shuttingDown = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    for (const error of [new Error('driver failed', { cause: refused }), shuttingDown, new Error('Connection terminated unexpectedly')]) {
+      expect(toErrorResponse(error)).toEqual({
+        status: 503,
+        body: { code: 'database_unavailable', message: expect.any(String) },
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    const failedQuery = Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' });
+    expect(toErrorResponse(failedQuery).status).toBe(500);
+  });
 });

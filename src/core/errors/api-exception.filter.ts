@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database-unavailable.js';
 import { DomainError, ERROR_STATUS, type ErrorCode } from './domain-error.js';
 
 /** The JSON body of every error answer. */
@@ -37,8 +38,11 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   422: 'unprocessable',
 };
 
-/** Turns any thrown value into `{code, message, details?}` with the right status. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+/** How long a client should wait before retrying while the database is unreachable, in seconds. */
+const DATABASE_RETRY_AFTER_S = 5;
+
+/** Turns any thrown value into `{code, message, details?}` with the right status (and headers). */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (error instanceof DomainError) {
     return { status: error.status, body: { code: error.code, message: error.message, details: error.details } };
   }
@@ -59,6 +63,13 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const message = isRouteMiss ? `No route for ${error.message.replace(/^Cannot /, '')}` : error.message;
     return { status, body: { code, message } };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: ERROR_STATUS.database_unavailable,
+      body: { code: 'database_unavailable', message: 'The database cannot be reached right now; retry shortly' },
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_S) },
+    };
+  }
   return { status: 500, body: { code: 'internal_error', message: 'Something went wrong on our side' } };
 }
 
@@ -68,12 +79,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, body } = toErrorResponse(error);
+    const { status, body, headers } = toErrorResponse(error);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     if (response.headersSent) {
       response.end();
       return;
     }
+    if (headers) response.set(headers);
     response.status(status).json(body);
   }
 }

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   mailbox_unreachable: 422,
   twilio_unavailable: 502,
   not_ready: 503,
+  database_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<string, number>;
 
