@@ -7,6 +7,7 @@ import { AccountsService } from './accounts.service.js';
 import { ApiToken } from './api-token.entity.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
 import { MeController } from './me.controller.js';
+import { TokenRevocations } from './token-revocations.js';
 import { TokensService } from './tokens.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
@@ -16,7 +17,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [MikroOrmModule.forFeature([Company, User, ApiToken]), AuditModule],
   controllers: [MeController, UsersController],
-  providers: [AccountsService, TokensService, UsersService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
-  exports: [TokensService, UsersService],
+  providers: [AccountsService, TokensService, TokenRevocations, UsersService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
+  exports: [TokensService, TokenRevocations, UsersService],
 })
 export class AccountsModule {}

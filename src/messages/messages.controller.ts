@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { filter, from, interval, map, merge, mergeMap, type Observable, takeUntil } from 'rxjs';
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
+import { TokenRevocations } from '../accounts/token-revocations.js';
 import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IdParam, type Page } from '../core/http/params.js';
@@ -263,6 +264,7 @@ export class EventsController {
     private readonly live: LiveEvents,
     private readonly queries: MessageQueries,
     private readonly em: EntityManager,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   /** Server-sent events: new messages, replies and task changes the caller may see, as they happen. */
@@ -280,7 +282,8 @@ export class EventsController {
       ),
     );
     const pings = interval(PING_EVERY_MS).pipe(map(() => ({ type: 'ping', data: {} })));
-    // Ends at shutdown, which closes the response instead of holding the server open.
-    return merge(visible, pings).pipe(takeUntil(this.live.closing()));
+    // Ends at shutdown, which closes the response instead of holding the server open, and once
+    // the caller's token is revoked or its account deactivated (checked again every few seconds).
+    return merge(visible, pings).pipe(takeUntil(merge(this.live.closing(), this.revocations.ended(auth.tokenId))));
   }
 }

@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
@@ -17,6 +18,7 @@ import { MessagesService } from './messages.service.js';
 @Module({
   imports: [
     MikroOrmModule.forFeature([Message, MessageRecipient, MessageReply, MessageEvent, MessageUserState, OutboxCopy, MessageTemplate]),
+    AccountsModule,
     ClientsModule,
     SettingsModule,
     AuditModule,

@@ -17,11 +17,15 @@ async function listen(baseUrl: string, token: string) {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  let endedAt: number | null = null;
   const pump = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          endedAt = Date.now();
+          return;
+        }
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -50,6 +54,11 @@ async function listen(baseUrl: string, token: string) {
         if (Date.now() > deadline) throw new Error(`no ${type} event for ${messageId} within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+    },
+    /** When the server ended the stream (null: still open after `timeoutMs`). */
+    async ended(timeoutMs: number): Promise<number | null> {
+      await Promise.race([pump, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      return endedAt;
     },
     async stop() {
       controller.abort();
@@ -158,5 +167,60 @@ describe('live events (server-sent events through Redis)', () => {
     } finally {
       await stream.stop();
     }
+  });
+
+  describe('ends a stream whose access was taken away, within 5 s', () => {
+    /** A new operator account with a token of its own, so the other tests keep theirs. */
+    async function anOperator(): Promise<{ id: string; tokenId: string; token: string }> {
+      const unique = Math.random().toString(36).slice(2, 8);
+      const user = await as(w.manager)
+        .post('/v1/users', { rightsTemplateId: w.templates.Operator, firstName: 'Rémi', lastName: 'Révoqué', email: `revoque.${unique}@example.test` })
+        .expect(201);
+      const token = await as(w.manager).post(`/v1/users/${user.body.id}/tokens`, { name: 'poste 2' }).expect(201);
+      return { id: user.body.id, tokenId: token.body.id, token: `Bearer ${token.body.token}` };
+    }
+
+    async function expectEndedAfter(takeAway: () => Promise<unknown>, token: string): Promise<void> {
+      const stream = await listen(baseUrl, token);
+      try {
+        expect(stream.status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const before = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Avant' }).expect(201);
+        await stream.waitFor(before.body.id, 'message.created');
+        const takenAt = Date.now();
+        await takeAway();
+        const endedAt = await stream.ended(6_000);
+        expect(endedAt).not.toBeNull();
+        expect(endedAt! - takenAt).toBeLessThan(5_000);
+        const after = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Après' }).expect(201);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(stream.received.some((event) => event.messageId === after.body.id)).toBe(false);
+        expect((await fetch(`${baseUrl}/v1/events`, { headers: { Authorization: token } })).status).toBe(401);
+      } finally {
+        await stream.stop();
+      }
+    }
+
+    it('when its token is revoked', async () => {
+      const operator = await anOperator();
+      await expectEndedAfter(() => as(w.manager).del(`/v1/users/${operator.id}/tokens/${operator.tokenId}`).expect(204), operator.token);
+    });
+
+    it('when its account is deactivated', async () => {
+      const operator = await anOperator();
+      await expectEndedAfter(() => as(w.manager).patch(`/v1/users/${operator.id}`, { active: false }).expect(200), operator.token);
+    });
+
+    it('and keeps the streams of other tokens open', async () => {
+      const revoked = await anOperator();
+      const kept = await listen(baseUrl, w.manager);
+      try {
+        await expectEndedAfter(() => as(w.manager).del(`/v1/users/${revoked.id}/tokens/${revoked.tokenId}`).expect(204), revoked.token);
+        const created = await as(w.operator).post(`/v1/clients/${w.clientId}/messages`, { body: 'Toujours là' }).expect(201);
+        await kept.waitFor(created.body.id, 'message.created');
+      } finally {
+        await kept.stop();
+      }
+    });
   });
 });
