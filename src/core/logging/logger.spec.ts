@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from './logger.js';
+import { scrubUrl } from './redact.js';
 import { requestContext } from './request-context.js';
 
 function capture() {
@@ -99,5 +100,25 @@ describe('logger', () => {
     const text = 'job 01a209b7-9db3-7309-9f75-db3b606787d9 (after 01a209b7-0000-7000-8000-000000000001) done in 125 ms on 2026-11-23, 3 attempts';
     logger.info(text);
     expect(JSON.parse(lines[0]).msg).toBe(text);
+  });
+
+  it('decodes percent-encoded text before scrubbing it: query strings, provider errors', () => {
+    const { logger, lines } = capture();
+    logger.warn("Twilio refused: The 'To' number %2B33612345678 is not valid (To=%2B33698765432&From=jean.martin%40exemple.fr)");
+    logger.error({ err: new Error('GET /v1/opt-outs?address=marie%40example.fr failed') }, 'failed');
+    const text = lines.join('');
+    for (const secret of ['33612345678', '33698765432', 'jean.martin', 'marie%40', 'marie@']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted-phone]');
+    expect(text).toContain('[redacted-email]');
+  });
+
+  it('logs request URLs without search terms, addresses or numbers, encoded or not, keeping the filters', () => {
+    const url = '/v1/clients?q=Dupont%20Marie&email=jean%40example.fr&phone=%2B33612345678&filter=unread&note=appeler+06+12+34+56+78&limit=20';
+    const logged = scrubUrl(url);
+    for (const secret of ['Dupont', 'jean', '%40', '33612345678', '06 12 34 56 78']) expect(logged).not.toContain(secret);
+    expect(logged).toBe('/v1/clients?q=[redacted]&email=[redacted]&phone=[redacted]&filter=unread&note=appeler [redacted-phone]&limit=20');
+    expect(scrubUrl('/v1/users/lea%40example.fr/tokens')).toBe('/v1/users/[redacted-email]/tokens');
+    expect(scrubUrl('/v1/messages?filter=unread')).toBe('/v1/messages?filter=unread');
+    expect(scrubUrl('/v1/clients?q=%E9%ZZ')).toBe('/v1/clients?q=[redacted]');
   });
 });

@@ -45,12 +45,58 @@ const PHONE = /(?<![\w-])(?:\+\d{1,3}(?:[\s.-]?\(0\))?(?:[\s.-]?\d{1,4}){2,6}|0\
 const BEARER = /\b(Bearer\s+)\S+/gi;
 const API_TOKEN = /\brls_[\w-]{16,}/g;
 
+/** A run of percent-encoded bytes (`%40`, `%2B33…`, `%C3%A9`). */
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/**
+ * Percent-encoded text decoded where it decodes, so that `jean%40example.fr` or `%2B33612345678`
+ * (a query string, a provider's error quoting a URL) is seen, and scrubbed, as what it stands for.
+ */
+function decodePercent(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run; // not UTF-8: left as it is
+    }
+  });
+}
+
 export function scrub(text: string): string {
-  return text
+  return decodePercent(text)
     .replace(BEARER, '$1[redacted]')
     .replace(API_TOKEN, '[redacted-token]')
     .replace(EMAIL, '[redacted-email]')
     .replace(PHONE, '[redacted-phone]');
+}
+
+/** Query parameters holding what someone searched for: a name, an address, a number. */
+const SEARCH_PARAMS = new Set(['q', 'query', 'search', 'term']);
+
+/**
+ * A request URL fit for a log line: the path scrubbed, each query value decoded (`+` as a space)
+ * and censored whole when its name marks it as personal (a search term, an email, a phone),
+ * scrubbed otherwise, so filters such as `filter=unread` stay readable.
+ */
+export function scrubUrl(url: string): string {
+  const mark = url.indexOf('?');
+  // Segment by segment: an email's local part may hold a "/", which would swallow the path.
+  const path = (mark < 0 ? url : url.slice(0, mark)).split('/').map(scrub).join('/');
+  if (mark < 0) return path;
+  const query = url
+    .slice(mark + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const key = scrub(equals < 0 ? pair : pair.slice(0, equals));
+      if (equals < 0) return key;
+      const value = pair.slice(equals + 1).replaceAll('+', ' ');
+      const name = key.toLowerCase();
+      return `${key}=${SEARCH_PARAMS.has(name) || isSensitiveKey(name) ? CENSORED : scrub(value)}`;
+    })
+    .join('&');
+  return `${path}?${query}`;
 }
 
 export function isSensitiveKey(key: string): boolean {
