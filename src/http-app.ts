@@ -1,9 +1,11 @@
 import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ApiExceptionFilter } from './core/errors/api-exception.filter.js';
 import { accessLog } from './core/http/access-log.js';
+import { inputGuard, refuseDeepJson } from './core/http/input-guard.js';
 import { mountOpenApi } from './core/http/openapi.js';
 import { requestIdMiddleware } from './core/http/request-id.middleware.js';
 import { createValidationPipe } from './core/http/validation.js';
@@ -21,8 +23,10 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   app.use(requestIdMiddleware);
   app.use(app.get(MetricsService).httpTimer);
   app.use(accessLog(logger));
-  app.useBodyParser('json', { limit: '1mb' });
+  // express.json itself, as Nest's useBodyParser does, with a verify its options type leaves out.
+  app.use(json({ limit: '1mb', verify: refuseDeepJson }));
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
+  app.use(inputGuard);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   mountOpenApi(app);

@@ -22,6 +22,7 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 
 const BODY_PARSER_CODES: Record<string, ErrorCode> = {
   'entity.parse.failed': 'invalid_json',
+  'entity.too.deep': 'validation_failed',
   'entity.too.large': 'payload_too_large',
   'charset.unsupported': 'unsupported_media_type',
   'encoding.unsupported': 'unsupported_media_type',
@@ -53,7 +54,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const message =
       code === 'invalid_json'
         ? 'The request body is not valid JSON'
-        : `The request body was refused (${parserError.type.replace('.', ' ')})`;
+        : parserError.type === 'entity.too.deep'
+          ? (parserError as BodyParserError & { message: string }).message
+          : `The request body was refused (${parserError.type.replace('.', ' ')})`;
     return { status: ERROR_STATUS[code], body: { code, message } };
   }
   if (error instanceof HttpException) {

@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_id: 400,
   validation_failed: 400,
+  invalid_text: 400,
+  invalid_date: 400,
   missing_token: 401,
   invalid_token: 401,
   token_revoked: 401,

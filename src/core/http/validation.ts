@@ -14,12 +14,37 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   });
 }
 
+/** Where @nestjs/swagger keeps each DTO property's options (those of @ApiProperty). */
+const SWAGGER_PROPERTY = 'swagger/apiModelProperties';
+
+/**
+ * An optional field skips its validators when null, so a PATCH could write null into a column
+ * that cannot hold it. The OpenAPI schema already says which fields are nullable: null is
+ * accepted for those only, and refused for the others with the same answer as any invalid field.
+ */
+function refuseUndeclaredNulls(value: unknown, metadata: ArgumentMetadata): void {
+  if (metadata.type !== 'body' || !metadata.metatype || !value || typeof value !== 'object' || Array.isArray(value)) return;
+  const prototype: object = metadata.metatype.prototype as object;
+  const details: FieldProblem[] = [];
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== null) continue;
+    const options = Reflect.getMetadata(SWAGGER_PROPERTY, prototype, key) as { nullable?: boolean } | undefined;
+    // Unknown fields are refused by the whitelist below, with their own message.
+    if (options && !options.nullable) details.push({ field: key, problems: [`${key} cannot be null`] });
+  }
+  if (details.length > 0) {
+    const fields = details.map((d) => d.field).join(', ');
+    throw new DomainError('validation_failed', `The request is invalid (${fields})`, details);
+  }
+}
+
 /**
  * DTO classes declare their optional fields, so a transformed body has them as own `undefined`
  * properties; dropping those keeps "absent" distinct from "set to null" for partial updates.
  */
 class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    refuseUndeclaredNulls(value, metadata);
     const result: unknown = await super.transform(value, metadata);
     if (result && typeof result === 'object' && !Array.isArray(result)) {
       for (const [key, field] of Object.entries(result)) {
