@@ -6,11 +6,17 @@
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || (code.startsWith('08') && code !== PROTOCOL_VIOLATION))) return true;
     if (UNAVAILABLE_MESSAGES.test(current.message)) return true;
   }
   return false;
 }
+
+/**
+ * 08P01 is in the connection class but says our message was malformed (a NUL inside a query's
+ * text gives "insufficient data left in message"): the query's own failure, not an outage.
+ */
+const PROTOCOL_VIOLATION = '08P01';
 
 /**
  * Socket errors from the driver, and PostgreSQL's SQLSTATEs for a server that is going away or

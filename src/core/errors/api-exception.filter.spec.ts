@@ -42,5 +42,8 @@ describe('error responses', () => {
     }
     const failedQuery = Object.assign(new Error('invalid input syntax for type uuid'), { code: '22P02' });
     expect(toErrorResponse(failedQuery).status).toBe(500);
+    // What PostgreSQL answers to a NUL inside a query's text: the query's fault, not an outage.
+    const malformed = Object.assign(new Error('insufficient data left in message'), { code: '08P01' });
+    expect(toErrorResponse(malformed).status).toBe(500);
   });
 });
