@@ -160,4 +160,24 @@ describe('bad input on every route', () => {
     expect(ok.body.name).toBe('Cabinet Médical Durand');
     await env.api.http.get('/v1/audit?from=2024-02-29').set('Authorization', world.manager).expect(200);
   });
+
+  it('refuses to save a template source that calls an unknown helper, as previewing it does (422, not 500), and keeps the default', async () => {
+    const source = 'Bonjour {{shout message.subject}}';
+    const put = (body: object) => env.api.http.put('/v1/outbound-templates/sms.copy').set('Authorization', world.manager).send(body);
+    const saved = await put({ source });
+    expect([saved.status, saved.body.code, saved.body.message]).toEqual([422, 'unprocessable', expect.stringContaining('shout')]);
+    const preview = await env.api.http
+      .post('/v1/outbound-templates/sms.copy/preview')
+      .set('Authorization', world.manager)
+      .send({ source, data: { message: { subject: 'x' } } });
+    expect([preview.status, preview.body.code, preview.body.message]).toEqual([422, 'unprocessable', expect.stringContaining('shout')]);
+    // A helper that fails on the data given is the caller's 422 too.
+    const broken = await env.api.http
+      .post('/v1/outbound-templates/sms.copy/preview')
+      .set('Authorization', world.manager)
+      .send({ source: '{{#with}}x{{/with}}', data: {} });
+    expect([broken.status, broken.body.code]).toEqual([422, 'unprocessable']);
+    // Known helpers and sections over a variable are still accepted.
+    await put({ source: '{{#if message.subject}}{{message.subject}}{{/if}} {{#message}}{{subject}}{{/message}}' }).expect(200);
+  });
 });

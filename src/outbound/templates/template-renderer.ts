@@ -73,7 +73,10 @@ export class TemplateRenderer {
       const ast = Handlebars.parse(source);
       const unknown = partialNames(ast).find((partial) => !(partial in env.partials));
       if (unknown) return { message: `Unknown partial "${unknown}"`, line: null, column: null };
-      env.precompile(ast, { noEscape: !isHtml(name) });
+      // Unknown helpers only fail when rendered ("Missing helper"), so a saved override would break
+      // every later send: compiling with the helpers we have refuses them now, with their name.
+      const knownHelpers = Object.fromEntries(Object.keys(env.helpers).map((helper) => [helper, true]));
+      env.precompile(ast, { noEscape: !isHtml(name), knownHelpers, knownHelpersOnly: true });
       return null;
     } catch (error) {
       return describe(error);
@@ -96,7 +99,15 @@ export class TemplateRenderer {
   preview(name: string, source: string, data: TemplateData): { output: string; missing: string[] } {
     const problem = this.check(name, source);
     if (problem) throw new DomainError('unprocessable', `Template syntax error: ${problem.message}`, problem);
-    return { output: this.compile(name, source)(data, RUNTIME).trim(), missing: missingVariables(Handlebars.parse(source), data) };
+    let output: string;
+    try {
+      output = this.compile(name, source)(data, RUNTIME).trim();
+    } catch (error) {
+      // The source compiles but these data break it (a helper given the wrong kind of value).
+      const failure = describe(error);
+      throw new DomainError('unprocessable', `Template cannot be rendered with these data: ${failure.message}`, failure);
+    }
+    return { output, missing: missingVariables(Handlebars.parse(source), data) };
   }
 
   /** Forget a company's overrides at once (this process saved or removed one). */
