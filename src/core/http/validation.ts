@@ -28,6 +28,8 @@ function refuseUndeclaredNulls(value: unknown, metadata: ArgumentMetadata): void
   const details: FieldProblem[] = [];
   for (const [key, field] of Object.entries(value)) {
     if (field !== null) continue;
+    // A field typed `unknown` (design:type Object) is left to its service, which answers any value.
+    if (Reflect.getMetadata('design:type', prototype, key) === Object) continue;
     const options = Reflect.getMetadata(SWAGGER_PROPERTY, prototype, key) as { nullable?: boolean } | undefined;
     // Unknown fields are refused by the whitelist below, with their own message.
     if (options && !options.nullable) details.push({ field: key, problems: [`${key} cannot be null`] });
