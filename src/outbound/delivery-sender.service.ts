@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
+import { scrub } from '../core/logging/redact.js';
 import { HandlesJob } from '../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../core/queue/jobs.js';
 import type { DeliveryChannel } from './delivery.entity.js';
@@ -111,7 +112,9 @@ export class DeliverySender {
   }
 
   private async refused(delivery: ClaimedDelivery, error: ProviderError, job: Job): Promise<void> {
-    const common = { reason: error.failure, code: error.providerCode, detail: error.message };
+    // The provider's words are kept for whoever reads the history, minus the numbers and addresses
+    // they quote (Twilio's 21211 names the number): the same scrubbing as the logs.
+    const common = { reason: error.failure, code: error.providerCode, detail: scrub(error.message) };
     if (error.failure === 'transient') {
       const attemptsLeft = job.attemptsMade + 1 < (job.opts.attempts ?? 1);
       if (attemptsLeft) {
@@ -147,7 +150,7 @@ export class DeliverySender {
   /** An error of ours before any send: pending again for the next attempt, failed after the last. */
   private handBack(delivery: Pick<ClaimRow, 'id'>, error: Error, job: Job): Promise<void> {
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    return this.settle(delivery, last ? 'failed' : 'pending', last ? 'failed' : 'retrying', { reason: 'internal_error', detail: error.message });
+    return this.settle(delivery, last ? 'failed' : 'pending', last ? 'failed' : 'retrying', { reason: 'internal_error', detail: scrub(error.message) });
   }
 
   private settle(delivery: Pick<ClaimRow, 'id'>, status: SettledStatus, outcome: string, info: Omit<Settlement, 'id' | 'status' | 'outcome'>): Promise<void> {
