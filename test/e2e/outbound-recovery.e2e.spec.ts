@@ -347,13 +347,19 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     );
     expect(atKill).toBeLessThan(40);
     expect(Number(resent)).toBeGreaterThanOrEqual(1);
-    // Every copy at the relay exactly once: none lost, none doubled.
-    for (const row of rows) expect(counts.get(row.email_message_id)).toBe(1);
-    expect(counts.size).toBe(40);
     // Sent, or, for a copy committed in the instant of the kill, failed outcome_unknown: never re-sent blindly.
     for (const row of rows) {
       if (row.status !== 'sent') expect(row).toMatchObject({ status: 'failed', failure_reason: 'outcome_unknown' });
     }
+    // Every sent copy at the relay exactly once. A copy whose final dot was being written as the
+    // worker died may or may not have reached the relay (that is what outcome_unknown says, and the
+    // admin's retry is the answer); it is never there twice. Nothing else reached the relay.
+    for (const row of rows) {
+      if (row.status === 'sent') expect(counts.get(row.email_message_id)).toBe(1);
+      else expect(counts.get(row.email_message_id) ?? 0).toBeLessThanOrEqual(1);
+    }
+    expect([...counts.keys()].every((id) => rows.some((r) => r.email_message_id === id))).toBe(true);
+    expect(counts.size).toBeGreaterThanOrEqual(40 - unknown.length);
     expect(unknown.length).toBeLessThanOrEqual(2); // at most one per pooled connection
   }, 120_000);
 });
