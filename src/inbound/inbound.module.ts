@@ -1,7 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ConversationsModule } from '../conversations/conversations.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MailboxesModule } from '../channels/mailboxes.module.js';
-import { InboundReplies } from '../messages/inbound-replies.js';
 import { MessagesModule } from '../messages/messages.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
 import { AttachmentStorage, LocalAttachmentStorage } from './email/attachment-storage.js';
@@ -24,11 +24,10 @@ export class InboundModule {
     const watching = role === 'worker' ? [MailboxWatcher, MailboxLock] : [];
     return {
       module: InboundModule,
-      imports: [MikroOrmModule.forFeature([InboundEmail]), MailboxesModule, MessagesModule, OutboundModule, QuarantineModule],
+      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, MessagesModule, OutboundModule, QuarantineModule],
       providers: [
         InboundEmailStore,
         InboundEmailProcessor,
-        InboundReplies,
         ThreadMatcher,
         BounceRecorder,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
-import { type Message, MessageEvent } from './message.entity.js';
+import { type Message } from './message.entity.js';
+import { ConversationEvent } from '../conversations/conversation.entity.js';
 
 /**
  * What a caller does to a thread they can already see (visibility is checked first, so an
@@ -34,6 +35,6 @@ export function assertMayAct(viewer: AuthContext, message: Pick<Message, 'compan
 }
 
 /** One line of the thread's history, owned by the message's company whoever the actor is. */
-export function recordHistory(em: EntityManager, viewer: AuthContext, message: Pick<Message, 'id' | 'companyId'>, type: string, details: Record<string, unknown>): MessageEvent {
-  return em.create(MessageEvent, { companyId: message.companyId, messageId: message.id, actorId: viewer.userId, type, details });
+export function recordHistory(em: EntityManager, viewer: AuthContext, message: Pick<Message, 'id' | 'companyId'>, type: string, details: Record<string, unknown>): ConversationEvent {
+  return em.create(ConversationEvent, { companyId: message.companyId, conversationId: message.id, actorId: viewer.userId, type, details });
 }

@@ -7,7 +7,8 @@ import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
 import { frenchDateTime, frenchDay } from '../core/format/french-dates.js';
 import type { DigestQuery } from './dto/message.dto.js';
-import { Message, MessageReply } from './message.entity.js';
+import { Message } from './message.entity.js';
+import { ConversationEntry } from '../conversations/conversation.entity.js';
 import { MessageQueries } from './message-queries.service.js';
 import { type SqlCondition, unreadBy } from './visibility.js';
 
@@ -66,7 +67,7 @@ export class MessageDigest {
     const ids = page.items.map((m) => m.id).reverse();
     const [messages, replies] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }, { orderBy: { id: 'asc' } }),
-      this.em.find(MessageReply, { messageId: { $in: ids } }, { orderBy: { id: 'asc' } }),
+      this.em.find(ConversationEntry, { conversationId: { $in: ids } }, { orderBy: { id: 'asc' } }),
     ]);
     const authorIds = [...new Set([...messages.map((m) => m.authorId), ...replies.flatMap((r) => (r.authorId ? [r.authorId] : []))])];
     const authors = new Map((await this.em.find(User, { id: { $in: authorIds } })).map((u) => [u.id, `${u.firstName} ${u.lastName}`.trim()]));
@@ -88,7 +89,7 @@ export class MessageDigest {
       const flags = [message.urgent ? 'URGENT' : '', todoLabel(message), message.vad ? vadLabel(message) : ''].filter(Boolean).join(' · ');
       doc.font('Helvetica').fontSize(9).fillColor('#555').text(`${PARIS.format(message.createdAt)} — ${authors.get(message.authorId) ?? ''}${flags ? ` — ${flags}` : ''}`);
       doc.fillColor('#000').fontSize(10).text(message.body, { paragraphGap: 4 });
-      for (const reply of replies.filter((r) => r.messageId === message.id)) {
+      for (const reply of replies.filter((r) => r.conversationId === message.id)) {
         doc.fontSize(9).fillColor('#555').text(`Réponse de ${(reply.authorId ? authors.get(reply.authorId) : null) ?? reply.senderName ?? reply.senderAddress ?? ''}, ${PARIS.format(reply.createdAt)}`, { indent: 15 });
         doc.fontSize(10).fillColor('#000').text(reply.body, { indent: 15, paragraphGap: 4 });
       }

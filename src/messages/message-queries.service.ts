@@ -5,7 +5,8 @@ import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
 import type { Page, PageQuery } from '../core/http/params.js';
 import { sqlIn } from '../core/database/sql-rows.js';
-import { Message, type MessageEvent, type MessageReply, MessageUserState } from './message.entity.js';
+import { Message } from './message.entity.js';
+import { Conversation, type ConversationEvent, type ConversationEntry, ConversationState } from '../conversations/conversation.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
 import type { MessageView, ThreadView } from './dto/message.response.js';
 
@@ -74,29 +75,32 @@ export class MessageQueries {
   /** Views of these messages for the viewer, in the order given. */
   async views(viewer: AuthContext, ids: string[]): Promise<MessageView[]> {
     if (ids.length === 0) return [];
-    const [messages, states, recipients] = await Promise.all([
+    const [messages, conversations, states, recipients] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }),
-      this.em.find(MessageUserState, { messageId: { $in: ids }, userId: viewer.userId }),
+      this.em.find(Conversation, { id: { $in: ids } }),
+      this.em.find(ConversationState, { conversationId: { $in: ids }, userId: viewer.userId }),
       // Ids only: a thread may have dozens of CC, not worth an entity each.
       sqlIn<{ message_id: string; user_id: string }>(this.em, `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
     ]);
     const doers = messages.map((m) => m.doneBy).filter((id): id is string => Boolean(id));
     const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];
     const byId = new Map(messages.map((m) => [m.id, m]));
-    const stateOf = new Map(states.map((s) => [s.messageId, s]));
+    const stateOf = new Map(states.map((s) => [s.conversationId, s]));
+    const activityOf = new Map(conversations.map((c) => [c.id, c.lastActivityAt]));
     const firstNames = new Map(users.map((u) => [u.id, u.firstName]));
     return ids
       .map((id) => byId.get(id))
       .filter((m): m is Message => Boolean(m))
-      .map((m) => viewOf(viewer, m, stateOf.get(m.id), recipients.filter((r) => r.message_id === m.id).map((r) => r.user_id), m.doneBy ? firstNames.get(m.doneBy) : undefined));
+      .map((m) => viewOf(viewer, m, activityOf.get(m.id) ?? m.createdAt, stateOf.get(m.id), recipients.filter((r) => r.message_id === m.id).map((r) => r.user_id), m.doneBy ? firstNames.get(m.doneBy) : undefined));
   }
 }
 
-/** A message as `viewer` sees it, from its row, the viewer's state, its CC and who did its task. */
+/** A message as `viewer` sees it, from its row, its conversation's last activity, the viewer's state, its CC and who did its task. */
 export function viewOf(
   viewer: AuthContext,
   m: Message,
-  state: Pick<MessageUserState, 'readAt' | 'deletedAt'> | undefined,
+  lastActivityAt: Date,
+  state: Pick<ConversationState, 'readAt' | 'deletedAt'> | undefined,
   cc: string[],
   doneByFirstName: string | undefined,
 ): MessageView {
@@ -132,14 +136,14 @@ export function viewOf(
         }
       : null,
     createdAt: m.createdAt,
-    lastActivityAt: m.lastActivityAt,
-    unread: !state?.readAt || state.readAt < m.lastActivityAt,
+    lastActivityAt,
+    unread: !state?.readAt || state.readAt < lastActivityAt,
     deleted: Boolean(state?.deletedAt),
   };
 }
 
 /** A thread view: the message's view, its replies and its history (VAD transmissions are staff-only). */
-export function threadOf(auth: AuthContext, view: MessageView, replies: MessageReply[], events: MessageEvent[]): ThreadView {
+export function threadOf(auth: AuthContext, view: MessageView, replies: ConversationEntry[], events: ConversationEvent[]): ThreadView {
   const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
   return {
     ...view,

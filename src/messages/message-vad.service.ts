@@ -4,7 +4,7 @@ import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
 import type { UpdateMessageDto } from './dto/message.dto.js';
 import type { ThreadView } from './dto/message.response.js';
-import { LiveEvents } from './live-events.service.js';
+import { LiveEvents } from '../conversations/live-events.service.js';
 import type { Message } from './message.entity.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { MessageQueries } from './message-queries.service.js';

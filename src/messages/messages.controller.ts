@@ -23,7 +23,7 @@ import {
   VadDto,
 } from './dto/message.dto.js';
 import { DayCountView, MessageView, SharedMessageView, ThreadView } from './dto/message.response.js';
-import { eventTypeShownTo, LiveEvents, type LiveEvent } from './live-events.service.js';
+import { eventTypeShownTo, LiveEvents, type LiveEvent } from '../conversations/live-events.service.js';
 import { MessageTemplate } from './message.entity.js';
 import { DIGEST_MAX_MESSAGES, MessageDigest } from './message-digest.service.js';
 import { MessageQueries } from './message-queries.service.js';

@@ -4,8 +4,8 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
-import { LiveEvents } from './live-events.service.js';
-import { Message, MessageEvent, MessageRecipient, MessageReply, MessageTemplate, MessageUserState, OutboxCopy } from './message.entity.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { Message, MessageRecipient, MessageTemplate } from './message.entity.js';
 import { MessageDigest } from './message-digest.service.js';
 import { MessageQueries } from './message-queries.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
@@ -17,15 +17,16 @@ import { MessagesService } from './messages.service.js';
 /** Threads on client files: compose, replies, tasks, VAD, remarks, the views, live events. */
 @Module({
   imports: [
-    MikroOrmModule.forFeature([Message, MessageRecipient, MessageReply, MessageEvent, MessageUserState, OutboxCopy, MessageTemplate]),
+    MikroOrmModule.forFeature([Message, MessageRecipient, MessageTemplate]),
+    ConversationsModule,
     AccountsModule,
     ClientsModule,
     SettingsModule,
     AuditModule,
   ],
   controllers: [ClientMessagesController, MessagesController, MessageTemplatesController, EventsController],
-  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, LiveEvents, MessageVadService],
+  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, MessageVadService],
   // For outbound (rendering copies, the PDF digest) and inbound (appending replies, live events).
-  exports: [MessagesService, MessageQueries, MessageDigest, LiveEvents],
+  exports: [MessagesService, MessageQueries, MessageDigest],
 })
 export class MessagesModule {}

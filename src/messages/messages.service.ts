@@ -6,43 +6,20 @@ import { assertCanSendCopies } from '../channels/email-sender.readiness.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
-import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
+import { DomainError } from '../core/errors/domain-error.js';
 import type { CopyChannel } from '../settings/settings.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { ComposeMessageDto, ReplyDto, TaskDto } from './dto/message.dto.js';
 import type { ThreadView } from './dto/message.response.js';
-import { LiveEvents } from './live-events.service.js';
-import {
-  Message,
-  MessageEvent,
-  MessageRecipient,
-  MessageReply,
-  MessageUserState,
-  type DigestRequest,
-  type ReplyAttachment,
-  type ReplyOrigin,
-} from './message.entity.js';
+import { LiveEvents } from '../conversations/live-events.service.js';
+import { Message, MessageRecipient } from './message.entity.js';
+import { Conversation, ConversationEntry, ConversationEvent, ConversationState, type DigestRequest, type EntryOrigin } from '../conversations/conversation.entity.js';
+import { Conversations } from '../conversations/conversations.service.js';
 import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
 import { insertRows } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
-
-/** A reply that arrived by email or SMS, already threaded to `messageId` by the inbound side. */
-export interface InboundReplyInput {
-  messageId: string;
-  origin: Exclude<ReplyOrigin, 'app'>;
-  /** `email:<inbound id>` or `sms:<MessageSid>`: the same key never makes a second reply. */
-  inboundKey: string;
-  senderAddress: string;
-  senderName?: string | null;
-  /** The account of the sender when one is known (a client account's email or mobile). */
-  authorUserId?: string | null;
-  body: string;
-  originalBody?: string | null;
-  automatic?: boolean;
-  attachments?: ReplyAttachment[] | null;
-}
 
 /** A thread opened by an inbound item (see `composeInbound`). */
 export interface InboundComposeInput {
@@ -55,7 +32,7 @@ export interface InboundComposeInput {
   authorId: string;
   subject: string;
   body: string;
-  origin: Exclude<ReplyOrigin, 'app'>;
+  origin: Exclude<EntryOrigin, 'app'>;
   senderAddress: string;
 }
 
@@ -68,6 +45,7 @@ export class MessagesService {
     private readonly settings: SettingsService,
     private readonly queries: MessageQueries,
     private readonly live: LiveEvents,
+    private readonly conversations: Conversations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -99,9 +77,11 @@ export class MessagesService {
     // Copies explicitly asked for on a channel the company cannot send on: refused now, not skipped later.
     if (!clientSide && !input.remark && input.copies?.length) await assertCanSendCopies(this.em, auth.companyId, input.copies);
 
-    let history: MessageEvent | undefined;
-    const message = await this.em.transactional(async (em) => {
+    let history: ConversationEvent | undefined;
+    const { message, conversation } = await this.em.transactional(async (em) => {
+      const conversation = this.conversations.open(em, { companyId: auth.companyId, clientId, kind: 'message', authorId: auth.userId });
       const created = em.create(Message, {
+        id: conversation.id,
         companyId: auth.companyId,
         clientId,
         authorId: auth.userId,
@@ -122,7 +102,7 @@ export class MessagesService {
         vadPostalCode: vad ? (input.vadPostalCode ?? contact?.postalCode ?? null) : null,
         vadCity: vad ? (input.vadCity ?? contact?.city ?? null) : null,
       });
-      em.create(MessageUserState, { companyId: auth.companyId, messageId: created.id, userId: auth.userId, readAt: created.lastActivityAt });
+      this.conversations.read(em, conversation, auth.userId, conversation.lastActivityAt);
       history = recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
       // The rows that come by the dozen (CC, copies) go in as plain multi-row inserts, after the message.
       await em.flush();
@@ -130,11 +110,11 @@ export class MessagesService {
       await insertRows(em, 'message_recipient', ['id', 'created_at', 'updated_at', 'company_id', 'message_id', 'user_id'],
         cc.map((userId) => [newId(), now, now, auth.companyId, created.id, userId]));
       if (!clientSide && !input.remark) await this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
-      return created;
+      return { message: created, conversation };
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
     // Everything the thread holds was just written here: its view needs no read back.
-    return threadOf(auth, viewOf(auth, message, { readAt: message.lastActivityAt, deletedAt: null }, cc, undefined), [], history ? [history] : []);
+    return threadOf(auth, viewOf(auth, message, conversation.lastActivityAt, { readAt: conversation.lastActivityAt, deletedAt: null }, cc, undefined), [], history ? [history] : []);
   }
 
   async reply(auth: AuthContext, id: string, input: ReplyDto): Promise<ThreadView> {
@@ -148,10 +128,9 @@ export class MessagesService {
     let taskChanged = false;
     await this.em.transactional(async (em) => {
       const now = new Date();
-      const reply = em.create(MessageReply, { companyId: message.companyId, messageId: id, authorId: auth.userId, body });
-      message.lastActivityAt = now;
-      em.persist(message);
-      // The author has read what they wrote; everyone else sees the thread unread again (lastActivityAt moved).
+      const conversation = await em.findOneOrFail(Conversation, { id });
+      const reply = this.conversations.append(em, conversation, auth.userId, body, now);
+      // The author has read what they wrote; everyone else sees the thread unread again (its last activity moved).
       await this.markRead(em, auth, message, now);
       recordHistory(em, auth, message, 'replied', { replyId: reply.id });
       if (input.setTask) taskChanged = this.setTask(em, auth, message, dueDate);
@@ -167,57 +146,6 @@ export class MessagesService {
   }
 
   /**
-   * Appends a reply received by email or SMS (no signed-in author). Idempotent on `inboundKey`: the
-   * same inbound item appended twice makes one reply and returns it. Makes the thread unread for
-   * everyone (an automatic reply excepted: it is recorded without disturbing anyone) and writes the
-   * thread's history, in one transaction; the live event follows the commit.
-   */
-  async appendInboundReply(input: InboundReplyInput): Promise<{ reply: MessageReply; created: boolean }> {
-    const existing = await this.em.findOne(MessageReply, { inboundKey: input.inboundKey });
-    if (existing) return { reply: existing, created: false };
-    const message = await this.em.findOne(Message, { id: input.messageId });
-    if (!message) throw new NotFoundError('Message');
-    const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
-    let reply: MessageReply;
-    try {
-      reply = await this.em.transactional((em) => {
-        const created = em.create(MessageReply, {
-          companyId: message.companyId,
-          messageId: message.id,
-          authorId: input.authorUserId ?? null,
-          body: body.length > 0 ? body : '(message vide)',
-          origin: input.origin,
-          senderAddress: input.senderAddress,
-          senderName: input.senderName ?? null,
-          automatic: input.automatic ?? false,
-          originalBody: input.originalBody ?? null,
-          inboundKey: input.inboundKey,
-          attachments: input.attachments ?? null,
-        });
-        if (!input.automatic) {
-          message.lastActivityAt = new Date();
-          em.persist(message);
-        }
-        em.create(MessageEvent, {
-          companyId: message.companyId,
-          messageId: message.id,
-          actorId: input.authorUserId ?? message.authorId,
-          type: input.automatic ? 'replied.automatic' : 'replied',
-          details: { replyId: created.id, origin: input.origin, sender: input.senderAddress },
-        });
-        return Promise.resolve(created);
-      });
-    } catch (error) {
-      // Two workers raced on the same inbound item: the other one's reply stands.
-      const raced = error instanceof UniqueConstraintViolationException ? await this.em.fork().findOne(MessageReply, { inboundKey: input.inboundKey }) : null;
-      if (raced) return { reply: raced, created: false };
-      throw error;
-    }
-    await this.live.publish({ type: 'message.replied', messageId: message.id, companyId: message.companyId });
-    return { reply, created: true };
-  }
-
-  /**
    * Opens a thread on a client file for an inbound item nobody's thread was waiting for (an SMS
    * from a known number). Idempotent on `id`, which the inbound side chooses and stores before
    * calling: a retried job finds the thread instead of opening a second one. No outbox copies;
@@ -227,6 +155,7 @@ export class MessagesService {
     if (await this.em.fork().findOne(Message, { id: input.id })) return { messageId: input.id, created: false };
     try {
       await this.em.fork().transactional((em) => {
+        this.conversations.open(em, { id: input.id, companyId: input.companyId, clientId: input.clientId, kind: 'message', authorId: input.authorId });
         const created = em.create(Message, {
           id: input.id,
           companyId: input.companyId,
@@ -236,13 +165,7 @@ export class MessagesService {
           subject: input.subject,
           body: input.body,
         });
-        em.create(MessageEvent, {
-          companyId: input.companyId,
-          messageId: created.id,
-          actorId: input.authorId,
-          type: 'created',
-          details: { origin: input.origin, sender: input.senderAddress },
-        });
+        this.conversations.record(em, created, input.authorId, 'created', { origin: input.origin, sender: input.senderAddress });
         return Promise.resolve(created);
       });
     } catch (error) {
@@ -262,8 +185,8 @@ export class MessagesService {
   private async threadView(auth: AuthContext, id: string): Promise<ThreadView> {
     const [[view], replies, events] = await Promise.all([
       this.queries.views(auth, [id]),
-      this.em.find(MessageReply, { messageId: id }, { orderBy: { id: 'asc' } }),
-      this.em.find(MessageEvent, { messageId: id }, { orderBy: { id: 'asc' } }),
+      this.em.find(ConversationEntry, { conversationId: id }, { orderBy: { id: 'asc' } }),
+      this.em.find(ConversationEvent, { conversationId: id }, { orderBy: { id: 'asc' } }),
     ]);
     return threadOf(auth, view, replies, events);
   }
@@ -311,17 +234,17 @@ export class MessagesService {
     await this.em.flush();
   }
 
-  private async state(auth: AuthContext, message: Message): Promise<MessageUserState> {
+  private async state(auth: AuthContext, message: Message): Promise<ConversationState> {
     return (
-      (await this.em.findOne(MessageUserState, { messageId: message.id, userId: auth.userId })) ??
-      this.em.create(MessageUserState, { companyId: message.companyId, messageId: message.id, userId: auth.userId })
+      (await this.em.findOne(ConversationState, { conversationId: message.id, userId: auth.userId })) ??
+      this.em.create(ConversationState, { companyId: message.companyId, conversationId: message.id, userId: auth.userId })
     );
   }
 
   private async markRead(em: EntityManager, auth: AuthContext, message: Message, at: Date): Promise<void> {
     const state =
-      (await em.findOne(MessageUserState, { messageId: message.id, userId: auth.userId })) ??
-      em.create(MessageUserState, { companyId: message.companyId, messageId: message.id, userId: auth.userId });
+      (await em.findOne(ConversationState, { conversationId: message.id, userId: auth.userId })) ??
+      em.create(ConversationState, { companyId: message.companyId, conversationId: message.id, userId: auth.userId });
     state.readAt = at;
   }
 
@@ -362,7 +285,7 @@ export class MessagesService {
     await insertRows(
       em,
       'outbox_copy',
-      ['id', 'created_at', 'updated_at', 'company_id', 'message_id', 'reply_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
+      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
       rows,
       { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
     );

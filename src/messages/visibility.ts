@@ -37,7 +37,7 @@ export function visibleTo(viewer: AuthContext): SqlCondition {
 /** Not read by the viewer since the thread's last activity. */
 export function unreadBy(viewer: AuthContext): SqlCondition {
   return {
-    sql: `not exists (select 1 from message_user_state u where u.message_id = m.id and u.user_id = ? and u.read_at >= m.last_activity_at)`,
+    sql: `not exists (select 1 from conversation_state u join conversation c on c.id = u.conversation_id where u.conversation_id = m.id and u.user_id = ? and u.read_at >= c.last_activity_at)`,
     params: [viewer.userId],
   };
 }
@@ -45,7 +45,7 @@ export function unreadBy(viewer: AuthContext): SqlCondition {
 /** Deleted from the viewer's own lists (soft, per account, restorable). */
 export function deletedBy(viewer: AuthContext): SqlCondition {
   return {
-    sql: `exists (select 1 from message_user_state d where d.message_id = m.id and d.user_id = ? and d.deleted_at is not null)`,
+    sql: `exists (select 1 from conversation_state d where d.conversation_id = m.id and d.user_id = ? and d.deleted_at is not null)`,
     params: [viewer.userId],
   };
 }

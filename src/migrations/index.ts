@@ -15,6 +15,7 @@ import { Migration20261124080000_company_led_indexes } from './Migration20261124
 import { Migration20261204100000_mailbox_account_and_authserv } from './Migration20261204100000_mailbox_account_and_authserv.js';
 import { Migration20261204120000_sms_number_verified } from './Migration20261204120000_sms_number_verified.js';
 import { Migration20261204140000_quarantine_triage } from './Migration20261204140000_quarantine_triage.js';
+import { Migration20261205000000_conversations } from './Migration20261205000000_conversations.js';
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
 
 /**
@@ -39,4 +40,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204120000_sms_number_verified', class: Migration20261204120000_sms_number_verified },
   { name: 'Migration20261204140000_quarantine_triage', class: Migration20261204140000_quarantine_triage },
   { name: 'Migration20261204141000_company_country', class: Migration20261204141000_company_country },
+  { name: 'Migration20261205000000_conversations', class: Migration20261205000000_conversations },
 ];

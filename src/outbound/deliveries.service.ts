@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The reply token is left out: whoever holds it can post into the thread as the recipient. */
 export function deliveryView(d: Delivery): DeliveryView {
   return {
-    id: d.id, messageId: d.messageId, replyId: d.replyId, channel: d.channel, kind: d.kind, recipientType: d.recipientType,
+    id: d.id, messageId: d.conversationId, replyId: d.entryId, channel: d.channel, kind: d.kind, recipientType: d.recipientType,
     recipientUserId: d.recipientUserId, recipientClientId: d.recipientClientId, address: d.address, status: d.status,
     failureReason: d.failureReason, providerCode: d.providerCode, emailMessageId: d.emailMessageId, providerMessageId: d.providerMessageId,
     segments: d.segments, encoding: d.encoding, attempts: d.attempts, sentAt: d.sentAt, deliveredAt: d.deliveredAt, createdAt: d.createdAt,
@@ -46,7 +46,7 @@ export class DeliveriesService {
         ...after,
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.channel ? { channel: filter.channel } : {}),
-        ...(filter.messageId ? { messageId: filter.messageId } : {}),
+        ...(filter.messageId ? { conversationId: filter.messageId } : {}),
         ...byRecipient,
       },
       { orderBy: { id: 'asc' }, limit: limit + 1 },

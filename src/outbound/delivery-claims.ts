@@ -23,7 +23,7 @@ export interface Settlement {
 /** Calls made within a millisecond share a statement; a few statements of each kind run at once. */
 const BATCHING = { maxBatch: 100, maxInFlight: 4, waitMs: 1 };
 
-const CLAIM_COLUMNS = `d.id, d.company_id, d.message_id, d.reply_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
+const CLAIM_COLUMNS = `d.id, d.company_id, d.conversation_id, d.entry_id, d.channel, d.kind, d.recipient_type, d.recipient_user_id, d.address,
   d.reply_token, d.email_message_id, d.provider_code, d.attempts,
   exists (select 1 from opt_out o where o.company_id = d.company_id and o.channel = d.channel and o.address = d.address) as opted_out`;
 

@@ -56,11 +56,11 @@ export class DeliveryContent {
         dueDate: d.due_date ? frenchDay(d.due_date) : null,
       },
       vad: d.vad ? vadData(d) : null,
-      reply: d.reply_id ? { body: d.reply_body ?? '' } : null,
+      reply: d.entry_id ? { body: d.reply_body ?? '' } : null,
       sender: d.reply_sender ?? d.author_name,
       tag: d.tag ?? '',
       sentAt: PARIS.format(new Date()),
-      link: `${this.config.publicBaseUrl}/v1/messages/${d.message_id}`,
+      link: `${this.config.publicBaseUrl}/v1/messages/${d.conversation_id}`,
     };
   }
 
@@ -90,7 +90,7 @@ export class DeliveryContent {
       this.templates.render(d.company_id, `${base}.subject`, data),
       this.templates.render(d.company_id, `${base}.html`, data),
       this.templates.render(d.company_id, `${base}.text`, data),
-      this.addressing.headersFor({ id: d.id, messageId: d.message_id, replyId: d.reply_id, recipientType: d.recipient_type, recipientUserId: d.recipient_user_id, emailMessageId: d.email_message_id }),
+      this.addressing.headersFor({ id: d.id, conversationId: d.conversation_id, entryId: d.entry_id, recipientType: d.recipient_type, recipientUserId: d.recipient_user_id, emailMessageId: d.email_message_id }),
     ]);
     const attachments: EmailAttachment[] = d.attach_digest ? [await this.digestAttachment(d, d.attach_digest)] : [];
     return {

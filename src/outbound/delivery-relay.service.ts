@@ -10,8 +10,8 @@ import { newReplyToken, ReplyAddressing } from './reply-addressing.js';
 interface OutboxRow {
   id: string;
   company_id: string;
-  message_id: string;
-  reply_id: string | null;
+  conversation_id: string;
+  entry_id: string | null;
   recipient_type: 'client' | 'user';
   recipient_user_id: string | null;
   channel: DeliveryChannel;
@@ -51,12 +51,12 @@ export class DeliveryRelay {
     const taken = await this.em.transactional(async (em) => {
       const rows = await sqlIn<OutboxRow>(
         em,
-        `select oc.id, oc.company_id, oc.message_id, oc.reply_id, oc.recipient_type, oc.recipient_user_id, oc.channel, m.client_id,
+        `select oc.id, oc.company_id, oc.conversation_id, oc.entry_id, oc.recipient_type, oc.recipient_user_id, oc.channel, m.client_id,
                 c.email as client_email, c.mobile as client_mobile, c.fax as client_fax, u.email as user_email, u.mobile as user_mobile,
                 es.address as sender, (select count(*)::int from sms_number sn where sn.company_id = oc.company_id) as sms_numbers,
                 fg.address_pattern as fax_pattern
            from outbox_copy oc
-           join message m on m.id = oc.message_id
+           join message m on m.id = oc.conversation_id
            join client c on c.id = m.client_id
            left join app_user u on u.id = oc.recipient_user_id
            left join email_sender es on es.company_id = oc.company_id
@@ -79,14 +79,14 @@ export class DeliveryRelay {
         const reason = 'skip' in routing ? routing.skip : 'fail' in routing ? routing.fail : null;
         const email = row.channel === 'email' && status === 'pending';
         tuples.push('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-        values.push(id, now, now, row.company_id, row.id, row.message_id, row.reply_id, row.channel, row.recipient_type, row.recipient_user_id,
+        values.push(id, now, now, row.company_id, row.id, row.conversation_id, row.entry_id, row.channel, row.recipient_type, row.recipient_user_id,
           row.recipient_type === 'client' ? row.client_id : null, routing.address, status, reason,
           email ? newReplyToken() : null, email ? this.addressing.newMessageId() : null);
         if (status === 'pending') toEnqueue.push({ id, channel: row.channel });
       }
       await sqlIn(
         em,
-        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, recipient_type, recipient_user_id,
+        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, conversation_id, entry_id, channel, recipient_type, recipient_user_id,
            recipient_client_id, address, status, failure_reason, reply_token, email_message_id)
          values ${tuples.join(', ')} on conflict (outbox_copy_id) do nothing`,
         values,

@@ -1,9 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { BaseEntity } from '../core/database/base.entity.js';
 import { CompanyLedEntity, CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
-import { Message, MessageReply } from '../messages/message.entity.js';
+import { Conversation, ConversationEntry } from '../conversations/conversation.entity.js';
 
 export const DELIVERY_CHANNELS = ['email', 'sms', 'fax'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
@@ -17,7 +16,7 @@ export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'fa
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
- * One copy of a message or reply to one recipient on one channel. Made from an outbox row (unique
+ * One copy of a conversation's first post or entry to one recipient on one channel. Made from an outbox row (unique
  * per row, so relaying twice makes one delivery). A worker claims it (pending → sending, a
  * compare-and-set in PostgreSQL) before calling a provider, so a retried job never sends twice.
  */
@@ -42,13 +41,12 @@ export class Delivery extends CompanyLedEntity {
   /** The outbox row this delivery was made from. */
   @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', index: true })
-  messageId!: string;
+  /** The conversation it copies (or alerts about), and the entry when it copies a reply. */
+  @ManyToOne(() => Conversation, { mapToPk: true, fieldName: 'conversation_id', deleteRule: 'cascade', index: true })
+  conversationId!: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
-  @ManyToOne(() => MessageReply, { mapToPk: true, fieldName: 'reply_id', nullable: true, deleteRule: 'cascade' })
-  replyId: Opt<string> | null = null;
+  @ManyToOne(() => ConversationEntry, { mapToPk: true, fieldName: 'entry_id', nullable: true, deleteRule: 'cascade' })
+  entryId: Opt<string> | null = null;
 
   @ApiProperty({ enum: DELIVERY_CHANNELS }) @Property({ type: 'text' }) channel!: DeliveryChannel;
 
@@ -102,20 +100,6 @@ export class DeliveryAttempt extends CompanyOwnedEntity {
   @Property({ type: 'text' }) outcome!: string;
   @Property({ type: 'text', nullable: true }) providerCode: Opt<string> | null = null;
   @Property({ type: 'text', nullable: true }) detail: Opt<string> | null = null;
-}
-
-/**
- * A thread's short reference, e.g. `R-7K2QX`: put in email subjects (`[R-7K2QX]`) and SMS copies so
- * a reply whose headers were lost can still be matched. Unique across companies (a reply arrives
- * before we know its company).
- */
-@Entity({ tableName: 'thread_tag' })
-export class ThreadTag extends BaseEntity {
-  /** Not a foreign key on purpose: looked up before the company is known, never joined to it. */
-  @Property({ type: 'uuid' }) companyId!: string;
-  @ManyToOne(() => Message, { mapToPk: true, fieldName: 'message_id', deleteRule: 'cascade', unique: 'thread_tag_message_unique' })
-  messageId!: string;
-  @Property({ type: 'text', unique: 'thread_tag_tag_unique' }) tag!: string;
 }
 
 /** An address that must never be sent to on a channel (STOP keyword, provider 21610, or an admin). */

@@ -92,16 +92,16 @@ export class ReplyAddressing {
     const connection = this.em.getConnection();
     let missing = [...threads.keys()];
     for (let tries = 0; tries < 8 && missing.length > 0; tries += 1) {
-      const found = await connection.execute<{ message_id: string; tag: string }[]>(
-        `select message_id, tag from thread_tag where message_id in (${missing.map(() => '?').join(', ')})`,
+      const found = await connection.execute<{ conversation_id: string; tag: string }[]>(
+        `select conversation_id, tag from thread_tag where conversation_id in (${missing.map(() => '?').join(', ')})`,
         missing,
       );
-      for (const row of found) tags.set(row.message_id, row.tag);
+      for (const row of found) tags.set(row.conversation_id, row.tag);
       missing = missing.filter((id) => !tags.has(id));
       if (missing.length === 0) break;
       const now = new Date();
       await connection.execute(
-        `insert into thread_tag (id, created_at, updated_at, company_id, message_id, tag) values ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing`,
+        `insert into thread_tag (id, created_at, updated_at, company_id, conversation_id, tag) values ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing`,
         missing.flatMap((id) => [randomUUID(), now, now, threads.get(id)!, id, newThreadTag()]),
       );
     }
@@ -113,13 +113,13 @@ export class ReplyAddressing {
    * Headers of one email copy: its Message-ID, and for a reply's copy the chain of earlier copies of
    * the same thread to the same recipient, so the recipient's mail program threads them together.
    */
-  async headersFor(delivery: Pick<Delivery, 'id' | 'messageId' | 'replyId' | 'recipientType' | 'recipientUserId' | 'emailMessageId'>): Promise<EmailThreadHeaders> {
+  async headersFor(delivery: Pick<Delivery, 'id' | 'conversationId' | 'entryId' | 'recipientType' | 'recipientUserId' | 'emailMessageId'>): Promise<EmailThreadHeaders> {
     const messageId = delivery.emailMessageId ?? this.newMessageId();
-    if (!delivery.replyId) return { messageId, inReplyTo: null, references: [] };
+    if (!delivery.entryId) return { messageId, inReplyTo: null, references: [] };
     const earlier = await this.em.find(
       Delivery,
       {
-        messageId: delivery.messageId,
+        conversationId: delivery.conversationId,
         channel: 'email',
         recipientType: delivery.recipientType,
         recipientUserId: delivery.recipientUserId,

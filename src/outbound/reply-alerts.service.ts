@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../core/database/new-id.js';
 import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import { Injectable } from '@nestjs/common';
-import type { TransactionSql } from '../messages/inbound-replies.js';
+import type { TransactionSql } from '../conversations/inbound-append.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { ReplyAddressing } from './reply-addressing.js';
 
@@ -53,14 +53,14 @@ export class ReplyAlerts {
    */
   async record(replyIds: string[], sql: TransactionSql): Promise<MadeAlert[]> {
     if (replyIds.length === 0) return [];
-    const replies = await sql<{ reply_id: string; message_id: string; author_id: string | null }>(
-      `select id as reply_id, message_id, author_id from message_reply where id = any(?::uuid[])`,
+    const replies = await sql<{ entry_id: string; conversation_id: string; author_id: string | null }>(
+      `select id as entry_id, conversation_id, author_id from conversation_entry where id = any(?::uuid[])`,
       [replyIds],
     );
     if (replies.length === 0) return [];
-    const threads = [...new Set(replies.map((r) => r.message_id))];
-    const staff = await sql<{ message_id: string; user_id: string; email: string; company_id: string; has_sender: boolean }>(
-      `select m.id as message_id, u.id as user_id, u.email, m.company_id,
+    const threads = [...new Set(replies.map((r) => r.conversation_id))];
+    const staff = await sql<{ conversation_id: string; user_id: string; email: string; company_id: string; has_sender: boolean }>(
+      `select m.id as conversation_id, u.id as user_id, u.email, m.company_id,
               exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
          from message m
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
@@ -69,27 +69,27 @@ export class ReplyAlerts {
                        (select cs.reply_alerts from company_settings cs where cs.company_id = m.company_id), true)`,
       [threads],
     );
-    const staffOf = Map.groupBy(staff, (row) => row.message_id);
+    const staffOf = Map.groupBy(staff, (row) => row.conversation_id);
     // A reply's own author (staff answering by email) is not told about it.
     const recipients = replies.flatMap((reply) =>
-      (staffOf.get(reply.message_id) ?? []).filter((u) => u.user_id !== reply.author_id).map((u) => ({ ...u, reply_id: reply.reply_id })),
+      (staffOf.get(reply.conversation_id) ?? []).filter((u) => u.user_id !== reply.author_id).map((u) => ({ ...u, entry_id: reply.entry_id })),
     );
     if (recipients.length === 0) return [];
     const alerts = recipients.map((r) => ({ id: newId(), r }));
     const rows = unnestRows(
       {
-        id: 'uuid', company_id: 'uuid', outbox_copy_id: 'uuid', message_id: 'uuid', reply_id: 'uuid', user_id: 'uuid',
+        id: 'uuid', company_id: 'uuid', outbox_copy_id: 'uuid', conversation_id: 'uuid', entry_id: 'uuid', user_id: 'uuid',
         address: 'text', status: 'text', reason: 'text', email_message_id: 'text',
       },
       alerts.map(({ id, r }) => [
-        id, r.company_id, alertKey(r.reply_id, r.user_id), r.message_id, r.reply_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
+        id, r.company_id, alertKey(r.entry_id, r.user_id), r.conversation_id, r.entry_id, r.user_id, r.email, r.has_sender ? 'pending' : 'skipped',
         r.has_sender ? null : 'no_sender', this.addressing.newMessageId(),
       ]),
     );
     const made = await sql<{ id: string; status: string }>(
-      `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, reply_id, channel, kind, recipient_type, recipient_user_id,
+      `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, conversation_id, entry_id, channel, kind, recipient_type, recipient_user_id,
          address, status, failure_reason, email_message_id)
-       select v.id, now(), now(), v.company_id, v.outbox_copy_id, v.message_id, v.reply_id, 'email', 'reply_alert', 'user', v.user_id, v.address, v.status, v.reason, v.email_message_id
+       select v.id, now(), now(), v.company_id, v.outbox_copy_id, v.conversation_id, v.entry_id, 'email', 'reply_alert', 'user', v.user_id, v.address, v.status, v.reason, v.email_message_id
          from ${rows.from}
        on conflict (outbox_copy_id) do nothing returning id, status`,
       rows.params,
@@ -97,7 +97,7 @@ export class ReplyAlerts {
     const recipientOf = new Map(alerts.map(({ id, r }) => [id, r]));
     return made.map((row) => {
       const r = recipientOf.get(row.id)!;
-      return { id: row.id, pending: row.status === 'pending', messageId: r.message_id, companyId: r.company_id };
+      return { id: row.id, pending: row.status === 'pending', messageId: r.conversation_id, companyId: r.company_id };
     });
   }
 

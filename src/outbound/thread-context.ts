@@ -8,8 +8,8 @@ import { ReplyAddressing } from './reply-addressing.js';
 export interface ClaimRow {
   id: string;
   company_id: string;
-  message_id: string;
-  reply_id: string | null;
+  conversation_id: string;
+  entry_id: string | null;
   channel: DeliveryChannel;
   kind: DeliveryKind;
   recipient_type: 'client' | 'user';
@@ -69,7 +69,7 @@ export class ThreadContexts {
 
   async complete(row: ClaimRow): Promise<ClaimedDelivery> {
     const [context, userName] = await Promise.all([
-      this.cached(this.threads, `${row.message_id}:${row.reply_id ?? ''}`, () => this.load(row.message_id, row.reply_id)),
+      this.cached(this.threads, `${row.conversation_id}:${row.entry_id ?? ''}`, () => this.load(row.conversation_id, row.entry_id)),
       row.recipient_user_id ? this.cached(this.users, row.recipient_user_id, () => this.userName(row.recipient_user_id!)) : null,
     ]);
     return { ...row, ...context, recipient_name: userName ?? context.client_name };
@@ -91,15 +91,15 @@ export class ThreadContexts {
               m.vad_street, m.vad_postal_code, m.vad_city, m.author_id, m.client_id, r.body as reply_body,
               coalesce(r.sender_name, r.sender_address) as reply_sender, c.name as client_name, co.name as company_name, t.tag,
               trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ma.first_name || ' ' || ma.last_name, '')) as author_name,
-              (select oc.attach_digest from outbox_copy oc where oc.message_id = m.id and oc.reply_id is not distinct from r.id
+              (select oc.attach_digest from outbox_copy oc where oc.conversation_id = m.id and oc.entry_id is not distinct from r.id
                   and oc.attach_digest is not null limit 1) as attach_digest
          from message m
          join client c on c.id = m.client_id
          join company co on co.id = m.company_id
-         left join message_reply r on r.id = ?
+         left join conversation_entry r on r.id = ?
          left join app_user ra on ra.id = r.author_id
          left join app_user ma on ma.id = m.author_id
-         left join thread_tag t on t.message_id = m.id
+         left join thread_tag t on t.conversation_id = m.id
         where m.id = ?`,
       [replyId, messageId],
     );

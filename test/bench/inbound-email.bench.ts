@@ -30,6 +30,7 @@ import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
+import { Conversation } from '../../src/conversations/conversation.entity.js';
 import { Message } from '../../src/messages/message.entity.js';
 import { buildMail } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
@@ -138,7 +139,10 @@ async function seed(app: NestExpressApplication): Promise<Seeded> {
     const company = await app.get(CompanySetupService).bootstrap({ companyName: 'Bench email', managerEmail: 'bench.email@example.test' });
     const em = app.get(MikroORM).em.fork();
     const client = em.create(Client, { companyId: company.companyId, name: 'Cabinet Durand', email: 'contact@durand.test' });
-    const thread = (subject: string) => em.create(Message, { companyId: company.companyId, clientId: client.id, authorId: company.userId, subject, body: 'Mme Petit a appelé.' });
+    const thread = (subject: string) => {
+      const conversation = em.create(Conversation, { companyId: company.companyId, clientId: client.id, authorId: company.userId, kind: 'message' });
+      return em.create(Message, { id: conversation.id, companyId: company.companyId, clientId: client.id, authorId: company.userId, subject, body: 'Mme Petit a appelé.' });
+    };
     const latency = thread('Latence');
     const backlog = thread('Arriéré');
     em.create(Mailbox, {
@@ -219,13 +223,13 @@ async function main(): Promise<void> {
     const cpuBefore = cpuSnapshot(await parts());
     const threadsBefore = threadCpu(worker.child.pid!);
     await waitFor(
-      async () => (await db.execute<{ n: number }[]>(`select count(*)::int as n from message_reply where message_id = ?`, [seeded.backlogThread]))[0].n >= BACKLOG_REPLIES,
+      async () => (await db.execute<{ n: number }[]>(`select count(*)::int as n from conversation_entry where conversation_id = ?`, [seeded.backlogThread]))[0].n >= BACKLOG_REPLIES,
       30 * 60_000,
       'the backlog threaded',
     );
     const cpu = cpuSince(cpuBefore, cpuSnapshot(await parts()));
     const threads = threadCpuSince(threadsBefore, threadCpu(worker.child.pid!));
-    const [span] = await db.execute<{ last: Date; first: Date }[]>(`select max(created_at) as last, min(created_at) as first from message_reply where message_id = ?`, [seeded.backlogThread]);
+    const [span] = await db.execute<{ last: Date; first: Date }[]>(`select max(created_at) as last, min(created_at) as first from conversation_entry where conversation_id = ?`, [seeded.backlogThread]);
     const fromStart = (new Date(span.last).getTime() - workerStarted) / 1000;
     const pipelineRate = BACKLOG_REPLIES / fromStart;
     console.log(
@@ -252,7 +256,7 @@ async function main(): Promise<void> {
     );
 
     const [counts] = await db.execute<{ stored: number; replies: number; pending: number }[]>(
-      `select (select count(*)::int from inbound_email) as stored, (select count(*)::int from message_reply where origin = 'email') as replies,
+      `select (select count(*)::int from inbound_email) as stored, (select count(*)::int from conversation_entry where origin = 'email') as replies,
               (select count(*)::int from inbound_email where status <> 'threaded') as pending`,
     );
     const expected = LATENCY_REPLIES + BACKLOG_REPLIES;

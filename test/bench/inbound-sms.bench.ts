@@ -24,6 +24,7 @@ import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { ormOptions } from '../../src/core/database/orm-options.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { createHttpApp } from '../../src/http-app.js';
+import { Conversation } from '../../src/conversations/conversation.entity.js';
 import { Message } from '../../src/messages/message.entity.js';
 import { Delivery } from '../../src/outbound/delivery.entity.js';
 import { startEntry } from '../harness/processes.js';
@@ -60,11 +61,12 @@ async function seed(): Promise<void> {
     const client = em.create(Client, { companyId: company.companyId, name: 'Client du banc' });
     em.create(SmsNumber, { companyId: company.companyId, phoneNumber: OUR_NUMBER, accountSid: ACCOUNT, authTokenSealed: new SecretBox(config.secretsKey).seal(TOKEN) });
     for (const address of senders) {
-      const message = em.create(Message, { companyId: company.companyId, clientId: client.id, authorId: company.userId, subject: 'Banc', body: `Message pour ${address}` });
+      const conversation = em.create(Conversation, { companyId: company.companyId, clientId: client.id, authorId: company.userId, kind: 'message' });
+      const message = em.create(Message, { id: conversation.id, companyId: company.companyId, clientId: client.id, authorId: company.userId, subject: 'Banc', body: `Message pour ${address}` });
       em.create(Delivery, {
         companyId: company.companyId,
         outboxCopyId: uuidv7(),
-        messageId: message.id,
+        conversationId: message.id,
         channel: 'sms',
         recipientType: 'client',
         address,
@@ -251,8 +253,8 @@ async function run(): Promise<boolean> {
     const [stats] = await db.execute<{ rows: string; threaded: string; replies: string; distinct_keys: string; first: Date; last: Date }[]>(
       `select (select count(*) from inbound_sms) as rows,
               (select count(*) from inbound_sms where status = 'threaded') as threaded,
-              (select count(*) from message_reply where inbound_key like 'sms:%') as replies,
-              (select count(distinct inbound_key) from message_reply where inbound_key like 'sms:%') as distinct_keys,
+              (select count(*) from conversation_entry where inbound_key like 'sms:%') as replies,
+              (select count(distinct inbound_key) from conversation_entry where inbound_key like 'sms:%') as distinct_keys,
               (select min(created_at) from inbound_sms) as first,
               (select max(processed_at) from inbound_sms) as last`,
     );
@@ -270,7 +272,7 @@ async function run(): Promise<boolean> {
     // Every acknowledged SID is stored once and replied to once; a stored row beyond them can only be
     // a request still in flight when the load stopped (stored, its answer never read).
     const stored = new Set((await db.execute<{ sid: string }[]>('select message_sid as sid from inbound_sms')).map((r) => r.sid));
-    const replied = new Set((await db.execute<{ key: string }[]>(`select inbound_key as key from message_reply where inbound_key like 'sms:%'`)).map((r) => r.key.slice(4)));
+    const replied = new Set((await db.execute<{ key: string }[]>(`select inbound_key as key from conversation_entry where inbound_key like 'sms:%'`)).map((r) => r.key.slice(4)));
     const lost = [...acked].filter((sid) => !stored.has(sid)).length;
     const foreign = [...stored].filter((sid) => !sent.has(sid)).length;
     const inFlight = [...stored].filter((sid) => !acked.has(sid)).length;

@@ -50,9 +50,9 @@ async function seedRows(app: NestExpressApplication, companyId: string): Promise
   // 10% tasks (a third of them day tasks over the next 60 days), 2% urgent, 1% VAD, 5% private, 1% remarks.
   await c.execute(
     `with clients as (select array_agg(id) ids from client), authors as (select array_agg(id) ids from app_user)
-     insert into message (id, created_at, updated_at, last_activity_at, company_id, client_id, author_id, kind, subject, body,
+     insert into message (id, created_at, updated_at, company_id, client_id, author_id, kind, subject, body,
        urgent, private, copy_circle, task_state, due_date, vad, vad_planned_at)
-     select ${uuidv7Sql('ts')}, ts, ts, ts, ?, clients.ids[1 + i % ${CLIENTS}], authors.ids[1 + i % ${USERS}],
+     select ${uuidv7Sql('ts')}, ts, ts, ?, clients.ids[1 + i % ${CLIENTS}], authors.ids[1 + i % ${USERS}],
        (case when i % 100 = 7 then 'remark' else 'message' end)::message_kind, 'Sujet ' || i, 'Message numéro ' || i,
        i % 50 = 3, i % 20 = 5, false,
        (case when i % 10 = 1 then 'todo' when i % 10 = 2 then 'done' else 'none' end)::task_state,
@@ -61,21 +61,26 @@ async function seedRows(app: NestExpressApplication, companyId: string): Promise
      from clients, authors, (select i, now() - (i || ' minutes')::interval * 525600 / ? as ts from generate_series(1, ?) i) s`,
     [companyId, MESSAGES, MESSAGES],
   );
+  // Each message is a conversation of kind "message", with the same id.
+  await c.execute(
+    `insert into conversation (id, created_at, updated_at, company_id, client_id, author_id, kind, last_activity_at)
+     select id, created_at, updated_at, company_id, client_id, author_id, 'message', created_at from message`,
+  );
   // A third of the threads have 1 to 4 replies (their last activity moves to the last reply).
   await c.execute(
-    `insert into message_reply (id, created_at, updated_at, company_id, message_id, author_id, body)
+    `insert into conversation_entry (id, created_at, updated_at, company_id, conversation_id, author_id, body)
      select ${uuidv7Sql('m.created_at + k * interval \'7 minutes\'')}, m.created_at + k * interval '7 minutes', now(), m.company_id, m.id, m.author_id, 'Réponse ' || k
      from message m cross join generate_series(1, 4) k where abs(hashtext(m.id::text)) % 3 = 0 and k <= 1 + abs(hashtext(m.id::text)) % 4`,
   );
   await c.execute(
-    `update message m set last_activity_at = r.last from (select message_id, max(created_at) as last from message_reply group by message_id) r
-     where r.message_id = m.id`,
+    `update conversation c set last_activity_at = r.last from (select conversation_id, max(created_at) as last from conversation_entry group by conversation_id) r
+     where r.conversation_id = c.id`,
   );
   // History: "created" for every thread, "replied" per reply, a task change per task.
   await c.execute(
-    `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details)
+    `insert into conversation_event (id, created_at, updated_at, company_id, conversation_id, actor_id, type, details)
      select gen_random_uuid(), created_at, created_at, company_id, id, author_id, 'created', '{}'::jsonb from message
-     union all select gen_random_uuid(), created_at, created_at, company_id, message_id, author_id, 'replied', jsonb_build_object('replyId', id) from message_reply
+     union all select gen_random_uuid(), created_at, created_at, company_id, conversation_id, author_id, 'replied', jsonb_build_object('replyId', id) from conversation_entry
      union all select gen_random_uuid(), created_at, created_at, company_id, id, author_id, 'task.set', '{}'::jsonb from message where task_state <> 'none'`,
   );
   // CC: one or two other users on 1 message in 10.
@@ -89,7 +94,7 @@ async function seedRows(app: NestExpressApplication, companyId: string): Promise
   const manager = (await c.execute<{ id: string }[]>(`select id from app_user where role = 'manager' limit 1`))[0].id;
   // The manager has read 70% of the threads, and deleted a few from their lists.
   await c.execute(
-    `insert into message_user_state (id, created_at, updated_at, company_id, message_id, user_id, read_at, deleted_at)
+    `insert into conversation_state (id, created_at, updated_at, company_id, conversation_id, user_id, read_at, deleted_at)
      select gen_random_uuid(), now(), now(), company_id, id, ?, case when abs(hashtext(id::text)) % 10 < 7 then now() end,
        case when abs(hashtext(id::text)) % 200 = 0 then now() end
      from message where abs(hashtext(id::text)) % 10 < 7 or abs(hashtext(id::text)) % 200 = 0`,
@@ -120,15 +125,15 @@ async function seed(app: NestExpressApplication): Promise<Seeded> {
   await em.flush();
   await seedRows(app, company.companyId);
   const counts = await c.execute<Record<string, string>[]>(
-    `select (select count(*) from message) messages, (select count(*) from message_reply) replies,
-       (select count(*) from message_event) events, (select count(*) from message_recipient) cc, (select count(*) from message_user_state) states`,
+    `select (select count(*) from message) messages, (select count(*) from conversation_entry) replies,
+       (select count(*) from conversation_event) events, (select count(*) from message_recipient) cc, (select count(*) from conversation_state) states`,
   );
   console.log(`seeded ${Object.entries(counts[0]).map(([k, v]) => `${v} ${k}`).join(', ')}; ${CLIENTS} clients, ${USERS} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const clientIds = (await c.execute<{ id: string }[]>('select id from client order by id')).map((r) => r.id);
   // Threads the manager may read that have replies: what "thread read" opens.
   const threadIds = (
     await c.execute<{ id: string }[]>(
-      `select m.id from message m where m.kind = 'message' and not m.private and exists (select 1 from message_reply r where r.message_id = m.id)
+      `select m.id from message m where m.kind = 'message' and not m.private and exists (select 1 from conversation_entry r where r.conversation_id = m.id)
        order by m.id desc limit 200`,
     )
   ).map((r) => r.id);
@@ -178,8 +183,8 @@ const viewsOf = (viewer: AuthContext, clientIds: string[], threadIds: string[]):
     path: (i) => `/v1/messages/${threadIds[i % threadIds.length]}`,
     statements: () => [
       canSeeStatement(viewer, threadIds[0]),
-      { sql: 'select * from message_reply where message_id = ? order by id asc', params: [threadIds[0]] },
-      { sql: 'select * from message_event where message_id = ? order by id asc', params: [threadIds[0]] },
+      { sql: 'select * from conversation_entry where conversation_id = ? order by id asc', params: [threadIds[0]] },
+      { sql: 'select * from conversation_event where conversation_id = ? order by id asc', params: [threadIds[0]] },
     ],
   },
 ];

@@ -84,7 +84,7 @@ describe('database schema', () => {
     const insert = (value: string | null) =>
       boundSql(
         em,
-        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, message_id, channel, recipient_type, address, ${column})
+        `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, conversation_id, channel, recipient_type, address, ${column})
          values (?, now(), now(), ?, ?, ?, 'email', 'client', 'client@example.test', ?)`,
         [randomUUID(), world.companyId, randomUUID(), world.messageId, value],
       );
@@ -92,7 +92,7 @@ describe('database schema', () => {
     await insert(null);
     await insert('same-value');
     await expect(insert('same-value')).rejects.toThrow(index);
-    const [{ n }] = await boundSql<{ n: number }>(em, `select count(*)::int as n from delivery where message_id = ? and ${column} is not distinct from ?`, [world.messageId, 'same-value']);
+    const [{ n }] = await boundSql<{ n: number }>(em, `select count(*)::int as n from delivery where conversation_id = ? and ${column} is not distinct from ?`, [world.messageId, 'same-value']);
     expect(n).toBe(1);
   });
 

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { redisSettings } from '../../src/core/redis/redis-settings.js';
-import { type LiveEvent, LiveEvents } from '../../src/messages/live-events.service.js';
+import { type LiveEvent, LiveEvents } from '../../src/conversations/live-events.service.js';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
@@ -104,7 +104,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     // Reply alerts to staff go through the same listener: pick this thread's copy by its Message-ID.
     let sent: { email_message_id: string }[] = [];
     await waitFor(
-      async () => (sent = await sql(`select email_message_id from delivery where message_id = ? and kind = 'copy' and status = 'sent'`, [res.body.id])).length === 1,
+      async () => (sent = await sql(`select email_message_id from delivery where conversation_id = ? and kind = 'copy' and status = 'sent'`, [res.body.id])).length === 1,
       10_000,
       `the email copy of "${subject}"`,
     );
@@ -221,7 +221,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     expect(auto).toMatchObject({ automatic: true });
     // Recorded without disturbing anyone: no email alert to staff (a person's reply gets one).
     await rowsSettled();
-    expect(await sql(`select id from delivery where kind = 'reply_alert' and reply_id = ?`, [auto.id])).toHaveLength(0);
+    expect(await sql(`select id from delivery where kind = 'reply_alert' and entry_id = ?`, [auto.id])).toHaveLength(0);
     expect((await sql(`select id from delivery where kind = 'reply_alert'`)).length).toBeGreaterThan(0);
 
     await append(buildBounce(copy.parsed.messageId!.slice(1, -1), 'contact@durand.test'));
@@ -336,12 +336,12 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     await append(buildMail({ messageId: ids.orphan, from: 'someone@elsewhere.test', subject: 'Bonjour', text: 'Sans référence.' }));
     await append(copy.raw);
     await startWorker();
-    type Row = { id: string; message_id_header: string; status: string; reply_id: string | null; reason: string | null };
+    type Row = { id: string; message_id_header: string; status: string; entry_id: string | null; reason: string | null };
     let rows: Row[] = [];
     await waitFor(
       async () =>
         (rows = await sql<Row>(
-          `select e.id, e.message_id_header, e.status, e.reply_id, q.reason from inbound_email e left join quarantine_item q on q.source_id = e.id
+          `select e.id, e.message_id_header, e.status, e.entry_id, q.reason from inbound_email e left join quarantine_item q on q.source_id = e.id
             where e.message_id_header in (?, ?, ?, ?, ?) order by e.id`,
           Object.values(ids),
         )).length === 6 && rows.every((r) => r.status !== 'received'),
@@ -360,7 +360,7 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
       ['Réponse dans l’arriéré.', false],
     ]);
     // Staff are alerted of the person's reply, once; never of the auto-reply.
-    const alerts = async (replyId: string) => (await sql(`select id from delivery where kind = 'reply_alert' and reply_id = ?`, [replyId])).length;
+    const alerts = async (replyId: string) => (await sql(`select id from delivery where kind = 'reply_alert' and entry_id = ?`, [replyId])).length;
     expect(await alerts(replies.find((r) => !r.automatic)!.id)).toBeGreaterThan(0);
     expect(await alerts(replies.find((r) => r.automatic)!.id)).toBe(0);
   }, RESTARTS_TIMEOUT_MS);

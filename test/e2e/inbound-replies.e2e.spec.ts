@@ -1,9 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
 import { boundSql } from '../../src/core/database/sql-rows.js';
-import { InboundReplies } from '../../src/messages/inbound-replies.js';
+import { InboundAppend, type InboundEntryInput } from '../../src/conversations/inbound-append.js';
 import { ReplyAlerts } from '../../src/outbound/reply-alerts.service.js';
-import type { InboundReplyInput } from '../../src/messages/messages.service.js';
 import { aCompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 
@@ -15,22 +14,22 @@ describe('inbound replies written as a batch', () => {
     const { app, http } = env.api;
     const world = await aCompanyWorld(app, http, 'Permanence Lots');
     const thread = (await callerOf(http)(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Lot', body: 'b', copies: [] }).expect(201)).body.id as string;
-    const replies = app.get(InboundReplies);
+    const replies = app.get(InboundAppend);
     const sql = <T>(query: string, params: unknown[] = []) => app.get(EntityManager).fork().getConnection().execute<T[]>(query, params);
-    const input = (key: string, body: string): InboundReplyInput => ({ messageId: thread, origin: 'email', inboundKey: `email:${key}`, senderAddress: 'contact@durand.test', body });
+    const input = (key: string, body: string): InboundEntryInput => ({ conversationId: thread, origin: 'email', inboundKey: `email:${key}`, senderAddress: 'contact@durand.test', body });
 
     const first = await replies.appendMany([input('a', 'premier A'), input('b', 'B'), input('a', 'second A')]);
     expect(first.map((r) => [r.inboundKey, r.created])).toEqual([['email:a', true], ['email:b', true]]);
 
     const again = await replies.appendMany([input('c', 'C'), input('a', 'A encore')]);
     expect(again.map((r) => [r.inboundKey, r.created])).toEqual([['email:c', true], ['email:a', false]]);
-    expect(again[1].replyId).toBe(first[0].replyId);
+    expect(again[1].entryId).toBe(first[0].entryId);
 
-    const rows = await sql<{ id: string; inbound_key: string; body: string }>(`select id, inbound_key, body from message_reply where message_id = ? order by inbound_key`, [thread]);
+    const rows = await sql<{ id: string; inbound_key: string; body: string }>(`select id, inbound_key, body from conversation_entry where conversation_id = ? order by inbound_key`, [thread]);
     expect(rows.map((r) => [r.inbound_key, r.body])).toEqual([['email:a', 'premier A'], ['email:b', 'B'], ['email:c', 'C']]);
-    expect(rows.map((r) => r.id)).toEqual([first[0].replyId, first[1].replyId, again[0].replyId]);
-    const history = await sql<{ reply_id: string }>(`select details->>'replyId' as reply_id from message_event where message_id = ? and type = 'replied' order by 1`, [thread]);
-    expect(history.map((h) => h.reply_id)).toEqual(rows.map((r) => r.id).sort());
+    expect(rows.map((r) => r.id)).toEqual([first[0].entryId, first[1].entryId, again[0].entryId]);
+    const history = await sql<{ entry_id: string }>(`select details->>'replyId' as entry_id from conversation_event where conversation_id = ? and type = 'replied' order by 1`, [thread]);
+    expect(history.map((h) => h.entry_id)).toEqual(rows.map((r) => r.id).sort());
   });
 
   it('alerts each thread’s author and the managers of a batch of replies, but never a reply’s own author, once each', async () => {
@@ -39,26 +38,26 @@ describe('inbound replies written as a batch', () => {
     const as = callerOf(http);
     const byOperator = (await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'A', body: 'b', copies: [] }).expect(201)).body.id as string;
     const byManager = (await as(world.manager).post(`/v1/clients/${world.clientId}/messages`, { subject: 'B', body: 'b', copies: [] }).expect(201)).body.id as string;
-    const input = (messageId: string, key: string, authorUserId: string | null): InboundReplyInput => ({
-      messageId, origin: 'email', inboundKey: `email:alerts-${key}`, senderAddress: 'contact@durand.test', body: key, authorUserId,
+    const input = (conversationId: string, key: string, authorUserId: string | null): InboundEntryInput => ({
+      conversationId, origin: 'email', inboundKey: `email:alerts-${key}`, senderAddress: 'contact@durand.test', body: key, authorUserId,
     });
     const alerts = app.get(ReplyAlerts);
     let made = 0;
-    const appended = await app.get(InboundReplies).appendMany(
+    const appended = await app.get(InboundAppend).appendMany(
       [input(byOperator, 'client', null), input(byOperator, 'operator', world.operatorId), input(byManager, 'client-b', null)],
       async (sql, rows) => {
-        made = (await alerts.record(rows.map((r) => r.replyId), (query, params) => sql(query, params))).length;
+        made = (await alerts.record(rows.map((r) => r.entryId), (query, params) => sql(query, params))).length;
       },
     );
     const told = async (replyId: string) =>
       (await app.get(EntityManager).fork().getConnection().execute<{ recipient_user_id: string }[]>(
-        `select recipient_user_id from delivery where kind = 'reply_alert' and reply_id = ? order by recipient_user_id`, [replyId],
+        `select recipient_user_id from delivery where kind = 'reply_alert' and entry_id = ? order by recipient_user_id`, [replyId],
       )).map((r) => r.recipient_user_id);
-    expect(await told(appended[0].replyId)).toEqual([world.managerId, world.operatorId].sort());
-    expect(await told(appended[1].replyId)).toEqual([world.managerId]);
-    expect(await told(appended[2].replyId)).toEqual([world.managerId]);
+    expect(await told(appended[0].entryId)).toEqual([world.managerId, world.operatorId].sort());
+    expect(await told(appended[1].entryId)).toEqual([world.managerId]);
+    expect(await told(appended[2].entryId)).toEqual([world.managerId]);
     expect(made).toBe(4);
     // Recorded again (a re-run): nothing more.
-    expect(await alerts.record(appended.map((r) => r.replyId), (query, params) => boundSql(app.get(EntityManager).fork(), query, params))).toEqual([]);
+    expect(await alerts.record(appended.map((r) => r.entryId), (query, params) => boundSql(app.get(EntityManager).fork(), query, params))).toEqual([]);
   });
 });

@@ -9,9 +9,10 @@ import { SmsNumber } from '../../src/channels/sms-number.entity.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
 import { QuarantineItem } from '../../src/inbound/quarantine/quarantine-item.entity.js';
-import { LiveEvents } from '../../src/messages/live-events.service.js';
-import { MessageReply } from '../../src/messages/message.entity.js';
-import { Delivery, OptOut, ThreadTag } from '../../src/outbound/delivery.entity.js';
+import { LiveEvents } from '../../src/conversations/live-events.service.js';
+import { ConversationEntry } from '../../src/conversations/conversation.entity.js';
+import { Delivery, OptOut } from '../../src/outbound/delivery.entity.js';
+import { ThreadTag } from '../../src/conversations/conversation.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
 import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
@@ -52,7 +53,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     e.create(Delivery, {
       companyId,
       outboxCopyId: uuidv7(),
-      messageId,
+      conversationId: messageId,
       channel: 'sms',
       recipientType: 'client',
       address,
@@ -116,7 +117,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
       expect.objectContaining({ origin: 'sms', senderAddress: '+33611000001', body: 'Oui, je rappelle demain matin.', authorId: null, attachments: [] }),
     ]);
     // The thread's author and the managers get an email alert, as for an email reply.
-    const alerts = await em().find(Delivery, { replyId: view.body.replies[0].id, kind: 'reply_alert' });
+    const alerts = await em().find(Delivery, { entryId: view.body.replies[0].id, kind: 'reply_alert' });
     expect(alerts.map((a) => a.recipientUserId).sort()).toEqual([w.managerId, w.operatorId].sort());
   });
 
@@ -135,7 +136,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     });
     await post(params).expect(200);
     expect(await processed(params.MessageSid)).toMatchObject({ status: 'threaded', messageId });
-    const reply = await em().findOneOrFail(MessageReply, { inboundKey: `sms:${params.MessageSid}` });
+    const reply = await em().findOneOrFail(ConversationEntry, { inboundKey: `sms:${params.MessageSid}` });
     expect(reply).toMatchObject({ authorId: w.clientAccountId, senderName: 'Dr Durand', messageId });
     expect(reply.attachments).toEqual([
       { name: 'mms-1', contentType: 'image/jpeg', size: null, location: params.MediaUrl0 },
@@ -149,7 +150,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await smsCopy(older, '+33633000003', 2);
     await smsCopy(recent, '+33633000003', 1);
     const e = em();
-    e.create(ThreadTag, { companyId: w.companyId, messageId: older, tag: 'R-7K2QX' });
+    e.create(ThreadTag, { companyId: w.companyId, conversationId: older, tag: 'R-7K2QX' });
     await e.flush();
     const plain = sms({ From: '+33633000003', Body: 'Bien reçu' });
     const coded = sms({ From: '+33633000003', Body: 'Pour r-7k2qx : c’est d’accord' });
@@ -253,7 +254,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await processed(params.MessageSid);
     await post(params).expect(200);
     expect(await em().count(InboundSms, { messageSid: params.MessageSid })).toBe(1);
-    expect(await em().count(MessageReply, { messageId })).toBe(1);
+    expect(await em().count(ConversationEntry, { conversationId: messageId })).toBe(1);
   });
 
   it('stores a burst of webhooks arriving together once each, replays included, and threads every SMS once', async () => {
@@ -266,7 +267,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     for (const params of burst) expect(await processed(params.MessageSid)).toMatchObject({ status: 'threaded', messageId, fromAddress: '+33666000016' });
     const sids = burst.map((params) => params.MessageSid);
     expect(await em().count(InboundSms, { messageSid: { $in: sids } })).toBe(30);
-    const replies = await em().find(MessageReply, { messageId });
+    const replies = await em().find(ConversationEntry, { conversationId: messageId });
     expect(replies.map((r) => r.inboundKey).sort()).toEqual(sids.map((sid) => `sms:${sid}`).sort());
   });
 
@@ -292,7 +293,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     const answer = await post(help).expect(200);
     expect(answer.text).toContain('<Response><Message>Relais : répondez à ce SMS');
     expect(await processed(help.MessageSid)).toMatchObject({ status: 'help' });
-    expect(await em().count(MessageReply, { messageId })).toBe(0);
+    expect(await em().count(ConversationEntry, { conversationId: messageId })).toBe(0);
   });
 
   it('STOP, then a new message with an SMS copy: the copy is skipped as opted out', async () => {
@@ -301,7 +302,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await post(stop).expect(200);
     expect(await processed(stop.MessageSid)).toMatchObject({ status: 'opted_out' });
     const created = await as(w.operator).post(`/v1/clients/${w.otherClientId}/messages`, { body: 'Nouveau message', copies: ['sms'] }).expect(201);
-    const copy = () => em().findOne(Delivery, { messageId: created.body.id, channel: 'sms' });
+    const copy = () => em().findOne(Delivery, { conversationId: created.body.id, channel: 'sms' });
     await waitFor(async () => (await copy()) !== null, 10_000, 'the SMS copy relayed');
     expect(await copy()).toMatchObject({ status: 'skipped', address: '+33699000009', failureReason: 'opted_out' });
     expect(twilioApi.messages.filter((m) => m.form.To === '+33699000009')).toEqual([]);
@@ -363,6 +364,6 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await post(params).expect(403);
     await post(params, { token: otherToken }).expect(200);
     expect(await processed(params.MessageSid)).toMatchObject({ companyId: other.companyId, status: 'quarantined', outcome: 'unknown_sender' });
-    expect(await em().count(MessageReply, { messageId })).toBe(0);
+    expect(await em().count(ConversationEntry, { conversationId: messageId })).toBe(0);
   });
 });

@@ -86,9 +86,12 @@ describe('PDF digest of a client’s messages', () => {
     const client = await as(w.manager).post('/v1/clients', { name: 'Très bavard' }).expect(201);
     // 501 messages on one day, written straight to the table: the cap is what is measured here.
     await env.api.app.get(EntityManager).fork().getConnection().execute(
-      `insert into message (id, created_at, updated_at, last_activity_at, company_id, client_id, author_id, subject, body)
-       select gen_random_uuid(), '2026-06-10T10:00:00Z'::timestamptz + (i || ' seconds')::interval, now(), now(), ?, ?, ?, 'Sujet ' || i, 'Message ' || i
-       from generate_series(1, 501) i`,
+      `with m as (
+         insert into message (id, created_at, updated_at, company_id, client_id, author_id, subject, body)
+         select gen_random_uuid(), '2026-06-10T10:00:00Z'::timestamptz + (i || ' seconds')::interval, now(), ?, ?, ?, 'Sujet ' || i, 'Message ' || i
+         from generate_series(1, 501) i returning id, created_at, company_id, client_id, author_id)
+       insert into conversation (id, created_at, updated_at, company_id, client_id, author_id, kind, last_activity_at)
+       select id, created_at, now(), company_id, client_id, author_id, 'message', now() from m`,
       [w.companyId, client.body.id, w.operatorId],
     );
     const response = await as(w.manager).get(`/v1/clients/${client.body.id}/messages/digest.pdf?from=2026-06-10&to=2026-06-10`).buffer(true).parse(binary).expect(200);

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { MessageEvent, MessageReply, OutboxCopy } from '../../src/messages/message.entity.js';
+import { ConversationEvent, ConversationEntry, OutboxCopy } from '../../src/conversations/conversation.entity.js';
 import { aCompany } from '../factories/accounts.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -133,11 +133,11 @@ describe('message visibility', () => {
   }
 
   it('writes a subcontractor’s reply, history and copies under the message’s company', async () => {
-    const replies = await em().find(MessageReply, { messageId: messages.shared, authorId: partnerUserId });
+    const replies = await em().find(ConversationEntry, { conversationId: messages.shared, authorId: partnerUserId });
     expect(replies).toHaveLength(2);
-    const events = await em().find(MessageEvent, { messageId: messages.shared, actorId: partnerUserId });
+    const events = await em().find(ConversationEvent, { conversationId: messages.shared, actorId: partnerUserId });
     expect(events.map((e) => e.type).sort()).toEqual(['replied', 'replied', 'task.set']);
-    const copies = await em().find(OutboxCopy, { replyId: { $in: replies.map((r) => r.id) } });
+    const copies = await em().find(OutboxCopy, { entryId: { $in: replies.map((r) => r.id) } });
     expect(copies.length).toBeGreaterThan(0);
     for (const row of [...replies, ...events, ...copies]) expect(row.companyId).toBe(w.companyId);
     expect(await em().count(OutboxCopy, { companyId: partnerCompanyId })).toBe(0);

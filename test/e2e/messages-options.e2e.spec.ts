@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { OutboxCopy } from '../../src/messages/message.entity.js';
+import { OutboxCopy } from '../../src/conversations/conversation.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
@@ -17,8 +17,8 @@ describe('messages: copies, templates, tasks, VAD edits, CC and client-side rule
   const as = (token: string) => callerOf(env.api.http)(token);
   const compose = (token: string, body: object, clientId = w.clientId) => as(token).post(`/v1/clients/${clientId}/messages`, body);
   const em = () => env.api.app.get(EntityManager).fork();
-  const copies = async (where: { messageId?: string; replyId?: string | null }) =>
-    (await em().find(OutboxCopy, where, { orderBy: { id: 'asc' } })).map((c) => `${c.recipientType}:${c.recipientUserId ?? ''}:${c.channel}`).sort();
+  const copies = async ({ messageId, replyId }: { messageId?: string; replyId?: string | null }) =>
+    (await em().find(OutboxCopy, { ...(messageId ? { conversationId: messageId } : {}), ...(replyId !== undefined ? { entryId: replyId } : {}) }, { orderBy: { id: 'asc' } })).map((c) => `${c.recipientType}:${c.recipientUserId ?? ''}:${c.channel}`).sort();
 
   async function account(rightsTemplateId: string, extra: object = {}): Promise<{ id: string; token: string }> {
     const email = `${Math.random().toString(36).slice(2, 10)}@example.test`;

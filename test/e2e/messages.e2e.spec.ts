@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { OutboxCopy } from '../../src/messages/message.entity.js';
+import { OutboxCopy } from '../../src/conversations/conversation.entity.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 import { useTwilioEndpoint } from '../harness/use-twilio-endpoint.js';
@@ -12,7 +12,7 @@ describe('messages: compose, threads, tasks, VAD, views', () => {
   let w: CompanyWorld;
   const as = (token: string) => callerOf(env.api.http)(token);
   const compose = (token: string, body: object, clientId = w.clientId) => as(token).post(`/v1/clients/${clientId}/messages`, body);
-  const outbox = (messageId: string) => env.api.app.get(EntityManager).fork().find(OutboxCopy, { messageId }, { orderBy: { id: 'asc' } });
+  const outbox = (messageId: string) => env.api.app.get(EntityManager).fork().find(OutboxCopy, { conversationId: messageId }, { orderBy: { id: 'asc' } });
 
   beforeAll(async () => {
     w = await aCompanyWorld(env.api.app, env.api.http);

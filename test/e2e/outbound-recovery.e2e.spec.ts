@@ -84,7 +84,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     let rows: Row[] = [];
     await waitFor(
       async () => {
-        rows = await sql<Row>(`select id, status, email_message_id, failure_reason, attempts from delivery where message_id in (${messageIds.map(() => '?').join(', ')})`, messageIds);
+        rows = await sql<Row>(`select id, status, email_message_id, failure_reason, attempts from delivery where conversation_id in (${messageIds.map(() => '?').join(', ')})`, messageIds);
         return rows.length === messageIds.length && rows.every((r) => r.status !== 'pending' && r.status !== 'sending');
       },
       ms,
@@ -142,7 +142,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     const before = smtp.messages.length;
     const [messageId, otherId] = await compose(2, 'Inconnu');
     await settled([messageId, otherId]);
-    const copyOf = async (id: string) => (await sql<Row & { reply_token: string }>(`select id, email_message_id, reply_token from delivery where message_id = ?`, [id]))[0];
+    const copyOf = async (id: string) => (await sql<Row & { reply_token: string }>(`select id, email_message_id, reply_token from delivery where conversation_id = ?`, [id]))[0];
     const [first, other] = [await copyOf(messageId), await copyOf(otherId)];
     const token = first.reply_token;
     // As the reconciler leaves a copy cut after the provider call; the other one refused for good.
@@ -173,7 +173,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     const reply = await as(world.operator).post(`/v1/messages/${messageId}/replies`, { body: 'Elle a rappelé', copies: ['email'] });
     expect(reply.status).toBe(201);
     const replyCopy = async () =>
-      (await sql<Row>(`select id, status, email_message_id, failure_reason, attempts from delivery where message_id = ? and reply_id is not null`, [messageId]))[0];
+      (await sql<Row>(`select id, status, email_message_id, failure_reason, attempts from delivery where conversation_id = ? and entry_id is not null`, [messageId]))[0];
     await waitFor(async () => (await replyCopy())?.status === 'sent', 20_000, 'the reply copy sent');
     const sentOnce = await replyCopy();
     await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() where id = ?`, [sentOnce.id]);
@@ -199,11 +199,11 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
       ids.push(res.body.id as string);
     }
     await settled(ids);
-    type SmsRow = { id: string; message_id: string; status: string; failure_reason: string | null; provider_message_id: string | null };
-    const smsRows = () => sql<SmsRow>(`select id, message_id, status, failure_reason, provider_message_id from delivery where message_id in (?, ?)`, ids);
+    type SmsRow = { id: string; conversation_id: string; status: string; failure_reason: string | null; provider_message_id: string | null };
+    const smsRows = () => sql<SmsRow>(`select id, conversation_id, status, failure_reason, provider_message_id from delivery where conversation_id in (?, ?)`, ids);
     const rows = await smsRows();
-    const found = rows.find((r) => r.message_id === ids[0])!;
-    const lost = rows.find((r) => r.message_id === ids[1])!;
+    const found = rows.find((r) => r.conversation_id === ids[0])!;
+    const lost = rows.find((r) => r.conversation_id === ids[1])!;
     expect([found.status, lost.status]).toEqual(['sent', 'sent']);
     // As a worker killed while Twilio answered leaves them: sending, called, no SID; Twilio never got the second one.
     await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id in (?, ?)`, [found.id, lost.id]);
@@ -230,7 +230,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     const ids: string[] = [];
     for (const subject of ['Course', 'Autre']) ids.push((await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject, body: 'b', copies: ['sms'] })).body.id as string);
     await settled(ids);
-    const [cut, other] = await Promise.all(ids.map(async (id) => (await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where message_id = ?`, [id]))[0]));
+    const [cut, other] = await Promise.all(ids.map(async (id) => (await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where conversation_id = ?`, [id]))[0]));
     await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id = ?`, [cut.id]);
     // Between the look-up's read of known SIDs and its answer, another copy records the SID it will find.
     twilioOptions.beforeList = async () => {
@@ -249,7 +249,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     await as(world.manager).patch(`/v1/clients/${world.clientId}`, { mobile: '+33610101012' });
     const [messageId] = [(await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Panne', body: 'b', copies: ['sms'] })).body.id as string];
     await settled([messageId]);
-    const [copy] = await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where message_id = ?`, [messageId]);
+    const [copy] = await sql<{ id: string; provider_message_id: string }>(`select id, provider_message_id from delivery where conversation_id = ?`, [messageId]);
     const listed = twilioApi.calls.list;
     twilioApi.failNextRead({ status: 503 }, { status: 503 });
     await sql(`update delivery set status = 'sending', claimed_at = now() - interval '1 minute', provider_called_at = now() - interval '2 seconds', provider_message_id = null where id = ?`, [copy.id]);
@@ -271,7 +271,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     twilioApi.failNext({ acceptThenHangMs: 3_000 });
     const messageId = (await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Réponse perdue', body: 'b', copies: ['sms'] })).body.id as string;
     await settled([messageId]);
-    const [row] = await sql<Row & { provider_message_id: string }>(`select id, status, attempts, provider_message_id from delivery where message_id = ?`, [messageId]);
+    const [row] = await sql<Row & { provider_message_id: string }>(`select id, status, attempts, provider_message_id from delivery where conversation_id = ?`, [messageId]);
     expect(twilioApi.accepted()).toBe(before + 1);
     const accepted = twilioApi.messages.at(-1)!;
     expect(accepted.form.To).toBe('+33610101013');
@@ -285,7 +285,7 @@ describe('outbound recovery: SMTP 4xx, Redis emptied mid-batch, worker SIGKILLed
     twilioApi.failNextRead({ status: 503 });
     const secondId = (await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Liste en panne', body: 'b', copies: ['sms'] })).body.id as string;
     await settled([secondId]);
-    const [second] = await sql<Row & { provider_message_id: string }>(`select id, status, attempts, provider_message_id from delivery where message_id = ?`, [secondId]);
+    const [second] = await sql<Row & { provider_message_id: string }>(`select id, status, attempts, provider_message_id from delivery where conversation_id = ?`, [secondId]);
     expect(twilioApi.accepted()).toBe(before + 2);
     expect(second).toMatchObject({ status: 'sent', attempts: 3, provider_message_id: twilioApi.messages.at(-1)!.sid });
     const secondHistory = (await as(world.manager).get(`/v1/deliveries/${second.id}`)).body.history as { outcome: string; providerCode: string | null }[];

@@ -19,7 +19,7 @@ describe('outbound relay', () => {
       const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: `Lot ${i}`, body: 'b', cc: [world.managerId], copies: ['email'] });
       expect(res.status).toBe(201);
       const rows = await sql<{ recipient_type: string; recipient_user_id: string | null; channel: string }>(
-        `select recipient_type, recipient_user_id, channel from outbox_copy where message_id = ? order by recipient_type`,
+        `select recipient_type, recipient_user_id, channel from outbox_copy where conversation_id = ? order by recipient_type`,
         [res.body.id],
       );
       expect(rows).toEqual([
@@ -57,7 +57,7 @@ describe('outbound relay', () => {
     expect(new Set(first.values()).size).toBe(5);
     for (const tag of first.values()) expect(tag).toMatch(/^R-[0-9A-Z]{5}$/);
     const rows = await app.get(EntityManager).fork().getConnection().execute<{ n: number }[]>(
-      `select count(*)::int as n from thread_tag where message_id in (${ids.map(() => '?').join(', ')})`,
+      `select count(*)::int as n from thread_tag where conversation_id in (${ids.map(() => '?').join(', ')})`,
       ids,
     );
     expect(rows[0].n).toBe(5);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import twilio from 'twilio';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { RedisClient } from '../../src/core/redis/redis.module.js';
-import { MessagesService } from '../../src/messages/messages.service.js';
+import { InboundAppend } from '../../src/conversations/inbound-append.js';
 import { DeliveryClaims } from '../../src/outbound/delivery-claims.js';
 import { ChannelRateLimiter } from '../../src/outbound/rate-limiter.js';
 import { ReplyAlerts } from '../../src/outbound/reply-alerts.service.js';
@@ -275,18 +275,18 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
   it('alerts the thread author and managers by email when a client reply arrives, once however often it is notified', async () => {
     const res = await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Question', body: 'b', copies: [] });
     const inContext = <T>(fn: () => Promise<T>) => RequestContext.create(api.app.get(EntityManager), fn);
-    const inbound = await inContext(() => api.app.get(MessagesService).appendInboundReply({
-      messageId: res.body.id as string,
+    const [inbound] = await inContext(() => api.app.get(InboundAppend).appendMany([{
+      conversationId: res.body.id as string,
       origin: 'email',
       inboundKey: `email:test-${res.body.id as string}`,
       senderAddress: 'contact@durand.test',
       senderName: 'Dr Durand',
       body: 'Oui, merci <b>beaucoup</b>',
-    }));
+    }]));
     const alerts = api.app.get(ReplyAlerts);
-    const made = await inContext(() => alerts.notify(inbound.reply.id));
+    const made = await inContext(() => alerts.notify(inbound.entryId));
     expect(made).toBe(2); // the author (operator) and the manager
-    expect(await inContext(() => alerts.notify(inbound.reply.id))).toBe(0);
+    expect(await inContext(() => alerts.notify(inbound.entryId))).toBe(0);
     const rows = await deliveriesOf(res.body.id as string, 2);
     expect(rows.every((d) => d.status === 'sent')).toBe(true);
     const mail = smtp.messages.find((m) => m.parsed.messageId === `<${rows[0].emailMessageId}>`)!;
@@ -299,19 +299,19 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect((await as(world.manager).patch('/v1/settings/me', { replyAlerts: false })).body).toMatchObject({ user: { replyAlerts: false }, effective: { replyAlerts: false } });
     expect((await as(world.manager).patch('/v1/settings/me', { replyAlerts: 'no' })).status).toBe(400);
     const reply = (inboundKey: string, body: string) =>
-      inContext(() => api.app.get(MessagesService).appendInboundReply({ messageId: res.body.id as string, origin: 'sms', inboundKey, senderAddress: '+33612345678', body }));
+      inContext(async () => (await api.app.get(InboundAppend).appendMany([{ conversationId: res.body.id as string, origin: 'sms', inboundKey, senderAddress: '+33612345678', body }]))[0]);
     const alertedUsers = async (replyId: string) => {
       await inContext(() => alerts.notify(replyId));
-      return (await sql<{ recipient_user_id: string }>(`select recipient_user_id from delivery where kind = 'reply_alert' and reply_id = ?`, [replyId])).map((r) => r.recipient_user_id);
+      return (await sql<{ recipient_user_id: string }>(`select recipient_user_id from delivery where kind = 'reply_alert' and entry_id = ?`, [replyId])).map((r) => r.recipient_user_id);
     };
     const second = await reply(`sms:test-${res.body.id as string}`, 'Encore moi');
-    expect(await alertedUsers(second.reply.id)).toEqual([world.operatorId]);
+    expect(await alertedUsers(second.entryId)).toEqual([world.operatorId]);
 
     // The company's default off: accounts that follow it are not told; one that asked for alerts is.
     expect((await as(world.manager).patch('/v1/settings/company', { replyAlerts: false })).body.company.replyAlerts).toBe(false);
     await as(world.manager).patch('/v1/settings/me', { replyAlerts: true }).expect(200);
     const third = await reply(`sms:test3-${res.body.id as string}`, 'Toujours moi');
-    expect(await alertedUsers(third.reply.id)).toEqual([world.managerId]);
+    expect(await alertedUsers(third.entryId)).toEqual([world.managerId]);
     await as(world.manager).patch('/v1/settings/company', { replyAlerts: true }).expect(200);
     // The company level has nothing to fall back on: null keeps its value; an operator may not change it.
     expect((await as(world.manager).patch('/v1/settings/company', { replyAlerts: null })).body.company.replyAlerts).toBe(true);

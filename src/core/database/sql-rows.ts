@@ -42,7 +42,7 @@ export async function boundSql<T>(em: EntityManager, query: string, params: read
  * with its parameters; `columns` maps each column's name to its SQL type (`uuid`, `text`, `bool`, …).
  * Where a `values` list binds one parameter per cell (2,400 for 200 rows of twelve), PostgreSQL here
  * analyses one expression per column whatever the number of rows: a 200-row insert into
- * message_event took about half the server CPU (16 µs a row against 26 to 31). Each row lists its
+ * conversation_event took about half the server CPU (16 µs a row against 26 to 31). Each row lists its
  * values in `columns` order (a row of another length is refused, as `boundSql` refuses a count that
  * does not match); null or undefined is a SQL null. Only for types PostgreSQL reads from array text
  * (not bytea: raw mail stays a binary parameter of its own).

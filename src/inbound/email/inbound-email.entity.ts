@@ -43,8 +43,8 @@ export class InboundEmail extends CompanyLedEntity {
   @Property({ type: 'text' }) status: Opt<InboundEmailStatus> = 'received';
   /** Why it ended as it did (quarantine reason, bounce diagnostic, duplicate of…). */
   @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
-  @Property({ type: 'uuid', nullable: true }) threadMessageId: Opt<string> | null = null;
-  @Property({ type: 'uuid', nullable: true }) replyId: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true, fieldName: 'conversation_id' }) threadMessageId: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true, fieldName: 'entry_id' }) replyId: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;
   /** When the mail was flagged and moved out of the watched folder (processed or failed folder). */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) movedAt: Opt<Date> | null = null;

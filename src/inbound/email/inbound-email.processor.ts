@@ -9,9 +9,8 @@ import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
-import type { ReplyAttachment } from '../../messages/message.entity.js';
-import { InboundReplies } from '../../messages/inbound-replies.js';
-import { type InboundReplyInput, MessagesService } from '../../messages/messages.service.js';
+import type { EntryAttachment } from '../../conversations/conversation.entity.js';
+import { InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import { type MadeAlert, ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
@@ -66,12 +65,11 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   constructor(
     private readonly em: EntityManager,
     private readonly matcher: ThreadMatcher,
-    private readonly messages: MessagesService,
     private readonly quarantine: QuarantineService,
     private readonly storage: AttachmentStorage,
     private readonly bounces: BounceRecorder,
     private readonly alerts: ReplyAlerts,
-    private readonly replies: InboundReplies,
+    private readonly replies: InboundAppend,
     private readonly store: InboundEmailStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
@@ -205,7 +203,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     const moving = ready.filter((r) => r.match.companyId !== r.mail.row.companyId);
     const moved = await this.store.adopt(moving.map((r) => ({ id: r.mail.row.id, from: r.mail.row.companyId, to: r.match.companyId })));
-    const inputs: { row: StoredRow; input: InboundReplyInput }[] = [];
+    const inputs: { row: StoredRow; input: InboundEntryInput }[] = [];
     const movedDuplicates: { id: string; outcome: string }[] = [];
     for (const { mail: batchMail, match, sender } of ready) {
       const { row, mail, kind } = batchMail;
@@ -234,17 +232,17 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
             const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
             const outcomes = unnestRows(
               { id: 'uuid', status: 'text', thread: 'uuid', reply: 'uuid' },
-              inputs.map(({ row, input }) => [row.id, input.automatic ? 'automatic' : 'threaded', input.messageId, byKey.get(input.inboundKey)!.replyId]),
+              inputs.map(({ row, input }) => [row.id, input.automatic ? 'automatic' : 'threaded', input.conversationId, byKey.get(input.inboundKey)!.entryId]),
             );
             // Compare-and-set, as `finish`: a row another run finished keeps its outcome.
             await sql(
-              `update inbound_email e set status = v.status, thread_message_id = v.thread, reply_id = v.reply, processed_at = now(), updated_at = now()
+              `update inbound_email e set status = v.status, conversation_id = v.thread, entry_id = v.reply, processed_at = now(), updated_at = now()
                  from ${outcomes.from}
                 where e.id = v.id and e.status in ('received', 'quarantined')`,
               outcomes.params,
             );
             alerts = await this.alerts.record(
-              appended.filter((a) => a.created && !a.automatic).map((a) => a.replyId),
+              appended.filter((a) => a.created && !a.automatic).map((a) => a.entryId),
               (query, params) => sql(query, params),
             );
           },
@@ -328,10 +326,10 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** The reply a mail makes: its text trimmed, the original kept when different, its files stored. */
-  private async replyInput(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<InboundReplyInput> {
+  private async replyInput(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<InboundEntryInput> {
     const text = replyText(mail);
     return {
-      messageId,
+      conversationId: messageId,
       origin: 'email',
       inboundKey: `email:${row.id}`,
       senderAddress: mail.fromAddress ?? 'unknown',
@@ -346,14 +344,14 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
 
   /** Writes the reply (idempotent on the row), then the row's outcome; alerts staff for a person's reply. */
   private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
-    const { reply, created } = await this.messages.appendInboundReply(await this.replyInput(row, mail, messageId, automatic, authorUserId));
-    await this.store.finish(row.id, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: reply.id }, ['received', 'quarantined']);
-    if (created && !automatic) await this.alerts.notify(reply.id);
-    return reply.id;
+    const [appended] = await this.replies.appendMany([await this.replyInput(row, mail, messageId, automatic, authorUserId)]);
+    await this.store.finish(row.id, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: appended.entryId }, ['received', 'quarantined']);
+    if (appended.created && !automatic) await this.alerts.notify(appended.entryId);
+    return appended.entryId;
   }
 
-  private async keepAttachments(row: StoredRow, mail: ParsedInbound): Promise<ReplyAttachment[]> {
-    const kept: ReplyAttachment[] = [];
+  private async keepAttachments(row: StoredRow, mail: ParsedInbound): Promise<EntryAttachment[]> {
+    const kept: EntryAttachment[] = [];
     for (const [index, file] of mail.attachments.entries()) {
       const name = (file.filename ?? `attachment-${index + 1}`).slice(0, 200);
       const base = { name, contentType: file.contentType, size: file.size ?? file.content.length };

@@ -5,7 +5,8 @@ import { Client, Contact } from '../../clients/client.entity.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { Message, MessageRecipient } from '../../messages/message.entity.js';
-import { Delivery, ThreadTag } from '../../outbound/delivery.entity.js';
+import { Delivery } from '../../outbound/delivery.entity.js';
+import { ThreadTag } from '../../conversations/conversation.entity.js';
 import { ReplyAddressing, tagInSubject } from '../../outbound/reply-addressing.js';
 import type { ParsedInbound } from './parse-mail.js';
 
@@ -61,7 +62,7 @@ export class ThreadMatcher {
       const deliveries = await em.find(Delivery, { replyToken: { $in: tokens } }, { orderBy: { id: 'desc' } });
       tokensOf.forEach((mine, i) => {
         const delivery = mine.length > 0 ? deliveries.find((d) => d.replyToken !== null && mine.includes(d.replyToken)) : undefined;
-        if (delivery) found[i] = { companyId: delivery.companyId, messageId: delivery.messageId, via: 'token', delivery };
+        if (delivery) found[i] = { companyId: delivery.companyId, messageId: delivery.conversationId, via: 'token', delivery };
       });
     }
     const referencedOf = mails.map((mail, i) => (found[i] ? [] : mail.referencedIds.map((id) => id.toLowerCase())));
@@ -73,7 +74,7 @@ export class ThreadMatcher {
         for (const id of ids) {
           const delivery = deliveries.find((d) => d.emailMessageId === id);
           if (!delivery) continue;
-          found[i] = { companyId: delivery.companyId, messageId: delivery.messageId, via: 'message-id', delivery };
+          found[i] = { companyId: delivery.companyId, messageId: delivery.conversationId, via: 'message-id', delivery };
           break;
         }
       });
@@ -84,7 +85,7 @@ export class ThreadMatcher {
       const rows = await em.find(ThreadTag, { tag: { $in: tags } });
       tagOf.forEach((subjectTag, i) => {
         const tag = subjectTag ? rows.find((row) => row.tag === subjectTag) : undefined;
-        if (tag) found[i] = { companyId: tag.companyId, messageId: tag.messageId, via: 'subject-tag', delivery: null };
+        if (tag) found[i] = { companyId: tag.companyId, messageId: tag.conversationId, via: 'subject-tag', delivery: null };
       });
     }
     return found;

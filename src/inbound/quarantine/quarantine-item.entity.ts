@@ -25,10 +25,10 @@ export class QuarantineItem extends CompanyLedEntity {
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) subject: Opt<string> | null = null;
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) preview: Opt<string> | null = null;
   /** The thread the matcher proposes (e.g. the one the token named, for a sender mismatch). */
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) suggestedMessageId: Opt<string> | null = null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true, fieldName: 'suggested_conversation_id' }) suggestedMessageId: Opt<string> | null = null;
   @ApiProperty({ enum: QUARANTINE_STATUSES }) @Property({ type: 'text' }) status: Opt<QuarantineStatus> = 'open';
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) resolvedBy: Opt<string> | null = null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) resolvedAt: Opt<Date> | null = null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) assignedMessageId: Opt<string> | null = null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true, fieldName: 'assigned_conversation_id' }) assignedMessageId: Opt<string> | null = null;
   @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) discardReason: Opt<string> | null = null;
 }

@@ -36,8 +36,8 @@ export class InboundSms extends CompanyOwnedEntity {
   @Property({ type: 'json' }) params!: Record<string, string>;
   @Property({ type: 'text' }) status: Opt<InboundSmsStatus> = 'received';
   /** The thread it went to (threaded, composed), or the one suggested when quarantined. */
-  @Property({ type: 'uuid', nullable: true }) messageId: Opt<string> | null = null;
-  @Property({ type: 'uuid', nullable: true }) replyId: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true, fieldName: 'conversation_id' }) messageId: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true, fieldName: 'entry_id' }) replyId: Opt<string> | null = null;
   /** Why it ended as it did (quarantine reason, keyword matched). */
   @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;

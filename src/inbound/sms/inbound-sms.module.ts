@@ -1,7 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ConversationsModule } from '../../conversations/conversations.module.js';
 import { Module } from '@nestjs/common';
 import { SmsNumbersModule } from '../../channels/sms-numbers.module.js';
-import { InboundReplies } from '../../messages/inbound-replies.js';
 import { MessagesModule } from '../../messages/messages.module.js';
 import { OutboundModule } from '../../outbound/outbound.module.js';
 import { QuarantineModule } from '../quarantine/quarantine.module.js';
@@ -18,8 +18,8 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
  * (worker). Loaded by both roles: the quarantine's assign runs in the API and needs the processor.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([InboundSms]), SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
+  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
   controllers: [TwilioSmsController],
-  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads, InboundReplies],
+  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
 })
 export class InboundSmsModule {}

@@ -7,9 +7,9 @@ import { boundSql, sqlIn, unnestRows } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
-import type { ReplyAttachment } from '../../messages/message.entity.js';
-import { type AppendedReply, InboundReplies, type TransactionSql } from '../../messages/inbound-replies.js';
-import { type InboundReplyInput, MessagesService } from '../../messages/messages.service.js';
+import type { EntryAttachment } from '../../conversations/conversation.entity.js';
+import { type AppendedEntry, InboundAppend, type InboundEntryInput, type TransactionSql } from '../../conversations/inbound-append.js';
+import { MessagesService } from '../../messages/messages.service.js';
 import { OptOut } from '../../outbound/delivery.entity.js';
 import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
@@ -45,7 +45,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly quarantine: QuarantineService,
     private readonly threads: SmsThreads,
     private readonly alerts: ReplyAlerts,
-    private readonly replies: InboundReplies,
+    private readonly replies: InboundAppend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +67,7 @@ export class InboundSmsProcessor implements OnModuleInit {
    * The common case of many SMS at once: a plain reply from a number a recent thread texted. The
    * batch's rows, the threads their numbers were texted from and who those numbers are come from
    * one query each (per company); the replies and their history lines are written in one
-   * transaction (InboundReplies.appendMany), then the staff alerts and the rows' outcomes by one
+   * transaction (InboundAppend.appendMany), then the staff alerts and the rows' outcomes by one
    * statement each. Everything else (keywords,
    * invalid senders, bodies to quarantine, thread codes, no recent thread), and every SMS of a
    * batch whose write failed, goes through `process`, one SMS at a time.
@@ -88,7 +88,7 @@ export class InboundSmsProcessor implements OnModuleInit {
       if (simple) plain.push({ row, from });
       else alone.push(row.id);
     }
-    const inputs: { id: string; from: string; input: InboundReplyInput }[] = [];
+    const inputs: { id: string; from: string; input: InboundEntryInput }[] = [];
     for (const companyId of new Set(plain.map((p) => p.row.company_id))) {
       const mine = plain.filter((p) => p.row.company_id === companyId);
       const numbers = mine.map((p) => p.from);
@@ -108,7 +108,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     }
     let threaded = 0;
     if (inputs.length > 0) {
-      let appended: AppendedReply[] = [];
+      let appended: AppendedEntry[] = [];
       try {
         appended = await this.replies.appendMany(inputs.map((i) => i.input));
       } catch (error) {
@@ -120,14 +120,14 @@ export class InboundSmsProcessor implements OnModuleInit {
         // transaction), and before the outcomes: a run stopped in between leaves the rows received,
         // and the next run finds the replies made and makes their alerts (once per reply and user).
         const sql: TransactionSql = (query, params = []) => boundSql(this.em.fork(), query, params);
-        await this.alerts.enqueue(await this.alerts.record(appended.map((a) => a.replyId), sql));
+        await this.alerts.enqueue(await this.alerts.record(appended.map((a) => a.entryId), sql));
         const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
         const outcomes = unnestRows(
-          { id: 'uuid', message_id: 'uuid', reply_id: 'uuid', from_address: 'text' },
-          inputs.map((i) => [i.id, i.input.messageId, byKey.get(i.input.inboundKey)!.replyId, i.from]),
+          { id: 'uuid', conversation_id: 'uuid', entry_id: 'uuid', from_address: 'text' },
+          inputs.map((i) => [i.id, i.input.conversationId, byKey.get(i.input.inboundKey)!.entryId, i.from]),
         );
         await sql(
-          `update inbound_sms s set status = 'threaded', message_id = v.message_id, reply_id = v.reply_id, from_address = v.from_address,
+          `update inbound_sms s set status = 'threaded', conversation_id = v.conversation_id, entry_id = v.entry_id, from_address = v.from_address,
                   outcome = null, processed_at = now(), updated_at = now()
              from ${outcomes.from}
             where s.id = v.id and s.status = 'received'`,
@@ -197,11 +197,11 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!sms.messageId) {
       // Stored before the thread exists: a retried job opens this same thread, never a second one;
       // of two runs at once, the first to store its id wins and both open that one.
-      const [stored] = await this.em.getConnection().execute<{ message_id: string }[]>(
-        `update inbound_sms set message_id = coalesce(message_id, ?), updated_at = now() where id = ? returning message_id`,
+      const [stored] = await this.em.getConnection().execute<{ conversation_id: string }[]>(
+        `update inbound_sms set conversation_id = coalesce(conversation_id, ?), updated_at = now() where id = ? returning conversation_id`,
         [newId(), sms.id],
       );
-      sms.messageId = stored.message_id;
+      sms.messageId = stored.conversation_id;
     }
     await this.messages.composeInbound({
       id: sms.messageId,
@@ -219,21 +219,21 @@ export class InboundSmsProcessor implements OnModuleInit {
   }
 
   private async appendReply(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
-    const { reply } = await this.messages.appendInboundReply(this.replyInput(sms, from, messageId, sender));
+    const [appended] = await this.replies.appendMany([this.replyInput(sms, from, messageId, sender)]);
     // Staff are alerted as for email replies; idempotent per reply, so a retried job alerts once.
-    await this.alerts.notify(reply.id);
-    return reply.id;
+    await this.alerts.notify(appended.entryId);
+    return appended.entryId;
   }
 
-  private replyInput(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): InboundReplyInput {
-    const attachments: ReplyAttachment[] = sms.media.map((media, index) => ({
+  private replyInput(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): InboundEntryInput {
+    const attachments: EntryAttachment[] = sms.media.map((media, index) => ({
       name: `mms-${index + 1}`,
       contentType: media.contentType,
       size: null,
       location: media.url,
     }));
     return {
-      messageId,
+      conversationId: messageId,
       origin: 'sms',
       inboundKey: `sms:${sms.messageSid}`,
       senderAddress: from,

@@ -39,15 +39,15 @@ export class SmsThreads {
     const connection = this.em.getConnection();
     const codes = threadCodesIn(body);
     if (codes.length > 0) {
-      const tagged = await connection.execute<{ tag: string; message_id: string; client_id: string }[]>(
-        `select t.tag, t.message_id, m.client_id from thread_tag t join message m on m.id = t.message_id
+      const tagged = await connection.execute<{ tag: string; conversation_id: string; client_id: string }[]>(
+        `select t.tag, t.conversation_id, m.client_id from thread_tag t join message m on m.id = t.conversation_id
           where t.company_id = ? and t.tag in (${codes.map(() => '?').join(', ')})
-            and exists (select 1 from delivery d where d.message_id = t.message_id and d.company_id = ? and d.channel = 'sms' and d.address = ?)`,
+            and exists (select 1 from delivery d where d.conversation_id = t.conversation_id and d.company_id = ? and d.channel = 'sms' and d.address = ?)`,
         [companyId, ...codes, companyId, from],
       );
       // The first code written wins when the SMS quotes several.
       const named = codes.map((code) => tagged.find((row) => row.tag === code)).find(Boolean);
-      if (named) return { messageId: named.message_id, clientId: named.client_id };
+      if (named) return { messageId: named.conversation_id, clientId: named.client_id };
     }
     return (await this.latestThreads(companyId, [from], windowDays)).get(from) ?? null;
   }
@@ -59,14 +59,14 @@ export class SmsThreads {
   async latestThreads(companyId: string, numbers: string[], windowDays: number): Promise<Map<string, SmsThread>> {
     const distinct = [...new Set(numbers)];
     if (distinct.length === 0) return new Map();
-    const rows = await this.em.getConnection().execute<{ address: string; message_id: string; client_id: string }[]>(
-      `select distinct on (d.address) d.address, d.message_id, m.client_id from delivery d join message m on m.id = d.message_id
+    const rows = await this.em.getConnection().execute<{ address: string; conversation_id: string; client_id: string }[]>(
+      `select distinct on (d.address) d.address, d.conversation_id, m.client_id from delivery d join message m on m.id = d.conversation_id
         where d.channel = 'sms' and d.address in (${marks(distinct)}) and d.company_id = ? and d.status not in ('skipped', 'failed')
           and d.created_at > now() - make_interval(days => ?)
         order by d.address, d.created_at desc, d.id desc`,
       [...distinct, companyId, windowDays],
     );
-    return new Map(rows.map((row) => [row.address, { messageId: row.message_id, clientId: row.client_id }]));
+    return new Map(rows.map((row) => [row.address, { messageId: row.conversation_id, clientId: row.client_id }]));
   }
 
   /** Client files this number belongs to, each once, with the name to show for the sender. */

@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../core/http/params.js';
 import { COPY_CHANNELS, type CopyChannel } from '../../settings/settings.entity.js';
-import type { DigestRequest } from '../message.entity.js';
+import type { DigestRequest } from '../../conversations/conversation.entity.js';
 
 /**
  * Seeds 000/001: a private message goes "uniquement au destinataire", whatever the sharing: the

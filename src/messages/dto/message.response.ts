@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MESSAGE_KINDS, type MessageKind, REPLY_ORIGINS, type ReplyOrigin, TASK_STATES, type TaskState } from '../message.entity.js';
+import { MESSAGE_KINDS, type MessageKind, TASK_STATES, type TaskState } from '../message.entity.js';
+import { ENTRY_ORIGINS, type EntryOrigin } from '../../conversations/conversation.entity.js';
 import { PRIVATE_MEANING } from './message.dto.js';
 
 export class TaskView {
@@ -61,7 +62,7 @@ export class ReplyView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null for a reply by email or SMS from someone without an account' })
   authorId!: string | null;
-  @ApiProperty({ enum: REPLY_ORIGINS }) origin!: ReplyOrigin;
+  @ApiProperty({ enum: ENTRY_ORIGINS }) origin!: EntryOrigin;
   @ApiProperty({ type: String, nullable: true, description: 'Email address or phone number of an inbound reply' }) senderAddress!: string | null;
   @ApiProperty({ type: String, nullable: true }) senderName!: string | null;
   @ApiProperty({ description: 'An auto-reply or out-of-office' }) automatic!: boolean;

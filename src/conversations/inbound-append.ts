@@ -4,14 +4,30 @@ import { newId } from '../core/database/new-id.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import { boundSql, unnestRows } from '../core/database/sql-rows.js';
+import type { EntryAttachment, EntryOrigin } from './conversation.entity.js';
 import { LiveEvents } from './live-events.service.js';
-import type { InboundReplyInput } from './messages.service.js';
+
+/** An entry received by email or SMS, already threaded to `conversationId` by the inbound side. */
+export interface InboundEntryInput {
+  conversationId: string;
+  origin: Exclude<EntryOrigin, 'app'>;
+  /** `email:<inbound id>` or `sms:<MessageSid>`: the same key never makes a second entry. */
+  inboundKey: string;
+  senderAddress: string;
+  senderName?: string | null;
+  /** The account of the sender when one is known (a client account's email or mobile). */
+  authorUserId?: string | null;
+  body: string;
+  originalBody?: string | null;
+  automatic?: boolean;
+  attachments?: EntryAttachment[] | null;
+}
 
 /** One appended inbound item: its reply, whether this call made it, and its thread. */
-export interface AppendedReply {
+export interface AppendedEntry {
   inboundKey: string;
-  replyId: string;
-  messageId: string;
+  entryId: string;
+  conversationId: string;
   companyId: string;
   automatic: boolean;
   /** False when the reply existed already (the same inbound item seen again). */
@@ -31,49 +47,49 @@ export type TransactionSql = <T = Record<string, unknown>>(query: string, params
  * items one by one.
  */
 @Injectable()
-export class InboundReplies {
+export class InboundAppend {
   constructor(
     private readonly em: EntityManager,
     private readonly live: LiveEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async appendMany(inputs: InboundReplyInput[], within?: (sql: TransactionSql, appended: AppendedReply[]) => Promise<void>): Promise<AppendedReply[]> {
+  async appendMany(inputs: InboundEntryInput[], within?: (sql: TransactionSql, appended: AppendedEntry[]) => Promise<void>): Promise<AppendedEntry[]> {
     if (inputs.length === 0) return [];
     const appended = await this.em.fork().transactional(async (em) => {
       const sql: TransactionSql = (query, params = []) => boundSql(em, query, params);
       const { appended, touched } = await this.write(sql, inputs);
       if (within) await within(sql, appended);
       // Last: concurrent batches answering one thread wait on its row lock only until they commit.
-      if (touched.length > 0) await sql(`update message set last_activity_at = now(), updated_at = now() where id = any(?::uuid[])`, [touched]);
+      if (touched.length > 0) await sql(`update conversation set last_activity_at = now(), updated_at = now() where id = any(?::uuid[])`, [touched]);
       return appended;
     });
     // One event per thread that got replies: it tells viewers to read the thread again, however many came.
-    const threads = new Map(appended.filter((a) => a.created).map((a) => [a.messageId, a.companyId]));
-    await Promise.all([...threads].map(([messageId, companyId]) => this.live.publish({ type: 'message.replied', messageId, companyId })));
+    const threads = new Map(appended.filter((a) => a.created).map((a) => [a.conversationId, a.companyId]));
+    await Promise.all([...threads].map(([conversationId, companyId]) => this.live.publish({ type: 'message.replied', messageId: conversationId, companyId })));
     return appended;
   }
 
   /** The replies and history lines; returns them and the threads whose last activity moves (a person's reply). */
-  private async write(sql: TransactionSql, inputs: InboundReplyInput[]): Promise<{ appended: AppendedReply[]; touched: string[] }> {
-    const threadIds = [...new Set(inputs.map((i) => i.messageId))];
+  private async write(sql: TransactionSql, inputs: InboundEntryInput[]): Promise<{ appended: AppendedEntry[]; touched: string[] }> {
+    const threadIds = [...new Set(inputs.map((i) => i.conversationId))];
     const threads = new Map(
-      (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from message where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
+      (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from conversation where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
     );
     const missing = threadIds.find((id) => !threads.has(id));
-    if (missing) throw new Error(`Message ${missing} not found`);
+    if (missing) throw new Error(`Conversation ${missing} not found`);
     // The same key twice in one call makes one reply, the first.
-    const fresh = new Map<string, { input: InboundReplyInput; id: string }>();
+    const fresh = new Map<string, { input: InboundEntryInput; id: string }>();
     for (const input of inputs) if (!fresh.has(input.inboundKey)) fresh.set(input.inboundKey, { input, id: newId() });
     const replies = unnestRows(
       {
-        id: 'uuid', company_id: 'uuid', message_id: 'uuid', author_id: 'uuid', body: 'text', origin: 'reply_origin',
+        id: 'uuid', company_id: 'uuid', conversation_id: 'uuid', author_id: 'uuid', body: 'text', origin: 'entry_origin',
         sender_address: 'text', sender_name: 'text', automatic: 'bool', original_body: 'text', inbound_key: 'text', attachments: 'jsonb',
       },
       [...fresh.values()].map(({ input, id }) => {
         const body = input.body.trim().slice(0, this.config.messages.maxBodyChars);
         return [
-          id, threads.get(input.messageId)!.company_id, input.messageId, input.authorUserId, body.length > 0 ? body : '(message vide)', input.origin,
+          id, threads.get(input.conversationId)!.company_id, input.conversationId, input.authorUserId, body.length > 0 ? body : '(message vide)', input.origin,
           input.senderAddress, input.senderName, input.automatic ?? false, input.originalBody, input.inboundKey, input.attachments ? JSON.stringify(input.attachments) : null,
         ];
       }),
@@ -81,8 +97,8 @@ export class InboundReplies {
     // An item seen before (or committed first by a concurrent run) keeps its reply; this one makes
     // none, and answers with that reply, read back for those keys alone.
     const inserted = await sql<{ id: string; inbound_key: string }>(
-      `insert into message_reply (id, created_at, updated_at, company_id, message_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
-       select v.id, now(), now(), v.company_id, v.message_id, v.author_id, v.body, v.origin, v.sender_address, v.sender_name, v.automatic, v.original_body, v.inbound_key, v.attachments
+      `insert into conversation_entry (id, created_at, updated_at, company_id, conversation_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
+       select v.id, now(), now(), v.company_id, v.conversation_id, v.author_id, v.body, v.origin, v.sender_address, v.sender_name, v.automatic, v.original_body, v.inbound_key, v.attachments
          from ${replies.from}
        on conflict (inbound_key) do nothing returning id, inbound_key`,
       replies.params,
@@ -91,14 +107,14 @@ export class InboundReplies {
     const existing = new Map<string, string>();
     const seenBefore = [...fresh.keys()].filter((key) => !created.has(key));
     if (seenBefore.length > 0) {
-      for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from message_reply where inbound_key = any(?::text[])`, [seenBefore])) existing.set(r.inbound_key, r.id);
+      for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from conversation_entry where inbound_key = any(?::text[])`, [seenBefore])) existing.set(r.inbound_key, r.id);
     }
     const made = [...fresh.values()].filter((f) => created.has(f.input.inboundKey));
     if (made.length > 0) {
       const events = unnestRows(
-        { id: 'uuid', company_id: 'uuid', message_id: 'uuid', actor_id: 'uuid', type: 'text', details: 'jsonb' },
+        { id: 'uuid', company_id: 'uuid', conversation_id: 'uuid', actor_id: 'uuid', type: 'text', details: 'jsonb' },
         made.map(({ input, id }) => {
-          const thread = threads.get(input.messageId)!;
+          const thread = threads.get(input.conversationId)!;
           return [
             newId(), thread.company_id, thread.id, input.authorUserId ?? thread.author_id, input.automatic ? 'replied.automatic' : 'replied',
             JSON.stringify({ replyId: id, origin: input.origin, sender: input.senderAddress }),
@@ -106,29 +122,29 @@ export class InboundReplies {
         }),
       );
       await sql(
-        `insert into message_event (id, created_at, updated_at, company_id, message_id, actor_id, type, details)
-         select v.id, now(), now(), v.company_id, v.message_id, v.actor_id, v.type, v.details from ${events.from}`,
+        `insert into conversation_event (id, created_at, updated_at, company_id, conversation_id, actor_id, type, details)
+         select v.id, now(), now(), v.company_id, v.conversation_id, v.actor_id, v.type, v.details from ${events.from}`,
         events.params,
       );
     }
     const seen = new Set<string>();
-    const out: AppendedReply[] = [];
+    const out: AppendedEntry[] = [];
     for (const input of inputs) {
       if (seen.has(input.inboundKey)) continue;
       seen.add(input.inboundKey);
-      const thread = threads.get(input.messageId)!;
+      const thread = threads.get(input.conversationId)!;
       const own = fresh.get(input.inboundKey);
       const isCreated = created.has(input.inboundKey);
       out.push({
         inboundKey: input.inboundKey,
-        replyId: isCreated ? own!.id : existing.get(input.inboundKey)!,
-        messageId: thread.id,
+        entryId: isCreated ? own!.id : existing.get(input.inboundKey)!,
+        conversationId: thread.id,
         companyId: thread.company_id,
         automatic: input.automatic ?? false,
         created: isCreated,
       });
     }
-    const touched = [...new Set([...fresh.values()].filter((f) => created.has(f.input.inboundKey) && !f.input.automatic).map((f) => f.input.messageId))].sort();
+    const touched = [...new Set([...fresh.values()].filter((f) => created.has(f.input.inboundKey) && !f.input.automatic).map((f) => f.input.conversationId))].sort();
     return { appended: out, touched };
   }
 }

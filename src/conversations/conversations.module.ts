@@ -1,0 +1,18 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Module } from '@nestjs/common';
+import { Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag } from './conversation.entity.js';
+import { Conversations } from './conversations.service.js';
+import { InboundAppend } from './inbound-append.js';
+import { LiveEvents } from './live-events.service.js';
+
+/**
+ * What every kind of thread shares: conversations, their entries, history, per-account state,
+ * outbox rows and thread tags, the inbound append and live events. Kinds (messages/…) and the
+ * channels' paths (outbound/, inbound/) import this module; it imports none of them.
+ */
+@Module({
+  imports: [MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
+  providers: [Conversations, InboundAppend, LiveEvents],
+  exports: [MikroOrmModule, Conversations, InboundAppend, LiveEvents],
+})
+export class ConversationsModule {}

@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { Conversation, ConversationEntry, ConversationEvent, ConversationState } from './conversation.entity.js';
+
+/** What a kind asks the core when it opens a thread: its company, client file, kind and author. */
+export interface OpenConversation {
+  /** Chosen by the caller when it must be known before the write (an inbound item's idempotency). */
+  id?: string;
+  companyId: string;
+  clientId: string;
+  kind: string;
+  authorId: string;
+  at?: Date;
+}
+
+/**
+ * The writes every kind makes on its conversations, inside the kind's own transaction (`em`): open
+ * one, append a staff entry, record a history line, mark read for an account. Kinds keep their own
+ * columns in their own tables; what threads share lives here.
+ */
+@Injectable()
+export class Conversations {
+  /** Opens a conversation, read by its author from the start. */
+  open(em: EntityManager, input: OpenConversation): Conversation {
+    const at = input.at ?? new Date();
+    const conversation = em.create(Conversation, {
+      ...(input.id ? { id: input.id } : {}),
+      companyId: input.companyId,
+      clientId: input.clientId,
+      kind: input.kind,
+      authorId: input.authorId,
+      lastActivityAt: at,
+    });
+    return conversation;
+  }
+
+  /** Marks the conversation read by `userId` as of `at` (its author, on open). */
+  read(em: EntityManager, conversation: Pick<Conversation, 'id' | 'companyId'>, userId: string, at: Date): ConversationState {
+    return em.create(ConversationState, { companyId: conversation.companyId, conversationId: conversation.id, userId, readAt: at });
+  }
+
+  /**
+   * Appends an entry written in the app by a signed-in account: the conversation's last activity
+   * moves (unread again for everyone else) and its author has read it.
+   */
+  append(em: EntityManager, conversation: Conversation, authorId: string, body: string, at = new Date()): ConversationEntry {
+    const entry = em.create(ConversationEntry, { companyId: conversation.companyId, conversationId: conversation.id, authorId, body });
+    conversation.lastActivityAt = at;
+    em.persist(conversation);
+    return entry;
+  }
+
+  /** One line of the history, owned by the conversation's company whoever the actor is. */
+  record(em: EntityManager, conversation: Pick<Conversation, 'id' | 'companyId'>, actorId: string, type: string, details: Record<string, unknown> | null): ConversationEvent {
+    return em.create(ConversationEvent, { companyId: conversation.companyId, conversationId: conversation.id, actorId, type, details });
+  }
+}
