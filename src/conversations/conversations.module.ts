@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag } from './conversation.entity.js';
+import { ConversationKinds } from './conversation-kinds.js';
 import { Conversations } from './conversations.service.js';
 import { InboundAppend } from './inbound-append.js';
 import { LiveEvents } from './live-events.service.js';
@@ -12,7 +13,7 @@ import { LiveEvents } from './live-events.service.js';
  */
 @Module({
   imports: [MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
-  providers: [Conversations, InboundAppend, LiveEvents],
-  exports: [MikroOrmModule, Conversations, InboundAppend, LiveEvents],
+  providers: [Conversations, ConversationKinds, InboundAppend, LiveEvents],
+  exports: [MikroOrmModule, Conversations, ConversationKinds, InboundAppend, LiveEvents],
 })
 export class ConversationsModule {}

@@ -49,6 +49,20 @@ export class MessageDigest {
     private readonly queries: MessageQueries,
   ) {}
 
+  /** An account as the digest sees it when the account itself is not signed in (a copy's attachment made for its author). */
+  async viewerOf(userId: string): Promise<AuthContext> {
+    const author = await this.em.fork().findOneOrFail(User, { id: userId });
+    return {
+      userId: author.id,
+      companyId: author.companyId,
+      tokenId: '',
+      kind: author.kind,
+      role: author.role,
+      clientId: author.clientId,
+      permissions: new Set(author.permissions),
+    };
+  }
+
   async render(viewer: AuthContext, clientId: string, query: DigestQuery): Promise<Digest> {
     if (query.from > query.to) throw new DomainError('unprocessable', `The period ends (${query.to}) before it starts (${query.from})`, { field: 'to' });
     const client = await this.clients.get(viewer, clientId);

@@ -7,6 +7,7 @@ import { SettingsModule } from '../settings/settings.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { Message, MessageRecipient, MessageTemplate } from './message.entity.js';
 import { MessageDigest } from './message-digest.service.js';
+import { MessageKind } from './message-kind.js';
 import { MessageQueries } from './message-queries.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
 import { MessageVadService } from './message-vad.service.js';
@@ -25,7 +26,7 @@ import { MessagesService } from './messages.service.js';
     AuditModule,
   ],
   controllers: [ClientMessagesController, MessagesController, MessageTemplatesController, EventsController],
-  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, MessageVadService],
+  providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, MessageVadService, MessageKind],
   // For outbound (rendering copies, the PDF digest) and inbound (appending replies, live events).
   exports: [MessagesService, MessageQueries, MessageDigest],
 })

@@ -1,4 +1,4 @@
-import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Contact } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
@@ -13,28 +13,13 @@ import type { ComposeMessageDto, ReplyDto, TaskDto } from './dto/message.dto.js'
 import type { ThreadView } from './dto/message.response.js';
 import { LiveEvents } from '../conversations/live-events.service.js';
 import { Message, MessageRecipient } from './message.entity.js';
-import { Conversation, ConversationEntry, ConversationEvent, ConversationState, type DigestRequest, type EntryOrigin } from '../conversations/conversation.entity.js';
+import { Conversation, ConversationEntry, ConversationEvent, ConversationState, type DigestRequest } from '../conversations/conversation.entity.js';
 import { Conversations } from '../conversations/conversations.service.js';
 import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
 import { insertRows } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
-
-/** A thread opened by an inbound item (see `composeInbound`). */
-export interface InboundComposeInput {
-  /** Chosen by the caller and stored with its inbound item before the call (idempotency). */
-  id: string;
-  companyId: string;
-  clientId: string;
-  contactId?: string | null;
-  /** The account the thread is recorded under (the sender's own account when it has one). */
-  authorId: string;
-  subject: string;
-  body: string;
-  origin: Exclude<EntryOrigin, 'app'>;
-  senderAddress: string;
-}
 
 /** Writes on threads: compose, reply, task and VAD changes, read state, delete and restore. */
 @Injectable()
@@ -143,37 +128,6 @@ export class MessagesService {
     await this.live.publish({ type: 'message.replied', messageId: id, companyId: message.companyId });
     if (taskChanged) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
     return this.threadView(auth, id);
-  }
-
-  /**
-   * Opens a thread on a client file for an inbound item nobody's thread was waiting for (an SMS
-   * from a known number). Idempotent on `id`, which the inbound side chooses and stores before
-   * calling: a retried job finds the thread instead of opening a second one. No outbox copies;
-   * unread for everyone; the item itself follows as an inbound reply (appendInboundReply).
-   */
-  async composeInbound(input: InboundComposeInput): Promise<{ messageId: string; created: boolean }> {
-    if (await this.em.fork().findOne(Message, { id: input.id })) return { messageId: input.id, created: false };
-    try {
-      await this.em.fork().transactional((em) => {
-        this.conversations.open(em, { id: input.id, companyId: input.companyId, clientId: input.clientId, kind: 'message', authorId: input.authorId });
-        const created = em.create(Message, {
-          id: input.id,
-          companyId: input.companyId,
-          clientId: input.clientId,
-          contactId: input.contactId ?? null,
-          authorId: input.authorId,
-          subject: input.subject,
-          body: input.body,
-        });
-        this.conversations.record(em, created, input.authorId, 'created', { origin: input.origin, sender: input.senderAddress });
-        return Promise.resolve(created);
-      });
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) return { messageId: input.id, created: false };
-      throw error;
-    }
-    await this.live.publish({ type: 'message.created', messageId: input.id, companyId: input.companyId });
-    return { messageId: input.id, created: true };
   }
 
   async thread(auth: AuthContext, id: string): Promise<ThreadView> {

@@ -1,14 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { User } from '../accounts/user.entity.js';
 import { SmsNumbersService } from '../channels/sms-numbers.service.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import type { DigestQuery } from '../messages/dto/message.dto.js';
-import { MessageDigest } from '../messages/message-digest.service.js';
+import { ConversationKinds } from '../conversations/conversation-kinds.js';
 import type { EmailAttachment, OutgoingEmail } from './email/email.port.js';
-import { frenchDateTime, frenchDay } from '../core/format/french-dates.js';
-import { copySubject } from './copy-wording.js';
 import { faxPdf } from './fax/fax-document.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import type { OutgoingSms } from './sms/sms.port.js';
@@ -21,12 +17,6 @@ import { TemplateRenderer } from './templates/template-renderer.js';
 const TTL_MS = 5_000;
 const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
-/** A home visit as copies print it: where (the address lines present) and when. */
-function vadData(d: ClaimedDelivery): { plannedAt: string | null; street: string | null; city: string | null } {
-  const city = [d.vad_postal_code, d.vad_city].filter(Boolean).join(' ');
-  return { plannedAt: d.vad_planned_at ? frenchDateTime(d.vad_planned_at) : null, street: d.vad_street || null, city: city || null };
-}
-
 /** Renders a claimed delivery into the email, SMS or fax it becomes. */
 @Injectable()
 export class DeliveryContent {
@@ -38,7 +28,7 @@ export class DeliveryContent {
     private readonly templates: TemplateRenderer,
     private readonly addressing: ReplyAddressing,
     private readonly smsNumbers: SmsNumbersService,
-    private readonly digest: MessageDigest,
+    private readonly kinds: ConversationKinds,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -48,19 +38,13 @@ export class DeliveryContent {
       client: { name: d.client_name },
       recipient: { name: d.recipient_name },
       author: { name: d.author_name },
-      // Dates as the French reader writes them (4/12/2026), instants in Paris time.
-      message: {
-        subject: copySubject({ subject: d.subject, body: d.body, vad: d.vad, task: d.task_state === 'todo' }),
-        body: d.body,
-        urgent: d.urgent,
-        dueDate: d.due_date ? frenchDay(d.due_date) : null,
-      },
-      vad: d.vad ? vadData(d) : null,
+      // The kind's own variables: a message's `message` block (subject worded for a copy, urgent, due date) and `vad`.
+      ...d.content.data,
       reply: d.entry_id ? { body: d.reply_body ?? '' } : null,
       sender: d.reply_sender ?? d.author_name,
       tag: d.tag ?? '',
       sentAt: PARIS.format(new Date()),
-      link: `${this.config.publicBaseUrl}/v1/messages/${d.conversation_id}`,
+      link: `${this.config.publicBaseUrl}${d.content.link}`,
     };
   }
 
@@ -92,7 +76,7 @@ export class DeliveryContent {
       this.templates.render(d.company_id, `${base}.text`, data),
       this.addressing.headersFor({ id: d.id, conversationId: d.conversation_id, entryId: d.entry_id, recipientType: d.recipient_type, recipientUserId: d.recipient_user_id, emailMessageId: d.email_message_id }),
     ]);
-    const attachments: EmailAttachment[] = d.attach_digest ? [await this.digestAttachment(d, d.attach_digest)] : [];
+    const attachments: EmailAttachment[] = d.attach_digest ? [await this.attachment(d)] : [];
     return {
       from,
       to: d.address,
@@ -144,19 +128,10 @@ export class DeliveryContent {
     };
   }
 
-  /** The digest as the message's author sees it (their visibility, their unread state). */
-  private async digestAttachment(d: ClaimedDelivery, query: DigestQuery): Promise<EmailAttachment> {
-    const author = await this.em.fork().findOneOrFail(User, { id: d.author_id });
-    const viewer = {
-      userId: author.id,
-      companyId: author.companyId,
-      tokenId: '',
-      kind: author.kind,
-      role: author.role,
-      clientId: author.clientId,
-      permissions: new Set(author.permissions),
-    };
-    const { pdf: content } = await this.digest.render(viewer, d.client_id, query);
-    return { filename: `messages-${query.from}-${query.to}.pdf`, contentType: 'application/pdf', content };
+  /** The file the outbox row asked for (a message's digest), made by the conversation's kind for its author. */
+  private async attachment(d: ClaimedDelivery): Promise<EmailAttachment> {
+    const kind = this.kinds.of(d.conversation_kind);
+    if (!kind.attachment) throw new Error(`Conversations of kind ${d.conversation_kind} have no attachment to make`);
+    return kind.attachment(d.attach_digest, { authorId: d.author_id, clientId: d.client_id });
   }
 }

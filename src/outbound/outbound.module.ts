@@ -2,7 +2,6 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { SmsNumbersModule } from '../channels/sms-numbers.module.js';
-import { MessagesModule } from '../messages/messages.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { Delivery, DeliveryAttempt, OptOut } from './delivery.entity.js';
@@ -35,7 +34,7 @@ import { TwilioStatusService } from './twilio-status.service.js';
  * send jobs with a claim before each send, deliveries, opt-outs, templates, the Twilio status webhook.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, OptOut, OutboundTemplate]), ConversationsModule, MessagesModule, SmsNumbersModule],
+  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, OptOut, OutboundTemplate]), ConversationsModule, SmsNumbersModule],
   controllers: [DeliveriesController, OptOutsController, OutboundTemplatesController, TwilioStatusController],
   providers: [
     ReplyAddressing,

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { DigestQuery } from '../messages/dto/message.dto.js';
+import { ConversationKinds, type KindCopyContext } from '../conversations/conversation-kinds.js';
+import { boundSql } from '../core/database/sql-rows.js';
 import type { DeliveryChannel, DeliveryKind } from './delivery.entity.js';
 import { ReplyAddressing } from './reply-addressing.js';
 
@@ -23,19 +24,10 @@ export interface ClaimRow {
   opted_out: boolean;
 }
 
-/** What the templates say about the thread: the same for every copy of one message or reply. */
-export interface ThreadContext {
+/** The core's part of a thread's copies: the same for every copy of one conversation or entry. */
+interface CoreContext {
   company_id: string;
-  subject: string;
-  body: string;
-  urgent: boolean;
-  due_date: string | null;
-  task_state: string;
-  vad: boolean;
-  vad_planned_at: Date | null;
-  vad_street: string | null;
-  vad_postal_code: string | null;
-  vad_city: string | null;
+  conversation_kind: string;
   author_id: string;
   client_id: string;
   reply_body: string | null;
@@ -44,8 +36,12 @@ export interface ThreadContext {
   company_name: string;
   tag: string | null;
   author_name: string;
-  attach_digest: DigestQuery | null;
+  /** What the outbox row asked to attach (a message's digest request), for the kind to make. */
+  attach_digest: unknown;
 }
+
+/** What the templates say about the thread: the core's part and the kind's (subject, body, its own variables). */
+export type ThreadContext = CoreContext & { content: KindCopyContext };
 
 export type ClaimedDelivery = ClaimRow & ThreadContext & { recipient_name: string };
 
@@ -65,6 +61,7 @@ export class ThreadContexts {
   constructor(
     private readonly em: EntityManager,
     private readonly addressing: ReplyAddressing,
+    private readonly kinds: ConversationKinds,
   ) {}
 
   async complete(row: ClaimRow): Promise<ClaimedDelivery> {
@@ -85,27 +82,30 @@ export class ThreadContexts {
     return value;
   }
 
-  private async load(messageId: string, replyId: string | null): Promise<ThreadContext> {
-    const [row] = await this.em.getConnection().execute<ThreadContext[]>(
-      `select m.company_id, m.subject, m.body, m.urgent, m.due_date::text as due_date, m.task_state, m.vad, m.vad_planned_at,
-              m.vad_street, m.vad_postal_code, m.vad_city, m.author_id, m.client_id, r.body as reply_body,
-              coalesce(r.sender_name, r.sender_address) as reply_sender, c.name as client_name, co.name as company_name, t.tag,
-              trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ma.first_name || ' ' || ma.last_name, '')) as author_name,
-              (select oc.attach_digest from outbox_copy oc where oc.conversation_id = m.id and oc.entry_id is not distinct from r.id
+  private async load(conversationId: string, entryId: string | null): Promise<ThreadContext> {
+    const [row] = await boundSql<CoreContext>(
+      this.em,
+      `select c.company_id, c.kind as conversation_kind, c.author_id, c.client_id, r.body as reply_body,
+              coalesce(r.sender_name, r.sender_address) as reply_sender, cl.name as client_name, co.name as company_name, t.tag,
+              trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ca.first_name || ' ' || ca.last_name, '')) as author_name,
+              (select oc.attach_digest from outbox_copy oc where oc.conversation_id = c.id and oc.entry_id is not distinct from r.id
                   and oc.attach_digest is not null limit 1) as attach_digest
-         from message m
-         join client c on c.id = m.client_id
-         join company co on co.id = m.company_id
+         from conversation c
+         join client cl on cl.id = c.client_id
+         join company co on co.id = c.company_id
          left join conversation_entry r on r.id = ?
          left join app_user ra on ra.id = r.author_id
-         left join app_user ma on ma.id = m.author_id
-         left join thread_tag t on t.conversation_id = m.id
-        where m.id = ?`,
-      [replyId, messageId],
+         left join app_user ca on ca.id = c.author_id
+         left join thread_tag t on t.conversation_id = c.id
+        where c.id = ?`,
+      [entryId, conversationId],
     );
-    if (!row) throw new Error(`Message ${messageId} of a delivery was not found`);
+    if (!row) throw new Error(`Conversation ${conversationId} of a delivery was not found`);
+    const content = (await this.kinds.of(row.conversation_kind).copyContexts(this.em, [conversationId])).get(conversationId);
+    if (!content) throw new Error(`The ${row.conversation_kind} of conversation ${conversationId} was not found`);
     // The thread's first copy makes its tag (safe when several workers race for it).
-    return row.tag ? row : { ...row, tag: await this.addressing.tagFor(row.company_id, messageId) };
+    const tag = row.tag ?? (await this.addressing.tagFor(row.company_id, conversationId));
+    return { ...row, tag, content };
   }
 
   private async userName(userId: string): Promise<string> {

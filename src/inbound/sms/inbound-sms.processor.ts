@@ -9,7 +9,7 @@ import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { EntryAttachment } from '../../conversations/conversation.entity.js';
 import { type AppendedEntry, InboundAppend, type InboundEntryInput, type TransactionSql } from '../../conversations/inbound-append.js';
-import { MessagesService } from '../../messages/messages.service.js';
+import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { OptOut } from '../../outbound/delivery.entity.js';
 import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
@@ -41,7 +41,7 @@ export class InboundSmsProcessor implements OnModuleInit {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly messages: MessagesService,
+    private readonly kinds: ConversationKinds,
     private readonly quarantine: QuarantineService,
     private readonly threads: SmsThreads,
     private readonly alerts: ReplyAlerts,
@@ -203,7 +203,7 @@ export class InboundSmsProcessor implements OnModuleInit {
       );
       sms.messageId = stored.conversation_id;
     }
-    await this.messages.composeInbound({
+    await this.kinds.inboundOpener().open({
       id: sms.messageId,
       companyId: sms.companyId,
       clientId: sender.clientId,

@@ -1,0 +1,134 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type ConversationKind, ConversationKinds, type CopyAttachment, type InboundOpener, type InboundOpening, type KindCopyContext } from '../conversations/conversation-kinds.js';
+import { Conversations } from '../conversations/conversations.service.js';
+import { LiveEvents } from '../conversations/live-events.service.js';
+import type { AuthContext } from '../core/auth/auth-context.js';
+import { boundSql } from '../core/database/sql-rows.js';
+import { frenchDateTime, frenchDay } from '../core/format/french-dates.js';
+import { copySubject } from './copy-wording.js';
+import type { DigestQuery } from './dto/message.dto.js';
+import { MessageDigest } from './message-digest.service.js';
+import { Message } from './message.entity.js';
+import { MessageQueries } from './message-queries.service.js';
+
+interface CopyRow {
+  id: string;
+  subject: string;
+  body: string;
+  urgent: boolean;
+  due_date: string | null;
+  task_state: string;
+  vad: boolean;
+  vad_planned_at: Date | null;
+  vad_street: string | null;
+  vad_postal_code: string | null;
+  vad_city: string | null;
+}
+
+/** A home visit as copies print it: where (the address lines present) and when. */
+function vadData(m: CopyRow): { plannedAt: string | null; street: string | null; city: string | null } {
+  const city = [m.vad_postal_code, m.vad_city].filter(Boolean).join(' ');
+  return { plannedAt: m.vad_planned_at ? frenchDateTime(m.vad_planned_at) : null, street: m.vad_street || null, city: city || null };
+}
+
+/**
+ * Messages as a conversation kind: who may see one (the visibility policy), what its copies say
+ * (subject worded for a copy, urgent, due date, VAD), who takes part (CC), and the opening of a
+ * message for an inbound item nobody's thread was waiting for.
+ */
+@Injectable()
+export class MessageKind implements ConversationKind, InboundOpener, OnModuleInit {
+  readonly kind = 'message';
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly kinds: ConversationKinds,
+    private readonly queries: MessageQueries,
+    private readonly conversations: Conversations,
+    private readonly live: LiveEvents,
+    private readonly digest: MessageDigest,
+  ) {}
+
+  onModuleInit(): void {
+    this.kinds.register(this);
+    this.kinds.registerInboundOpener(this);
+  }
+
+  canSee(viewer: AuthContext, conversationId: string): Promise<boolean> {
+    return this.queries.canSee(viewer, conversationId);
+  }
+
+  async copyContexts(em: EntityManager, ids: string[]): Promise<Map<string, KindCopyContext>> {
+    const rows = await boundSql<CopyRow>(
+      em,
+      `select id, subject, body, urgent, due_date::text as due_date, task_state, vad, vad_planned_at, vad_street, vad_postal_code, vad_city
+         from message where id = any(?::uuid[])`,
+      [ids],
+    );
+    return new Map(
+      rows.map((m) => [
+        m.id,
+        {
+          subject: m.subject,
+          body: m.body,
+          // Dates as the French reader writes them (4/12/2026), instants in Paris time.
+          data: {
+            message: {
+              subject: copySubject({ subject: m.subject, body: m.body, vad: m.vad, task: m.task_state === 'todo' }),
+              body: m.body,
+              urgent: m.urgent,
+              dueDate: m.due_date ? frenchDay(m.due_date) : null,
+            },
+            vad: m.vad ? vadData(m) : null,
+          },
+          link: `/v1/messages/${m.id}`,
+        },
+      ]),
+    );
+  }
+
+  async participants(em: EntityManager, conversationId: string): Promise<string[]> {
+    const rows = await boundSql<{ user_id: string }>(em, 'select user_id from message_recipient where message_id = ?', [conversationId]);
+    return rows.map((r) => r.user_id);
+  }
+
+  /** The PDF digest asked for at compose, as the message's author sees it (their visibility, their unread state). */
+  async attachment(request: unknown, conversation: { authorId: string; clientId: string }): Promise<CopyAttachment> {
+    const query = request as DigestQuery;
+    const viewer = await this.digest.viewerOf(conversation.authorId);
+    const { pdf: content } = await this.digest.render(viewer, conversation.clientId, query);
+    return { filename: `messages-${query.from}-${query.to}.pdf`, contentType: 'application/pdf', content };
+  }
+
+  /**
+   * Opens a message on a client file for an inbound item (an SMS from a known number). Idempotent on
+   * `id`, which the inbound side chooses and stores before calling: a retried job finds the message
+   * instead of opening a second one. No outbox copies; unread for everyone; the item itself follows as
+   * an inbound entry.
+   */
+  async open(input: InboundOpening): Promise<{ conversationId: string; created: boolean }> {
+    if (await this.em.fork().findOne(Message, { id: input.id })) return { conversationId: input.id, created: false };
+    try {
+      await this.em.fork().transactional((em) => {
+        this.conversations.open(em, { id: input.id, companyId: input.companyId, clientId: input.clientId, kind: this.kind, authorId: input.authorId });
+        const created = em.create(Message, {
+          id: input.id,
+          companyId: input.companyId,
+          clientId: input.clientId,
+          contactId: input.contactId ?? null,
+          authorId: input.authorId,
+          subject: input.subject,
+          body: input.body,
+        });
+        this.conversations.record(em, created, input.authorId, 'created', { origin: input.origin, sender: input.senderAddress });
+        return Promise.resolve(created);
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) return { conversationId: input.id, created: false };
+      throw error;
+    }
+    await this.live.publish({ type: 'message.created', messageId: input.id, companyId: input.companyId });
+    return { conversationId: input.id, created: true };
+  }
+}
