@@ -2,6 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { User } from '../accounts/user.entity.js';
 import { Client } from '../clients/client.entity.js';
+import type { CopyChannel } from '../settings/settings.entity.js';
 import { BaseEntity } from '../core/database/base.entity.js';
 import { CompanyLedEntity, CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 
@@ -104,8 +105,9 @@ export class ConversationState extends CompanyOwnedEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) deletedAt: Opt<Date> | null = null;
 }
 
+export type { CopyChannel };
+
 export const COPY_RECIPIENTS = ['client', 'user'] as const;
-export type CopyChannel = 'email' | 'sms' | 'fax';
 
 /**
  * A copy to send, written in the same transaction as the conversation or entry it copies, so no copy

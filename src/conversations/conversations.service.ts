@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Conversation, ConversationEntry, ConversationEvent, ConversationState } from './conversation.entity.js';
+import { insertRows } from '../core/database/sql-rows.js';
+import { newId } from '../core/database/new-id.js';
+import { Conversation, ConversationEntry, ConversationEvent, ConversationState, type CopyChannel, type DigestRequest } from './conversation.entity.js';
 
 /** What a kind asks the core when it opens a thread: its company, client file, kind and author. */
 export interface OpenConversation {
@@ -48,6 +50,38 @@ export class Conversations {
     conversation.lastActivityAt = at;
     em.persist(conversation);
     return entry;
+  }
+
+  /**
+   * Copies to send of the conversation's first post (`entryId` null) or of an entry: one outbox row
+   * per channel and recipient — the client of the file, and each account in `users` (CC, copy circle).
+   * Written in the caller's transaction (`em` flushed: the rows refer to the conversation and entry),
+   * so no copy request is lost between the write and the relay; outbound drains them. Rows belong to
+   * the conversation's company, also when a subcontractor wrote the entry.
+   */
+  async recordCopies(
+    em: EntityManager,
+    conversation: { id: string; companyId: string },
+    entryId: string | null,
+    channels: CopyChannel[],
+    users: string[],
+    attach: DigestRequest | null = null,
+  ): Promise<void> {
+    const now = new Date();
+    const rows: unknown[][] = [];
+    for (const channel of channels) {
+      const attachment = channel === 'email' && attach ? JSON.stringify(attach) : null;
+      for (const userId of [null, ...users]) {
+        rows.push([newId(), now, now, conversation.companyId, conversation.id, entryId, userId ? 'user' : 'client', userId, channel, 'pending', attachment]);
+      }
+    }
+    await insertRows(
+      em,
+      'outbox_copy',
+      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
+      rows,
+      { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
+    );
   }
 
   /** One line of the history, owned by the conversation's company whoever the actor is. */

@@ -7,13 +7,12 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
-import type { CopyChannel } from '../settings/settings.entity.js';
 import { SettingsService } from '../settings/settings.service.js';
 import type { ComposeMessageDto, ReplyDto, TaskDto } from './dto/message.dto.js';
 import type { ThreadView } from './dto/message.response.js';
 import { LiveEvents } from '../conversations/live-events.service.js';
 import { Message, MessageRecipient } from './message.entity.js';
-import { Conversation, ConversationEntry, ConversationEvent, ConversationState, type DigestRequest } from '../conversations/conversation.entity.js';
+import { Conversation, ConversationEntry, ConversationEvent, ConversationState } from '../conversations/conversation.entity.js';
 import { Conversations } from '../conversations/conversations.service.js';
 import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
@@ -94,7 +93,7 @@ export class MessagesService {
       const now = new Date();
       await insertRows(em, 'message_recipient', ['id', 'created_at', 'updated_at', 'company_id', 'message_id', 'user_id'],
         cc.map((userId) => [newId(), now, now, auth.companyId, created.id, userId]));
-      if (!clientSide && !input.remark) await this.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
+      if (!clientSide && !input.remark) await this.conversations.recordCopies(em, created, null, input.copies ?? effective.defaultChannels, [...cc, ...circle], input.attachDigest ?? null);
       return { message: created, conversation };
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
@@ -122,7 +121,7 @@ export class MessagesService {
       if (auth.kind === 'collaborator' && message.kind === 'message') {
         const cc = (await em.find(MessageRecipient, { messageId: id })).map((r) => r.userId);
         await em.flush();
-        await this.recordCopies(em, message, reply.id, input.copies ?? effective.defaultChannels, cc);
+        await this.conversations.recordCopies(em, message, reply.id, input.copies ?? effective.defaultChannels, cc);
       }
     });
     await this.live.publish({ type: 'message.replied', messageId: id, companyId: message.companyId });
@@ -213,36 +212,6 @@ export class MessagesService {
     em.persist(message);
     recordHistory(em, auth, message, 'task.set', { before, after: { state: message.taskState, dueDate: message.dueDate } });
     return true;
-  }
-
-  /**
-   * One outbox row per recipient and channel: the client of the file, and each account (CC, copy
-   * circle). Rows belong to the message's company, also when a subcontractor wrote the reply.
-   */
-  /** One outbox row per recipient and channel; `em` must be flushed (the rows refer to the message or reply). */
-  private async recordCopies(
-    em: EntityManager,
-    message: Pick<Message, 'id' | 'companyId'>,
-    replyId: string | null,
-    channels: CopyChannel[],
-    users: string[],
-    digest: DigestRequest | null = null,
-  ): Promise<void> {
-    const now = new Date();
-    const rows: unknown[][] = [];
-    for (const channel of channels) {
-      const attach = channel === 'email' && digest ? JSON.stringify(digest) : null;
-      for (const userId of [null, ...users]) {
-        rows.push([newId(), now, now, message.companyId, message.id, replyId, userId ? 'user' : 'client', userId, channel, 'pending', attach]);
-      }
-    }
-    await insertRows(
-      em,
-      'outbox_copy',
-      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
-      rows,
-      { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
-    );
   }
 
   private checkBody(body: string | undefined): string {
