@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module.js';
 import { Company } from '../core/tenancy/company.entity.js';
+import { AccountDirectory } from './account-directory.js';
 import { AccountsService } from './accounts.service.js';
 import { ApiToken } from './api-token.entity.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
@@ -17,7 +18,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [MikroOrmModule.forFeature([Company, User, ApiToken]), AuditModule],
   controllers: [MeController, UsersController],
-  providers: [AccountsService, TokensService, TokenRevocations, UsersService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
-  exports: [TokensService, TokenRevocations, UsersService],
+  providers: [AccountsService, AccountDirectory, TokensService, TokenRevocations, UsersService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
+  exports: [AccountDirectory, TokensService, TokenRevocations, UsersService],
 })
 export class AccountsModule {}

@@ -2,6 +2,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { EmailSenderController } from './email-sender.controller.js';
 import { EmailSender } from './email-sender.entity.js';
+import { ChannelSenders } from './channel-senders.js';
 import { EmailSenderService } from './email-sender.service.js';
 import { FaxController } from './fax.controller.js';
 import { FaxGateway } from './fax-gateway.entity.js';
@@ -10,7 +11,7 @@ import { FaxGateway } from './fax-gateway.entity.js';
 @Module({
   imports: [MikroOrmModule.forFeature([EmailSender, FaxGateway])],
   controllers: [EmailSenderController, FaxController],
-  providers: [EmailSenderService],
-  exports: [MikroOrmModule],
+  providers: [EmailSenderService, ChannelSenders],
+  exports: [MikroOrmModule, ChannelSenders],
 })
 export class EmailSenderModule {}

@@ -5,6 +5,8 @@ import { ConversationKinds } from './conversation-kinds.js';
 import { Conversations } from './conversations.service.js';
 import { InboundAppend } from './inbound-append.js';
 import { LiveEvents } from './live-events.service.js';
+import { Outbox } from './outbox.js';
+import { ThreadTags } from './thread-tags.js';
 
 /**
  * What every kind of thread shares: conversations, their entries, history, per-account state,
@@ -13,7 +15,7 @@ import { LiveEvents } from './live-events.service.js';
  */
 @Module({
   imports: [MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
-  providers: [Conversations, ConversationKinds, InboundAppend, LiveEvents],
-  exports: [MikroOrmModule, Conversations, ConversationKinds, InboundAppend, LiveEvents],
+  providers: [Conversations, ConversationKinds, InboundAppend, LiveEvents, ThreadTags, Outbox],
+  exports: [MikroOrmModule, Conversations, ConversationKinds, InboundAppend, LiveEvents, ThreadTags, Outbox],
 })
 export class ConversationsModule {}

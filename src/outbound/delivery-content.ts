@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SmsNumbersService } from '../channels/sms-numbers.service.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
+import { ChannelSenders } from '../channels/channel-senders.js';
 import { ConversationKinds } from '../conversations/conversation-kinds.js';
 import type { EmailAttachment, OutgoingEmail } from './email/email.port.js';
 import { faxPdf } from './fax/fax-document.js';
@@ -29,6 +30,7 @@ export class DeliveryContent {
     private readonly addressing: ReplyAddressing,
     private readonly smsNumbers: SmsNumbersService,
     private readonly kinds: ConversationKinds,
+    private readonly channelSenders: ChannelSenders,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,8 +54,7 @@ export class DeliveryContent {
   async sender(companyId: string): Promise<{ address: string; name: string } | null> {
     const cached = this.senders.get(companyId);
     if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
-    const [row] = await this.em.getConnection().execute<{ address: string; name: string }[]>('select address, name from email_sender where company_id = ?', [companyId]);
-    const value = row ? { address: row.address, name: row.name } : null;
+    const value = (await this.channelSenders.of(this.em, [companyId])).get(companyId)?.email ?? null;
     this.senders.set(companyId, { at: Date.now(), value });
     return value;
   }

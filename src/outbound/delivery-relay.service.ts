@@ -6,16 +6,13 @@ import type { DeliveryChannel } from './delivery.entity.js';
 import { sqlIn } from '../core/database/sql-rows.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { newReplyToken, ReplyAddressing } from './reply-addressing.js';
+import { AccountDirectory } from '../accounts/account-directory.js';
+import { ChannelSenders } from '../channels/channel-senders.js';
+import { ClientDirectory } from '../clients/client-directory.js';
+import { Outbox, type PendingCopy } from '../conversations/outbox.js';
 
-interface OutboxRow {
-  id: string;
-  company_id: string;
-  conversation_id: string;
-  entry_id: string | null;
-  recipient_type: 'client' | 'user';
-  recipient_user_id: string | null;
-  channel: DeliveryChannel;
-  client_id: string;
+/** An outbox row with where its recipient can be reached and what its company can send with. */
+interface OutboxRow extends PendingCopy {
   client_email: string | null;
   client_mobile: string | null;
   client_fax: string | null;
@@ -30,7 +27,7 @@ interface OutboxRow {
 type Routing = { address: string } | { address: string | null; skip: 'no_address' | 'no_sender' | 'opted_out' } | { address: string; fail: string };
 
 /**
- * Moves outbox rows (written with their message) to deliveries and queue jobs. In one transaction
+ * Moves outbox rows (written with their conversation or entry) to deliveries and queue jobs. In one transaction
  * the rows are locked (skip locked: several workers share the work), each becomes one delivery —
  * addressed, or skipped/failed with its reason — and is marked relayed; after the commit the jobs
  * are added (awaited). A crash between the commit and the adds leaves deliveries pending, which
@@ -43,30 +40,17 @@ export class DeliveryRelay {
     private readonly em: EntityManager,
     private readonly addressing: ReplyAddressing,
     private readonly queue: DeliveryQueue,
+    private readonly outbox: Outbox,
+    private readonly clients: ClientDirectory,
+    private readonly accounts: AccountDirectory,
+    private readonly senders: ChannelSenders,
   ) {}
 
   /** Relays up to `limit` outbox rows; returns how many it took. */
   async relayBatch(limit = 1000): Promise<number> {
     const toEnqueue: { id: string; channel: DeliveryChannel }[] = [];
     const taken = await this.em.transactional(async (em) => {
-      const rows = await sqlIn<OutboxRow>(
-        em,
-        `select oc.id, oc.company_id, oc.conversation_id, oc.entry_id, oc.recipient_type, oc.recipient_user_id, oc.channel, m.client_id,
-                c.email as client_email, c.mobile as client_mobile, c.fax as client_fax, u.email as user_email, u.mobile as user_mobile,
-                es.address as sender, (select count(*)::int from sms_number sn where sn.company_id = oc.company_id) as sms_numbers,
-                fg.address_pattern as fax_pattern
-           from outbox_copy oc
-           join message m on m.id = oc.conversation_id
-           join client c on c.id = m.client_id
-           left join app_user u on u.id = oc.recipient_user_id
-           left join email_sender es on es.company_id = oc.company_id
-           left join fax_gateway fg on fg.company_id = oc.company_id
-          where oc.status = 'pending'
-          order by oc.id
-          limit ?
-          for update of oc skip locked`,
-        [limit],
-      );
+      const rows = await this.addressed(em, await this.outbox.take(em, limit));
       if (rows.length === 0) return 0;
       const optedOut = await this.optedOut(em, rows);
       const now = new Date();
@@ -91,11 +75,37 @@ export class DeliveryRelay {
          values ${tuples.join(', ')} on conflict (outbox_copy_id) do nothing`,
         values,
       );
-      await sqlIn(em, `update outbox_copy set status = 'relayed', updated_at = ? where id in (${rows.map(() => '?').join(', ')})`, [now, ...rows.map((r) => r.id)]);
+      await this.outbox.markRelayed(em, rows.map((r) => r.id), now);
       return rows.length;
     });
     await this.queue.addNew(toEnqueue);
     return taken;
+  }
+
+  /** Each row with its recipient's addresses and its company's senders, asked of their owners (one statement each per batch). */
+  private async addressed(em: EntityManager, copies: PendingCopy[]): Promise<OutboxRow[]> {
+    if (copies.length === 0) return [];
+    const [clients, users, senders] = await Promise.all([
+      this.clients.contactPoints(em, copies.map((c) => c.client_id)),
+      this.accounts.contactPoints(em, copies.flatMap((c) => (c.recipient_user_id ? [c.recipient_user_id] : []))),
+      this.senders.of(em, copies.map((c) => c.company_id)),
+    ]);
+    return copies.map((copy) => {
+      const client = clients.get(copy.client_id);
+      const user = copy.recipient_user_id ? users.get(copy.recipient_user_id) : undefined;
+      const sender = senders.get(copy.company_id);
+      return {
+        ...copy,
+        client_email: client?.email ?? null,
+        client_mobile: client?.mobile ?? null,
+        client_fax: client?.fax ?? null,
+        user_email: user?.email ?? null,
+        user_mobile: user?.mobile ?? null,
+        sender: sender?.email?.address ?? null,
+        sms_numbers: sender?.smsNumbers ?? 0,
+        fax_pattern: sender?.faxPattern ?? null,
+      };
+    });
   }
 
   private route(row: OutboxRow, optedOut: Set<string>): Routing {

@@ -1,5 +1,8 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { EmailSenderModule } from '../channels/email-sender.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { SmsNumbersModule } from '../channels/sms-numbers.module.js';
 import { DeliveriesController } from './deliveries.controller.js';
@@ -34,7 +37,7 @@ import { TwilioStatusService } from './twilio-status.service.js';
  * send jobs with a claim before each send, deliveries, opt-outs, templates, the Twilio status webhook.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, OptOut, OutboundTemplate]), ConversationsModule, SmsNumbersModule],
+  imports: [MikroOrmModule.forFeature([Delivery, DeliveryAttempt, OptOut, OutboundTemplate]), ConversationsModule, ClientsModule, AccountsModule, EmailSenderModule, SmsNumbersModule],
   controllers: [DeliveriesController, OptOutsController, OutboundTemplatesController, TwilioStatusController],
   providers: [
     ReplyAddressing,

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
@@ -6,11 +6,6 @@ import { APP_CONFIG } from '../core/app-config.module.js';
 import { Delivery } from './delivery.entity.js';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
-/** Thread tags avoid look-alikes (0/O, 1/I/L, U/V) since people retype them from a subject line. */
-const TAG_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ';
-const TAG_LENGTH = 5;
-const TAG_PATTERN = /\[(R-[2-9A-HJKMNP-TW-Z]{5})\]/i;
-
 /** 160 random bits in lower-case base32 (32 characters): unguessable, safe in an address local part. */
 export function newReplyToken(): string {
   const bytes = randomBytes(20);
@@ -28,17 +23,6 @@ export function newReplyToken(): string {
   return out;
 }
 
-export function newThreadTag(): string {
-  let tag = 'R-';
-  for (let i = 0; i < TAG_LENGTH; i += 1) tag += TAG_ALPHABET[randomInt(TAG_ALPHABET.length)];
-  return tag;
-}
-
-/** The thread tag written in a subject (`[R-7K2QX]`), upper-cased; null when there is none. */
-export function tagInSubject(subject: string): string | null {
-  return TAG_PATTERN.exec(subject)?.[1]?.toUpperCase() ?? null;
-}
-
 export interface EmailThreadHeaders {
   /** Without angle brackets. */
   messageId: string;
@@ -51,8 +35,8 @@ export interface EmailThreadHeaders {
  * How a reply finds its way back: each email copy gets its own Reply-To address
  * `<local>+<token>@<inbound domain>` (token stored on the delivery, with its thread and recipient),
  * a Message-ID on our domain (stored), References/In-Reply-To naming the earlier copies of the
- * thread sent to the same person, and the thread's short tag in the subject for when a mail
- * program drops all of that. The inbound side resolves replies with the `find*` methods.
+ * thread sent to the same person (the conversation's tag, for when a mail program drops all of
+ * that, is the core's: conversations/thread-tags.ts).
  */
 @Injectable()
 export class ReplyAddressing {
@@ -75,38 +59,6 @@ export class ReplyAddressing {
 
   newMessageId(): string {
     return `${randomUUID()}@${this.config.outbound.messageIdDomain}`;
-  }
-
-  /** The thread's tag, made on its first copy. Safe under concurrency (unique per thread and per tag). */
-  async tagFor(companyId: string, messageId: string): Promise<string> {
-    return (await this.tagsFor(new Map([[messageId, companyId]]))).get(messageId)!;
-  }
-
-  /**
-   * The tags of many threads (message id → company id), made where missing: one read for those that
-   * have one, one insert for the rest. A collision on either unique key inserts nothing for that
-   * thread; the next round reads the winner or draws again.
-   */
-  async tagsFor(threads: Map<string, string>): Promise<Map<string, string>> {
-    const tags = new Map<string, string>();
-    const connection = this.em.getConnection();
-    let missing = [...threads.keys()];
-    for (let tries = 0; tries < 8 && missing.length > 0; tries += 1) {
-      const found = await connection.execute<{ conversation_id: string; tag: string }[]>(
-        `select conversation_id, tag from thread_tag where conversation_id in (${missing.map(() => '?').join(', ')})`,
-        missing,
-      );
-      for (const row of found) tags.set(row.conversation_id, row.tag);
-      missing = missing.filter((id) => !tags.has(id));
-      if (missing.length === 0) break;
-      const now = new Date();
-      await connection.execute(
-        `insert into thread_tag (id, created_at, updated_at, company_id, conversation_id, tag) values ${missing.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')} on conflict do nothing`,
-        missing.flatMap((id) => [randomUUID(), now, now, threads.get(id)!, id, newThreadTag()]),
-      );
-    }
-    if (missing.length > 0) throw new Error(`Could not allocate a thread tag for message ${missing[0]}`);
-    return tags;
   }
 
   /**

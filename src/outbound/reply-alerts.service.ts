@@ -5,6 +5,7 @@ import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import { Injectable } from '@nestjs/common';
 import type { TransactionSql } from '../conversations/inbound-append.js';
 import { DeliveryQueue } from './delivery-queue.js';
+import { ThreadTags } from '../conversations/thread-tags.js';
 import { ReplyAddressing } from './reply-addressing.js';
 
 /** A stable id per (reply, user): notifying twice about the same reply makes one alert. */
@@ -36,6 +37,7 @@ export class ReplyAlerts {
     private readonly em: EntityManager,
     private readonly queue: DeliveryQueue,
     private readonly addressing: ReplyAddressing,
+    private readonly tags: ThreadTags,
   ) {}
 
   /** Returns the number of alerts made (0 when they already existed or nobody is to be told). */
@@ -107,7 +109,7 @@ export class ReplyAlerts {
    * connections of their own (never inside the caller's transaction).
    */
   async enqueue(made: MadeAlert[]): Promise<void> {
-    if (made.length > 0) await this.addressing.tagsFor(new Map(made.map((a) => [a.messageId, a.companyId])));
+    if (made.length > 0) await this.tags.tagsFor(new Map(made.map((a) => [a.messageId, a.companyId])));
     await this.queue.addNew(made.filter((a) => a.pending).map((a) => ({ id: a.id, channel: 'email' as const })));
   }
 }

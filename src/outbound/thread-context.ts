@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ConversationKinds, type KindCopyContext } from '../conversations/conversation-kinds.js';
-import { boundSql } from '../core/database/sql-rows.js';
+import { ThreadTags } from '../conversations/thread-tags.js';
+import { AccountDirectory } from '../accounts/account-directory.js';
+import { ClientDirectory } from '../clients/client-directory.js';
+import { Outbox } from '../conversations/outbox.js';
 import type { DeliveryChannel, DeliveryKind } from './delivery.entity.js';
-import { ReplyAddressing } from './reply-addressing.js';
 
 /** The delivery row as the claim returns it. */
 export interface ClaimRow {
@@ -60,8 +62,11 @@ export class ThreadContexts {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly addressing: ReplyAddressing,
+    private readonly tags: ThreadTags,
     private readonly kinds: ConversationKinds,
+    private readonly outbox: Outbox,
+    private readonly clients: ClientDirectory,
+    private readonly accounts: AccountDirectory,
   ) {}
 
   async complete(row: ClaimRow): Promise<ClaimedDelivery> {
@@ -83,33 +88,37 @@ export class ThreadContexts {
   }
 
   private async load(conversationId: string, entryId: string | null): Promise<ThreadContext> {
-    const [row] = await boundSql<CoreContext>(
-      this.em,
-      `select c.company_id, c.kind as conversation_kind, c.author_id, c.client_id, r.body as reply_body,
-              coalesce(r.sender_name, r.sender_address) as reply_sender, cl.name as client_name, co.name as company_name, t.tag,
-              trim(coalesce(ra.first_name || ' ' || ra.last_name, r.sender_name, r.sender_address, ca.first_name || ' ' || ca.last_name, '')) as author_name,
-              (select oc.attach_digest from outbox_copy oc where oc.conversation_id = c.id and oc.entry_id is not distinct from r.id
-                  and oc.attach_digest is not null limit 1) as attach_digest
-         from conversation c
-         join client cl on cl.id = c.client_id
-         join company co on co.id = c.company_id
-         left join conversation_entry r on r.id = ?
-         left join app_user ra on ra.id = r.author_id
-         left join app_user ca on ca.id = c.author_id
-         left join thread_tag t on t.conversation_id = c.id
-        where c.id = ?`,
-      [entryId, conversationId],
-    );
-    if (!row) throw new Error(`Conversation ${conversationId} of a delivery was not found`);
-    const content = (await this.kinds.of(row.conversation_kind).copyContexts(this.em, [conversationId])).get(conversationId);
-    if (!content) throw new Error(`The ${row.conversation_kind} of conversation ${conversationId} was not found`);
-    // The thread's first copy makes its tag (safe when several workers race for it).
-    const tag = row.tag ?? (await this.addressing.tagFor(row.company_id, conversationId));
-    return { ...row, tag, content };
+    const header = await this.outbox.copyHeader(this.em, conversationId, entryId);
+    if (!header) throw new Error(`Conversation ${conversationId} of a delivery was not found`);
+    const people = [header.author_id, ...(header.entry_author_id ? [header.entry_author_id] : [])];
+    const [content, clients, accounts, companies] = await Promise.all([
+      this.kinds.of(header.kind).copyContexts(this.em, [conversationId]),
+      this.clients.contactPoints(this.em, [header.client_id]),
+      this.accounts.contactPoints(this.em, people),
+      this.accounts.companyNames(this.em, [header.company_id]),
+    ]);
+    const kindContent = content.get(conversationId);
+    if (!kindContent) throw new Error(`The ${header.kind} of conversation ${conversationId} was not found`);
+    const entryAuthor = header.entry_author_id ? accounts.get(header.entry_author_id)?.name : undefined;
+    return {
+      company_id: header.company_id,
+      conversation_kind: header.kind,
+      author_id: header.author_id,
+      client_id: header.client_id,
+      reply_body: header.entry_body,
+      reply_sender: header.entry_sender,
+      client_name: clients.get(header.client_id)?.name ?? '',
+      company_name: companies.get(header.company_id) ?? '',
+      // The thread's first copy makes its tag (safe when several workers race for it).
+      tag: header.tag ?? (await this.tags.tagFor(header.company_id, conversationId)),
+      // Who wrote what this copy carries: the entry's author or sender, else the conversation's author.
+      author_name: (entryAuthor || header.entry_sender || accounts.get(header.author_id)?.name || '').trim(),
+      attach_digest: header.attach,
+      content: kindContent,
+    };
   }
 
   private async userName(userId: string): Promise<string> {
-    const [row] = await this.em.getConnection().execute<{ name: string }[]>(`select trim(first_name || ' ' || last_name) as name from app_user where id = ?`, [userId]);
-    return row?.name ?? '';
+    return (await this.accounts.contactPoints(this.em, [userId])).get(userId)?.name ?? '';
   }
 }

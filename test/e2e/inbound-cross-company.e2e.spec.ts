@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
-import { ReplyAddressing } from '../../src/outbound/reply-addressing.js';
+import { ThreadTags } from '../../src/conversations/thread-tags.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { buildBounce, buildMail, type MailParts } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
@@ -63,7 +63,7 @@ describe('inbound email across companies: one reply mailbox for the deployment',
     sql = (query, params = []) => em.getConnection().execute(query, params);
     copyA = await aSentEmailCopy(em, ctx.config, a.companyId, a.messageId, 'contact@durand.test');
     copyB = await aSentEmailCopy(em, ctx.config, b.companyId, b.messageId, 'contact@durand.test');
-    tagB = await api.app.get(ReplyAddressing).tagFor(b.companyId, b.messageId);
+    tagB = await api.app.get(ThreadTags).tagFor(b.companyId, b.messageId);
     imap = await new ImapFlowMailboxClient().connect({ host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password });
     await imap.ensureFolder(folder);
     const created = await as(a.manager).post('/v1/channels/mailboxes', account);

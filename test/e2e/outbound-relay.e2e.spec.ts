@@ -1,7 +1,7 @@
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
 import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
-import { ReplyAddressing } from '../../src/outbound/reply-addressing.js';
+import { ThreadTags } from '../../src/conversations/thread-tags.js';
 import { aCompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
 
@@ -48,7 +48,7 @@ describe('outbound relay', () => {
     const as = callerOf(http);
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push((await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: `Tag ${i}`, body: 'b', copies: [] })).body.id as string);
-    const addressing = app.get(ReplyAddressing);
+    const addressing = app.get(ThreadTags);
     const one = await addressing.tagFor(world.companyId, ids[0]);
     const threads = new Map(ids.map((id) => [id, world.companyId]));
     const [first, second] = await Promise.all([addressing.tagsFor(threads), addressing.tagsFor(threads)]);

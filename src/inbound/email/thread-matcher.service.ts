@@ -7,7 +7,8 @@ import { APP_CONFIG } from '../../core/app-config.module.js';
 import { Message, MessageRecipient } from '../../messages/message.entity.js';
 import { Delivery } from '../../outbound/delivery.entity.js';
 import { ThreadTag } from '../../conversations/conversation.entity.js';
-import { ReplyAddressing, tagInSubject } from '../../outbound/reply-addressing.js';
+import { tagInSubject } from '../../conversations/thread-tags.js';
+import { ReplyAddressing } from '../../outbound/reply-addressing.js';
 import type { ParsedInbound } from './parse-mail.js';
 
 /** How a mail was tied to its thread, strongest first. */
