@@ -34,7 +34,22 @@ export function assertMayAct(viewer: AuthContext, message: Pick<Message, 'compan
   }
 }
 
+type TaskSnapshot = { state: Message['taskState']; dueDate: string | null };
+type VadSnapshot = Partial<Record<'vadPlannedAt' | 'vadStreet' | 'vadPostalCode' | 'vadCity', unknown>>;
+
+/**
+ * Every line a message's history can hold, with its details (what `GET /v1/messages/:id` shows in
+ * `history`). `replied` and `replied.automatic` for entries received by email or SMS are written
+ * by the core's inbound append, with `{ replyId, origin, sender }`.
+ */
+export type MessageHistoryEvent =
+  | { type: 'created'; details: { task: boolean; urgent: boolean; vad: boolean } | { origin: 'email' | 'sms'; sender: string } }
+  | { type: 'replied'; details: { replyId: string } }
+  | { type: 'task.set' | 'task.done' | 'task.cancelled' | 'task.reopened'; details: { before: TaskSnapshot; after: TaskSnapshot } }
+  | { type: 'vad.transmitted' | 'vad.untransmitted'; details: Record<string, never> }
+  | { type: 'vad.updated'; details: { before: VadSnapshot; after: VadSnapshot } };
+
 /** One line of the thread's history, owned by the message's company whoever the actor is. */
-export function recordHistory(em: EntityManager, viewer: AuthContext, message: Pick<Message, 'id' | 'companyId'>, type: string, details: Record<string, unknown>): ConversationEvent {
-  return em.create(ConversationEvent, { companyId: message.companyId, conversationId: message.id, actorId: viewer.userId, type, details });
+export function recordHistory(em: EntityManager, viewer: AuthContext, message: Pick<Message, 'id' | 'companyId'>, event: MessageHistoryEvent): ConversationEvent {
+  return em.create(ConversationEvent, { companyId: message.companyId, conversationId: message.id, actorId: viewer.userId, type: event.type, details: event.details });
 }

@@ -9,6 +9,7 @@ import { frenchDateTime, frenchDay } from '../core/format/french-dates.js';
 import { copySubject } from './copy-wording.js';
 import type { DigestQuery } from './dto/message.dto.js';
 import { MessageDigest } from './message-digest.service.js';
+import type { MessageHistoryEvent } from './message-acts.js';
 import { Message } from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
 
@@ -121,7 +122,8 @@ export class MessageKind implements ConversationKind, InboundOpener, OnModuleIni
           subject: input.subject,
           body: input.body,
         });
-        this.conversations.record(em, created, input.authorId, 'created', { origin: input.origin, sender: input.senderAddress });
+        const event: MessageHistoryEvent = { type: 'created', details: { origin: input.origin, sender: input.senderAddress } };
+        this.conversations.record(em, created, input.authorId, event.type, event.details);
         return Promise.resolve(created);
       });
     } catch (error) {

@@ -28,7 +28,7 @@ export class MessageVadService {
   async setTransmitted(auth: AuthContext, id: string, transmitted: boolean): Promise<ThreadView> {
     const message = await this.vadMessage(auth, id);
     this.em.assign(message, transmitted ? { vadTransmittedBy: auth.userId, vadTransmittedAt: new Date() } : { vadTransmittedBy: null, vadTransmittedAt: null });
-    recordHistory(this.em, auth, message, transmitted ? 'vad.transmitted' : 'vad.untransmitted', {});
+    recordHistory(this.em, auth, message, { type: transmitted ? 'vad.transmitted' : 'vad.untransmitted', details: {} });
     await this.em.flush();
     await this.live.publish({ type: 'message.vad', messageId: id, companyId: message.companyId });
     return this.messages.thread(auth, id);
@@ -46,7 +46,7 @@ export class MessageVadService {
     const before = Object.fromEntries(changes.map((field) => [field, message[field]]));
     this.em.assign(message, Object.fromEntries(changes.map((field) => [field, input[field]])));
     const after = Object.fromEntries(changes.map((field) => [field, message[field]]));
-    recordHistory(this.em, auth, message, 'vad.updated', { before, after });
+    recordHistory(this.em, auth, message, { type: 'vad.updated', details: { before, after } });
     await this.em.flush();
     await this.live.publish({ type: 'message.vad', messageId: id, companyId: message.companyId });
     return this.messages.thread(auth, id);

@@ -87,7 +87,7 @@ export class MessagesService {
         vadCity: vad ? (input.vadCity ?? contact?.city ?? null) : null,
       });
       this.conversations.read(em, conversation, auth.userId, conversation.lastActivityAt);
-      history = recordHistory(em, auth, created, 'created', { task: created.taskState !== 'none', urgent: created.urgent, vad });
+      history = recordHistory(em, auth, created, { type: 'created', details: { task: created.taskState !== 'none', urgent: created.urgent, vad } });
       // The rows that come by the dozen (CC, copies) go in as plain multi-row inserts, after the message.
       await em.flush();
       const now = new Date();
@@ -116,7 +116,7 @@ export class MessagesService {
       const reply = this.conversations.append(em, conversation, auth.userId, body, now);
       // The author has read what they wrote; everyone else sees the thread unread again (its last activity moved).
       await this.markRead(em, auth, message, now);
-      recordHistory(em, auth, message, 'replied', { replyId: reply.id });
+      recordHistory(em, auth, message, { type: 'replied', details: { replyId: reply.id } });
       if (input.setTask) taskChanged = this.setTask(em, auth, message, dueDate);
       if (auth.kind === 'collaborator' && message.kind === 'message') {
         const cc = (await em.find(MessageRecipient, { messageId: id })).map((r) => r.userId);
@@ -164,8 +164,8 @@ export class MessagesService {
         Object.assign(message, { taskState: 'done', doneBy: auth.userId, doneAt: new Date() });
       }
       if (input.action === 'cancel') Object.assign(message, { taskState: 'none', dueDate: null, doneBy: null, doneAt: null });
-      const type = { done: 'task.done', cancel: 'task.cancelled', reopen: 'task.reopened' }[input.action];
-      recordHistory(this.em, auth, message, type, { before, after: { state: message.taskState, dueDate: message.dueDate } });
+      const type = ({ done: 'task.done', cancel: 'task.cancelled', reopen: 'task.reopened' } as const)[input.action];
+      recordHistory(this.em, auth, message, { type, details: { before, after: { state: message.taskState, dueDate: message.dueDate } } });
     }
     await this.em.flush();
     if (changed) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
@@ -210,7 +210,7 @@ export class MessagesService {
     const before = { state: message.taskState, dueDate: message.dueDate };
     Object.assign(message, { taskState: 'todo', dueDate: dueDate ?? message.dueDate, doneBy: null, doneAt: null });
     em.persist(message);
-    recordHistory(em, auth, message, 'task.set', { before, after: { state: message.taskState, dueDate: message.dueDate } });
+    recordHistory(em, auth, message, { type: 'task.set', details: { before, after: { state: message.taskState, dueDate: message.dueDate } } });
     return true;
   }
 
