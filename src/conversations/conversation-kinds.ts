@@ -55,6 +55,8 @@ export interface ConversationKind {
    * (a message's CC): a reply from one of their addresses is theirs.
    */
   participants(em: EntityManager, conversationId: string): Promise<string[]>;
+  /** Whether `viewer` is shown live events of this type about a conversation it can see (all when absent). */
+  showsEvent?(viewer: AuthContext, type: string): boolean;
   /** The file an outbox row asked to attach (its `attachDigest` request), made for the conversation's author. */
   attachment?(request: unknown, conversation: { authorId: string; clientId: string }): Promise<CopyAttachment>;
 }
@@ -90,6 +92,11 @@ export class ConversationKinds {
     const found = this.kinds.get(kind);
     if (!found) throw new Error(`No conversation kind ${kind} is registered`);
     return found;
+  }
+
+  /** The kind, or undefined when none of that name is registered (an event from a newer process). */
+  find(kind: string): ConversationKind | undefined {
+    return this.kinds.get(kind);
   }
 
   inboundOpener(): InboundOpener {

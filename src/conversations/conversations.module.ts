@@ -1,7 +1,9 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag } from './conversation.entity.js';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import { ConversationKinds } from './conversation-kinds.js';
+import { EventsController } from './events.controller.js';
 import { Conversations } from './conversations.service.js';
 import { InboundAppend } from './inbound-append.js';
 import { LiveEvents } from './live-events.service.js';
@@ -14,7 +16,10 @@ import { ThreadTags } from './thread-tags.js';
  * channels' paths (outbound/, inbound/) import this module; it imports none of them.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
+  controllers: [EventsController],
+  imports: [
+    AccountsModule,
+    MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
   providers: [Conversations, ConversationKinds, InboundAppend, LiveEvents, ThreadTags, Outbox],
   exports: [MikroOrmModule, Conversations, ConversationKinds, InboundAppend, LiveEvents, ThreadTags, Outbox],
 })

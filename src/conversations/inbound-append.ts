@@ -29,6 +29,8 @@ export interface AppendedEntry {
   entryId: string;
   conversationId: string;
   companyId: string;
+  /** The conversation's kind (its live event is `<kind>.replied`). */
+  kind: string;
   automatic: boolean;
   /** False when the reply existed already (the same inbound item seen again). */
   created: boolean;
@@ -65,8 +67,8 @@ export class InboundAppend {
       return appended;
     });
     // One event per thread that got replies: it tells viewers to read the thread again, however many came.
-    const threads = new Map(appended.filter((a) => a.created).map((a) => [a.conversationId, a.companyId]));
-    await Promise.all([...threads].map(([conversationId, companyId]) => this.live.publish({ type: 'message.replied', messageId: conversationId, companyId })));
+    const threads = new Map(appended.filter((a) => a.created).map((a) => [a.conversationId, a]));
+    await Promise.all([...threads.values()].map((a) => this.live.publish({ type: `${a.kind}.replied`, messageId: a.conversationId, companyId: a.companyId })));
     return appended;
   }
 
@@ -74,7 +76,7 @@ export class InboundAppend {
   private async write(sql: TransactionSql, inputs: InboundEntryInput[]): Promise<{ appended: AppendedEntry[]; touched: string[] }> {
     const threadIds = [...new Set(inputs.map((i) => i.conversationId))];
     const threads = new Map(
-      (await sql<{ id: string; company_id: string; author_id: string }>(`select id, company_id, author_id from conversation where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
+      (await sql<{ id: string; company_id: string; author_id: string; kind: string }>(`select id, company_id, author_id, kind from conversation where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
     );
     const missing = threadIds.find((id) => !threads.has(id));
     if (missing) throw new Error(`Conversation ${missing} not found`);
@@ -140,6 +142,7 @@ export class InboundAppend {
         entryId: isCreated ? own!.id : existing.get(input.inboundKey)!,
         conversationId: thread.id,
         companyId: thread.company_id,
+        kind: thread.kind,
         automatic: input.automatic ?? false,
         created: isCreated,
       });

@@ -3,20 +3,24 @@ import { Redis } from 'ioredis';
 import { Observable, Subject } from 'rxjs';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import type { AuthContext } from '../core/auth/auth-context.js';
 import { RedisClient } from '../core/redis/redis.module.js';
 
-/** What happened to a thread; who may see it is decided per subscriber by the visibility policy. */
+/**
+ * What happened to a conversation, as `<kind>.<what>` (message.created, message.replied, message.task,
+ * message.vad; another kind's `<kind>.replied`…); who may see it is decided per subscriber by the
+ * kind (events.controller.ts).
+ */
 export interface LiveEvent {
-  type: 'message.created' | 'message.replied' | 'message.task' | 'message.vad';
+  type: `${string}.${string}`;
+  /** The conversation's id (the stream's field kept its first name: messages were its first kind). */
   messageId: string;
   companyId: string;
   at: string;
 }
 
-/** Client and secretary accounts never see a VAD's transmission, so not its events either. */
-export function eventTypeShownTo(viewer: AuthContext, type: LiveEvent['type']): boolean {
-  return viewer.kind === 'collaborator' || type !== 'message.vad';
+/** The kind of conversation an event is about: the part of its type before the dot. */
+export function kindOf(event: Pick<LiveEvent, 'type'>): string {
+  return event.type.slice(0, event.type.indexOf('.'));
 }
 
 /**

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import type { Permission } from '../core/auth/permissions.js';
-import { assertMayAct, isSubcontractorOf, type MessageAct } from './message-acts.js';
-import { eventTypeShownTo } from '../conversations/live-events.service.js';
+import { assertMayAct, eventTypeShownTo, isSubcontractorOf, type MessageAct } from './message-acts.js';
 
 const COMPANY = 'company-a';
 const viewer = (kind: AuthContext['kind'], companyId = COMPANY): AuthContext => ({

@@ -24,6 +24,11 @@ export function isSubcontractorOf(viewer: AuthContext, message: Pick<Message, 'c
   return viewer.kind === 'collaborator' && message.companyId !== viewer.companyId;
 }
 
+/** Client and secretary accounts never see a VAD's transmission, so not its live events either. */
+export function eventTypeShownTo(viewer: AuthContext, type: string): boolean {
+  return viewer.kind === 'collaborator' || type !== 'message.vad';
+}
+
 /** Refuses (403) an act the caller's kind of account may not do on this visible message. */
 export function assertMayAct(viewer: AuthContext, message: Pick<Message, 'companyId'>, act: MessageAct): void {
   if (isSubcontractorOf(viewer, message) && !SUBCONTRACTOR_ACTS.has(act)) {

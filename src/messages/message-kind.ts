@@ -9,7 +9,7 @@ import { frenchDateTime, frenchDay } from '../core/format/french-dates.js';
 import { copySubject } from './copy-wording.js';
 import type { DigestQuery } from './dto/message.dto.js';
 import { MessageDigest } from './message-digest.service.js';
-import type { MessageHistoryEvent } from './message-acts.js';
+import { eventTypeShownTo, type MessageHistoryEvent } from './message-acts.js';
 import { Message } from './message.entity.js';
 import { MessageQueries } from './message-queries.service.js';
 
@@ -58,6 +58,10 @@ export class MessageKind implements ConversationKind, InboundOpener, OnModuleIni
 
   canSee(viewer: AuthContext, conversationId: string): Promise<boolean> {
     return this.queries.canSee(viewer, conversationId);
+  }
+
+  showsEvent(viewer: AuthContext, type: string): boolean {
+    return eventTypeShownTo(viewer, type);
   }
 
   async copyContexts(em: EntityManager, ids: string[]): Promise<Map<string, KindCopyContext>> {

@@ -1,10 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res, Sse, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { filter, from, interval, map, merge, mergeMap, type Observable, takeUntil } from 'rxjs';
-import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
-import { TokenRevocations } from '../accounts/token-revocations.js';
-import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IdParam, type Page } from '../core/http/params.js';
 import {
@@ -23,10 +20,8 @@ import {
   VadDto,
 } from './dto/message.dto.js';
 import { DayCountView, MessageView, SharedMessageView, ThreadView } from './dto/message.response.js';
-import { eventTypeShownTo, LiveEvents, type LiveEvent } from '../conversations/live-events.service.js';
 import { MessageTemplate } from './message.entity.js';
 import { DIGEST_MAX_MESSAGES, MessageDigest } from './message-digest.service.js';
-import { MessageQueries } from './message-queries.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
 import { MessageVadService } from './message-vad.service.js';
 import { MessageViews } from './message-views.service.js';
@@ -245,45 +240,5 @@ export class MessageTemplatesController {
   @RequirePermission('messages.templates.manage')
   remove(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<void> {
     return this.templates.remove(auth, id);
-  }
-}
-
-interface SseMessage {
-  data: LiveEvent | Record<string, never>;
-  type: string;
-}
-
-/** A comment-like ping keeps proxies from closing a quiet stream. */
-const PING_EVERY_MS = 25_000;
-
-@ApiTags('messages')
-@ApiBearerAuth()
-@Controller('v1/events')
-export class EventsController {
-  constructor(
-    private readonly live: LiveEvents,
-    private readonly queries: MessageQueries,
-    private readonly em: EntityManager,
-    private readonly revocations: TokenRevocations,
-  ) {}
-
-  /** Server-sent events: new messages, replies and task changes the caller may see, as they happen. */
-  @Sse()
-  @ApiOkResponse({ description: 'text/event-stream of {type, messageId, companyId, at}', content: { 'text/event-stream': {} } })
-  @AnyAccount()
-  events(@CurrentAuth() auth: AuthContext): Observable<SseMessage> {
-    const events = this.live.stream();
-    const visible = events.pipe(
-      mergeMap((event) =>
-        from(RequestContext.create(this.em, () => this.queries.canSee(auth, event.messageId))).pipe(
-          filter((visible) => visible && eventTypeShownTo(auth, event.type)),
-          map(() => ({ type: event.type, data: event })),
-        ),
-      ),
-    );
-    const pings = interval(PING_EVERY_MS).pipe(map(() => ({ type: 'ping', data: {} })));
-    // Ends at shutdown, which closes the response instead of holding the server open, and once
-    // the caller's token is revoked or its account deactivated (checked again every few seconds).
-    return merge(visible, pings).pipe(takeUntil(merge(this.live.closing(), this.revocations.ended(auth.tokenId))));
   }
 }

@@ -12,7 +12,7 @@ import { MessageQueries } from './message-queries.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
 import { MessageVadService } from './message-vad.service.js';
 import { MessageViews } from './message-views.service.js';
-import { ClientMessagesController, EventsController, MessagesController, MessageTemplatesController } from './messages.controller.js';
+import { ClientMessagesController, MessagesController, MessageTemplatesController } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
 
 /** Threads on client files: compose, replies, tasks, VAD, remarks, the views, live events. */
@@ -25,7 +25,7 @@ import { MessagesService } from './messages.service.js';
     SettingsModule,
     AuditModule,
   ],
-  controllers: [ClientMessagesController, MessagesController, MessageTemplatesController, EventsController],
+  controllers: [ClientMessagesController, MessagesController, MessageTemplatesController],
   providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, MessageVadService, MessageKind],
   // For outbound (rendering copies, the PDF digest) and inbound (appending replies, live events).
   exports: [MessagesService, MessageQueries, MessageDigest],
