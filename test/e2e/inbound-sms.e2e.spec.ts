@@ -137,7 +137,7 @@ describe('inbound SMS: signed Twilio webhooks, stored before acknowledged, threa
     await post(params).expect(200);
     expect(await processed(params.MessageSid)).toMatchObject({ status: 'threaded', messageId });
     const reply = await em().findOneOrFail(ConversationEntry, { inboundKey: `sms:${params.MessageSid}` });
-    expect(reply).toMatchObject({ authorId: w.clientAccountId, senderName: 'Dr Durand', messageId });
+    expect(reply).toMatchObject({ authorId: w.clientAccountId, senderName: 'Dr Durand', conversationId: messageId });
     expect(reply.attachments).toEqual([
       { name: 'mms-1', contentType: 'image/jpeg', size: null, location: params.MediaUrl0 },
       { name: 'mms-2', contentType: 'application/pdf', size: null, location: params.MediaUrl1 },
