@@ -2,7 +2,6 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MailboxesModule } from '../channels/mailboxes.module.js';
-import { MessagesModule } from '../messages/messages.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
 import { AttachmentStorage, LocalAttachmentStorage } from './email/attachment-storage.js';
 import { BounceRecorder } from './email/bounce-recorder.js';
@@ -24,7 +23,7 @@ export class InboundModule {
     const watching = role === 'worker' ? [MailboxWatcher, MailboxLock] : [];
     return {
       module: InboundModule,
-      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, MessagesModule, OutboundModule, QuarantineModule],
+      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, OutboundModule, QuarantineModule],
       providers: [
         InboundEmailStore,
         InboundEmailProcessor,

@@ -64,7 +64,7 @@ export class ReplyAlerts {
     const staff = await sql<{ conversation_id: string; user_id: string; email: string; company_id: string; has_sender: boolean }>(
       `select m.id as conversation_id, u.id as user_id, u.email, m.company_id,
               exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
-         from message m
+         from conversation m
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
         where m.id = any(?::uuid[]) and (u.id = m.author_id or u.role = 'manager')
           and coalesce((select us.reply_alerts from user_settings us where us.user_id = u.id),

@@ -4,9 +4,9 @@ import { User } from '../../accounts/user.entity.js';
 import { Client, Contact } from '../../clients/client.entity.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
-import { Message, MessageRecipient } from '../../messages/message.entity.js';
+import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { Delivery } from '../../outbound/delivery.entity.js';
-import { ThreadTag } from '../../conversations/conversation.entity.js';
+import { Conversation, ThreadTag } from '../../conversations/conversation.entity.js';
 import { tagInSubject } from '../../conversations/thread-tags.js';
 import { ReplyAddressing } from '../../outbound/reply-addressing.js';
 import type { ParsedInbound } from './parse-mail.js';
@@ -42,6 +42,7 @@ export class ThreadMatcher {
   constructor(
     private readonly em: EntityManager,
     private readonly addressing: ReplyAddressing,
+    private readonly kinds: ConversationKinds,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -118,18 +119,18 @@ export class ThreadMatcher {
     const address = sender.toLowerCase();
     // The usual case first, without a query: the person the copy (and its token) was sent to.
     if (match.delivery?.address?.toLowerCase() === address) return { allowed: true, authorUserId: match.delivery.recipientUserId };
-    const message = await em.findOne(Message, { id: match.messageId });
-    if (!message) return { allowed: false, authorUserId: null };
-    const recipients = (await em.find(MessageRecipient, { messageId: message.id })).map((r) => r.userId);
+    const conversation = await em.findOne(Conversation, { id: match.messageId });
+    if (!conversation) return { allowed: false, authorUserId: null };
+    const participants = await this.kinds.of(conversation.kind).participants(em, conversation.id);
     const users = await em.find(User, {
-      companyId: message.companyId,
-      $or: [{ id: { $in: [message.authorId, ...recipients] } }, { clientId: message.clientId }],
+      companyId: conversation.companyId,
+      $or: [{ id: { $in: [conversation.authorId, ...participants] } }, { clientId: conversation.clientId }],
     });
     const user = users.find((u) => u.email.toLowerCase() === address);
     if (user) return { allowed: true, authorUserId: user.id };
-    const client = await em.findOne(Client, { id: message.clientId });
+    const client = await em.findOne(Client, { id: conversation.clientId });
     if (client?.email?.toLowerCase() === address) return { allowed: true, authorUserId: null };
-    const contacts = await em.find(Contact, { clientId: message.clientId });
+    const contacts = await em.find(Contact, { clientId: conversation.clientId });
     if (contacts.some((c) => c.email?.toLowerCase() === address)) return { allowed: true, authorUserId: null };
     return { allowed: false, authorUserId: null };
   }

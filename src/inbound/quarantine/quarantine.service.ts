@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../../core/auth/auth-context.js';
 import { DomainError, NotFoundError } from '../../core/errors/domain-error.js';
 import { type Page, type PageQuery, pageWindow, toPage } from '../../core/http/params.js';
-import { MessageQueries } from '../../messages/message-queries.service.js';
+import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { QuarantineItem, type QuarantineStatus } from './quarantine-item.entity.js';
 
 export type QuarantineChannel = QuarantineItem['channel'];
@@ -47,7 +47,7 @@ export class QuarantineService {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly queries: MessageQueries,
+    private readonly kinds: ConversationKinds,
   ) {}
 
   registerAssigner(channel: QuarantineChannel, assigner: QuarantineAssigner): void {
@@ -105,9 +105,9 @@ export class QuarantineService {
       throw new DomainError('conflict', 'This item is already assigned to another thread', { assignedMessageId: item.assignedMessageId });
     }
     if (item.status === 'assigned') return item;
-    const message = await this.queries.visible(auth, messageId);
+    const conversation = await this.kinds.assertVisible(this.em, auth, messageId);
     // A subcontractor may see another company's thread; an item never leaves its own company.
-    if (message.companyId !== item.companyId) throw new NotFoundError('Message');
+    if (conversation.companyId !== item.companyId) throw new NotFoundError('Conversation');
     const assigner = this.assigners.get(item.channel);
     if (!assigner) throw new DomainError('not_ready', `Items of channel ${item.channel} cannot be assigned by this process`);
     await assigner(item, messageId);

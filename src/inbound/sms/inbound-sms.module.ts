@@ -2,7 +2,6 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConversationsModule } from '../../conversations/conversations.module.js';
 import { Module } from '@nestjs/common';
 import { SmsNumbersModule } from '../../channels/sms-numbers.module.js';
-import { MessagesModule } from '../../messages/messages.module.js';
 import { OutboundModule } from '../../outbound/outbound.module.js';
 import { QuarantineModule } from '../quarantine/quarantine.module.js';
 import { InboundSms } from './inbound-sms.entity.js';
@@ -18,7 +17,7 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
  * (worker). Loaded by both roles: the quarantine's assign runs in the API and needs the processor.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, MessagesModule, OutboundModule, QuarantineModule],
+  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, OutboundModule, QuarantineModule],
   controllers: [TwilioSmsController],
   providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
 })

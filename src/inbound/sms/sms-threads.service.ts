@@ -40,7 +40,7 @@ export class SmsThreads {
     const codes = threadCodesIn(body);
     if (codes.length > 0) {
       const tagged = await connection.execute<{ tag: string; conversation_id: string; client_id: string }[]>(
-        `select t.tag, t.conversation_id, m.client_id from thread_tag t join message m on m.id = t.conversation_id
+        `select t.tag, t.conversation_id, m.client_id from thread_tag t join conversation m on m.id = t.conversation_id
           where t.company_id = ? and t.tag in (${codes.map(() => '?').join(', ')})
             and exists (select 1 from delivery d where d.conversation_id = t.conversation_id and d.company_id = ? and d.channel = 'sms' and d.address = ?)`,
         [companyId, ...codes, companyId, from],
@@ -60,7 +60,7 @@ export class SmsThreads {
     const distinct = [...new Set(numbers)];
     if (distinct.length === 0) return new Map();
     const rows = await this.em.getConnection().execute<{ address: string; conversation_id: string; client_id: string }[]>(
-      `select distinct on (d.address) d.address, d.conversation_id, m.client_id from delivery d join message m on m.id = d.conversation_id
+      `select distinct on (d.address) d.address, d.conversation_id, m.client_id from delivery d join conversation m on m.id = d.conversation_id
         where d.channel = 'sms' and d.address in (${marks(distinct)}) and d.company_id = ? and d.status not in ('skipped', 'failed')
           and d.created_at > now() - make_interval(days => ?)
         order by d.address, d.created_at desc, d.id desc`,
@@ -109,7 +109,7 @@ export class SmsThreads {
   }
 
   async clientOf(messageId: string): Promise<string | null> {
-    const [message] = await this.em.getConnection().execute<{ client_id: string }[]>('select client_id from message where id = ?', [messageId]);
+    const [message] = await this.em.getConnection().execute<{ client_id: string }[]>('select client_id from conversation where id = ?', [messageId]);
     return message?.client_id ?? null;
   }
 }
