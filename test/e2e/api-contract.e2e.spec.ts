@@ -1,0 +1,107 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { useTestApi } from '../harness/test-context.js';
+
+/**
+ * The API contract kept through the conversation core (issue 16): the OpenAPI document the API
+ * served before it (`test/fixtures/openapi/before-conversations.json`, made by running this spec with
+ * RELAIS_WRITE_API_CONTRACT=1 on commit 6f82990) against today's. Additions are allowed (new paths,
+ * methods, responses, schemas, optional properties); anything an existing client relies on is not.
+ */
+const BASELINE = new URL('../fixtures/openapi/before-conversations.json', import.meta.url);
+
+type Json = Record<string, unknown>;
+interface Doc {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json> };
+}
+
+/** A schema's shape for comparison: $ref by name, the fields that change what a client may send or read. */
+function shape(schema: unknown): unknown {
+  if (!schema || typeof schema !== 'object') return schema;
+  const s = schema as Json;
+  if (typeof s.$ref === 'string') return { $ref: s.$ref };
+  const out: Json = {};
+  for (const key of ['type', 'format', 'enum', 'nullable', 'oneOf', 'anyOf', 'allOf']) if (s[key] !== undefined) out[key] = s[key];
+  if (s.items) out.items = shape(s.items);
+  return out;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(shape(a)) === JSON.stringify(shape(b));
+
+/** Each break, one line: what an existing client would notice. */
+export function contractBreaks(before: Doc, after: Doc): string[] {
+  const breaks: string[] = [];
+  for (const [path, methods] of Object.entries(before.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const where = `${method.toUpperCase()} ${path}`;
+      const now = after.paths[path]?.[method];
+      if (!now) {
+        breaks.push(`${where}: removed`);
+        continue;
+      }
+      const params = (o: Json) => new Map(((o.parameters as Json[] | undefined) ?? []).map((p) => [`${p.in as string}:${p.name as string}`, p]));
+      const [oldParams, newParams] = [params(op), params(now)];
+      for (const [key, p] of oldParams) {
+        const q = newParams.get(key);
+        if (!q) breaks.push(`${where}: parameter ${key} removed`);
+        else if (!same(p.schema, q.schema)) breaks.push(`${where}: parameter ${key} changed type`);
+      }
+      for (const [key, q] of newParams) if (!oldParams.has(key) && q.required) breaks.push(`${where}: new required parameter ${key}`);
+      const body = (o: Json) => (o.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content?.['application/json']?.schema;
+      if (body(op) && !same(body(op), body(now))) breaks.push(`${where}: request body changed`);
+      const responses = (o: Json) => (o.responses as Record<string, { content?: Record<string, { schema?: unknown }> }> | undefined) ?? {};
+      for (const [status, response] of Object.entries(responses(op))) {
+        const current = responses(now)[status];
+        if (!current) {
+          breaks.push(`${where} ${status}: response removed`);
+          continue;
+        }
+        for (const [type, content] of Object.entries(response.content ?? {})) {
+          if (!same(content.schema, current.content?.[type]?.schema)) breaks.push(`${where} ${status}: ${type} schema changed`);
+        }
+      }
+    }
+  }
+  for (const [name, schema] of Object.entries(before.components.schemas)) {
+    const now = after.components.schemas[name];
+    if (!now) {
+      breaks.push(`schema ${name}: removed`);
+      continue;
+    }
+    const props = (s: Json) => (s.properties as Record<string, unknown> | undefined) ?? {};
+    const required = (s: Json) => new Set((s.required as string[] | undefined) ?? []);
+    for (const [prop, value] of Object.entries(props(schema))) {
+      if (!(prop in props(now))) breaks.push(`schema ${name}: property ${prop} removed`);
+      else if (!same(value, props(now)[prop])) breaks.push(`schema ${name}: property ${prop} changed type`);
+      else if (required(schema).has(prop) !== required(now).has(prop)) breaks.push(`schema ${name}: property ${prop} ${required(now).has(prop) ? 'now required' : 'no longer required'}`);
+    }
+    for (const prop of required(now)) if (!(prop in props(schema))) breaks.push(`schema ${name}: new required property ${prop}`);
+  }
+  return breaks;
+}
+
+describe('API contract', () => {
+  const env = useTestApi();
+
+  it('keeps every path, parameter, body, response and schema of the document before the conversation core (additions only)', async () => {
+    const current = (await env.api.http.get('/docs-json').expect(200)).body as Doc;
+    if (process.env.RELAIS_WRITE_API_CONTRACT === '1') writeFileSync(BASELINE, `${JSON.stringify(current, null, 2)}\n`);
+    const before = JSON.parse(readFileSync(BASELINE, 'utf8')) as Doc;
+    expect(Object.keys(before.paths).length).toBeGreaterThan(50);
+    expect(contractBreaks(before, current)).toEqual([]);
+  });
+
+  it('names what a client would notice: a removed property, a changed type, a removed route', () => {
+    const before: Doc = {
+      paths: { '/v1/x': { get: { parameters: [{ in: 'query', name: 'q', schema: { type: 'string' } }], responses: { '200': { content: { 'application/json': { schema: { $ref: '#/components/schemas/X' } } } } } } } },
+      components: { schemas: { X: { properties: { a: { type: 'string' }, b: { type: 'number' } }, required: ['a'] } } },
+    };
+    const after: Doc = {
+      paths: { '/v1/x': { get: { parameters: [{ in: 'query', name: 'q', schema: { type: 'number' } }], responses: {} } }, '/v1/y': { get: {} } },
+      components: { schemas: { X: { properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } }, required: ['a'] } } },
+    };
+    expect(contractBreaks(before, after)).toEqual(['GET /v1/x: parameter query:q changed type', 'GET /v1/x 200: response removed', 'schema X: property b changed type']);
+    expect(contractBreaks(before, before)).toEqual([]);
+  });
+});
