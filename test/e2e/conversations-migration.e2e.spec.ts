@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import type { AppConfig } from '../../src/config/config.schema.js';
 import { boundSql } from '../../src/core/database/sql-rows.js';
 import { ormOptions } from '../../src/core/database/orm-options.js';
 import { useTestApi } from '../harness/test-context.js';
