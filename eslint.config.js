@@ -27,6 +27,17 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // The conversation core and the channels' paths know conversations, never a kind (messages/, and
+    // later exchanges/, discussions/): a kind registers with ConversationKinds instead.
+    files: ['src/conversations/**/*.ts', 'src/outbound/**/*.ts', 'src/inbound/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/messages/*'], message: 'Ask the conversation core (ConversationKinds, Conversations) instead of importing a kind.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/config/load-config.ts', 'test/**/*.ts', 'test/**/*.mjs', '*.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
