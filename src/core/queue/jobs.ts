@@ -48,12 +48,7 @@ export const JOBS = {
     queue: 'accounts',
     payload: z.object({ tokenId: z.uuid(), usedAt: z.iso.datetime() }),
   },
-  /** An inbound SMS was stored by the webhook: thread it, apply its keyword, or quarantine it. */
-  'inbound.sms-received': {
-    queue: 'inbound-sms',
-    payload: z.object({ inboundSmsId: z.uuid() }),
-  },
-  /** SMS the webhook stored together: threaded as a batch (set-based look-ups); the rest of each SMS as `inbound.sms-received`. */
+  /** SMS the webhook stored (one or many, a single SMS is a batch of one): threaded, keyword applied or quarantined. */
   'inbound.sms-batch': {
     queue: 'inbound-sms',
     payload: z.object({ inboundSmsIds: z.array(z.uuid()).min(1).max(1_000) }),

@@ -53,11 +53,6 @@ export class InboundSmsProcessor implements OnModuleInit {
     this.quarantine.registerAssigner('sms', (item, messageId) => this.assign(item, messageId));
   }
 
-  @HandlesJob('inbound.sms-received')
-  async handle(payload: JobPayload<'inbound.sms-received'>): Promise<void> {
-    await this.process(payload.inboundSmsId);
-  }
-
   @HandlesJob('inbound.sms-batch')
   async handleBatch(payload: JobPayload<'inbound.sms-batch'>): Promise<void> {
     await this.processBatch(payload.inboundSmsIds);
