@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag } from './conversation.entity.js';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { ConversationKinds } from './conversation-kinds.js';
+import { ConversationReplied } from './conversation-replied.js';
 import { EventsController } from './events.controller.js';
 import { Conversations } from './conversations.service.js';
 import { InboundAppend } from './inbound-append.js';
@@ -20,7 +21,7 @@ import { ThreadTags } from './thread-tags.js';
   imports: [
     AccountsModule,
     MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
-  providers: [Conversations, ConversationKinds, InboundAppend, LiveEvents, ThreadTags, Outbox],
-  exports: [MikroOrmModule, Conversations, ConversationKinds, InboundAppend, LiveEvents, ThreadTags, Outbox],
+  providers: [Conversations, ConversationKinds, ConversationReplied, InboundAppend, LiveEvents, ThreadTags, Outbox],
+  exports: [MikroOrmModule, Conversations, ConversationKinds, ConversationReplied, InboundAppend, LiveEvents, ThreadTags, Outbox],
 })
 export class ConversationsModule {}

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import type { EntryAttachment, EntryOrigin } from './conversation.entity.js';
+import { ConversationReplied } from './conversation-replied.js';
 import { LiveEvents } from './live-events.service.js';
 
 /** An entry received by email or SMS, already threaded to `conversationId` by the inbound side. */
@@ -53,19 +54,23 @@ export class InboundAppend {
   constructor(
     private readonly em: EntityManager,
     private readonly live: LiveEvents,
+    private readonly replied: ConversationReplied,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async appendMany(inputs: InboundEntryInput[], within?: (sql: TransactionSql, appended: AppendedEntry[]) => Promise<void>): Promise<AppendedEntry[]> {
     if (inputs.length === 0) return [];
-    const appended = await this.em.fork().transactional(async (em) => {
+    const { appended, deliveries } = await this.em.fork().transactional(async (em) => {
       const sql: TransactionSql = (query, params = []) => boundSql(em, query, params);
       const { appended, touched } = await this.write(sql, inputs);
       if (within) await within(sql, appended);
+      // conversation.replied, recorded here (staff alerts commit with the entries), delivered after the commit.
+      const deliveries = await this.replied.record(sql, appended);
       // Last: concurrent batches answering one thread wait on its row lock only until they commit.
       if (touched.length > 0) await sql(`update conversation set last_activity_at = now(), updated_at = now() where id = any(?::uuid[])`, [touched]);
-      return appended;
+      return { appended, deliveries };
     });
+    for (const deliver of deliveries) await deliver();
     // One event per thread that got replies: it tells viewers to read the thread again, however many came.
     const threads = new Map(appended.filter((a) => a.created).map((a) => [a.conversationId, a]));
     await Promise.all([...threads.values()].map((a) => this.live.publish({ type: `${a.kind}.replied`, messageId: a.conversationId, companyId: a.companyId })));

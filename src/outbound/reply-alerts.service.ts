@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../core/database/new-id.js';
 import { boundSql, unnestRows } from '../core/database/sql-rows.js';
-import { Injectable } from '@nestjs/common';
-import type { TransactionSql } from '../conversations/inbound-append.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ConversationReplied, type RepliedListener } from '../conversations/conversation-replied.js';
+import type { AppendedEntry, TransactionSql } from '../conversations/inbound-append.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { ThreadTags } from '../conversations/thread-tags.js';
 import { ReplyAddressing } from './reply-addressing.js';
@@ -29,16 +30,32 @@ export interface MadeAlert {
  * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies. They
  * follow the account settings (`replyAlerts`: the company's default, on unless changed, which each
  * account may override at `/v1/settings/me`).
- * Called by the inbound side once a reply is appended.
+ * Made in reaction to the core's conversation.replied event (see onModuleInit).
  */
 @Injectable()
-export class ReplyAlerts {
+export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
+  readonly name = 'reply-alerts';
+
   constructor(
     private readonly em: EntityManager,
     private readonly queue: DeliveryQueue,
     private readonly addressing: ReplyAddressing,
     private readonly tags: ThreadTags,
+    private readonly replied: ConversationReplied,
   ) {}
+
+  /** Alerts follow conversation.replied: recorded in the append's transaction, queued after its commit. */
+  onModuleInit(): void {
+    this.replied.listen(this);
+  }
+
+  recordReplied(sql: TransactionSql, replied: AppendedEntry[]): Promise<MadeAlert[]> {
+    return this.record(replied.map((r) => r.entryId), sql);
+  }
+
+  deliver(made: MadeAlert[]): Promise<void> {
+    return this.enqueue(made);
+  }
 
   /** Returns the number of alerts made (0 when they already existed or nobody is to be told). */
   async notify(replyId: string): Promise<number> {

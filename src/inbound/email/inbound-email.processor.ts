@@ -11,7 +11,6 @@ import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { EntryAttachment } from '../../conversations/conversation.entity.js';
 import { InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
-import { type MadeAlert, ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { AttachmentStorage } from './attachment-storage.js';
@@ -68,7 +67,6 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     private readonly quarantine: QuarantineService,
     private readonly storage: AttachmentStorage,
     private readonly bounces: BounceRecorder,
-    private readonly alerts: ReplyAlerts,
     private readonly replies: InboundAppend,
     private readonly store: InboundEmailStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -224,7 +222,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     if (movedDuplicates.length > 0) await this.store.finishMany(movedDuplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
     if (inputs.length > 0) {
-      let alerts: MadeAlert[] = [];
+      // Staff alerts follow conversation.replied, recorded in the same transaction as the replies and these outcomes.
       try {
         await this.replies.appendMany(
           inputs.map((i) => i.input),
@@ -241,18 +239,12 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
                 where e.id = v.id and e.status in ('received', 'quarantined')`,
               outcomes.params,
             );
-            alerts = await this.alerts.record(
-              appended.filter((a) => a.created && !a.automatic).map((a) => a.entryId),
-              (query, params) => sql(query, params),
-            );
           },
         );
       } catch (error) {
         this.logger.warn(`a batch of ${inputs.length} inbound emails could not be written together (${(error as Error).message}): each goes on alone`);
-        alerts = []; // rolled back with the replies
         alone.push(...inputs.map((i) => i.row.id));
       }
-      await this.alerts.enqueue(alerts);
     }
     await this.store.enqueue(alone);
   }
@@ -346,7 +338,6 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
     const [appended] = await this.replies.appendMany([await this.replyInput(row, mail, messageId, automatic, authorUserId)]);
     await this.store.finish(row.id, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: appended.entryId }, ['received', 'quarantined']);
-    if (appended.created && !automatic) await this.alerts.notify(appended.entryId);
     return appended.entryId;
   }
 

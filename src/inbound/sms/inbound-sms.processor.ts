@@ -11,7 +11,6 @@ import type { EntryAttachment } from '../../conversations/conversation.entity.js
 import { type AppendedEntry, InboundAppend, type InboundEntryInput, type TransactionSql } from '../../conversations/inbound-append.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { OptOut } from '../../outbound/delivery.entity.js';
-import { ReplyAlerts } from '../../outbound/reply-alerts.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { InboundSms, type InboundSmsMedia, type InboundSmsStatus } from './inbound-sms.entity.js';
@@ -44,7 +43,6 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly kinds: ConversationKinds,
     private readonly quarantine: QuarantineService,
     private readonly threads: SmsThreads,
-    private readonly alerts: ReplyAlerts,
     private readonly replies: InboundAppend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -62,8 +60,8 @@ export class InboundSmsProcessor implements OnModuleInit {
    * The common case of many SMS at once: a plain reply from a number a recent thread texted. The
    * batch's rows, the threads their numbers were texted from and who those numbers are come from
    * one query each (per company); the replies and their history lines are written in one
-   * transaction (InboundAppend.appendMany), then the staff alerts and the rows' outcomes by one
-   * statement each. Everything else (keywords,
+   * transaction (InboundAppend.appendMany; the staff alerts, by conversation.replied, in it), then
+   * the rows' outcomes by one statement. Everything else (keywords,
    * invalid senders, bodies to quarantine, thread codes, no recent thread), and every SMS of a
    * batch whose write failed, goes through `process`, one SMS at a time.
    * Rows already processed are skipped, and an outcome is written only over `received`, so a batch
@@ -111,11 +109,10 @@ export class InboundSmsProcessor implements OnModuleInit {
         alone.push(...inputs.map((i) => i.id));
       }
       if (appended.length > 0) {
-        // After the replies' commit, on the pool (making alerts reads a thread's tag outside any
-        // transaction), and before the outcomes: a run stopped in between leaves the rows received,
-        // and the next run finds the replies made and makes their alerts (once per reply and user).
+        // Staff alerts followed conversation.replied in the replies' transaction. The outcomes come
+        // after its commit: a run stopped in between leaves the rows received, and the next run
+        // finds the replies made (one per SMS, ever) and writes the outcomes.
         const sql: TransactionSql = (query, params = []) => boundSql(this.em.fork(), query, params);
-        await this.alerts.enqueue(await this.alerts.record(appended.map((a) => a.entryId), sql));
         const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
         const outcomes = unnestRows(
           { id: 'uuid', conversation_id: 'uuid', entry_id: 'uuid', from_address: 'text' },
@@ -214,9 +211,8 @@ export class InboundSmsProcessor implements OnModuleInit {
   }
 
   private async appendReply(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
+    // Staff are alerted as for email replies, by conversation.replied in the same transaction.
     const [appended] = await this.replies.appendMany([this.replyInput(sms, from, messageId, sender)]);
-    // Staff are alerted as for email replies; idempotent per reply, so a retried job alerts once.
-    await this.alerts.notify(appended.entryId);
     return appended.entryId;
   }
 
