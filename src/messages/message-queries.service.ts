@@ -4,9 +4,9 @@ import { User } from '../accounts/user.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
 import type { Page, PageQuery } from '../core/http/params.js';
-import { sqlIn } from '../core/database/sql-rows.js';
+import { boundSql, sqlIn } from '../core/database/sql-rows.js';
 import { Message } from './message.entity.js';
-import { Conversation, type ConversationEvent, type ConversationEntry, ConversationState } from '../conversations/conversation.entity.js';
+import { type ConversationEvent, type ConversationEntry, ConversationState } from '../conversations/conversation.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
 import type { MessageView, ThreadView } from './dto/message.response.js';
 
@@ -77,7 +77,8 @@ export class MessageQueries {
     if (ids.length === 0) return [];
     const [messages, conversations, states, recipients] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }),
-      this.em.find(Conversation, { id: { $in: ids } }),
+      // The conversations' last activity only: a plain read, no entities to hydrate for a list page.
+      boundSql<{ id: string; last_activity_at: Date }>(this.em, 'select id, last_activity_at from conversation where id = any(?::uuid[])', [ids]),
       this.em.find(ConversationState, { conversationId: { $in: ids }, userId: viewer.userId }),
       // Ids only: a thread may have dozens of CC, not worth an entity each.
       sqlIn<{ message_id: string; user_id: string }>(this.em, `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
@@ -86,7 +87,7 @@ export class MessageQueries {
     const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];
     const byId = new Map(messages.map((m) => [m.id, m]));
     const stateOf = new Map(states.map((s) => [s.conversationId, s]));
-    const activityOf = new Map(conversations.map((c) => [c.id, c.lastActivityAt]));
+    const activityOf = new Map(conversations.map((c) => [c.id, c.last_activity_at]));
     const firstNames = new Map(users.map((u) => [u.id, u.firstName]));
     return ids
       .map((id) => byId.get(id))
