@@ -78,7 +78,8 @@ export class MessageQueries {
     const [messages, conversations, states, recipients] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }),
       // The conversations' last activity only: a plain read, no entities to hydrate for a list page.
-      boundSql<{ id: string; last_activity_at: Date }>(this.em, 'select id, last_activity_at from conversation where id = any(?::uuid[])', [ids]),
+      // In epoch milliseconds: plain reads return timestamps as text, and the views compare and show Dates (to the ms, as entities do).
+      boundSql<{ id: string; at: number }>(this.em, 'select id, floor(extract(epoch from last_activity_at) * 1000)::float8 as at from conversation where id = any(?::uuid[])', [ids]),
       this.em.find(ConversationState, { conversationId: { $in: ids }, userId: viewer.userId }),
       // Ids only: a thread may have dozens of CC, not worth an entity each.
       sqlIn<{ message_id: string; user_id: string }>(this.em, `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
@@ -87,7 +88,7 @@ export class MessageQueries {
     const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];
     const byId = new Map(messages.map((m) => [m.id, m]));
     const stateOf = new Map(states.map((s) => [s.conversationId, s]));
-    const activityOf = new Map(conversations.map((c) => [c.id, c.last_activity_at]));
+    const activityOf = new Map(conversations.map((c) => [c.id, new Date(c.at)]));
     const firstNames = new Map(users.map((u) => [u.id, u.firstName]));
     return ids
       .map((id) => byId.get(id))
