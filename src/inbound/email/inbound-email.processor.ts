@@ -178,7 +178,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     });
     // One lookup per kind of reference for the whole batch, whatever company's mailbox each mail
     // came from: a reply belongs to the company that issued its token, Message-ID or tag.
-    const matches = await this.matcher.matchMany(mails.map((m) => m.mail));
+    const matches = await this.matcher.match(mails.map((m) => m.mail));
     const senders = new Map<string, SenderCheck>();
     const ready: { mail: BatchMail; match: ThreadMatch; sender: SenderCheck }[] = [];
     for (const [i, batchMail] of mails.entries()) {
@@ -271,7 +271,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async route(row: StoredRow, mail: ParsedInbound, trustedAuthservId: string | null): Promise<void> {
-    if (await this.matcher.isOwnMessage(mail)) return this.store.finish(row.id, 'loop', { outcome: `our own message ${mail.messageId} came back` });
+    if (mail.messageId && (await this.matcher.ownMessages([mail])).has(mail.messageId.toLowerCase())) return this.store.finish(row.id, 'loop', { outcome: `our own message ${mail.messageId} came back` });
     const kind = classify(mail);
     // Before the sender check: some delivery reports come without a usable From.
     if (kind.kind === 'bounce') {
@@ -281,7 +281,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       return this.store.finish(row.id, 'bounce', { outcome: `delivery ${failed.deliveryId} failed: ${kind.diagnostic}` });
     }
     if (!mail.fromAddress) throw new Quarantined('unparsable', 'No sender address could be read from the mail (malformed or not a mail)');
-    const match = await this.matcher.match(mail);
+    const [match] = await this.matcher.match([mail]);
     if (!match) throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
     const sender = await this.matcher.checkSender(match, mail.fromAddress);
     // A tag is short and retyped by people: a stranger's mail to this mailbox whose subject

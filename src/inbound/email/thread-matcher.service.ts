@@ -46,16 +46,12 @@ export class ThreadMatcher {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async match(mail: ParsedInbound): Promise<ThreadMatch | null> {
-    return (await this.matchMany([mail]))[0];
-  }
-
   /**
-   * `match` for many mails at once, whatever mailbox they came from: one query per kind of
-   * reference for all of them (a kind is skipped when every mail is already matched), the same
-   * order of strength for each mail.
+   * The thread each mail answers, whatever mailbox it came from (one mail is a batch of one): one
+   * query per kind of reference for all of them (a kind is skipped when every mail is already
+   * matched), the same order of strength for each mail.
    */
-  async matchMany(mails: ParsedInbound[]): Promise<(ThreadMatch | null)[]> {
+  async match(mails: ParsedInbound[]): Promise<(ThreadMatch | null)[]> {
     const em = this.em.fork();
     const found: (ThreadMatch | null)[] = mails.map(() => null);
     const tokensOf = mails.map((mail) => mail.recipients.map((address) => this.addressing.tokenOf(address)).filter((token): token is string => Boolean(token)));
@@ -93,20 +89,13 @@ export class ThreadMatcher {
     return found;
   }
 
-  /** Of the mails' Message-IDs, those that are our own copies (lower-case): `isOwnMessage` for many. */
+  /** Of the mails' Message-IDs, those that are our own copies (lower-case): our copy came back, a loop. */
   async ownMessages(mails: ParsedInbound[]): Promise<Set<string>> {
     const domain = `@${this.config.outbound.messageIdDomain.toLowerCase()}`;
     const ids = [...new Set(mails.map((mail) => mail.messageId?.toLowerCase()).filter((id): id is string => Boolean(id?.endsWith(domain))))];
     if (ids.length === 0) return new Set();
     const rows = await this.em.fork().find(Delivery, { emailMessageId: { $in: ids } }, { fields: ['id', 'emailMessageId'] });
     return new Set(rows.map((row) => row.emailMessageId!));
-  }
-
-  /** Whether the mail carries one of our own Message-IDs: our copy came back (a loop). */
-  async isOwnMessage(mail: ParsedInbound): Promise<boolean> {
-    // Our Message-IDs are all on our own domain: anything else needs no lookup.
-    if (!mail.messageId || !mail.messageId.toLowerCase().endsWith(`@${this.config.outbound.messageIdDomain.toLowerCase()}`)) return false;
-    return (await this.em.fork().count(Delivery, { emailMessageId: mail.messageId.toLowerCase() })) > 0;
   }
 
   /**
