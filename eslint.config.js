@@ -22,6 +22,20 @@ export default tseslint.config(
     },
   },
   {
+    // One way to run raw SQL: boundSql (core/database/sql-rows.ts), in the caller's transaction.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/database/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='getConnection']",
+          message: 'Run raw SQL with boundSql(em, sql, params) from core/database/sql-rows.ts: it runs in the caller\'s transaction and binds its parameters.',
+        },
+      ],
+    },
+  },
+  {
     // Decorated constructor parameters must stay value imports: Nest reads their types at run time.
     files: ['src/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },

@@ -1,4 +1,5 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
+import { boundSql } from '../core/database/sql-rows.js';
+import { type EntityManager, EntityRepository } from '@mikro-orm/postgresql';
 import type { ApiToken } from './api-token.entity.js';
 import { generateTokenSecret, hashTokenSecret, tokenHint } from './token-secret.js';
 import type { User } from './user.entity.js';
@@ -30,9 +31,7 @@ export class ApiTokenRepository extends EntityRepository<ApiToken> {
 
   /** Records a use; never moves the timestamp backwards, so replays and reordering are harmless. */
   async recordUse(tokenId: string, usedAt: Date): Promise<void> {
-    await this.getEntityManager()
-      .getConnection()
-      .execute('update api_token set last_used_at = greatest(last_used_at, ?::timestamptz) where id = ?', [
+    await boundSql(this.getEntityManager() as EntityManager, 'update api_token set last_used_at = greatest(last_used_at, ?::timestamptz) where id = ?', [
         usedAt.toISOString(),
         tokenId,
       ]);

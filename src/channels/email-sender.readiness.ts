@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DomainError } from '../core/errors/domain-error.js';
 
@@ -9,7 +10,8 @@ import { DomainError } from '../core/errors/domain-error.js';
  */
 export async function assertCanSendCopies(em: EntityManager, companyId: string, channels: readonly string[]): Promise<void> {
   if (channels.length === 0) return;
-  const [row] = await em.getConnection().execute<{ sender: boolean; sms: boolean; fax: boolean }[]>(
+  const [row] = await boundSql<{ sender: boolean; sms: boolean; fax: boolean }>(
+    em,
     `select exists (select 1 from email_sender where company_id = ?) as sender,
             exists (select 1 from sms_number where company_id = ?) as sms,
             exists (select 1 from fax_gateway where company_id = ?) as fax`,

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
@@ -118,7 +119,8 @@ export class MailboxesService {
    * mailbox already there (its company, its id, its name): it may be another company's.
    */
   private async ensureAccountFree(account: Partial<Pick<Mailbox, 'host' | 'port' | 'username' | 'folder'>>, except: string | null): Promise<void> {
-    const taken = await this.em.getConnection().execute<{ id: string }[]>(
+    const taken = await boundSql<{ id: string }>(
+      this.em,
       `select id from mailbox
         where lower(host) = lower(?) and port = ? and lower(username) = lower(?)
           and (case when upper(folder) = 'INBOX' then 'INBOX' else folder end) = (case when upper(?) = 'INBOX' then 'INBOX' else ? end)

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -106,7 +107,8 @@ export class ConversationKinds {
 
   /** The conversation's kind when `viewer` may see it; otherwise 404, exactly as if it did not exist. */
   async assertVisible(em: EntityManager, viewer: AuthContext, conversationId: string): Promise<{ id: string; kind: string; companyId: string; clientId: string }> {
-    const [row] = await em.getConnection().execute<{ id: string; kind: string; company_id: string; client_id: string }[]>(
+    const [row] = await boundSql<{ id: string; kind: string; company_id: string; client_id: string }>(
+      em,
       'select id, kind, company_id, client_id from conversation where id = ?',
       [conversationId],
     );

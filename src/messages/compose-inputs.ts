@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../accounts/user.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -38,7 +39,8 @@ export async function templateFor(em: EntityManager, auth: AuthContext, input: C
 
 /** Active members of the company's copy circle (subcontractors included), besides the author and the CCs. */
 export async function circleMembers(em: EntityManager, auth: AuthContext, cc: string[]): Promise<string[]> {
-  const rows = await em.getConnection().execute<{ user_id: string }[]>(
+  const rows = await boundSql<{ user_id: string }>(
+    em,
     `select sm.user_id from structure_member sm join structure s on s.id = sm.structure_id join app_user u on u.id = sm.user_id
      where s.company_id = ? and s.is_copy_circle and u.active order by sm.user_id`,
     [auth.companyId],

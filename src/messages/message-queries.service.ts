@@ -4,7 +4,7 @@ import { User } from '../accounts/user.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
 import type { Page, PageQuery } from '../core/http/params.js';
-import { boundSql, sqlIn } from '../core/database/sql-rows.js';
+import { boundSql } from '../core/database/sql-rows.js';
 import { Message } from './message.entity.js';
 import { type ConversationEvent, type ConversationEntry, ConversationState } from '../conversations/conversation.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
@@ -45,7 +45,7 @@ export class MessageQueries {
   async page(viewer: AuthContext, conditions: SqlCondition[], query: PageQuery): Promise<Page<MessageView>> {
     const limit = query.limit ?? 50;
     const statement = pageStatement(viewer, conditions, query);
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(statement.sql, statement.params);
+    const rows = await boundSql<{ id: string }>(this.em, statement.sql, statement.params);
     const ids = rows.slice(0, limit).map((row) => row.id);
     const views = await this.views(viewer, ids);
     return { items: views, nextCursor: rows.length > limit ? ids[ids.length - 1] : null };
@@ -53,9 +53,11 @@ export class MessageQueries {
 
   async count(viewer: AuthContext, conditions: SqlCondition[]): Promise<number> {
     const all = [visibleTo(viewer), ...conditions];
-    const [row] = await this.em
-      .getConnection()
-      .execute<{ count: string }[]>(`select count(*) as count from message m where ${all.map((c) => c.sql).join(' and ')}`, all.flatMap((c) => c.params));
+    const [row] = await boundSql<{ count: string }>(
+      this.em,
+      `select count(*) as count from message m where ${all.map((c) => c.sql).join(' and ')}`,
+      all.flatMap((c) => c.params),
+    );
     return Number(row.count);
   }
 
@@ -68,7 +70,7 @@ export class MessageQueries {
 
   async canSee(viewer: AuthContext, id: string): Promise<boolean> {
     const statement = canSeeStatement(viewer, id);
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(statement.sql, statement.params);
+    const rows = await boundSql<{ id: string }>(this.em, statement.sql, statement.params);
     return rows.length > 0;
   }
 
@@ -82,7 +84,9 @@ export class MessageQueries {
       boundSql<{ id: string; at: number }>(this.em, 'select id, floor(extract(epoch from last_activity_at) * 1000)::float8 as at from conversation where id = any(?::uuid[])', [ids]),
       this.em.find(ConversationState, { conversationId: { $in: ids }, userId: viewer.userId }),
       // Ids only: a thread may have dozens of CC, not worth an entity each.
-      sqlIn<{ message_id: string; user_id: string }>(this.em, `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
+      boundSql<{ message_id: string; user_id: string }>(
+        this.em,
+        `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
     ]);
     const doers = messages.map((m) => m.doneBy).filter((id): id is string => Boolean(id));
     const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Client } from '../clients/client.entity.js';
@@ -91,7 +92,7 @@ export class MessageViews {
   async dayCounts(viewer: AuthContext, query: DayCountsQuery): Promise<DayCountView[]> {
     if (query.from > query.to) throw new DomainError('unprocessable', `The range ends (${query.to}) before it starts (${query.from})`, { field: 'to' });
     const statement = dayCountsStatement(viewer, query);
-    const rows = await this.em.getConnection().execute<{ date: string; count: string }[]>(statement.sql, statement.params);
+    const rows = await boundSql<{ date: string; count: string }>(this.em, statement.sql, statement.params);
     return rows.map((row) => ({ date: row.date, count: Number(row.count) }));
   }
 

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
@@ -71,7 +72,8 @@ export class DeliveriesService {
     const renamed = delivery.failureReason === OUTCOME_UNKNOWN && delivery.emailMessageId !== null;
     const messageId = renamed ? this.addressing.newMessageId() : delivery.emailMessageId;
     const detail = renamed ? `by ${auth.userId}; new Message-ID <${messageId}>, the earlier copy <${delivery.emailMessageId}> may have arrived` : `by ${auth.userId}`;
-    const updated = await this.em.getConnection().execute<{ id: string }[]>(
+    const updated = await boundSql<{ id: string }>(
+      this.em,
       `with retried as (
          update delivery set status = 'pending', failure_reason = null, provider_code = null, email_message_id = ?, updated_at = now()
           where id = ? and company_id = ? and status = 'failed' and failure_reason is not distinct from ? and email_message_id is not distinct from ?

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { newId } from '../core/database/new-id.js';
@@ -59,7 +60,8 @@ export class DeliveryClaims {
    * worker died mid-send), oldest first: what the provider may or may not have.
    */
   staleCalled(channel: DeliveryChannel, staleMs: number, limit: number): Promise<(ClaimRow & { provider_called_at: Date })[]> {
-    return this.em.getConnection().execute<(ClaimRow & { provider_called_at: Date })[]>(
+    return boundSql<ClaimRow & { provider_called_at: Date }>(
+      this.em,
       `select ${CLAIM_COLUMNS}, d.provider_called_at from delivery d
         where d.status = 'sending' and d.channel = ? and d.provider_called_at is not null and d.claimed_at < now() - (? * interval '1 millisecond')
         order by d.claimed_at limit ?`,
@@ -81,7 +83,8 @@ export class DeliveryClaims {
   }
 
   private async claimMany(ids: string[]): Promise<(ClaimRow | null)[]> {
-    const rows = await this.em.getConnection().execute<ClaimRow[]>(
+    const rows = await boundSql<ClaimRow>(
+      this.em,
       `update delivery d set status = 'sending', claimed_at = now(), updated_at = now(), attempts = attempts + 1
         where d.id in (${ids.map(() => '?').join(', ')}) and d.status = 'pending'
        returning ${CLAIM_COLUMNS}`,
@@ -97,7 +100,8 @@ export class DeliveryClaims {
   }
 
   private async markCalling(ids: string[]): Promise<boolean[]> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(
+    const rows = await boundSql<{ id: string }>(
+      this.em,
       `update delivery set provider_called_at = now() where id in (${ids.map(() => '?').join(', ')}) and status = 'sending' returning id`,
       ids,
     );
@@ -112,7 +116,8 @@ export class DeliveryClaims {
         s.encoding ?? null, newId(), s.outcome, s.detail?.slice(0, 1000) ?? s.reason ?? null);
     }
     const row = '(?::uuid, ?::text, ?::text, ?::text, ?::text, ?::int, ?::text, ?::uuid, ?::text, ?::text)';
-    await this.em.getConnection().execute(
+    await boundSql(
+      this.em,
       `with input (id, status, reason, code, provider_message_id, segments, encoding, attempt_id, outcome, detail) as (values ${list.map(() => row).join(', ')}),
        settled as (
          update delivery d set status = i.status, updated_at = now(), claimed_at = null,

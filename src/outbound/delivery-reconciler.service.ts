@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -53,9 +54,9 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
 
   /** Re-enqueues lost jobs (up to 2,000 looked at per tick) and settles stale claims; returns what it did. */
   async reconcile(): Promise<{ requeued: number; unknown: number; found: number }> {
-    const connection = this.em.getConnection();
     // Stale claims that never reached the provider: nothing left, so pending again (enqueued below).
-    const handedBack = await connection.execute<{ id: string; channel: DeliveryChannel }[]>(
+    const handedBack = await boundSql<{ id: string; channel: DeliveryChannel }>(
+      this.em,
       `with stale as (
          update delivery set status = 'pending', claimed_at = null, updated_at = now()
           where status = 'sending' and provider_called_at is null and claimed_at < now() - (? * interval '1 millisecond') returning id, company_id, channel),
@@ -66,7 +67,8 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
       [this.config.outbound.staleClaimMs],
     );
     if (handedBack.length > 0) await this.queue.ensure(handedBack);
-    const unknown = await connection.execute<{ id: string }[]>(
+    const unknown = await boundSql<{ id: string }>(
+      this.em,
       `with stale as (
          update delivery set status = 'failed', failure_reason = ?, provider_code = ?, claimed_at = null, updated_at = now()
           where status = 'sending' and channel <> 'sms' and provider_called_at is not null and claimed_at < now() - (? * interval '1 millisecond')
@@ -81,7 +83,8 @@ export class DeliveryReconciler implements OnApplicationBootstrap, BeforeApplica
     let after = '00000000-0000-0000-0000-000000000000';
     // Bounded per tick (the oldest first): a long backlog of live jobs is not re-checked all at once.
     for (let page = 0; page < 4 && !this.stopped; page += 1) {
-      const pending = await connection.execute<{ id: string; channel: DeliveryChannel }[]>(
+      const pending = await boundSql<{ id: string; channel: DeliveryChannel }>(
+        this.em,
         `select id, channel from delivery where status = 'pending' and updated_at < now() - (? * interval '1 millisecond')
           and id > ? order by id limit 500`,
         [this.config.outbound.reconcileIntervalMs, after],

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { toE164 } from '../core/phone/phone-number.js';
 import type { DeliveryChannel } from './delivery.entity.js';
-import { sqlIn } from '../core/database/sql-rows.js';
+import { boundSql } from '../core/database/sql-rows.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { newReplyToken, ReplyAddressing } from './reply-addressing.js';
 import { AccountDirectory } from '../accounts/account-directory.js';
@@ -68,7 +68,7 @@ export class DeliveryRelay {
           email ? newReplyToken() : null, email ? this.addressing.newMessageId() : null);
         if (status === 'pending') toEnqueue.push({ id, channel: row.channel });
       }
-      await sqlIn(
+      await boundSql(
         em,
         `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, conversation_id, entry_id, channel, recipient_type, recipient_user_id,
            recipient_client_id, address, status, failure_reason, reply_token, email_message_id)
@@ -131,7 +131,7 @@ export class DeliveryRelay {
 
   private async optedOut(em: EntityManager, rows: OutboxRow[]): Promise<Set<string>> {
     const companies = [...new Set(rows.map((r) => r.company_id))];
-    const found = await sqlIn<{ company_id: string; channel: string; address: string }>(
+    const found = await boundSql<{ company_id: string; channel: string; address: string }>(
       em,
       `select company_id, channel, address from opt_out where company_id in (${companies.map(() => '?').join(', ')})`,
       companies,

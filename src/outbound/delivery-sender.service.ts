@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -158,6 +159,6 @@ export class DeliverySender {
   }
 
   private sql<T>(query: string, params: unknown[]): Promise<T[]> {
-    return this.em.getConnection().execute<T[]>(query, params);
+    return boundSql<T>(this.em, query, params);
   }
 }

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
@@ -71,7 +72,8 @@ export class DeliverySmsLookup {
    * gateway's ProviderError when Twilio cannot say.
    */
   async findLostSend(delivery: ClaimRow, sms: OutgoingSms): Promise<{ providerMessageId: string } | null> {
-    const [last] = await this.em.getConnection().execute<{ at: Date | null }[]>(
+    const [last] = await boundSql<{ at: string | null }>(
+      this.em,
       `select max(created_at) as at from delivery_attempt where delivery_id = ? and outcome = 'retrying'`,
       [delivery.id],
     );
@@ -129,7 +131,8 @@ export class DeliverySmsLookup {
 
   /** Twilio ids other copies to this number hold: those messages are theirs (and the id is unique). */
   private async knownIds(address: string): Promise<Set<string>> {
-    const rows = await this.em.getConnection().execute<{ provider_message_id: string }[]>(
+    const rows = await boundSql<{ provider_message_id: string }>(
+      this.em,
       `select provider_message_id from delivery where channel = 'sms' and address = ? and provider_message_id is not null`,
       [address],
     );

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import twilio from 'twilio';
@@ -25,11 +26,11 @@ export class TwilioStatusService {
   async apply(input: { url: string; signature: string | undefined; params: Record<string, unknown> }): Promise<void> {
     const params = Object.fromEntries(Object.entries(input.params ?? {}).map(([k, v]) => [k, String(v)]));
     const sid = params.MessageSid ?? '';
-    const connection = this.em.getConnection();
     // The token of the company's Twilio account named in the report (a company may have several numbers).
     const [delivery] = sid
-      ? await connection.execute<{ id: string; company_id: string; auth_token_sealed: string | null }[]>(
-          `select d.id, d.company_id, (select sn.auth_token_sealed from sms_number sn where sn.company_id = d.company_id and sn.account_sid = ?
+      ? await boundSql<{ id: string; company_id: string; auth_token_sealed: string | null }>(
+        this.em,
+        `select d.id, d.company_id, (select sn.auth_token_sealed from sms_number sn where sn.company_id = d.company_id and sn.account_sid = ?
                                         order by sn.id limit 1) as auth_token_sealed
              from delivery d where d.provider_message_id = ?`,
           [params.AccountSid ?? '', sid],
@@ -43,7 +44,8 @@ export class TwilioStatusService {
     const reported = storableText((params.MessageStatus ?? '').toLowerCase().slice(0, 40));
     const final = FINAL[reported] ?? null;
     const code = params.ErrorCode ? storableText(params.ErrorCode.slice(0, 20)) : null;
-    await connection.execute(
+    await boundSql(
+      this.em,
       `with changed as (
          update delivery set updated_at = now(),
                 status = case when ?::text is not null and status in ('sending', 'sent') then ? else status end,

@@ -1,3 +1,4 @@
+import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { User } from '../accounts/user.entity.js';
@@ -170,9 +171,7 @@ export class SettingsService {
    */
   private async assertTemplateOf(companyId: string, templateId: string | null | undefined): Promise<void> {
     if (!templateId) return;
-    const rows = await this.em
-      .getConnection()
-      .execute<{ found: number }[]>('select 1 as found from message_template where id = ? and company_id = ?', [templateId, companyId]);
+    const rows = await boundSql<{ found: number }>(this.em, 'select 1 as found from message_template where id = ? and company_id = ?', [templateId, companyId]);
     if (rows.length === 0) throw new NotFoundError('Message template', { field: 'defaultMessageTemplateId' });
   }
 }

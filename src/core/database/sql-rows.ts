@@ -2,14 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 /**
- * Runs a SQL statement in `em`'s transaction when it has one. `em.getConnection().execute` alone
- * runs on the pool, outside any transaction the entity manager is in.
- */
-export function sqlIn<T>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
-}
-
-/**
  * One multi-row `insert into table (columns) values …` (in `em`'s transaction), for the rows a
  * write makes by the dozen, where building and flushing an entity per row costs more than the
  * statement. Each row lists its values in `columns` order; `casts` gives a column's SQL type
@@ -18,15 +10,19 @@ export function sqlIn<T>(em: EntityManager, query: string, params: unknown[] = [
 export async function insertRows(em: EntityManager, table: string, columns: string[], rows: unknown[][], casts: Record<string, string> = {}): Promise<void> {
   if (rows.length === 0) return;
   const tuple = `(${columns.map((c) => (casts[c] ? `?::${casts[c]}` : '?')).join(', ')})`;
-  await sqlIn(em, `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')}`, rows.flat());
+  await boundSql(em, `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')}`, rows.flat());
 }
 
 /**
- * `sqlIn` with bound parameters: the `?` of `query` (its only question marks) become `$1…$n` and
- * the values travel beside the statement, Buffers as binary. MikroORM's `execute` inlines every
- * value into the SQL text (bytea as hex, dates as literals), which for a statement carrying
- * hundreds of rows or raw mail means megabytes of text built here and parsed again by
- * PostgreSQL. Runs in `em`'s transaction when it has one; returns the rows.
+ * The one way to run raw SQL (lint refuses `em.getConnection().execute` outside core/database): in
+ * `em`'s transaction when it has one, on the pool otherwise. The `?` of `query` (its only question
+ * marks) become `$1…$n` and the values travel beside the statement, Buffers as binary, arrays as
+ * PostgreSQL arrays (`= any(?::uuid[])`), objects for `jsonb` as JSON text made by the caller.
+ * MikroORM's `execute` inlines every value into the SQL text (bytea as hex, dates as literals),
+ * which for a statement carrying hundreds of rows or raw mail means megabytes of text built here
+ * and parsed again by PostgreSQL, and runs outside the entity manager's transaction unless told.
+ * Returns the rows as the driver reads them: timestamps come back as text, so a caller wanting a
+ * Date selects `extract(epoch from …) * 1000` or parses it.
  */
 export async function boundSql<T>(em: EntityManager, query: string, params: readonly unknown[] = []): Promise<T[]> {
   let bound = 0;

@@ -1,3 +1,4 @@
+import { boundSql } from '../database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
@@ -46,7 +47,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: '{code: "not_ready", details: {postgres, redis}}' })
   async ready(): Promise<{ status: 'ok'; checks: Record<string, CheckState> }> {
     const [postgres, redis] = await Promise.all([
-      probe(() => this.em.getConnection().execute('select 1')),
+      probe(() => boundSql(this.em, 'select 1')),
       probe(() => this.redis.client.ping()),
     ]);
     const checks = { postgres, redis };

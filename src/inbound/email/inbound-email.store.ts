@@ -186,7 +186,7 @@ export class InboundEmailStore {
 
   /** Rows stored but never processed (a crash between store and enqueue, a lost job): enqueued again. */
   async requeuePending(mailboxId: string): Promise<number> {
-    const rows = await this.em.getConnection().execute<{ id: string }[]>(UNPROCESSED_SQL, [mailboxId]);
+    const rows = await boundSql<{ id: string }>(this.em, UNPROCESSED_SQL, [mailboxId]);
     await this.enqueueBatch(rows.map((row) => row.id));
     return rows.length;
   }

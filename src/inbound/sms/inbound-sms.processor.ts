@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { newId } from '../../core/database/new-id.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
-import { boundSql, sqlIn, unnestRows } from '../../core/database/sql-rows.js';
+import { boundSql, unnestRows } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
@@ -68,7 +68,8 @@ export class InboundSmsProcessor implements OnModuleInit {
    * run twice, or alongside the sweeper's, changes nothing.
    */
   async processBatch(ids: string[]): Promise<void> {
-    const rows = await this.em.getConnection().execute<BatchRow[]>(
+    const rows = await boundSql<BatchRow>(
+      this.em,
       `select id, company_id, message_sid, from_raw, body, media from inbound_sms where id in (${ids.map(() => '?').join(', ')}) and status = 'received' order by id`,
       ids,
     );
@@ -189,7 +190,8 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!sms.messageId) {
       // Stored before the thread exists: a retried job opens this same thread, never a second one;
       // of two runs at once, the first to store its id wins and both open that one.
-      const [stored] = await this.em.getConnection().execute<{ conversation_id: string }[]>(
+      const [stored] = await boundSql<{ conversation_id: string }>(
+        this.em,
         `update inbound_sms set conversation_id = coalesce(conversation_id, ?), updated_at = now() where id = ? returning conversation_id`,
         [newId(), sms.id],
       );
@@ -243,7 +245,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (keyword === 'help') return { status: 'help', outcome: 'answered with the help text' };
     const status: InboundSmsStatus = keyword === 'opt-out' ? 'opted_out' : 'opted_in';
     const applied = await this.em.fork().transactional(async (em) => {
-      await sqlIn(em, 'select pg_advisory_xact_lock(hashtext(?))', [`sms-opt:${sms.companyId}:${from}`]);
+      await boundSql(em, 'select pg_advisory_xact_lock(hashtext(?))', [`sms-opt:${sms.companyId}:${from}`]);
       const later = await em.count(InboundSms, {
         companyId: sms.companyId,
         fromAddress: from,

@@ -1,3 +1,4 @@
+import { boundSql } from '../../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -42,12 +43,12 @@ export class InboundSmsSweeper implements OnApplicationBootstrap, BeforeApplicat
 
   /** Re-enqueues the SMS left `received`; returns how many. */
   async sweep(): Promise<number> {
-    const connection = this.em.getConnection();
     let after = '00000000-0000-0000-0000-000000000000';
     let requeued = 0;
     // Bounded per tick: during a backlog the rows found are mostly in waiting jobs (skipped when their second job runs).
     for (let batch = 0; batch < MAX_BATCHES; batch += 1) {
-      const rows = await connection.execute<{ id: string }[]>(
+      const rows = await boundSql<{ id: string }>(
+        this.em,
         `select id from inbound_sms where status = 'received' and created_at < now() - (? * interval '1 millisecond') and id > ? order by id limit ?`,
         [this.config.inboundSms.requeueAfterMs, after, BATCH],
       );

@@ -1,3 +1,4 @@
+import { boundSql } from '../../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { newId } from '../../core/database/new-id.js';
@@ -98,8 +99,8 @@ export class InboundSmsWriter implements BeforeApplicationShutdown {
     for (const row of unique.values()) {
       values.push(newId(), row.companyId, row.messageSid, row.accountSid, row.smsNumberId, row.fromRaw, row.toRaw, row.body, JSON.stringify(row.media), JSON.stringify(row.params));
     }
-    const connection = this.em.getConnection();
-    const inserted = await connection.execute<{ id: string; message_sid: string }[]>(
+    const inserted = await boundSql<{ id: string; message_sid: string }>(
+      this.em,
       `insert into inbound_sms (id, created_at, updated_at, company_id, message_sid, account_sid, sms_number_id, from_raw, to_raw, body, media, params, status)
        values ${[...unique.keys()].map(() => "(?, now(), now(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 'received')").join(', ')}
        on conflict (message_sid) do nothing returning id, message_sid`,
@@ -108,7 +109,8 @@ export class InboundSmsWriter implements BeforeApplicationShutdown {
     const stored = new Map<string, StoredInboundSms>(inserted.map((row) => [row.message_sid, { id: row.id, status: 'received' }]));
     const before = [...unique.keys()].filter((sid) => !stored.has(sid));
     if (before.length > 0) {
-      const existing = await connection.execute<{ id: string; status: InboundSmsStatus; message_sid: string }[]>(
+      const existing = await boundSql<{ id: string; status: InboundSmsStatus; message_sid: string }>(
+        this.em,
         `select id, status, message_sid from inbound_sms where message_sid in (${before.map(() => '?').join(', ')})`,
         before,
       );

@@ -1,3 +1,4 @@
+import { boundSql } from '../../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { threadCodesIn } from './sms-text.js';
@@ -36,10 +37,10 @@ export class SmsThreads {
    * number within the window (copies skipped or failed reached nobody); null when there is none.
    */
   async threadFor(companyId: string, from: string, body: string, windowDays: number): Promise<SmsThread | null> {
-    const connection = this.em.getConnection();
     const codes = threadCodesIn(body);
     if (codes.length > 0) {
-      const tagged = await connection.execute<{ tag: string; conversation_id: string; client_id: string }[]>(
+      const tagged = await boundSql<{ tag: string; conversation_id: string; client_id: string }>(
+        this.em,
         `select t.tag, t.conversation_id, m.client_id from thread_tag t join conversation m on m.id = t.conversation_id
           where t.company_id = ? and t.tag in (${codes.map(() => '?').join(', ')})
             and exists (select 1 from delivery d where d.conversation_id = t.conversation_id and d.company_id = ? and d.channel = 'sms' and d.address = ?)`,
@@ -59,7 +60,8 @@ export class SmsThreads {
   async latestThreads(companyId: string, numbers: string[], windowDays: number): Promise<Map<string, SmsThread>> {
     const distinct = [...new Set(numbers)];
     if (distinct.length === 0) return new Map();
-    const rows = await this.em.getConnection().execute<{ address: string; conversation_id: string; client_id: string }[]>(
+    const rows = await boundSql<{ address: string; conversation_id: string; client_id: string }>(
+      this.em,
       `select distinct on (d.address) d.address, d.conversation_id, m.client_id from delivery d join conversation m on m.id = d.conversation_id
         where d.channel = 'sms' and d.address in (${marks(distinct)}) and d.company_id = ? and d.status not in ('skipped', 'failed')
           and d.created_at > now() - make_interval(days => ?)
@@ -80,7 +82,8 @@ export class SmsThreads {
     if (distinct.length === 0) return new Map();
     const list = marks(distinct);
     // An account is the most precise identity (it can be the reply's author), then a contact, then the file.
-    const rows = await this.em.getConnection().execute<{ number: string; client_id: string; name: string; contact_id: string | null; user_id: string | null }[]>(
+    const rows = await boundSql<{ number: string; client_id: string; name: string; contact_id: string | null; user_id: string | null }>(
+      this.em,
       `select mobile as number, client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
          from app_user where company_id = ? and mobile in (${list}) and active and kind <> 'collaborator' and client_id is not null
        union all select phone, client_id, name, id, null, 2 from contact where company_id = ? and phone in (${list})
@@ -101,7 +104,8 @@ export class SmsThreads {
 
   /** Who stands as the author of a thread opened by an SMS whose sender has no account: the company's first active manager. */
   async fallbackAuthor(companyId: string): Promise<string | null> {
-    const [manager] = await this.em.getConnection().execute<{ id: string }[]>(
+    const [manager] = await boundSql<{ id: string }>(
+      this.em,
       `select id from app_user where company_id = ? and kind = 'collaborator' and role = 'manager' and active order by id limit 1`,
       [companyId],
     );
@@ -109,7 +113,7 @@ export class SmsThreads {
   }
 
   async clientOf(messageId: string): Promise<string | null> {
-    const [message] = await this.em.getConnection().execute<{ client_id: string }[]>('select client_id from conversation where id = ?', [messageId]);
+    const [message] = await boundSql<{ client_id: string }>(this.em, 'select client_id from conversation where id = ?', [messageId]);
     return message?.client_id ?? null;
   }
 }
