@@ -10,6 +10,14 @@ export interface ClientContactPoints {
   fax: string | null;
 }
 
+/** Someone of a client file known by a phone number: the file's mobile, a contact's phone, a client-side account. */
+export interface KnownSender {
+  clientId: string;
+  name: string;
+  contactId: string | null;
+  userId: string | null;
+}
+
 /**
  * Client files as other domains need them without a signed-in caller (a worker addressing copies):
  * one statement for a whole batch, inside the caller's transaction (`em`).
@@ -24,5 +32,48 @@ export class ClientDirectory {
       [[...new Set(clientIds)]],
     );
     return new Map(rows.map(({ id, ...points }) => [id, points]));
+  }
+
+  /**
+   * The email addresses that speak for a client file: the file's own and its contacts' (lower-case).
+   * The file's accounts are the account directory's.
+   */
+  async emailsOf(em: EntityManager, clientId: string): Promise<Set<string>> {
+    const rows = await boundSql<{ email: string }>(
+      em,
+      `select lower(email) as email from client where id = ? and email is not null
+       union select lower(email) from contact where client_id = ? and email is not null`,
+      [clientId, clientId],
+    );
+    return new Set(rows.map((row) => row.email));
+  }
+
+  /**
+   * For each number, the client files it belongs to, each once, with the name to show for the
+   * sender; numbers nobody knows are missing from the map. One statement for them all. A client-side
+   * account (a person of the file who signs in) is the most precise identity, since it can be a
+   * reply's author; then a contact; then the file itself.
+   */
+  async sendersByPhone(em: EntityManager, companyId: string, numbers: string[]): Promise<Map<string, KnownSender[]>> {
+    const distinct = [...new Set(numbers)];
+    if (distinct.length === 0) return new Map();
+    const rows = await boundSql<{ number: string; client_id: string; name: string; contact_id: string | null; user_id: string | null }>(
+      em,
+      `select mobile as number, client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
+         from app_user where company_id = ? and mobile = any(?::text[]) and active and kind <> 'collaborator' and client_id is not null
+       union all select phone, client_id, name, id, null, 2 from contact where company_id = ? and phone = any(?::text[])
+       union all select mobile, id, name, null, null, 3 from client where company_id = ? and mobile = any(?::text[])
+       order by number, rank, client_id`,
+      [companyId, distinct, companyId, distinct, companyId, distinct],
+    );
+    const byNumber = new Map<string, Map<string, KnownSender>>();
+    for (const row of rows) {
+      let byClient = byNumber.get(row.number);
+      if (!byClient) byNumber.set(row.number, (byClient = new Map<string, KnownSender>()));
+      const known = byClient.get(row.client_id);
+      if (!known) byClient.set(row.client_id, { clientId: row.client_id, name: row.name, contactId: row.contact_id, userId: row.user_id });
+      else known.contactId ??= row.contact_id;
+    }
+    return new Map([...byNumber].map(([number, byClient]) => [number, [...byClient.values()]]));
   }
 }

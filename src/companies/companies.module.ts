@@ -9,6 +9,7 @@ import { RightsTemplate } from '../rights/rights-template.entity.js';
 import { CompanySettings, Snippet, UserSettings } from '../settings/settings.entity.js';
 import { Structure, StructureMember, SubcontractingLink } from '../structures/structure.entity.js';
 import { CompanySetupService } from './company-setup.service.js';
+import { StructuresModule } from '../structures/structures.module.js';
 
 /** Setting up a new company with everything it starts with (used by the bootstrap CLI). */
 @Module({
@@ -29,6 +30,7 @@ import { CompanySetupService } from './company-setup.service.js';
       StructureMember,
       SubcontractingLink,
     ]),
+    StructuresModule,
   ],
   providers: [CompanySetupService],
   exports: [CompanySetupService],

@@ -9,7 +9,7 @@ import { Company } from '../core/tenancy/company.entity.js';
 import { DEFAULT_TEMPLATES } from '../rights/default-templates.js';
 import { RightsTemplate } from '../rights/rights-template.entity.js';
 import { CompanySettings } from '../settings/settings.entity.js';
-import { Structure } from '../structures/structure.entity.js';
+import { CopyCircle } from '../structures/copy-circle.js';
 
 export interface BootstrapInput {
   companyName: string;
@@ -46,7 +46,10 @@ function namesFromEmail(email: string): { firstName: string; lastName: string } 
  */
 @Injectable()
 export class CompanySetupService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly circle: CopyCircle,
+  ) {}
 
   async bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
     const companyName = input.companyName.trim();
@@ -65,8 +68,8 @@ export class CompanySetupService {
       const company = em.create(Company, { name: companyName, country });
       const templates = DEFAULT_TEMPLATES.map((definition) => em.create(RightsTemplate, { ...definition, companyId: company.id }));
       const managerTemplate = templates.find((template) => template.name === 'Manager')!;
-      const circle = em.create(Structure, { companyId: company.id, name: 'Cercle copie messages clients', isCopyCircle: true });
-      em.create(CompanySettings, { companyId: company.id, copyCircleStructureId: circle.id });
+      this.circle.create(em, company.id);
+      em.create(CompanySettings, { companyId: company.id });
       const manager = em.create(User, {
         companyId: company.id,
         kind: 'collaborator',

@@ -7,13 +7,21 @@ import { boundSql } from '../core/database/sql-rows.js';
 /** Thread tags avoid look-alikes (0/O, 1/I/L, U/V) since people retype them from a subject line. */
 const TAG_ALPHABET = '23456789ABCDEFGHJKMNPQRSTWXYZ';
 const TAG_LENGTH = 5;
+/** A tag's text: `R-` and five letters of TAG_ALPHABET. */
+const TAG_CODE = 'R-[2-9A-HJKMNP-TW-Z]{5}';
 /** A thread tag as written in a subject (`[R-7K2QX]`), any case: the one pattern outbound writes and inbound reads. */
-export const TAG_PATTERN = /\[(R-[2-9A-HJKMNP-TW-Z]{5})\]/i;
+export const TAG_PATTERN = new RegExp(`\\[(${TAG_CODE})\\]`, 'i');
+const TAG_IN_TEXT = new RegExp(`\\b(${TAG_CODE})\\b`, 'gi');
 
 export function newThreadTag(): string {
   let tag = 'R-';
   for (let i = 0; i < TAG_LENGTH; i += 1) tag += TAG_ALPHABET[randomInt(TAG_ALPHABET.length)];
   return tag;
+}
+
+/** Thread tags quoted in a text (an SMS: `R-7K2QX`, with or without brackets, any case), upper-cased, in order. */
+export function tagsInText(text: string): string[] {
+  return [...text.matchAll(TAG_IN_TEXT)].map((match) => match[1].toUpperCase());
 }
 
 /** The thread tag written in a subject (`[R-7K2QX]`), upper-cased; null when there is none. */
@@ -58,6 +66,18 @@ export class ThreadTags {
     }
     if (missing.length > 0) throw new Error(`Could not allocate a thread tag for conversation ${missing[0]}`);
     return tags;
+  }
+
+  /** The company's conversations these tags name, with their client file. */
+  async tagged(companyId: string, tags: string[]): Promise<{ tag: string; conversationId: string; clientId: string }[]> {
+    if (tags.length === 0) return [];
+    const rows = await boundSql<{ tag: string; conversation_id: string; client_id: string }>(
+      this.em,
+      `select t.tag, t.conversation_id, c.client_id from thread_tag t join conversation c on c.id = t.conversation_id
+        where t.company_id = ? and t.tag = any(?::text[])`,
+      [companyId, tags],
+    );
+    return rows.map((row) => ({ tag: row.tag, conversationId: row.conversation_id, clientId: row.client_id }));
   }
 
   /** The conversation (and its company) a tag names, wherever it was issued. */

@@ -1,4 +1,3 @@
-import { boundSql } from '../core/database/sql-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../accounts/user.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -35,17 +34,6 @@ export async function templateFor(em: EntityManager, auth: AuthContext, input: C
   // A default chosen in settings and deleted since falls back to the company's default template.
   const own = chosen ? await em.findOne(MessageTemplate, { companyId: auth.companyId, id: chosen }) : null;
   return own ?? (await em.findOne(MessageTemplate, { companyId: auth.companyId, default: true }));
-}
-
-/** Active members of the company's copy circle (subcontractors included), besides the author and the CCs. */
-export async function circleMembers(em: EntityManager, auth: AuthContext, cc: string[]): Promise<string[]> {
-  const rows = await boundSql<{ user_id: string }>(
-    em,
-    `select sm.user_id from structure_member sm join structure s on s.id = sm.structure_id join app_user u on u.id = sm.user_id
-     where s.company_id = ? and s.is_copy_circle and u.active order by sm.user_id`,
-    [auth.companyId],
-  );
-  return rows.map((row) => row.user_id).filter((userId) => userId !== auth.userId && !cc.includes(userId));
 }
 
 /** CC: active collaborators of the company, or accounts of this very client file — never another client's. */

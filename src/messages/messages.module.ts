@@ -4,6 +4,7 @@ import { AccountsModule } from '../accounts/accounts.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
+import { StructuresModule } from '../structures/structures.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { Message, MessageRecipient, MessageTemplate } from './message.entity.js';
 import { MessageDigest } from './message-digest.service.js';
@@ -23,11 +24,11 @@ import { MessagesService } from './messages.service.js';
     AccountsModule,
     ClientsModule,
     SettingsModule,
+    StructuresModule,
     AuditModule,
   ],
   controllers: [ClientMessagesController, MessagesController, MessageTemplatesController],
   providers: [MessagesService, MessageQueries, MessageViews, MessageTemplatesService, MessageDigest, MessageVadService, MessageKind],
-  // For outbound (rendering copies, the PDF digest) and inbound (appending replies, live events).
-  exports: [MessagesService, MessageQueries, MessageDigest],
+  // Nothing exported: other domains reach messages through the conversation core, where MessageKind registers.
 })
 export class MessagesModule {}

@@ -16,7 +16,8 @@ import { Conversation, ConversationEntry, ConversationEvent, ConversationState }
 import { Conversations } from '../conversations/conversations.service.js';
 import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
-import { checkCc, checkDueDate, circleMembers, templateFor } from './compose-inputs.js';
+import { checkCc, checkDueDate, templateFor } from './compose-inputs.js';
+import { CopyCircle } from '../structures/copy-circle.js';
 import { insertRows } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
 
@@ -30,6 +31,7 @@ export class MessagesService {
     private readonly queries: MessageQueries,
     private readonly live: LiveEvents,
     private readonly conversations: Conversations,
+    private readonly circle: CopyCircle,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -45,7 +47,7 @@ export class MessagesService {
       throw new DomainError('unprocessable', 'Client and secretary accounts cannot write private messages: theirs go to the whole team', { field: 'private' });
     }
     if (input.dayTask && (input.dueDate ?? null) === null) throw new DomainError('due_date_required', 'A day task needs its dueDate');
-    const effective = (await this.settings.view(auth)).effective;
+    const effective = await this.settings.effective(auth);
     const template = await templateFor(this.em, auth, input, effective.defaultMessageTemplateId);
     const body = this.checkBody(input.body ?? template?.body);
     const contact = input.contactId ? await this.em.findOne(Contact, { companyId: auth.companyId, id: input.contactId }) : null;
@@ -57,7 +59,10 @@ export class MessagesService {
     if (vad && !input.vadPlannedAt) throw new DomainError('vad_planned_date_required', 'A home-visit request needs vadPlannedAt');
     const cc = await checkCc(this.em, auth, clientId, input.cc ?? []);
     const copyCircle = Boolean(input.copyCircle) && !input.private;
-    const circle = copyCircle && !clientSide && !input.remark ? await circleMembers(this.em, auth, cc) : [];
+    const circle =
+      copyCircle && !clientSide && !input.remark
+        ? (await this.circle.activeMembers(this.em, auth.companyId)).filter((userId) => userId !== auth.userId && !cc.includes(userId))
+        : [];
     // Copies explicitly asked for on a channel the company cannot send on: refused now, not skipped later.
     if (!clientSide && !input.remark && input.copies?.length) await assertCanSendCopies(this.em, auth.companyId, input.copies);
 
@@ -108,7 +113,7 @@ export class MessagesService {
     const body = this.checkBody(input.body);
     const dueDate = checkDueDate(input.dueDate);
     if (dueDate && !input.setTask) throw new DomainError('unprocessable', 'dueDate goes with setTask: it makes the thread a day task', { field: 'dueDate' });
-    const effective = (await this.settings.view(auth)).effective;
+    const effective = await this.settings.effective(auth);
     let taskChanged = false;
     await this.em.transactional(async (em) => {
       const now = new Date();

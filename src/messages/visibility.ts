@@ -1,4 +1,5 @@
 import type { AuthContext } from '../core/auth/auth-context.js';
+import { circleMemberSince } from '../structures/copy-circle.js';
 
 /** A SQL condition on the `message` row aliased `m`, with its parameters. */
 export interface SqlCondition {
@@ -24,13 +25,12 @@ export function visibleTo(viewer: AuthContext): SqlCondition {
   }
   const remarks = viewer.permissions.has('messages.remarks.read') ? `m.kind = 'remark'` : `(m.kind = 'remark' and m.author_id = ?)`;
   const remarkParams = viewer.permissions.has('messages.remarks.read') ? [] : [viewer.userId];
+  const subcontractor = circleMemberSince(viewer.userId, 'm.company_id', 'm.created_at');
   return {
     sql: `((m.company_id = ? and (${remarks} or (m.kind = 'message' and (not m.private or m.author_id = ?
             or exists (select 1 from message_recipient r where r.message_id = m.id and r.user_id = ?)))))
-          or (m.company_id <> ? and m.kind = 'message' and m.copy_circle and not m.private and exists (
-            select 1 from structure_member sm join structure s on s.id = sm.structure_id
-            where sm.user_id = ? and s.is_copy_circle and s.company_id = m.company_id and sm.created_at <= m.created_at)))`,
-    params: [viewer.companyId, ...remarkParams, viewer.userId, viewer.userId, viewer.companyId, viewer.userId],
+          or (m.company_id <> ? and m.kind = 'message' and m.copy_circle and not m.private and ${subcontractor.sql}))`,
+    params: [viewer.companyId, ...remarkParams, viewer.userId, viewer.userId, viewer.companyId, ...subcontractor.params],
   };
 }
 

@@ -16,6 +16,7 @@ import { Migration20261204100000_mailbox_account_and_authserv } from './Migratio
 import { Migration20261204120000_sms_number_verified } from './Migration20261204120000_sms_number_verified.js';
 import { Migration20261204140000_quarantine_triage } from './Migration20261204140000_quarantine_triage.js';
 import { Migration20261205000000_conversations } from './Migration20261205000000_conversations.js';
+import { Migration20261205100000_copy_circle_one_source } from './Migration20261205100000_copy_circle_one_source.js';
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
 
 /**
@@ -41,4 +42,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204140000_quarantine_triage', class: Migration20261204140000_quarantine_triage },
   { name: 'Migration20261204141000_company_country', class: Migration20261204141000_company_country },
   { name: 'Migration20261205000000_conversations', class: Migration20261205000000_conversations },
+  { name: 'Migration20261205100000_copy_circle_one_source', class: Migration20261205100000_copy_circle_one_source },
 ];

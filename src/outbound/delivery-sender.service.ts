@@ -1,5 +1,5 @@
 import { boundSql } from '../core/database/sql-rows.js';
-import { newId } from '../core/database/new-id.js';
+import { OptOutsService } from './opt-outs.service.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
@@ -47,6 +47,7 @@ export class DeliverySender {
     private readonly smsGateway: SmsGateway,
     private readonly smsLookup: DeliverySmsLookup,
     private readonly limiter: ChannelRateLimiter,
+    private readonly optOuts: OptOutsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -125,11 +126,7 @@ export class DeliverySender {
       return this.settle(delivery, 'failed', 'failed', { ...common, reason: 'provider_unavailable' });
     }
     if (error.failure === 'opted_out') {
-      await this.sql(
-        `insert into opt_out (id, created_at, updated_at, company_id, channel, address, source, reason) values (?, now(), now(), ?, ?, ?, 'provider', ?)
-         on conflict (company_id, channel, address) do nothing`,
-        [newId(), delivery.company_id, delivery.channel, delivery.address, error.message],
-      );
+      await this.optOuts.optOut(this.em, { companyId: delivery.company_id, channel: delivery.channel, address: delivery.address }, 'provider', error.message);
       return this.settle(delivery, 'skipped', 'skipped', { ...common, reason: 'opted_out' });
     }
     this.logger.warn(`delivery ${delivery.id} failed (${error.failure}): ${error.message}`);

@@ -106,10 +106,10 @@ export class DeliveryAttempt extends CompanyOwnedEntity {
 @Entity({ tableName: 'opt_out' })
 @Unique({ name: 'opt_out_company_channel_address_unique', properties: ['companyId', 'channel', 'address'] })
 export class OptOut extends CompanyLedEntity {
-  @ApiProperty({ enum: ['sms', 'email', 'fax'] }) @Property({ type: 'text' }) channel!: DeliveryChannel;
+  @Property({ type: 'text' }) channel!: DeliveryChannel;
   /** E.164 for SMS and fax numbers, lower-case for email. */
-  @ApiProperty() @Property({ type: 'text' }) address!: string;
-  /** api, keyword, provider. */
-  @ApiProperty() @Property({ type: 'text' }) source!: string;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) reason: Opt<string> | null = null;
+  @Property({ type: 'text' }) address!: string;
+  /** api, keyword, provider (OptOutSource). */
+  @Property({ type: 'text' }) source!: string;
+  @Property({ type: 'text', nullable: true }) reason: Opt<string> | null = null;
 }

@@ -3,8 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IdParam, type Page } from '../core/http/params.js';
-import { OptOut } from './delivery.entity.js';
-import { OptOutDto, OptOutFilter } from './dto/outbound.dto.js';
+import { OptOutDto, OptOutFilter, OptOutView } from './dto/outbound.dto.js';
 import { OptOutsService } from './opt-outs.service.js';
 
 @ApiTags('outbound')
@@ -14,17 +13,17 @@ export class OptOutsController {
   constructor(private readonly optOuts: OptOutsService) {}
 
   @Get()
-  @ApiPageResponse(OptOut)
+  @ApiPageResponse(OptOutView)
   @RequirePermission('outbound.manage')
-  list(@CurrentAuth() auth: AuthContext, @Query() filter: OptOutFilter): Promise<Page<OptOut>> {
+  list(@CurrentAuth() auth: AuthContext, @Query() filter: OptOutFilter): Promise<Page<OptOutView>> {
     return this.optOuts.list(auth, filter);
   }
 
   /** Never send to this address on this channel again (409 if it already is). */
   @Post()
-  @ApiCreatedResponse({ type: OptOut })
+  @ApiCreatedResponse({ type: OptOutView })
   @RequirePermission('outbound.manage')
-  add(@CurrentAuth() auth: AuthContext, @Body() input: OptOutDto): Promise<OptOut> {
+  add(@CurrentAuth() auth: AuthContext, @Body() input: OptOutDto): Promise<OptOutView> {
     return this.optOuts.add(auth, input);
   }
 

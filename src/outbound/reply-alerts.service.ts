@@ -8,6 +8,7 @@ import type { AppendedEntry, TransactionSql } from '../conversations/inbound-app
 import { DeliveryQueue } from './delivery-queue.js';
 import { ThreadTags } from '../conversations/thread-tags.js';
 import { ReplyAddressing } from './reply-addressing.js';
+import { effectiveSettingSql } from '../settings/effective-settings.js';
 
 /** A stable id per (reply, user): notifying twice about the same reply makes one alert. */
 function alertKey(replyId: string, userId: string): string {
@@ -84,8 +85,7 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
          from conversation m
          join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
         where m.id = any(?::uuid[]) and (u.id = m.author_id or u.role = 'manager')
-          and coalesce((select us.reply_alerts from user_settings us where us.user_id = u.id),
-                       (select cs.reply_alerts from company_settings cs where cs.company_id = m.company_id), true)`,
+          and ${effectiveSettingSql('replyAlerts', 'u.id', 'm.company_id')}`,
       [threads],
     );
     const staffOf = Map.groupBy(staff, (row) => row.conversation_id);

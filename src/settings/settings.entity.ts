@@ -4,7 +4,6 @@ import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy'
 import { User } from '../accounts/user.entity.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
-import { Structure } from '../structures/structure.entity.js';
 
 export const COPY_CHANNELS = ['email', 'sms', 'fax'] as const;
 export type CopyChannel = (typeof COPY_CHANNELS)[number];
@@ -36,9 +35,6 @@ export class CompanySettings {
   /** REPLY_ALERTS_MEANING; on unless changed. */
   @Property({ type: 'boolean' })
   replyAlerts: Opt<boolean> = true;
-
-  @ManyToOne(() => Structure, { mapToPk: true, fieldName: 'copy_circle_structure_id', nullable: true })
-  copyCircleStructureId: Opt<string> | null = null;
 
   @Property({ type: 'text', nullable: true })
   bannerText: Opt<string> | null = null;

@@ -8,8 +8,10 @@ import type { AuthContext } from '../core/auth/auth-context.js';
 import { NotFoundError } from '../core/errors/domain-error.js';
 import { companyCountry } from '../core/tenancy/company-country.js';
 import { Company } from '../core/tenancy/company.entity.js';
+import { CopyCircle } from '../structures/copy-circle.js';
+import { effectiveSettings } from './effective-settings.js';
 import type { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
-import type { BannerView, SettingsView } from './dto/settings.response.js';
+import type { AccountOverrides, BannerView, Defaults, SettingsView } from './dto/settings.response.js';
 import { type BannerAudience, CompanySettings, Snippet, UserSettings } from './settings.entity.js';
 
 /** Account defaults (company, overridable per account), saved phrases and the banner. */
@@ -18,11 +20,18 @@ export class SettingsService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly circle: CopyCircle,
   ) {}
 
   /** The caller's own settings: company defaults, their overrides, what applies to them. */
   view(auth: AuthContext): Promise<SettingsView> {
     return this.viewOf(auth.companyId, auth.userId);
+  }
+
+  /** What applies to the caller (their own setting, else the company's), for composing. */
+  async effective(auth: AuthContext): Promise<Defaults> {
+    const [company, user] = await Promise.all([this.company(auth), this.em.findOne(UserSettings, { userId: auth.userId })]);
+    return effectiveSettings(overridesOf(user), company);
   }
 
   async updateCompany(auth: AuthContext, input: CompanyDefaultsDto): Promise<SettingsView> {
@@ -131,33 +140,24 @@ export class SettingsService {
   }
 
   private async viewOf(companyId: string, userId: string): Promise<SettingsView> {
-    const [company, user, country] = await Promise.all([
+    const [company, user, country, circleId] = await Promise.all([
       this.company({ companyId }),
       this.em.findOne(UserSettings, { userId }),
       companyCountry(this.em, companyId),
+      this.circle.idOf(companyId),
     ]);
-    const own = {
-      defaultChannels: user?.defaultChannels ?? null,
-      defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
-      messageInfo: user?.messageInfo ?? null,
-      replyAlerts: user?.replyAlerts ?? null,
-    };
+    const own = overridesOf(user);
     return {
       company: {
         defaultChannels: company.defaultChannels,
         defaultMessageTemplateId: company.defaultMessageTemplateId,
         messageInfo: company.messageInfo,
         replyAlerts: company.replyAlerts,
-        copyCircleStructureId: company.copyCircleStructureId,
+        copyCircleStructureId: circleId,
         country,
       },
       user: own,
-      effective: {
-        defaultChannels: own.defaultChannels ?? company.defaultChannels,
-        defaultMessageTemplateId: own.defaultMessageTemplateId ?? company.defaultMessageTemplateId,
-        messageInfo: own.messageInfo ?? company.messageInfo,
-        replyAlerts: own.replyAlerts ?? company.replyAlerts,
-      },
+      effective: effectiveSettings(own, company),
     };
   }
 
@@ -179,4 +179,14 @@ export class SettingsService {
 function overridesSnapshot(overrides: UserSettings): Snapshot {
   const { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts } = overrides;
   return { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts };
+}
+
+/** An account's overrides; null where it has none (or no settings row at all). */
+function overridesOf(user: UserSettings | null): AccountOverrides {
+  return {
+    defaultChannels: user?.defaultChannels ?? null,
+    defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
+    messageInfo: user?.messageInfo ?? null,
+    replyAlerts: user?.replyAlerts ?? null,
+  };
 }

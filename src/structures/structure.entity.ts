@@ -7,6 +7,10 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /** A named group of collaborators, possibly from several (linked) companies. */
 @Entity({ tableName: 'structure' })
+@Index({
+  name: 'structure_one_copy_circle',
+  expression: 'create unique index "structure_one_copy_circle" on "structure" ("company_id") where "is_copy_circle"',
+})
 export class Structure extends CompanyOwnedEntity {
   @ApiProperty()
   @Property({ type: 'text' })

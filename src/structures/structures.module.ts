@@ -5,12 +5,13 @@ import { Structure, StructureMember, SubcontractingLink } from './structure.enti
 import { StructuresController, SubcontractingController } from './structures.controller.js';
 import { StructuresService } from './structures.service.js';
 import { SubcontractingService } from './subcontracting.service.js';
+import { CopyCircle } from './copy-circle.js';
 
 /** Structures (groups of collaborators, the copy circle) and subcontracting between companies. */
 @Module({
   imports: [MikroOrmModule.forFeature([Structure, StructureMember, SubcontractingLink]), AuditModule],
   controllers: [StructuresController, SubcontractingController],
-  providers: [StructuresService, SubcontractingService],
-  exports: [StructuresService],
+  providers: [StructuresService, SubcontractingService, CopyCircle],
+  exports: [StructuresService, CopyCircle],
 })
 export class StructuresModule {}

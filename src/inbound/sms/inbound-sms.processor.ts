@@ -10,11 +10,12 @@ import type { JobPayload } from '../../core/queue/jobs.js';
 import type { EntryAttachment } from '../../conversations/conversation.entity.js';
 import { type AppendedEntry, InboundAppend, type InboundEntryInput, type TransactionSql } from '../../conversations/inbound-append.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
-import { OptOut } from '../../outbound/delivery.entity.js';
+import { OptOutsService } from '../../outbound/opt-outs.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { InboundSms, type InboundSmsMedia, type InboundSmsStatus } from './inbound-sms.entity.js';
-import { keywordOf, type SmsKeyword, threadCodesIn, toE164 } from './sms-text.js';
+import { keywordOf, type SmsKeyword, toE164 } from './sms-text.js';
+import { tagsInText } from '../../conversations/thread-tags.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
 
 type Outcome = { status: InboundSmsStatus; outcome?: string; messageId?: string | null; replyId?: string | null };
@@ -44,6 +45,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly quarantine: QuarantineService,
     private readonly threads: SmsThreads,
     private readonly replies: InboundAppend,
+    private readonly optOuts: OptOutsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,7 +79,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     const plain: { row: BatchRow; from: string }[] = [];
     for (const row of rows) {
       const from = toE164(row.from_raw);
-      const simple = from && !keywordOf(row.body) && threadCodesIn(row.body).length === 0 && row.body.length <= this.config.inboundSms.maxBodyChars
+      const simple = from && !keywordOf(row.body) && tagsInText(row.body).length === 0 && row.body.length <= this.config.inboundSms.maxBodyChars
         && (row.body.trim().length > 0 || row.media.length > 0);
       if (simple) plain.push({ row, from });
       else alone.push(row.id);
@@ -253,12 +255,9 @@ export class InboundSmsProcessor implements OnModuleInit {
         id: { $gt: sms.id },
       });
       if (later > 0) return false;
-      const where = { companyId: sms.companyId, channel: 'sms' as const, address: from };
-      if (keyword === 'opt-in') await em.nativeDelete(OptOut, where);
-      else {
-        const row = em.create(OptOut, { ...where, source: 'keyword', reason: `SMS "${sms.body.trim().slice(0, 40)}"` }, { persist: false });
-        await em.createQueryBuilder(OptOut).insert(row).onConflict(['companyId', 'channel', 'address']).ignore().execute('run');
-      }
+      const address = { companyId: sms.companyId, channel: 'sms' as const, address: from };
+      if (keyword === 'opt-in') await this.optOuts.optIn(em, address);
+      else await this.optOuts.optOut(em, address, 'keyword', `SMS "${sms.body.trim().slice(0, 40)}"`);
       // Marked inside the lock, so a keyword processed after this one sees it as the earlier word.
       await em.nativeUpdate(InboundSms, { id: sms.id }, { status, fromAddress: from, processedAt: new Date() });
       return true;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { storableText } from '../../core/database/storable-text.js';
-import { keywordOf, storableParams, threadCodesIn, toE164 } from './sms-text.js';
+import { tagsInText } from '../../conversations/thread-tags.js';
+import { keywordOf, storableParams, toE164 } from './sms-text.js';
 
 describe('SMS text', () => {
   it('reads numbers as E.164, French by default, and refuses what is no phone number', () => {
@@ -19,10 +20,12 @@ describe('SMS text', () => {
     expect(['Stop the visits please', 'arrêtez', 'je veux de l’aide', '', 'STOP STOP'].map(keywordOf)).toEqual([null, null, null, null, null]);
   });
 
-  it('finds thread codes in the order written, upper-cased', () => {
-    expect(threadCodesIn('Pour r-7k2qx et R-ABCDE, merci')).toEqual(['R-7K2QX', 'R-ABCDE']);
-    expect(threadCodesIn('[R-7K2QX] ok')).toEqual(['R-7K2QX']);
-    expect(threadCodesIn('BR-7K2QX, R-, rien')).toEqual([]);
+  it('finds thread tags in the order written, upper-cased, with the pattern subjects use', () => {
+    expect(tagsInText('Pour r-7k2qx et R-ABCDE, merci')).toEqual(['R-7K2QX', 'R-ABCDE']);
+    expect(tagsInText('[R-7K2QX] ok')).toEqual(['R-7K2QX']);
+    expect(tagsInText('BR-7K2QX, R-, rien')).toEqual([]);
+    // Not a tag: letters outside the alphabet (0/O, 1/I/L, U/V) or another length, so no look-up is made for them.
+    expect(tagsInText('R-0O1IL, R-7K2QXY, R-7K2Q')).toEqual([]);
   });
 
   it('makes text storable in PostgreSQL: NUL bytes and lone surrogates become U+FFFD, the rest is kept', () => {

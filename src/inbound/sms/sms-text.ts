@@ -29,10 +29,6 @@ export function keywordOf(body: string): SmsKeyword | null {
   return Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word] : null;
 }
 
-/** Thread codes (`R-7K2QX`, as SMS copies carry them) quoted in a reply, upper-cased, in order. */
-export function threadCodesIn(body: string): string[] {
-  return [...body.matchAll(/\bR-([0-9A-Z]{4,10})\b/gi)].map((match) => `R-${match[1].toUpperCase()}`);
-}
 
 /**
  * Every key and value of a webhook's form as PostgreSQL can store them (see storableText), so a

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../core/http/params.js';
 import { DELIVERY_CHANNELS, DELIVERY_STATUSES, type DeliveryChannel, type DeliveryStatus } from '../delivery.entity.js';
@@ -79,4 +79,19 @@ export class PreviewView {
   @ApiProperty({ type: [String], description: 'Variables the template uses that the data lacks' }) missing!: string[];
   @ApiPropertyOptional({ description: 'SMS templates: GSM-7 or UCS-2' }) encoding?: string;
   @ApiPropertyOptional({ description: 'SMS templates: parts the text costs' }) segments?: number;
+}
+
+/** An address never sent to on a channel. */
+@ApiSchema({ name: 'OptOut' })
+export class OptOutView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
+  @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: Date;
+  @ApiProperty({ format: 'uuid' }) companyId!: string;
+  @ApiProperty({ enum: ['sms', 'email', 'fax'] }) channel!: DeliveryChannel;
+  /** E.164 for SMS and fax numbers, lower-case for email. */
+  @ApiProperty() address!: string;
+  /** api, keyword, provider. */
+  @ApiProperty() source!: string;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
 }
