@@ -1,12 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundSql } from '../core/database/sql-rows.js';
+import { effectiveSettingSql } from '../settings/effective-settings.js';
 
 /** How an account is named and reached (as stored; the caller normalises). */
 export interface AccountContactPoints {
   name: string;
   email: string;
   mobile: string | null;
+}
+
+/** An account to alert about replies (see alertRecipients). */
+export interface AlertRecipient {
+  id: string;
+  companyId: string;
+  email: string;
+  manager: boolean;
 }
 
 /**
@@ -52,5 +61,24 @@ export class AccountDirectory {
       [companyId, email, among.userIds, among.clientId],
     );
     return row?.id ?? null;
+  }
+
+  /**
+   * Who is told that a client answered a thread: its author (a collaborator) and the company's
+   * managers, active accounts whose reply-alert setting (their own, else the company's) is on. For
+   * many threads at once: each is named by its company and author; the answer lists each account
+   * once, saying whether it is a manager (the caller matches authors itself).
+   */
+  async alertRecipients(em: EntityManager, threads: { companyId: string; authorId: string }[]): Promise<AlertRecipient[]> {
+    if (threads.length === 0) return [];
+    const rows = await boundSql<{ id: string; company_id: string; email: string; manager: boolean }>(
+      em,
+      `select u.id, u.company_id, u.email, u.role = 'manager' as manager from app_user u
+        where u.active and u.kind = 'collaborator'
+          and (u.id = any(?::uuid[]) or (u.role = 'manager' and u.company_id = any(?::uuid[])))
+          and ${effectiveSettingSql('replyAlerts', 'u.id', 'u.company_id')}`,
+      [[...new Set(threads.map((t) => t.authorId))], [...new Set(threads.map((t) => t.companyId))]],
+    );
+    return rows.map((row) => ({ id: row.id, companyId: row.company_id, email: row.email, manager: row.manager }));
   }
 }

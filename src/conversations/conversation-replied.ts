@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { AppendedEntry, TransactionSql } from './inbound-append.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppendedEntry } from './inbound-append.js';
 
 /**
  * A reaction to `conversation.replied`: someone outside answered (an entry received by email or SMS,
@@ -9,7 +10,7 @@ import type { AppendedEntry, TransactionSql } from './inbound-append.js';
  */
 export interface RepliedListener<T> {
   readonly name: string;
-  recordReplied(sql: TransactionSql, replied: AppendedEntry[]): Promise<T>;
+  recordReplied(em: EntityManager, replied: AppendedEntry[]): Promise<T>;
   deliver(recorded: T): Promise<void>;
 }
 
@@ -27,12 +28,12 @@ export class ConversationReplied {
   }
 
   /** In the append's transaction: each listener records its rows; returns what to deliver after the commit. */
-  async record(sql: TransactionSql, appended: AppendedEntry[]): Promise<(() => Promise<void>)[]> {
+  async record(em: EntityManager, appended: AppendedEntry[]): Promise<(() => Promise<void>)[]> {
     const replied = appended.filter((a) => a.created && !a.automatic);
     if (replied.length === 0) return [];
     const deliveries: (() => Promise<void>)[] = [];
     for (const listener of this.listeners) {
-      const recorded = await listener.recordReplied(sql, replied);
+      const recorded = await listener.recordReplied(em, replied);
       deliveries.push(() => listener.deliver(recorded));
     }
     return deliveries;

@@ -37,8 +37,6 @@ export interface AppendedEntry {
   created: boolean;
 }
 
-/** Runs SQL with bound parameters (`boundSql`: arrays travel as arrays), here inside the batch's transaction. */
-export type TransactionSql = <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
 
 /**
  * `appendInboundReply` for many items at once, as set-based statements in one transaction: the
@@ -58,16 +56,15 @@ export class InboundAppend {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async appendMany(inputs: InboundEntryInput[], within?: (sql: TransactionSql, appended: AppendedEntry[]) => Promise<void>): Promise<AppendedEntry[]> {
+  async appendMany(inputs: InboundEntryInput[], within?: (em: EntityManager, appended: AppendedEntry[]) => Promise<void>): Promise<AppendedEntry[]> {
     if (inputs.length === 0) return [];
     const { appended, deliveries } = await this.em.fork().transactional(async (em) => {
-      const sql: TransactionSql = (query, params = []) => boundSql(em, query, params);
-      const { appended, touched } = await this.write(sql, inputs);
-      if (within) await within(sql, appended);
+      const { appended, touched } = await this.write(em, inputs);
+      if (within) await within(em, appended);
       // conversation.replied, recorded here (staff alerts commit with the entries), delivered after the commit.
-      const deliveries = await this.replied.record(sql, appended);
+      const deliveries = await this.replied.record(em, appended);
       // Last: concurrent batches answering one thread wait on its row lock only until they commit.
-      if (touched.length > 0) await sql(`update conversation set last_activity_at = now(), updated_at = now() where id = any(?::uuid[])`, [touched]);
+      if (touched.length > 0) await boundSql(em, `update conversation set last_activity_at = now(), updated_at = now() where id = any(?::uuid[])`, [touched]);
       return { appended, deliveries };
     });
     for (const deliver of deliveries) await deliver();
@@ -78,10 +75,10 @@ export class InboundAppend {
   }
 
   /** The replies and history lines; returns them and the threads whose last activity moves (a person's reply). */
-  private async write(sql: TransactionSql, inputs: InboundEntryInput[]): Promise<{ appended: AppendedEntry[]; touched: string[] }> {
+  private async write(em: EntityManager, inputs: InboundEntryInput[]): Promise<{ appended: AppendedEntry[]; touched: string[] }> {
     const threadIds = [...new Set(inputs.map((i) => i.conversationId))];
     const threads = new Map(
-      (await sql<{ id: string; company_id: string; author_id: string; kind: string }>(`select id, company_id, author_id, kind from conversation where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
+      (await boundSql<{ id: string; company_id: string; author_id: string; kind: string }>(em, `select id, company_id, author_id, kind from conversation where id = any(?::uuid[])`, [threadIds])).map((t) => [t.id, t]),
     );
     const missing = threadIds.find((id) => !threads.has(id));
     if (missing) throw new Error(`Conversation ${missing} not found`);
@@ -103,7 +100,8 @@ export class InboundAppend {
     );
     // An item seen before (or committed first by a concurrent run) keeps its reply; this one makes
     // none, and answers with that reply, read back for those keys alone.
-    const inserted = await sql<{ id: string; inbound_key: string }>(
+    const inserted = await boundSql<{ id: string; inbound_key: string }>(
+      em,
       `insert into conversation_entry (id, created_at, updated_at, company_id, conversation_id, author_id, body, origin, sender_address, sender_name, automatic, original_body, inbound_key, attachments)
        select v.id, now(), now(), v.company_id, v.conversation_id, v.author_id, v.body, v.origin, v.sender_address, v.sender_name, v.automatic, v.original_body, v.inbound_key, v.attachments
          from ${replies.from}
@@ -114,7 +112,7 @@ export class InboundAppend {
     const existing = new Map<string, string>();
     const seenBefore = [...fresh.keys()].filter((key) => !created.has(key));
     if (seenBefore.length > 0) {
-      for (const r of await sql<{ id: string; inbound_key: string }>(`select id, inbound_key from conversation_entry where inbound_key = any(?::text[])`, [seenBefore])) existing.set(r.inbound_key, r.id);
+      for (const r of await boundSql<{ id: string; inbound_key: string }>(em, `select id, inbound_key from conversation_entry where inbound_key = any(?::text[])`, [seenBefore])) existing.set(r.inbound_key, r.id);
     }
     const made = [...fresh.values()].filter((f) => created.has(f.input.inboundKey));
     if (made.length > 0) {
@@ -128,7 +126,8 @@ export class InboundAppend {
           ];
         }),
       );
-      await sql(
+      await boundSql(
+        em,
         `insert into conversation_event (id, created_at, updated_at, company_id, conversation_id, actor_id, type, details)
          select v.id, now(), now(), v.company_id, v.conversation_id, v.actor_id, v.type, v.details from ${events.from}`,
         events.params,

@@ -1,10 +1,11 @@
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MailboxesModule } from '../channels/mailboxes.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
 import { AttachmentStorage, LocalAttachmentStorage } from './email/attachment-storage.js';
-import { BounceRecorder } from './email/bounce-recorder.js';
 import { InboundEmail } from './email/inbound-email.entity.js';
 import { InboundEmailProcessor } from './email/inbound-email.processor.js';
 import { InboundEmailStore } from './email/inbound-email.store.js';
@@ -23,12 +24,11 @@ export class InboundModule {
     const watching = role === 'worker' ? [MailboxWatcher, MailboxLock] : [];
     return {
       module: InboundModule,
-      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, OutboundModule, QuarantineModule],
+      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule],
       providers: [
         InboundEmailStore,
         InboundEmailProcessor,
         ThreadMatcher,
-        BounceRecorder,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },
         ...watching,
       ],

@@ -25,6 +25,7 @@ import { OutboundTemplatesService } from './outbound-templates.service.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import { ReplyAlerts } from './reply-alerts.service.js';
+import { SentCopies } from './sent-copies.js';
 import { SmsGateway } from './sms/sms.port.js';
 import { TwilioSmsGateway } from './sms/twilio-sms.gateway.js';
 import { TemplateRenderer } from './templates/template-renderer.js';
@@ -54,12 +55,14 @@ import { TwilioStatusService } from './twilio-status.service.js';
     ChannelRateLimiter,
     DeliveriesService,
     OptOutsService,
+    SentCopies,
     OutboundTemplatesService,
     TwilioStatusService,
     { provide: EmailTransport, useClass: SmtpEmailTransport },
     { provide: SmsGateway, useClass: TwilioSmsGateway },
   ],
   // Inbound resolves reply addresses, Message-IDs and subject tags, and alerts staff of replies.
-  exports: [MikroOrmModule, ReplyAddressing, ReplyAlerts],
+  // For inbound: reply addresses, the copies sent (threading, bounces) and the one opt-out writer (STOP / START).
+  exports: [ReplyAddressing, SentCopies, OptOutsService],
 })
 export class OutboundModule {}

@@ -4,11 +4,12 @@ import { newId } from '../core/database/new-id.js';
 import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConversationReplied, type RepliedListener } from '../conversations/conversation-replied.js';
-import type { AppendedEntry, TransactionSql } from '../conversations/inbound-append.js';
+import type { AppendedEntry } from '../conversations/inbound-append.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { ThreadTags } from '../conversations/thread-tags.js';
 import { ReplyAddressing } from './reply-addressing.js';
-import { effectiveSettingSql } from '../settings/effective-settings.js';
+import { AccountDirectory } from '../accounts/account-directory.js';
+import { ChannelSenders } from '../channels/channel-senders.js';
 
 /** A stable id per (reply, user): notifying twice about the same reply makes one alert. */
 function alertKey(replyId: string, userId: string): string {
@@ -43,6 +44,8 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
     private readonly addressing: ReplyAddressing,
     private readonly tags: ThreadTags,
     private readonly replied: ConversationReplied,
+    private readonly accounts: AccountDirectory,
+    private readonly senders: ChannelSenders,
   ) {}
 
   /** Alerts follow conversation.replied: recorded in the append's transaction, queued after its commit. */
@@ -50,8 +53,8 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
     this.replied.listen(this);
   }
 
-  recordReplied(sql: TransactionSql, replied: AppendedEntry[]): Promise<MadeAlert[]> {
-    return this.record(replied.map((r) => r.entryId), sql);
+  recordReplied(em: EntityManager, replied: AppendedEntry[]): Promise<MadeAlert[]> {
+    return this.record(replied.map((r) => r.entryId), em);
   }
 
   deliver(made: MadeAlert[]): Promise<void> {
@@ -60,33 +63,38 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
 
   /** Returns the number of alerts made (0 when they already existed or nobody is to be told). */
   async notify(replyId: string): Promise<number> {
-    const made = await this.record([replyId], (query, params = []) => boundSql(this.em.fork(), query, params));
+    const made = await this.record([replyId], this.em.fork());
     await this.enqueue(made);
     return made.length;
   }
 
   /**
-   * The alerts of many replies, made with `sql` (the caller's transaction, so replies and their
+   * The alerts of many replies, made with `em` (the caller's transaction, so replies and their
    * alerts commit together): who is to be told is found once per thread (its author and the
    * company's managers, by their settings), then each reply's alerts go to them but its own
    * author; one statement inserts every alert. Returns the alerts made; `enqueue` them once committed.
    */
-  async record(replyIds: string[], sql: TransactionSql): Promise<MadeAlert[]> {
+  async record(replyIds: string[], em: EntityManager): Promise<MadeAlert[]> {
     if (replyIds.length === 0) return [];
-    const replies = await sql<{ entry_id: string; conversation_id: string; author_id: string | null }>(
+    const replies = await boundSql<{ entry_id: string; conversation_id: string; author_id: string | null }>(
+      em,
       `select id as entry_id, conversation_id, author_id from conversation_entry where id = any(?::uuid[])`,
       [replyIds],
     );
     if (replies.length === 0) return [];
-    const threads = [...new Set(replies.map((r) => r.conversation_id))];
-    const staff = await sql<{ conversation_id: string; user_id: string; email: string; company_id: string; has_sender: boolean }>(
-      `select m.id as conversation_id, u.id as user_id, u.email, m.company_id,
-              exists (select 1 from email_sender es where es.company_id = m.company_id) as has_sender
-         from conversation m
-         join app_user u on u.company_id = m.company_id and u.active and u.kind = 'collaborator'
-        where m.id = any(?::uuid[]) and (u.id = m.author_id or u.role = 'manager')
-          and ${effectiveSettingSql('replyAlerts', 'u.id', 'm.company_id')}`,
-      [threads],
+    const threads = await boundSql<{ id: string; company_id: string; author_id: string }>(
+      em,
+      'select id, company_id, author_id from conversation where id = any(?::uuid[])',
+      [[...new Set(replies.map((r) => r.conversation_id))]],
+    );
+    const [candidates, senders] = await Promise.all([
+      this.accounts.alertRecipients(em, threads.map((t) => ({ companyId: t.company_id, authorId: t.author_id }))),
+      this.senders.of(em, [...new Set(threads.map((t) => t.company_id))]),
+    ]);
+    const staff = threads.flatMap((t) =>
+      candidates
+        .filter((u) => u.companyId === t.company_id && (u.id === t.author_id || u.manager))
+        .map((u) => ({ conversation_id: t.id, user_id: u.id, email: u.email, company_id: t.company_id, has_sender: Boolean(senders.get(t.company_id)?.email) })),
     );
     const staffOf = Map.groupBy(staff, (row) => row.conversation_id);
     // A reply's own author (staff answering by email) is not told about it.
@@ -105,7 +113,8 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
         r.has_sender ? null : 'no_sender', this.addressing.newMessageId(),
       ]),
     );
-    const made = await sql<{ id: string; status: string }>(
+    const made = await boundSql<{ id: string; status: string }>(
+      em,
       `insert into delivery (id, created_at, updated_at, company_id, outbox_copy_id, conversation_id, entry_id, channel, kind, recipient_type, recipient_user_id,
          address, status, failure_reason, email_message_id)
        select v.id, now(), now(), v.company_id, v.outbox_copy_id, v.conversation_id, v.entry_id, 'email', 'reply_alert', 'user', v.user_id, v.address, v.status, v.reason, v.email_message_id

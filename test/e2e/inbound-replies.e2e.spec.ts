@@ -1,6 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { describe, expect, it } from '@jest/globals';
-import { boundSql } from '../../src/core/database/sql-rows.js';
 import { InboundAppend, type InboundEntryInput } from '../../src/conversations/inbound-append.js';
 import { ReplyAlerts } from '../../src/outbound/reply-alerts.service.js';
 import { aCompanyWorld } from '../factories/world.factory.js';
@@ -45,8 +44,8 @@ describe('inbound replies written as a batch', () => {
     let made = 0;
     const appended = await app.get(InboundAppend).appendMany(
       [input(byOperator, 'client', null), input(byOperator, 'operator', world.operatorId), input(byManager, 'client-b', null)],
-      async (sql, rows) => {
-        made = (await alerts.record(rows.map((r) => r.entryId), (query, params) => sql(query, params))).length;
+      async (em, rows) => {
+        made = (await alerts.record(rows.map((r) => r.entryId), em)).length;
       },
     );
     const told = async (replyId: string) =>
@@ -58,6 +57,6 @@ describe('inbound replies written as a batch', () => {
     expect(await told(appended[2].entryId)).toEqual([world.managerId]);
     expect(made).toBe(4);
     // Recorded again (a re-run): nothing more.
-    expect(await alerts.record(appended.map((r) => r.entryId), (query, params) => boundSql(app.get(EntityManager).fork(), query, params))).toEqual([]);
+    expect(await alerts.record(appended.map((r) => r.entryId), app.get(EntityManager).fork())).toEqual([]);
   });
 });

@@ -10,12 +10,12 @@ import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { EntryAttachment } from '../../conversations/conversation.entity.js';
-import { InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
+import { type AppendedEntry, InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { AttachmentStorage } from './attachment-storage.js';
 import { authenticateSender } from './authentication-results.js';
-import { BounceRecorder } from './bounce-recorder.js';
+import { SentCopies } from '../../outbound/sent-copies.js';
 import { classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { InboundEmailStore } from './inbound-email.store.js';
@@ -66,7 +66,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     private readonly matcher: ThreadMatcher,
     private readonly quarantine: QuarantineService,
     private readonly storage: AttachmentStorage,
-    private readonly bounces: BounceRecorder,
+    private readonly sent: SentCopies,
     private readonly replies: InboundAppend,
     private readonly store: InboundEmailStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -222,25 +222,8 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     if (movedDuplicates.length > 0) await this.store.finishMany(movedDuplicates.map((d) => ({ ...d, status: 'duplicate' as const })));
     if (inputs.length > 0) {
-      // Staff alerts follow conversation.replied, recorded in the same transaction as the replies and these outcomes.
       try {
-        await this.replies.appendMany(
-          inputs.map((i) => i.input),
-          async (sql, appended) => {
-            const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
-            const outcomes = unnestRows(
-              { id: 'uuid', status: 'text', thread: 'uuid', reply: 'uuid' },
-              inputs.map(({ row, input }) => [row.id, input.automatic ? 'automatic' : 'threaded', input.conversationId, byKey.get(input.inboundKey)!.entryId]),
-            );
-            // Compare-and-set, as `finish`: a row another run finished keeps its outcome.
-            await sql(
-              `update inbound_email e set status = v.status, conversation_id = v.thread, entry_id = v.reply, processed_at = now(), updated_at = now()
-                 from ${outcomes.from}
-                where e.id = v.id and e.status in ('received', 'quarantined')`,
-              outcomes.params,
-            );
-          },
-        );
+        await this.appendAll(inputs);
       } catch (error) {
         this.logger.warn(`a batch of ${inputs.length} inbound emails could not be written together (${(error as Error).message}): each goes on alone`);
         alone.push(...inputs.map((i) => i.row.id));
@@ -275,7 +258,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     const kind = classify(mail);
     // Before the sender check: some delivery reports come without a usable From.
     if (kind.kind === 'bounce') {
-      const failed = await this.bounces.record(kind.originalMessageIds, kind.diagnostic);
+      const failed = await this.sent.recordBounce(kind.originalMessageIds, kind.diagnostic);
       if (!failed) throw new Quarantined('bounce_unmatched', `Delivery report naming none of our messages: ${kind.diagnostic}`);
       if (!(await this.handTo(row, failed.companyId))) return;
       return this.store.finish(row.id, 'bounce', { outcome: `delivery ${failed.deliveryId} failed: ${kind.diagnostic}` });
@@ -334,11 +317,35 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     };
   }
 
-  /** Writes the reply (idempotent on the row), then the row's outcome; alerts staff for a person's reply. */
+  /** One mail's reply and outcome: `appendAll` of one. */
   private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
-    const [appended] = await this.replies.appendMany([await this.replyInput(row, mail, messageId, automatic, authorUserId)]);
-    await this.store.finish(row.id, automatic ? 'automatic' : 'threaded', { threadMessageId: messageId, replyId: appended.entryId }, ['received', 'quarantined']);
+    const [appended] = await this.appendAll([{ row, input: await this.replyInput(row, mail, messageId, automatic, authorUserId) }]);
     return appended.entryId;
+  }
+
+  /**
+   * The one transaction rule for mail, a batch or one: the replies (one per mail, ever), the mails'
+   * outcomes and what conversation.replied records (staff alerts) commit together; alerts are queued
+   * after. The outcome is a compare-and-set, as `finish`: a row another run finished keeps its own.
+   */
+  private appendAll(items: { row: StoredRow; input: InboundEntryInput }[]): Promise<AppendedEntry[]> {
+    return this.replies.appendMany(
+      items.map((i) => i.input),
+      async (em, appended) => {
+        const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
+        const outcomes = unnestRows(
+          { id: 'uuid', status: 'text', thread: 'uuid', reply: 'uuid' },
+          items.map(({ row, input }) => [row.id, input.automatic ? 'automatic' : 'threaded', input.conversationId, byKey.get(input.inboundKey)!.entryId]),
+        );
+        await boundSql(
+          em,
+          `update inbound_email e set status = v.status, conversation_id = v.thread, entry_id = v.reply, processed_at = now(), updated_at = now()
+             from ${outcomes.from}
+            where e.id = v.id and e.status in ('received', 'quarantined')`,
+          outcomes.params,
+        );
+      },
+    );
   }
 
   private async keepAttachments(row: StoredRow, mail: ParsedInbound): Promise<EntryAttachment[]> {

@@ -1,14 +1,14 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { User } from '../../accounts/user.entity.js';
-import { Client, Contact } from '../../clients/client.entity.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
-import { Delivery } from '../../outbound/delivery.entity.js';
 import { Conversation, ThreadTag } from '../../conversations/conversation.entity.js';
 import { tagInSubject } from '../../conversations/thread-tags.js';
 import { ReplyAddressing } from '../../outbound/reply-addressing.js';
+import { type SentCopy, SentCopies } from '../../outbound/sent-copies.js';
+import { AccountDirectory } from '../../accounts/account-directory.js';
+import { ClientDirectory } from '../../clients/client-directory.js';
 import type { ParsedInbound } from './parse-mail.js';
 
 /** How a mail was tied to its thread, strongest first. */
@@ -20,7 +20,7 @@ export interface ThreadMatch {
   messageId: string;
   via: MatchVia;
   /** The copy the reply answers, when known (token or Message-ID). */
-  delivery: Delivery | null;
+  delivery: SentCopy | null;
 }
 
 export interface SenderCheck {
@@ -43,6 +43,9 @@ export class ThreadMatcher {
     private readonly em: EntityManager,
     private readonly addressing: ReplyAddressing,
     private readonly kinds: ConversationKinds,
+    private readonly sent: SentCopies,
+    private readonly clients: ClientDirectory,
+    private readonly accounts: AccountDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,7 +60,7 @@ export class ThreadMatcher {
     const tokensOf = mails.map((mail) => mail.recipients.map((address) => this.addressing.tokenOf(address)).filter((token): token is string => Boolean(token)));
     const tokens = [...new Set(tokensOf.flat())];
     if (tokens.length > 0) {
-      const deliveries = await em.find(Delivery, { replyToken: { $in: tokens } }, { orderBy: { id: 'desc' } });
+      const deliveries = await this.sent.byReplyTokens(em, tokens);
       tokensOf.forEach((mine, i) => {
         const delivery = mine.length > 0 ? deliveries.find((d) => d.replyToken !== null && mine.includes(d.replyToken)) : undefined;
         if (delivery) found[i] = { companyId: delivery.companyId, messageId: delivery.conversationId, via: 'token', delivery };
@@ -66,7 +69,7 @@ export class ThreadMatcher {
     const referencedOf = mails.map((mail, i) => (found[i] ? [] : mail.referencedIds.map((id) => id.toLowerCase())));
     const referenced = [...new Set(referencedOf.flat())];
     if (referenced.length > 0) {
-      const deliveries = await em.find(Delivery, { emailMessageId: { $in: referenced } });
+      const deliveries = await this.sent.byMessageIds(em, referenced);
       referencedOf.forEach((ids, i) => {
         // In-Reply-To comes first in referencedIds: the copy answered directly wins over older ones.
         for (const id of ids) {
@@ -94,8 +97,7 @@ export class ThreadMatcher {
     const domain = `@${this.config.outbound.messageIdDomain.toLowerCase()}`;
     const ids = [...new Set(mails.map((mail) => mail.messageId?.toLowerCase()).filter((id): id is string => Boolean(id?.endsWith(domain))))];
     if (ids.length === 0) return new Set();
-    const rows = await this.em.fork().find(Delivery, { emailMessageId: { $in: ids } }, { fields: ['id', 'emailMessageId'] });
-    return new Set(rows.map((row) => row.emailMessageId!));
+    return this.sent.ownMessageIds(ids);
   }
 
   /**
@@ -111,16 +113,9 @@ export class ThreadMatcher {
     const conversation = await em.findOne(Conversation, { id: match.messageId });
     if (!conversation) return { allowed: false, authorUserId: null };
     const participants = await this.kinds.of(conversation.kind).participants(em, conversation.id);
-    const users = await em.find(User, {
-      companyId: conversation.companyId,
-      $or: [{ id: { $in: [conversation.authorId, ...participants] } }, { clientId: conversation.clientId }],
-    });
-    const user = users.find((u) => u.email.toLowerCase() === address);
-    if (user) return { allowed: true, authorUserId: user.id };
-    const client = await em.findOne(Client, { id: conversation.clientId });
-    if (client?.email?.toLowerCase() === address) return { allowed: true, authorUserId: null };
-    const contacts = await em.find(Contact, { clientId: conversation.clientId });
-    if (contacts.some((c) => c.email?.toLowerCase() === address)) return { allowed: true, authorUserId: null };
+    const userId = await this.accounts.withEmail(em, conversation.companyId, address, { userIds: [conversation.authorId, ...participants], clientId: conversation.clientId });
+    if (userId) return { allowed: true, authorUserId: userId };
+    if ((await this.clients.emailsOf(em, conversation.clientId)).has(address)) return { allowed: true, authorUserId: null };
     return { allowed: false, authorUserId: null };
   }
 }

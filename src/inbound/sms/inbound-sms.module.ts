@@ -1,3 +1,5 @@
+import { AccountsModule } from '../../accounts/accounts.module.js';
+import { ClientsModule } from '../../clients/clients.module.js';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConversationsModule } from '../../conversations/conversations.module.js';
 import { Module } from '@nestjs/common';
@@ -17,7 +19,7 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
  * (worker). Loaded by both roles: the quarantine's assign runs in the API and needs the processor.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, OutboundModule, QuarantineModule],
+  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule],
   controllers: [TwilioSmsController],
   providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
 })

@@ -8,7 +8,7 @@ import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
 import type { EntryAttachment } from '../../conversations/conversation.entity.js';
-import { type AppendedEntry, InboundAppend, type InboundEntryInput, type TransactionSql } from '../../conversations/inbound-append.js';
+import { type AppendedEntry, InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { OptOutsService } from '../../outbound/opt-outs.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
@@ -18,7 +18,23 @@ import { keywordOf, type SmsKeyword, toE164 } from './sms-text.js';
 import { tagsInText } from '../../conversations/thread-tags.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
 
-type Outcome = { status: InboundSmsStatus; outcome?: string; messageId?: string | null; replyId?: string | null };
+type Outcome = {
+  status: InboundSmsStatus;
+  outcome?: string;
+  messageId?: string | null;
+  replyId?: string | null;
+  /** Written already, with the reply, in its transaction (see appendAll). */
+  recorded?: boolean;
+};
+
+/** An SMS becoming a reply, and the outcome its row records in the same transaction. */
+interface SmsAppend {
+  id: string;
+  from: string;
+  input: InboundEntryInput;
+  status: 'threaded' | 'composed';
+  outcome: string | null;
+}
 
 /** A row of a batch, as read for processing. */
 interface BatchRow {
@@ -104,31 +120,12 @@ export class InboundSmsProcessor implements OnModuleInit {
     }
     let threaded = 0;
     if (inputs.length > 0) {
-      let appended: AppendedEntry[] = [];
       try {
-        appended = await this.replies.appendMany(inputs.map((i) => i.input));
+        await this.appendAll(inputs.map((i) => ({ ...i, status: 'threaded' as const, outcome: null })));
+        threaded = inputs.length;
       } catch (error) {
         this.logger.warn(`a batch of ${inputs.length} SMS replies could not be written together (${(error as Error).message}): each goes on alone`);
         alone.push(...inputs.map((i) => i.id));
-      }
-      if (appended.length > 0) {
-        // Staff alerts followed conversation.replied in the replies' transaction. The outcomes come
-        // after its commit: a run stopped in between leaves the rows received, and the next run
-        // finds the replies made (one per SMS, ever) and writes the outcomes.
-        const sql: TransactionSql = (query, params = []) => boundSql(this.em.fork(), query, params);
-        const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
-        const outcomes = unnestRows(
-          { id: 'uuid', conversation_id: 'uuid', entry_id: 'uuid', from_address: 'text' },
-          inputs.map((i) => [i.id, i.input.conversationId, byKey.get(i.input.inboundKey)!.entryId, i.from]),
-        );
-        await sql(
-          `update inbound_sms s set status = 'threaded', conversation_id = v.conversation_id, entry_id = v.entry_id, from_address = v.from_address,
-                  outcome = null, processed_at = now(), updated_at = now()
-             from ${outcomes.from}
-            where s.id = v.id and s.status = 'received'`,
-          outcomes.params,
-        );
-        threaded = inputs.length;
       }
     }
     const failures: string[] = [];
@@ -154,9 +151,10 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!from) result = await this.toQuarantine(sms, 'invalid_sender', `"${sms.fromRaw}" is not a phone number`);
     else if (keyword) result = await this.applyKeyword(sms, from, keyword);
     else result = await this.thread(sms, from);
-    // One update of the row, rather than a flush over everything this job loaded; over `received`
-    // (or the keyword's own status, set under its lock), never over another run's outcome.
-    await this.em.nativeUpdate(
+    // A reply's outcome was written with it. Otherwise one update of the row, rather than a flush over
+    // everything this job loaded; over `received` (or the keyword's own status, set under its lock),
+    // never over another run's outcome.
+    if (!result.recorded) await this.em.nativeUpdate(
       InboundSms,
       { id: sms.id, status: { $in: ['received', result.status] } },
       { status: result.status, outcome: result.outcome ?? null, messageId: result.messageId ?? sms.messageId, replyId: result.replyId ?? null, fromAddress: from, processedAt: new Date() },
@@ -175,8 +173,8 @@ export class InboundSmsProcessor implements OnModuleInit {
     }
     if (sms.body.trim().length === 0 && sms.media.length === 0) return this.toQuarantine(sms, 'empty_body', 'No text and no media', threadId);
     if (target) {
-      const replyId = await this.appendReply(sms, from, target.messageId, senders.find((s) => s.clientId === target.clientId) ?? null);
-      return { status: 'threaded', messageId: target.messageId, replyId };
+      const replyId = await this.appendReply(sms, from, target.messageId, senders.find((s) => s.clientId === target.clientId) ?? null, 'threaded');
+      return { status: 'threaded', messageId: target.messageId, replyId, recorded: true };
     }
     if (senders.length > 1) {
       return this.toQuarantine(sms, 'ambiguous_sender', `This number belongs to ${senders.length} client files: ${senders.map((s) => s.name).join(', ')}`);
@@ -210,14 +208,47 @@ export class InboundSmsProcessor implements OnModuleInit {
       origin: 'sms',
       senderAddress: from,
     });
-    const replyId = await this.appendReply(sms, from, sms.messageId, sender);
-    return { status: 'composed', messageId: sms.messageId, replyId };
+    const replyId = await this.appendReply(sms, from, sms.messageId, sender, 'composed');
+    return { status: 'composed', messageId: sms.messageId, replyId, recorded: true };
   }
 
-  private async appendReply(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): Promise<string> {
-    // Staff are alerted as for email replies, by conversation.replied in the same transaction.
-    const [appended] = await this.replies.appendMany([this.replyInput(sms, from, messageId, sender)]);
+  /** One SMS's reply and outcome: `appendAll` of one. */
+  private async appendReply(
+    sms: InboundSms,
+    from: string,
+    messageId: string,
+    sender: KnownSender | null,
+    status: SmsAppend['status'],
+    outcome: string | null = null,
+  ): Promise<string> {
+    const [appended] = await this.appendAll([{ id: sms.id, from, input: this.replyInput(sms, from, messageId, sender), status, outcome }]);
     return appended.entryId;
+  }
+
+  /**
+   * The one transaction rule for SMS, a batch or one, as for mail: the replies (one per SMS, ever),
+   * the rows' outcomes and what conversation.replied records (staff alerts) commit together; alerts
+   * are queued after. The outcome is a compare-and-set: a row another run finished keeps its own.
+   */
+  private appendAll(items: SmsAppend[]): Promise<AppendedEntry[]> {
+    return this.replies.appendMany(
+      items.map((i) => i.input),
+      async (em, appended) => {
+        const byKey = new Map(appended.map((a) => [a.inboundKey, a]));
+        const outcomes = unnestRows(
+          { id: 'uuid', status: 'text', conversation_id: 'uuid', entry_id: 'uuid', from_address: 'text', outcome: 'text' },
+          items.map((i) => [i.id, i.status, i.input.conversationId, byKey.get(i.input.inboundKey)!.entryId, i.from, i.outcome]),
+        );
+        await boundSql(
+          em,
+          `update inbound_sms s set status = v.status, conversation_id = v.conversation_id, entry_id = v.entry_id, from_address = v.from_address,
+                  outcome = v.outcome, processed_at = now(), updated_at = now()
+             from ${outcomes.from}
+            where s.id = v.id and s.status in ('received', 'quarantined')`,
+          outcomes.params,
+        );
+      },
+    );
   }
 
   private replyInput(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): InboundEntryInput {
@@ -287,8 +318,6 @@ export class InboundSmsProcessor implements OnModuleInit {
     const from = sms.fromAddress ?? toE164(sms.fromRaw) ?? sms.fromRaw;
     const clientId = await this.threads.clientOf(messageId);
     const sender = (await this.threads.knownSenders(sms.companyId, from)).find((s) => s.clientId === clientId) ?? null;
-    const replyId = await this.appendReply(sms, from, messageId, sender);
-    await em.nativeUpdate(InboundSms, { id: sms.id }, { status: 'threaded', messageId, replyId, outcome: 'assigned from the quarantine' });
-    return { replyId };
+    return { replyId: await this.appendReply(sms, from, messageId, sender, 'threaded', 'assigned from the quarantine') };
   }
 }
