@@ -6,7 +6,9 @@ import { NotFoundError } from '../core/errors/domain-error.js';
 
 /** What a kind says about one of its conversations when a copy of it goes out. */
 export interface KindCopyContext {
+  /** As a copy shows it (a message's is worded: "Visite à domicile : …"); templates read it as `conversation.subject`. */
   subject: string;
+  /** Templates read it as `conversation.body`. */
   body: string;
   /**
    * The kind's own template variables (a message's `message` block with its worded subject, urgent

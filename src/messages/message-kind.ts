@@ -75,7 +75,7 @@ export class MessageKind implements ConversationKind, InboundOpener, OnModuleIni
       rows.map((m) => [
         m.id,
         {
-          subject: m.subject,
+          subject: copySubject({ subject: m.subject, body: m.body, vad: m.vad, task: m.task_state === 'todo' }),
           body: m.body,
           // Dates as the French reader writes them (4/12/2026), instants in Paris time.
           data: {

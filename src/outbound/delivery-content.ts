@@ -1,3 +1,5 @@
+import { Clock } from '../core/clock.js';
+import { frenchShortDateTime } from '../core/format/french-dates.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { SmsNumbersService } from '../channels/sms-numbers.service.js';
@@ -16,7 +18,6 @@ import { TemplateRenderer } from './templates/template-renderer.js';
 
 /** Company senders are read again after this long: a changed sender applies within 5 s. */
 const TTL_MS = 5_000;
-const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
 /** Renders a claimed delivery into the email, SMS or fax it becomes. */
 @Injectable()
@@ -31,6 +32,7 @@ export class DeliveryContent {
     private readonly smsNumbers: SmsNumbersService,
     private readonly kinds: ConversationKinds,
     private readonly channelSenders: ChannelSenders,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -40,12 +42,14 @@ export class DeliveryContent {
       client: { name: d.client_name },
       recipient: { name: d.recipient_name },
       author: { name: d.author_name },
-      // The kind's own variables: a message's `message` block (subject worded for a copy, urgent, due date) and `vad`.
+      // What every kind has: the conversation's subject (worded for a copy) and text.
+      conversation: { subject: d.content.subject, body: d.content.body },
+      // The kind's own variables: a message's `message` block (urgent, due date…) and `vad`.
       ...d.content.data,
       reply: d.entry_id ? { body: d.reply_body ?? '' } : null,
       sender: d.reply_sender ?? d.author_name,
       tag: d.tag ?? '',
-      sentAt: PARIS.format(new Date()),
+      sentAt: frenchShortDateTime(this.clock.now()),
       link: `${this.config.publicBaseUrl}${d.content.link}`,
     };
   }

@@ -13,6 +13,7 @@ export const SAMPLE_DATA = {
   client: { name: 'Cabinet Médical Durand' },
   recipient: { name: 'Dr Durand' },
   author: { name: 'Olivier Opé' },
+  conversation: { subject: 'Appel de Mme Petit', body: 'Mme Petit a appelé : merci de la rappeler avant 18 h.' },
   message: { subject: 'Appel de Mme Petit', body: 'Mme Petit a appelé : merci de la rappeler avant 18 h.', urgent: false, dueDate: '4/12/2026' },
   vad: { plannedAt: '4/12/2026 à 14:30', street: '12 rue des Lilas', city: '69003 Lyon' },
   reply: null,
