@@ -1,3 +1,4 @@
+import { frenchLongDay, frenchShortDateTime, TIME_ZONE } from '../core/format/french-dates.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
@@ -12,8 +13,6 @@ import { ConversationEntry } from '../conversations/conversation.entity.js';
 import { MessageQueries } from './message-queries.service.js';
 import { type SqlCondition, unreadBy } from './visibility.js';
 
-const PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
-const PARIS_DAY = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' });
 
 /** "À faire", with its day for a day task (seed 000: "A faire le j/mm/aaaa"). */
 function todoLabel(message: Message): string {
@@ -69,7 +68,7 @@ export class MessageDigest {
     const conditions: SqlCondition[] = [
       { sql: 'm.client_id = ?', params: [clientId] },
       { sql: `m.kind = 'message'`, params: [] },
-      { sql: '(m.created_at at time zone ?)::date between ?::date and ?::date', params: ['Europe/Paris', query.from, query.to] },
+      { sql: '(m.created_at at time zone ?)::date between ?::date and ?::date', params: [TIME_ZONE, query.from, query.to] },
       ...(query.scope === 'unread' ? [unreadBy(viewer)] : []),
       ...(query.authors === 'collaborators'
         ? [{ sql: `exists (select 1 from app_user a where a.id = m.author_id and a.kind = 'collaborator')`, params: [] }]
@@ -92,7 +91,7 @@ export class MessageDigest {
     const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
 
     doc.font('Helvetica-Bold').fontSize(16).text(`Messages — ${client.name}`);
-    const period = `Du ${PARIS_DAY.format(new Date(`${query.from}T12:00:00Z`))} au ${PARIS_DAY.format(new Date(`${query.to}T12:00:00Z`))}`;
+    const period = `Du ${frenchLongDay(query.from)} au ${frenchLongDay(query.to)}`;
     const scope = query.scope === 'unread' ? 'non lus' : 'tous';
     doc.font('Helvetica').fontSize(10).fillColor('#555').text(`${period} · ${scope} · ${messages.length} message(s)`);
     if (truncated) doc.text(`Seuls les ${DIGEST_MAX_MESSAGES} messages les plus récents de la période figurent ici.`);
@@ -101,10 +100,10 @@ export class MessageDigest {
     for (const message of messages) {
       doc.fillColor('#000').font('Helvetica-Bold').fontSize(11).text(message.subject || '(sans objet)');
       const flags = [message.urgent ? 'URGENT' : '', todoLabel(message), message.vad ? vadLabel(message) : ''].filter(Boolean).join(' · ');
-      doc.font('Helvetica').fontSize(9).fillColor('#555').text(`${PARIS.format(message.createdAt)} — ${authors.get(message.authorId) ?? ''}${flags ? ` — ${flags}` : ''}`);
+      doc.font('Helvetica').fontSize(9).fillColor('#555').text(`${frenchShortDateTime(message.createdAt)} — ${authors.get(message.authorId) ?? ''}${flags ? ` — ${flags}` : ''}`);
       doc.fillColor('#000').fontSize(10).text(message.body, { paragraphGap: 4 });
       for (const reply of replies.filter((r) => r.conversationId === message.id)) {
-        doc.fontSize(9).fillColor('#555').text(`Réponse de ${(reply.authorId ? authors.get(reply.authorId) : null) ?? reply.senderName ?? reply.senderAddress ?? ''}, ${PARIS.format(reply.createdAt)}`, { indent: 15 });
+        doc.fontSize(9).fillColor('#555').text(`Réponse de ${(reply.authorId ? authors.get(reply.authorId) : null) ?? reply.senderName ?? reply.senderAddress ?? ''}, ${frenchShortDateTime(reply.createdAt)}`, { indent: 15 });
         doc.fontSize(10).fillColor('#000').text(reply.body, { indent: 15, paragraphGap: 4 });
       }
       doc.moveDown(0.8);

@@ -1,3 +1,4 @@
+import { frenchPaddedDay } from '../core/format/french-dates.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { User } from '../accounts/user.entity.js';
@@ -10,11 +11,10 @@ import { type ConversationEvent, type ConversationEntry, ConversationState } fro
 import { type SqlCondition, visibleTo } from './visibility.js';
 import type { MessageView, ThreadView } from './dto/message.response.js';
 
-const PARIS_DATE = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' });
 
 /** "Fait par Marie le 24/12/2026": who did the task and when, as the product shows it. */
 export function doneLabel(firstName: string, doneAt: Date): string {
-  return `Fait par ${firstName} le ${PARIS_DATE.format(doneAt)}`;
+  return `Fait par ${firstName} le ${frenchPaddedDay(doneAt)}`;
 }
 
 /** The SQL of one page of visible threads, newest first (also what the benchmark explains). */

@@ -1,3 +1,4 @@
+import { TIME_ZONE } from '../core/format/french-dates.js';
 import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
@@ -103,7 +104,7 @@ export class MessageViews {
 
   /** Client remarks (visibility already limits them to managers and supervisors). */
   remarks(viewer: AuthContext, query: RemarkListQuery): Promise<Page<MessageView>> {
-    const onDate = query.date ? [{ sql: `(m.created_at at time zone 'Europe/Paris')::date = ?::date`, params: [query.date] }] : [];
+    const onDate = query.date ? [{ sql: `(m.created_at at time zone ?)::date = ?::date`, params: [TIME_ZONE, query.date] }] : [];
     return this.queries.page(viewer, [{ sql: `m.kind = 'remark'`, params: [] }, ...onDate], query);
   }
 
