@@ -24,8 +24,8 @@ import { StructuresModule } from './structures/structures.module.js';
 import { DiscoveryModule } from '@nestjs/core';
 
 /**
- * One codebase, two roles: the `api` process serves HTTP; the `worker` process consumes queues
- * (and will watch mailboxes). Both share the domain modules.
+ * One codebase, two roles: the `api` process serves HTTP (and webhooks); the `worker` process
+ * consumes queues, relays the outbox and watches mailboxes. Both share the domain modules.
  */
 @Module({})
 export class AppModule {

@@ -4,7 +4,7 @@ import { exitCleanlyOnSignals, exitOnStartupFailure } from './core/lifecycle/shu
 import { createLogger } from './core/logging/logger.js';
 import { createWorkerApp } from './worker-app.js';
 
-/** The worker process: queue consumers (and, later, mailbox watchers). No HTTP. */
+/** The worker process: queue consumers, the outbox relay and reconciler, and the mailbox watchers. No HTTP. */
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.logLevel, role: 'worker' });
 try {
