@@ -14,7 +14,8 @@ import { OptOutsService } from '../../outbound/opt-outs.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { InboundSms, type InboundSmsMedia, type InboundSmsStatus } from './inbound-sms.entity.js';
-import { keywordOf, type SmsKeyword, toE164 } from './sms-text.js';
+import { toE164 } from '../../core/phone/phone-number.js';
+import { keywordOf, type SmsKeyword } from './sms-text.js';
 import { tagsInText } from '../../conversations/thread-tags.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
 

@@ -7,7 +7,8 @@ import { DomainError } from '../../core/errors/domain-error.js';
 import type { InboundSmsMedia } from './inbound-sms.entity.js';
 import { InboundSmsWriter } from './inbound-sms.writer.js';
 import { storableText } from '../../core/database/storable-text.js';
-import { keywordOf, storableParams, toE164 } from './sms-text.js';
+import { toE164 } from '../../core/phone/phone-number.js';
+import { keywordOf, storableParams } from './sms-text.js';
 
 /** What the webhook passes on of the HTTP request. */
 export interface TwilioWebhookRequest {

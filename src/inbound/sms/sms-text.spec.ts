@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { storableText } from '../../core/database/storable-text.js';
 import { tagsInText } from '../../conversations/thread-tags.js';
-import { keywordOf, storableParams, toE164 } from './sms-text.js';
+import { toE164 } from '../../core/phone/phone-number.js';
+import { keywordOf, storableParams } from './sms-text.js';
 
 describe('SMS text', () => {
   it('reads numbers as E.164, French by default, and refuses what is no phone number', () => {

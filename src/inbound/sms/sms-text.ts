@@ -1,7 +1,5 @@
 import { isStorable, storableText } from '../../core/database/storable-text.js';
 
-/** The one phone parser (France first): null for a short code or a name, which are no reply address. */
-export { toE164 } from '../../core/phone/phone-number.js';
 
 export type SmsKeyword = 'opt-out' | 'opt-in' | 'help';
 
