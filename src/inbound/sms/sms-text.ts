@@ -1,6 +1,5 @@
 import { isStorable, storableText } from '../../core/database/storable-text.js';
 
-
 export type SmsKeyword = 'opt-out' | 'opt-in' | 'help';
 
 const KEYWORDS: Record<string, SmsKeyword> = {
