@@ -10,6 +10,14 @@ export interface AccountContactPoints {
   mobile: string | null;
 }
 
+/**
+ * "The account `column` names is a collaborator (staff, not a client-side account)", as a condition
+ * of another domain's statement (`m.author_id`): for lists filtered by who wrote.
+ */
+export function isCollaboratorSql(column: string): string {
+  return `exists (select 1 from app_user a where a.id = ${column} and a.kind = 'collaborator')`;
+}
+
 /** An account to alert about replies (see alertRecipients). */
 export interface AlertRecipient {
   id: string;

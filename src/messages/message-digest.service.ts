@@ -1,3 +1,4 @@
+import { isCollaboratorSql } from '../accounts/account-directory.js';
 import { frenchLongDay, frenchShortDateTime, TIME_ZONE } from '../core/format/french-dates.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
@@ -71,7 +72,7 @@ export class MessageDigest {
       { sql: '(m.created_at at time zone ?)::date between ?::date and ?::date', params: [TIME_ZONE, query.from, query.to] },
       ...(query.scope === 'unread' ? [unreadBy(viewer)] : []),
       ...(query.authors === 'collaborators'
-        ? [{ sql: `exists (select 1 from app_user a where a.id = m.author_id and a.kind = 'collaborator')`, params: [] }]
+        ? [{ sql: isCollaboratorSql('m.author_id'), params: [] }]
         : []),
     ];
     // The newest messages of the period when there are more than the cap; the response says so.

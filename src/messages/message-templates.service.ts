@@ -1,5 +1,6 @@
+import { MessageTemplateCatalog } from '../settings/template-catalog.js';
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
@@ -9,11 +10,17 @@ import { MessageTemplate } from './message.entity.js';
 
 /** Message templates (modèles): a subject, a body, an instruction, and whether it is a home visit. */
 @Injectable()
-export class MessageTemplatesService {
+export class MessageTemplatesService implements OnModuleInit {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly catalog: MessageTemplateCatalog,
   ) {}
+
+  /** Settings ask here whether a default template they are given is the company's own. */
+  onModuleInit(): void {
+    this.catalog.register(async (companyId, templateId) => (await this.em.fork().count(MessageTemplate, { companyId, id: templateId })) > 0);
+  }
 
   list(auth: AuthContext): Promise<MessageTemplate[]> {
     return this.em.find(MessageTemplate, { companyId: auth.companyId }, { orderBy: { name: 'asc' } });

@@ -1,4 +1,3 @@
-import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { User } from '../accounts/user.entity.js';
@@ -10,6 +9,7 @@ import { companyCountry } from '../core/tenancy/company-country.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import { CopyCircle } from '../structures/copy-circle.js';
 import { effectiveSettings } from './effective-settings.js';
+import { MessageTemplateCatalog } from './template-catalog.js';
 import type { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
 import type { AccountOverrides, BannerView, Defaults, SettingsView } from './dto/settings.response.js';
 import { type BannerAudience, CompanySettings, Snippet, UserSettings } from './settings.entity.js';
@@ -21,6 +21,7 @@ export class SettingsService {
     private readonly em: EntityManager,
     private readonly audit: AuditService,
     private readonly circle: CopyCircle,
+    private readonly templates: MessageTemplateCatalog,
   ) {}
 
   /** The caller's own settings: company defaults, their overrides, what applies to them. */
@@ -165,14 +166,10 @@ export class SettingsService {
     if (!(await this.em.count(User, { companyId, id: userId }))) throw new NotFoundError('User');
   }
 
-  /**
-   * A default message template must be one of the company's own. Read with SQL rather than through
-   * the messages module's entity: messages depend on settings, not the other way round.
-   */
+  /** A default message template must be one of the company's own (the messages module answers: see MessageTemplateCatalog). */
   private async assertTemplateOf(companyId: string, templateId: string | null | undefined): Promise<void> {
     if (!templateId) return;
-    const rows = await boundSql<{ found: number }>(this.em, 'select 1 as found from message_template where id = ? and company_id = ?', [templateId, companyId]);
-    if (rows.length === 0) throw new NotFoundError('Message template', { field: 'defaultMessageTemplateId' });
+    if (!(await this.templates.isCompanys(companyId, templateId))) throw new NotFoundError('Message template', { field: 'defaultMessageTemplateId' });
   }
 }
 
