@@ -13,6 +13,10 @@ import { TokensService } from './tokens.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
+import { registerErrorCodes } from '../core/errors/domain-error.js';
+import { ACCOUNT_ERRORS } from './account-errors.js';
+
+registerErrorCodes(ACCOUNT_ERRORS);
 
 /** Accounts and their API tokens; also the guard every route goes through (token, then permission). */
 @Module({

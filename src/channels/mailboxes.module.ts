@@ -8,6 +8,12 @@ import { MailboxClient } from '../inbound/imap/mailbox.port.js';
 import { Mailbox } from './mailbox.entity.js';
 import { MailboxesController } from './mailboxes.controller.js';
 import { MailboxesService } from './mailboxes.service.js';
+import { registerErrorCodes } from '../core/errors/domain-error.js';
+import { IMAP_ERRORS } from '../inbound/imap/imap-errors.js';
+import { CHANNEL_ERRORS } from './channel-errors.js';
+
+registerErrorCodes(CHANNEL_ERRORS);
+registerErrorCodes(IMAP_ERRORS);
 
 /** The companies' IMAP mailboxes (configuration, connection test); the IMAP client port lives here. */
 @Module({

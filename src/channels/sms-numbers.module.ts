@@ -6,6 +6,10 @@ import { SmsNumbersController } from './sms-numbers.controller.js';
 import { SmsNumberOwnership } from './sms-numbers.ownership.js';
 import { SmsNumbersService } from './sms-numbers.service.js';
 import { TwilioNumberOwnership } from './sms-numbers.twilio-ownership.js';
+import { registerErrorCodes } from '../core/errors/domain-error.js';
+import { CHANNEL_ERRORS } from './channel-errors.js';
+
+registerErrorCodes(CHANNEL_ERRORS);
 
 /** The companies' Twilio numbers: sending SMS copies from them, receiving replies on them. */
 @Module({

@@ -15,6 +15,13 @@ import { MessageVadService } from './message-vad.service.js';
 import { MessageViews } from './message-views.service.js';
 import { ClientMessagesController, MessagesController, MessageTemplatesController } from './messages.controller.js';
 import { MessagesService } from './messages.service.js';
+import { registerErrorCodes } from '../core/errors/domain-error.js';
+import { registerDateFieldCode } from '../core/http/input-guard.js';
+import { MESSAGE_ERRORS } from './message-errors.js';
+
+registerErrorCodes(MESSAGE_ERRORS);
+// A malformed dueDate had its own code before every date was checked on the way in; it keeps it.
+registerDateFieldCode('body.dueDate', 'invalid_due_date');
 
 /** Threads on client files: compose, replies, tasks, VAD, remarks, the views, live events. */
 @Module({

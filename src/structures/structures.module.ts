@@ -6,6 +6,10 @@ import { StructuresController, SubcontractingController } from './structures.con
 import { StructuresService } from './structures.service.js';
 import { SubcontractingService } from './subcontracting.service.js';
 import { CopyCircle } from './copy-circle.js';
+import { registerErrorCodes } from '../core/errors/domain-error.js';
+import { STRUCTURE_ERRORS } from './structure-errors.js';
+
+registerErrorCodes(STRUCTURE_ERRORS);
 
 /** Structures (groups of collaborators, the copy circle) and subcontracting between companies. */
 @Module({

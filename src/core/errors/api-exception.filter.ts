@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { DomainError, ERROR_STATUS, type ErrorCode } from './domain-error.js';
+import { CORE_ERRORS, DomainError, registeredStatus } from './domain-error.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -20,7 +20,9 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
 }
 
-const BODY_PARSER_CODES: Record<string, ErrorCode> = {
+type CoreErrorCode = keyof typeof CORE_ERRORS;
+
+const BODY_PARSER_CODES: Record<string, CoreErrorCode> = {
   'entity.parse.failed': 'invalid_json',
   'entity.too.deep': 'validation_failed',
   'entity.too.large': 'payload_too_large',
@@ -28,7 +30,7 @@ const BODY_PARSER_CODES: Record<string, ErrorCode> = {
   'encoding.unsupported': 'unsupported_media_type',
 };
 
-const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+const HTTP_STATUS_CODES: Record<number, CoreErrorCode> = {
   400: 'validation_failed',
   401: 'invalid_token',
   403: 'permission_denied',
@@ -42,10 +44,20 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 /** How long a client should wait before retrying while the database is unreachable, in seconds. */
 const DATABASE_RETRY_AFTER_S = 5;
 
+const INTERNAL_ERROR: ErrorBody = { code: 'internal_error', message: 'Something went wrong on our side' };
+
+const logger = new Logger('errors');
+
 /** Turns any thrown value into `{code, message, details?}` with the right status (and headers). */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; headers?: Record<string, string> } {
   if (error instanceof DomainError) {
-    return { status: error.status, body: { code: error.code, message: error.message, details: error.details } };
+    const status = registeredStatus(error.code);
+    if (status === undefined) {
+      // A code no module registered: a bug of ours, not something the caller can act on.
+      logger.error(`DomainError code "${error.code}" is not registered (registerErrorCodes); answered as 500 internal_error`);
+      return { status: 500, body: { ...INTERNAL_ERROR } };
+    }
+    return { status, body: { code: error.code, message: error.message, details: error.details } };
   }
   // Nest wraps body-parser failures in an HttpException whose cause is the original error.
   const parserError = error instanceof HttpException ? error.cause : error;
@@ -57,23 +69,23 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
         : parserError.type === 'entity.too.deep'
           ? (parserError as BodyParserError & { message: string }).message
           : `The request body was refused (${parserError.type.replace('.', ' ')})`;
-    return { status: ERROR_STATUS[code], body: { code, message } };
+    return { status: CORE_ERRORS[code], body: { code, message } };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const isRouteMiss = status === 404 && /^Cannot [A-Z]+ /.test(error.message);
-    const code: ErrorCode = isRouteMiss ? 'route_not_found' : (HTTP_STATUS_CODES[status] ?? 'internal_error');
+    const code: CoreErrorCode = isRouteMiss ? 'route_not_found' : (HTTP_STATUS_CODES[status] ?? 'internal_error');
     const message = isRouteMiss ? `No route for ${error.message.replace(/^Cannot /, '')}` : error.message;
     return { status, body: { code, message } };
   }
   if (isDatabaseUnavailable(error)) {
     return {
-      status: ERROR_STATUS.database_unavailable,
+      status: CORE_ERRORS.database_unavailable,
       body: { code: 'database_unavailable', message: 'The database cannot be reached right now; retry shortly' },
       headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_S) },
     };
   }
-  return { status: 500, body: { code: 'internal_error', message: 'Something went wrong on our side' } };
+  return { status: 500, body: { ...INTERNAL_ERROR } };
 }
 
 @Catch()

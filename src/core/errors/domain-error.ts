@@ -1,47 +1,83 @@
 /**
  * Error codes the API can answer with, and the HTTP status each maps to. Services throw
- * `DomainError`s with one of these codes; only the exception filter knows about HTTP.
+ * `DomainError`s with a registered code; only the exception filter knows about HTTP.
+ *
+ * core/ knows only the generic codes below. A business module declares its own codes in a table
+ * of its own (e.g. `MESSAGE_ERRORS` in messages/message-errors.ts), adds them to the
+ * `ErrorCodeRegistry` type by module augmentation, so that `new DomainError(code, …)` accepts
+ * them, and registers the table at run time with `registerErrorCodes` when its Nest module loads.
  */
-export const ERROR_STATUS = {
+export const CORE_ERRORS = {
   invalid_json: 400,
   invalid_id: 400,
   validation_failed: 400,
   invalid_text: 400,
   invalid_date: 400,
+  // Any bearer-token API: no token, or one that is not a token of ours (also Nest's default 401).
   missing_token: 401,
   invalid_token: 401,
-  token_revoked: 401,
-  account_inactive: 401,
   permission_denied: 403,
-  remark_clients_only: 403,
-  subcontracting_link_required: 403,
   not_found: 404,
   route_not_found: 404,
   conflict: 409,
-  user_email_taken: 409,
-  last_manager: 409,
-  mailbox_already_watched: 409,
   payload_too_large: 413,
   body_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
-  rights_template_kind_mismatch: 422,
-  body_required: 422,
-  contact_not_of_client: 422,
-  due_date_required: 422,
-  invalid_due_date: 422,
-  vad_planned_date_required: 422,
-  urgent_only_at_creation: 422,
-  invalid_cc: 422,
-  sms_number_not_verified: 422,
-  mailbox_unreachable: 422,
-  twilio_unavailable: 502,
   not_ready: 503,
   database_unavailable: 503,
   internal_error: 500,
-} as const satisfies Record<string, number>;
+} as const satisfies ErrorTable;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+/** A module's error codes and the HTTP status of each. */
+export type ErrorTable = Readonly<Record<string, number>>;
+
+type CoreErrors = typeof CORE_ERRORS;
+
+/**
+ * Every code `DomainError` accepts, by type. Modules extend it by augmentation, next to their table:
+ *
+ *     declare module '../core/errors/domain-error.js' {
+ *       interface ErrorCodeRegistry extends MessageErrors {}
+ *     }
+ *
+ * Two tables giving one code different statuses do not compile (the interface cannot extend both).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by augmentation
+export interface ErrorCodeRegistry extends CoreErrors {}
+
+export type ErrorCode = keyof ErrorCodeRegistry;
+
+const registry = new Map<string, number>();
+
+/**
+ * Registers a module's codes with the table the exception filter reads. Registering a code again
+ * with the same status is harmless; with another status it throws, so the process fails at start.
+ */
+export function registerErrorCodes(table: ErrorTable): void {
+  for (const [code, status] of Object.entries(table)) {
+    const known = registry.get(code);
+    if (known !== undefined && known !== status) {
+      throw new Error(`Error code "${code}" is registered twice, with status ${known} and ${status}`);
+    }
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new Error(`Error code "${code}" has status ${status}, which is not an HTTP error status`);
+    }
+    registry.set(code, status);
+  }
+}
+
+/** The status registered for `code`, or undefined when no module registered it. */
+export function registeredStatus(code: string): number | undefined {
+  return registry.get(code);
+}
+
+/** Every registered code with its status (for specs and documentation). */
+export function registeredErrorCodes(): ReadonlyMap<string, number> {
+  return registry;
+}
+
+registerErrorCodes(CORE_ERRORS);
 
 /** A failure the caller can act on: a stable machine-readable code and a human message. */
 export class DomainError extends Error {
@@ -54,8 +90,9 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 
+  /** The registered status; an unregistered code is a bug, answered as 500 internal_error. */
   get status(): number {
-    return ERROR_STATUS[this.code];
+    return registry.get(this.code) ?? 500;
   }
 }
 

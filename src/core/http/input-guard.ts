@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { toErrorResponse } from '../errors/api-exception.filter.js';
-import { DomainError } from '../errors/domain-error.js';
+import { DomainError, type ErrorCode } from '../errors/domain-error.js';
 
 /** Deeper bodies than this are refused before validation, whose recursion they could overflow. */
 export const MAX_JSON_DEPTH = 32;
@@ -12,7 +12,17 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const ISO_DATE = /^([+-]\d{6}|\d{4,})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Date fields that had their own refusal code before this check existed keep answering with it. */
-const DATE_CODES: Record<string, 'invalid_due_date'> = { 'body.dueDate': 'invalid_due_date' };
+const DATE_CODES = new Map<string, ErrorCode>();
+
+/**
+ * Refuses an impossible date at `where` (e.g. body.dueDate) with the module's own `code` rather
+ * than invalid_date. The code must be registered, as for any DomainError.
+ */
+export function registerDateFieldCode(where: string, code: ErrorCode): void {
+  const known = DATE_CODES.get(where);
+  if (known !== undefined && known !== code) throw new Error(`The date field ${where} already answers with ${known}, not ${code}`);
+  DATE_CODES.set(where, code);
+}
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -51,7 +61,7 @@ function textProblem(text: string, where: string): DomainError | undefined {
   }
   const date = ISO_DATE.exec(text);
   if (date) {
-    const code = DATE_CODES[where] ?? 'invalid_date';
+    const code = DATE_CODES.get(where) ?? 'invalid_date';
     const year = Number(date[1]);
     const month = Number(date[2]);
     const day = Number(date[3]);
