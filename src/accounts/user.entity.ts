@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Client } from '../clients/client.entity.js';
-import type { Permission } from '../core/auth/permissions.js';
+import type { Permission } from '../rights/permissions.js';
 import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 export const USER_KINDS = ['collaborator', 'client', 'secretary'] as const;

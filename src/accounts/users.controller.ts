@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IssuedTokenView, TokenView } from './dto/token.response.js';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { IdParam, type Page } from '../core/http/params.js';
 import { CreateTokenDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
 import { User } from './user.entity.js';

@@ -4,7 +4,7 @@ import { AuditService, type Snapshot } from '../audit/audit.service.js';
 import { snapshot } from '../audit/snapshot.js';
 import { Client } from '../clients/client.entity.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
-import type { Permission } from '../core/auth/permissions.js';
+import type { Permission } from '../rights/permissions.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import { type Page, pageWindow, toPage } from '../core/http/params.js';
 import { Company } from '../core/tenancy/company.entity.js';

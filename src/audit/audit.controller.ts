@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import type { Page } from '../core/http/params.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { AuditService } from './audit.service.js';

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { FaxGatewayDto } from './email-sender.dto.js';
 import { EmailSenderService } from './email-sender.service.js';
 import { FaxGateway } from './fax-gateway.entity.js';

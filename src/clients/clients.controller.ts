@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { IdParam, type Page, PageQuery } from '../core/http/params.js';
 import { Client, Contact, Instruction } from './client.entity.js';
 import { ClientsService } from './clients.service.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AuthContext } from '../core/auth/auth-context.js';
-import type { Permission } from '../core/auth/permissions.js';
+import type { Permission } from '../rights/permissions.js';
 import { assertMayAct, eventTypeShownTo, isSubcontractorOf, type MessageAct } from './message-acts.js';
 
 const COMPANY = 'company-a';

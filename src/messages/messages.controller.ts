@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
 import { IdParam, type Page } from '../core/http/params.js';
 import {

@@ -20,6 +20,7 @@ import { checkCc, checkDueDate, templateFor } from './compose-inputs.js';
 import { CopyCircle } from '../structures/copy-circle.js';
 import { insertRows } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
+import { hasPermission } from '../rights/permissions.js';
 
 /** Writes on threads: compose, reply, task and VAD changes, read state, delete and restore. */
 @Injectable()
@@ -39,7 +40,7 @@ export class MessagesService {
     await this.clients.get(auth, clientId);
     const clientSide = auth.kind !== 'collaborator';
     if (input.remark && !clientSide) throw new DomainError('remark_clients_only', 'Only client accounts send remarks');
-    if (input.remark && !auth.permissions.has('messages.remarks.write')) {
+    if (input.remark && !hasPermission(auth, 'messages.remarks.write')) {
       throw new DomainError('permission_denied', 'This needs the permission messages.remarks.write', { permission: 'messages.remarks.write' });
     }
     // A private message reaches its recipients only; a client's message is addressed to the whole team, so it cannot be private.

@@ -1,4 +1,5 @@
 import type { AuthContext } from '../core/auth/auth-context.js';
+import { hasPermission } from '../rights/permissions.js';
 import { circleMemberSince } from '../structures/copy-circle.js';
 
 /** A SQL condition on the `message` row aliased `m`, with its parameters. */
@@ -23,8 +24,8 @@ export function visibleTo(viewer: AuthContext): SqlCondition {
       params: [viewer.companyId, viewer.clientId, viewer.userId],
     };
   }
-  const remarks = viewer.permissions.has('messages.remarks.read') ? `m.kind = 'remark'` : `(m.kind = 'remark' and m.author_id = ?)`;
-  const remarkParams = viewer.permissions.has('messages.remarks.read') ? [] : [viewer.userId];
+  const remarks = hasPermission(viewer, 'messages.remarks.read') ? `m.kind = 'remark'` : `(m.kind = 'remark' and m.author_id = ?)`;
+  const remarkParams = hasPermission(viewer, 'messages.remarks.read') ? [] : [viewer.userId];
   const subcontractor = circleMemberSince(viewer.userId, 'm.company_id', 'm.created_at');
   return {
     sql: `((m.company_id = ? and (${remarks} or (m.kind = 'message' and (not m.private or m.author_id = ?

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, type PipeTransform, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { DomainError } from '../core/errors/domain-error.js';
 import { PreviewDto, PreviewView, TemplateSourceDto, TemplateView } from './dto/outbound.dto.js';
 import { OutboundTemplatesService } from './outbound-templates.service.js';

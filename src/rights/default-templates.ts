@@ -1,5 +1,5 @@
 import type { CollaboratorRole, UserKind } from '../accounts/user.entity.js';
-import { ALL_PERMISSIONS, type Permission } from '../core/auth/permissions.js';
+import { ALL_PERMISSIONS, type Permission } from './permissions.js';
 
 export interface TemplateDefinition {
   name: string;

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../accounts/user.entity.js';
-import type { Permission } from '../core/auth/permissions.js';
+import type { Permission } from './permissions.js';
 import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /**

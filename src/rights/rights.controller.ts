@@ -12,8 +12,8 @@ import {
 } from '@nestjs/swagger';
 import { CreateUserDto } from '../accounts/dto/user.dto.js';
 import { User } from '../accounts/user.entity.js';
-import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
-import { PERMISSIONS } from '../core/auth/permissions.js';
+import { AnyAccount, type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { PERMISSIONS, RequirePermission } from './permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { ApplyRightsTemplateDto, CreateRightsTemplateDto, UpdateRightsTemplateDto } from './dto/rights-template.dto.js';
 import { RightsTemplate } from './rights-template.entity.js';

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BannerView, SettingsView } from './dto/settings.response.js';
-import { AnyAccount, type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { AnyAccount, type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
 import { Snippet } from './settings.entity.js';

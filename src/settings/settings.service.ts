@@ -13,6 +13,7 @@ import { MessageTemplateCatalog } from './template-catalog.js';
 import type { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
 import type { AccountOverrides, BannerView, Defaults, SettingsView } from './dto/settings.response.js';
 import { type BannerAudience, CompanySettings, Snippet, UserSettings } from './settings.entity.js';
+import { hasPermission } from '../rights/permissions.js';
 
 /** Account defaults (company, overridable per account), saved phrases and the banner. */
 @Injectable()
@@ -80,7 +81,7 @@ export class SettingsService {
   async banner(auth: AuthContext): Promise<BannerView> {
     const company = await this.company(auth);
     const audience: BannerAudience = auth.kind === 'collaborator' ? 'collaborators' : 'clients';
-    const canManage = auth.permissions.has('settings.manage');
+    const canManage = hasPermission(auth, 'settings.manage');
     if (!company.bannerText || (company.bannerAudience !== audience && !canManage)) return { text: null, audience: null };
     return { text: company.bannerText, audience: company.bannerAudience };
   }

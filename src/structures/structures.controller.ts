@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MemberView } from './dto/member.response.js';
 import { CollaboratorView } from './dto/collaborator.response.js';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
+import { RequirePermission } from '../rights/permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { AddMemberDto, CollaboratorSearchQuery, CreateStructureDto, RequestLinkDto, UpdateStructureDto } from './dto/structure.dto.js';
 import { Structure, SubcontractingLink } from './structure.entity.js';

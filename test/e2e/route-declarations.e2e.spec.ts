@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PERMISSIONS } from '../../src/core/auth/permissions.js';
+import { PERMISSIONS } from '../../src/rights/permissions.js';
 import { routeTable } from '../../src/core/http/route-table.js';
 import { aCompany } from '../factories/accounts.factory.js';
 import { useTestApi } from '../harness/test-context.js';

@@ -1,10 +1,11 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Permission } from './permissions.js';
 
 /**
  * Who is calling, as established by the bearer-token guard: the account, its company, its
  * permissions (from the rights template applied to it) and, for client-side accounts, their file.
+ * The catalogue of permissions belongs to rights/ (core knows no business module): here they are
+ * names; rights/permissions.ts has the typed `RequirePermission` and `hasPermission`.
  */
 export interface AuthContext {
   userId: string;
@@ -14,7 +15,7 @@ export interface AuthContext {
   role: 'manager' | 'supervisor' | 'operator' | null;
   /** The client file a client or secretary account is bound to; null for collaborators. */
   clientId: string | null;
-  permissions: ReadonlySet<Permission>;
+  permissions: ReadonlySet<string>;
 }
 
 export type AuthenticatedRequest = Request & { auth?: AuthContext };
@@ -22,15 +23,11 @@ export type AuthenticatedRequest = Request & { auth?: AuthContext };
 export const PUBLIC_ROUTE = Symbol('relais:public-route');
 export const ROUTE_ACCESS = Symbol('relais:route-access');
 
-/** What a route requires once the caller is authenticated. */
-export type RouteAccess = { permission: Permission } | { anyAccount: true };
+/** What a route requires once the caller is authenticated (a permission named in rights/permissions.ts). */
+export type RouteAccess = { permission: string } | { anyAccount: true };
 
 /** The route needs no bearer token (health, metrics, docs, signed webhooks). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
-
-/** The route needs this permission; without it the caller gets 403 naming it. */
-export const RequirePermission = (permission: Permission): MethodDecorator =>
-  SetMetadata(ROUTE_ACCESS, { permission } satisfies RouteAccess);
 
 /** Any signed-in account may call the route (it acts on the caller's own data). */
 export const AnyAccount = (): MethodDecorator => SetMetadata(ROUTE_ACCESS, { anyAccount: true } satisfies RouteAccess);

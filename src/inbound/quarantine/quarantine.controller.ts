@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type AuthContext, CurrentAuth, RequirePermission } from '../../core/auth/auth-context.js';
+import { type AuthContext, CurrentAuth } from '../../core/auth/auth-context.js';
+import { RequirePermission } from '../../rights/permissions.js';
 import { ApiPageResponse } from '../../core/http/api-responses.js';
 import { IdParam, type Page } from '../../core/http/params.js';
 import { AssignQuarantineDto, DiscardQuarantineDto, QuarantineListQueryDto } from './dto/quarantine.dto.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../../accounts/user.entity.js';
-import { ALL_PERMISSIONS, type Permission } from '../../core/auth/permissions.js';
+import { ALL_PERMISSIONS, type Permission } from '../permissions.js';
 
 export class CreateRightsTemplateDto {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;

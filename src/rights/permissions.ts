@@ -1,3 +1,6 @@
+import { SetMetadata } from '@nestjs/common';
+import { type AuthContext, ROUTE_ACCESS, type RouteAccess } from '../core/auth/auth-context.js';
+
 /**
  * The fixed catalogue of permissions. Rights templates are sets of these; every /v1 route declares
  * the one it needs (or that any signed-in account may call it).
@@ -36,4 +39,13 @@ export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
+}
+
+/** The route needs this permission; without it the caller gets 403 naming it. */
+export const RequirePermission = (permission: Permission): MethodDecorator =>
+  SetMetadata(ROUTE_ACCESS, { permission } satisfies RouteAccess);
+
+/** Whether the caller holds `permission` (a permission outside the catalogue does not compile). */
+export function hasPermission(auth: Pick<AuthContext, 'permissions'>, permission: Permission): boolean {
+  return auth.permissions.has(permission);
 }
