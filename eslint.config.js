@@ -52,6 +52,37 @@ export default tseslint.config(
     },
   },
   {
+    // core/ is what every module stands on: it knows no business module. A module registers with
+    // core instead (error codes with registerErrorCodes, permissions are names to core).
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/accounts/*',
+                '**/rights/*',
+                '**/messages/*',
+                '**/conversations/*',
+                '**/outbound/*',
+                '**/inbound/*',
+                '**/channels/*',
+                '**/clients/*',
+                '**/structures/*',
+                '**/settings/*',
+                '**/audit/*',
+                '**/companies/*',
+              ],
+              message: 'core/ must not depend on a business module: take a name or a type parameter, or let the module register with core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/config/load-config.ts', 'test/**/*.ts', 'test/**/*.mjs', '*.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
