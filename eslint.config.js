@@ -83,6 +83,17 @@ export default tseslint.config(
     },
   },
   {
+    // Channels hold the adapters and credentials (IMAP, Twilio, SMTP senders); the paths that use them
+    // (inbound, outbound) depend on channels, never the other way round.
+    files: ['src/channels/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/inbound/*', '**/outbound/*'], message: 'channels/ is used by inbound/ and outbound/, it does not use them.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/config/load-config.ts', 'test/**/*.ts', 'test/**/*.mjs', '*.js'],
     rules: { 'no-restricted-properties': 'off' },
   },

@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ACCOUNT_ERRORS } from './accounts/account-errors.js';
 import { CHANNEL_ERRORS } from './channels/channel-errors.js';
 import { CORE_ERRORS, registeredErrorCodes } from './core/errors/domain-error.js';
-import { IMAP_ERRORS } from './inbound/imap/imap-errors.js';
+import { IMAP_ERRORS } from './channels/imap/imap-errors.js';
 import { MESSAGE_ERRORS } from './messages/message-errors.js';
 import { STRUCTURE_ERRORS } from './structures/structure-errors.js';
 // Loading the application's modules is what registers their codes, as in the api and worker.

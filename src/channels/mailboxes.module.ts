@@ -2,20 +2,24 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
-import { MailboxHostPolicy } from '../inbound/imap/host-policy.js';
-import { ImapFlowMailboxClient } from '../inbound/imap/imapflow-mailbox.client.js';
-import { MailboxClient } from '../inbound/imap/mailbox.port.js';
+import { MailboxHostPolicy } from './imap/host-policy.js';
+import { ImapFlowMailboxClient } from './imap/imapflow-mailbox.client.js';
+import { MailboxClient } from './imap/mailbox.port.js';
 import { Mailbox } from './mailbox.entity.js';
 import { MailboxesController } from './mailboxes.controller.js';
 import { MailboxesService } from './mailboxes.service.js';
 import { registerErrorCodes } from '../core/errors/domain-error.js';
-import { IMAP_ERRORS } from '../inbound/imap/imap-errors.js';
+import { IMAP_ERRORS } from './imap/imap-errors.js';
 import { CHANNEL_ERRORS } from './channel-errors.js';
 
 registerErrorCodes(CHANNEL_ERRORS);
 registerErrorCodes(IMAP_ERRORS);
 
-/** The companies' IMAP mailboxes (configuration, connection test); the IMAP client port lives here. */
+/**
+ * The companies' IMAP mailboxes (configuration, credentials sealed, connection test) and the IMAP
+ * adapter (`imap/`: the MailboxClient port, its imapflow implementation, the host policy), which
+ * inbound's watcher gets from here.
+ */
 @Module({
   imports: [MikroOrmModule.forFeature([Mailbox])],
   controllers: [MailboxesController],

@@ -5,9 +5,9 @@ import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { SecretBox } from '../core/crypto/secret-box.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
-import { MailboxHostPolicy } from '../inbound/imap/host-policy.js';
-import { REACH_TIMEOUT_MS } from '../inbound/imap/imapflow-mailbox.client.js';
-import { MailboxClient, type MailboxSettings } from '../inbound/imap/mailbox.port.js';
+import { MailboxHostPolicy } from './imap/host-policy.js';
+import { REACH_TIMEOUT_MS } from './imap/imapflow-mailbox.client.js';
+import { MailboxClient, type MailboxSettings } from './imap/mailbox.port.js';
 import type { CreateMailboxDto, MailboxTestResult, UpdateMailboxDto } from './dto/mailbox.dto.js';
 import { Mailbox } from './mailbox.entity.js';
 

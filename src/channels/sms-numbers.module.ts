@@ -8,15 +8,21 @@ import { SmsNumbersService } from './sms-numbers.service.js';
 import { TwilioNumberOwnership } from './sms-numbers.twilio-ownership.js';
 import { registerErrorCodes } from '../core/errors/domain-error.js';
 import { CHANNEL_ERRORS } from './channel-errors.js';
+import { SmsGateway } from './twilio/sms.port.js';
+import { TwilioSmsGateway } from './twilio/twilio-sms.gateway.js';
 
 registerErrorCodes(CHANNEL_ERRORS);
 
-/** The companies' Twilio numbers: sending SMS copies from them, receiving replies on them. */
+/**
+ * The companies' Twilio numbers (credentials sealed) and the Twilio adapter: the SmsGateway port
+ * outbound sends through (`twilio/`), the numbers' ownership check, and the one webhook signature
+ * check (`twilio-signature.ts`) both Twilio webhooks use.
+ */
 @Module({
   imports: [MikroOrmModule.forFeature([SmsNumber]), AuditModule],
   controllers: [SmsNumbersController],
-  providers: [SmsNumbersService, { provide: SmsNumberOwnership, useClass: TwilioNumberOwnership }],
-  // Outbound sends with `senderFor`, inbound checks webhook signatures with `receiverFor`.
-  exports: [MikroOrmModule, SmsNumbersService],
+  providers: [SmsNumbersService, { provide: SmsNumberOwnership, useClass: TwilioNumberOwnership }, { provide: SmsGateway, useClass: TwilioSmsGateway }],
+  // Outbound sends with `senderFor` through the SmsGateway; the webhooks verify with `receiverFor` / `authTokenOf`.
+  exports: [MikroOrmModule, SmsNumbersService, SmsGateway],
 })
 export class SmsNumbersModule {}

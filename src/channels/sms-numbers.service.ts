@@ -126,6 +126,21 @@ export class SmsNumbersService {
   }
 
   /**
+   * The auth token of the company's Twilio account `accountSid` (a delivery report names it), to
+   * check a webhook's signature with; null when the company has no number on that account, or its
+   * token was sealed under another key (a rotation): such a report verifies nothing.
+   */
+  async authTokenOf(companyId: string, accountSid: string): Promise<string | null> {
+    const row = await this.em.fork().findOne(SmsNumber, { companyId, accountSid }, { orderBy: { id: 'asc' } });
+    if (!row) return null;
+    try {
+      return this.box.open(row.authTokenSealed);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * The number an inbound SMS was sent to: by its To number, else by its Messaging Service. Not
    * scoped to a company: the webhook learns the company from this very lookup. With `maxAgeMs`, an
    * answer read that recently may be reused (webhooks would otherwise read and decrypt the same

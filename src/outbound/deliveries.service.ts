@@ -7,7 +7,7 @@ import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
 import { containsPattern, type Page, pageWindow, toPage } from '../core/http/params.js';
 import { Delivery, DeliveryAttempt } from './delivery.entity.js';
 import { DeliveryQueue } from './delivery-queue.js';
-import { OUTCOME_UNKNOWN } from './provider-error.js';
+import { OUTCOME_UNKNOWN } from '../channels/provider-error.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import type { DeliveryDetailView, DeliveryFilter, DeliveryView } from './dto/outbound.dto.js';
 

@@ -10,7 +10,7 @@ import { ConversationKinds } from '../conversations/conversation-kinds.js';
 import type { EmailAttachment, OutgoingEmail } from './email/email.port.js';
 import { faxPdf } from './fax/fax-document.js';
 import { ReplyAddressing } from './reply-addressing.js';
-import type { OutgoingSms } from './sms/sms.port.js';
+import type { OutgoingSms } from '../channels/twilio/sms.port.js';
 import { smsSegments, type SmsSegments } from './sms/sms-segments.js';
 import type { ClaimedDelivery } from './thread-context.js';
 import type { TemplateData } from './templates/template-renderer.js';

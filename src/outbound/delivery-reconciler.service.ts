@@ -9,7 +9,7 @@ import type { DeliveryChannel } from './delivery.entity.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { DeliveryRelay } from './delivery-relay.service.js';
 import { DeliverySmsLookup } from './delivery-sms-lookup.js';
-import { OUTCOME_UNKNOWN } from './provider-error.js';
+import { OUTCOME_UNKNOWN } from '../channels/provider-error.js';
 
 /**
  * The worker's two loops. The relay drains the outbox every OUTBOUND_RELAY_INTERVAL_MS (at once

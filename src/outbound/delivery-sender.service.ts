@@ -13,9 +13,9 @@ import { DeliveryClaims, type SettledStatus, type Settlement } from './delivery-
 import { DeliveryContent } from './delivery-content.js';
 import { DeliverySmsLookup } from './delivery-sms-lookup.js';
 import { CommitRefused, EmailTransport } from './email/email.port.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError } from '../channels/provider-error.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
-import { SmsGateway } from './sms/sms.port.js';
+import { SmsGateway } from '../channels/twilio/sms.port.js';
 import { type ClaimedDelivery, type ClaimRow, ThreadContexts } from './thread-context.js';
 
 type Payload = JobPayload<'outbound.send-email'>;

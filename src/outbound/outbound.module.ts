@@ -26,8 +26,6 @@ import { ChannelRateLimiter } from './rate-limiter.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import { ReplyAlerts } from './reply-alerts.service.js';
 import { SentCopies } from './sent-copies.js';
-import { SmsGateway } from './sms/sms.port.js';
-import { TwilioSmsGateway } from './sms/twilio-sms.gateway.js';
 import { TemplateRenderer } from './templates/template-renderer.js';
 import { ThreadContexts } from './thread-context.js';
 import { TwilioStatusController } from './twilio-status.controller.js';
@@ -59,7 +57,6 @@ import { TwilioStatusService } from './twilio-status.service.js';
     OutboundTemplatesService,
     TwilioStatusService,
     { provide: EmailTransport, useClass: SmtpEmailTransport },
-    { provide: SmsGateway, useClass: TwilioSmsGateway },
   ],
   // Inbound resolves reply addresses, Message-IDs and subject tags, and alerts staff of replies.
   // For inbound: reply addresses, the copies sent (threading, bounces) and the one opt-out writer (STOP / START).

@@ -1,9 +1,9 @@
 import { boundSql } from '../core/database/sql-rows.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import twilio from 'twilio';
 import { newId } from '../core/database/new-id.js';
-import { SecretBox } from '../core/crypto/secret-box.js';
+import { SmsNumbersService } from '../channels/sms-numbers.service.js';
+import { twilioSigned } from '../channels/twilio-signature.js';
 import { storableText } from '../core/database/storable-text.js';
 import { DomainError } from '../core/errors/domain-error.js';
 
@@ -20,24 +20,16 @@ const FINAL: Record<string, 'delivered' | 'failed'> = { delivered: 'delivered', 
 export class TwilioStatusService {
   constructor(
     private readonly em: EntityManager,
-    private readonly box: SecretBox,
+    private readonly smsNumbers: SmsNumbersService,
   ) {}
 
   async apply(input: { url: string; signature: string | undefined; params: Record<string, unknown> }): Promise<void> {
     const params = Object.fromEntries(Object.entries(input.params ?? {}).map(([k, v]) => [k, String(v)]));
     const sid = params.MessageSid ?? '';
+    const [delivery] = sid ? await boundSql<{ id: string; company_id: string }>(this.em, 'select id, company_id from delivery where provider_message_id = ?', [sid]) : [];
     // The token of the company's Twilio account named in the report (a company may have several numbers).
-    const [delivery] = sid
-      ? await boundSql<{ id: string; company_id: string; auth_token_sealed: string | null }>(
-        this.em,
-        `select d.id, d.company_id, (select sn.auth_token_sealed from sms_number sn where sn.company_id = d.company_id and sn.account_sid = ?
-                                        order by sn.id limit 1) as auth_token_sealed
-             from delivery d where d.provider_message_id = ?`,
-          [params.AccountSid ?? '', sid],
-        )
-      : [];
-    const token = delivery?.auth_token_sealed ? this.openToken(delivery.auth_token_sealed) : null;
-    if (!delivery || !token || !input.signature || !twilio.validateRequest(token, input.signature, input.url, params)) {
+    const token = delivery ? await this.smsNumbers.authTokenOf(delivery.company_id, params.AccountSid ?? '') : null;
+    if (!delivery || !twilioSigned(token, input.signature, input.url, params)) {
       throw new DomainError('permission_denied', 'The Twilio signature does not match this request');
     }
     // Checked as signed, recorded as PostgreSQL can hold it (a NUL byte would fail every retry of the report).
@@ -57,14 +49,5 @@ export class TwilioStatusService {
        select ?, now(), now(), company_id, id, ?, ?, null from changed`,
       [final, final, final, final, reported, code, delivery.id, newId(), `status:${reported}`, code],
     );
-  }
-
-  /** A token sealed under another key (rotated) cannot verify anything: refused like a forgery, not a 500. */
-  private openToken(sealed: string): string | null {
-    try {
-      return this.box.open(sealed);
-    } catch {
-      return null;
-    }
   }
 }

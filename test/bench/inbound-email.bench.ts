@@ -29,7 +29,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { createLogger } from '../../src/core/logging/logger.js';
 import { createHttpApp } from '../../src/http-app.js';
-import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
+import { ImapFlowMailboxClient } from '../../src/channels/imap/imapflow-mailbox.client.js';
 import { Conversation } from '../../src/conversations/conversation.entity.js';
 import { Message } from '../../src/messages/message.entity.js';
 import { buildMail } from '../fixtures/mail/builder.js';

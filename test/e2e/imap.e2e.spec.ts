@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
-import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
+import { ImapFlowMailboxClient } from '../../src/channels/imap/imapflow-mailbox.client.js';
+import type { MailboxSession } from '../../src/channels/imap/mailbox.port.js';
 import { baseConfig, IMAP } from '../harness/services.js';
-import { REACH_TIMEOUT_MS } from '../../src/inbound/imap/imapflow-mailbox.client.js';
+import { REACH_TIMEOUT_MS } from '../../src/channels/imap/imapflow-mailbox.client.js';
 
 const settings = { host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password };
 

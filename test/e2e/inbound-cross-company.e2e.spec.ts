@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ImapFlowMailboxClient } from '../../src/inbound/imap/imapflow-mailbox.client.js';
-import type { MailboxSession } from '../../src/inbound/imap/mailbox.port.js';
+import { ImapFlowMailboxClient } from '../../src/channels/imap/imapflow-mailbox.client.js';
+import type { MailboxSession } from '../../src/channels/imap/mailbox.port.js';
 import { ThreadTags } from '../../src/conversations/thread-tags.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { buildBounce, buildMail, type MailParts } from '../fixtures/mail/builder.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { REACH_TIMEOUT_MS } from '../../src/inbound/imap/imapflow-mailbox.client.js';
+import { REACH_TIMEOUT_MS } from '../../src/channels/imap/imapflow-mailbox.client.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';

@@ -3,7 +3,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { loadConfig } from '../../src/config/load-config.js';
 import { CommitRefused, type OutgoingEmail } from '../../src/outbound/email/email.port.js';
 import { SmtpEmailTransport } from '../../src/outbound/email/smtp-email.transport.js';
-import { ProviderError } from '../../src/outbound/provider-error.js';
+import { ProviderError } from '../../src/channels/provider-error.js';
 import { startSmtpListener, type SmtpListener, type SmtpListenerOptions } from '../harness/smtp-listener.js';
 
 const email = (n: number): OutgoingEmail => ({

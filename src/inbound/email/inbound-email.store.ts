@@ -6,7 +6,7 @@ import type { Mailbox } from '../../channels/mailbox.entity.js';
 import { boundSql, unnestRows } from '../../core/database/sql-rows.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
 import { JOBS } from '../../core/queue/jobs.js';
-import type { StoredMail } from '../imap/mailbox.port.js';
+import type { StoredMail } from '../../channels/imap/mailbox.port.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { messageIds } from './parse-mail.js';
 

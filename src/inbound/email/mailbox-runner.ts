@@ -4,7 +4,7 @@ import type { AppConfig } from '../../config/config.schema.js';
 import { Mailbox } from '../../channels/mailbox.entity.js';
 import { mailboxSettings } from '../../channels/mailboxes.service.js';
 import type { SecretBox } from '../../core/crypto/secret-box.js';
-import type { MailboxClient, MailboxSession } from '../imap/mailbox.port.js';
+import type { MailboxClient, MailboxSession } from '../../channels/imap/mailbox.port.js';
 import { boundSql } from '../../core/database/sql-rows.js';
 import type { InboundEmailStatus } from './inbound-email.entity.js';
 import type { InboundEmailStore } from './inbound-email.store.js';

@@ -5,7 +5,7 @@ import { Mailbox } from '../../channels/mailbox.entity.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
 import { SecretBox } from '../../core/crypto/secret-box.js';
 import { RedisClient } from '../../core/redis/redis.module.js';
-import { MailboxClient } from '../imap/mailbox.port.js';
+import { MailboxClient } from '../../channels/imap/mailbox.port.js';
 import { InboundEmailStore } from './inbound-email.store.js';
 import { MailboxLock } from './mailbox-lock.js';
 import { MailboxRunner } from './mailbox-runner.js';

@@ -1,3 +1,4 @@
+import { twilioSigned } from '../../channels/twilio-signature.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import twilio from 'twilio';
 import { type SmsCredentials, SmsNumbersService } from '../../channels/sms-numbers.service.js';
@@ -149,7 +150,7 @@ export class InboundSmsReceiver {
   }
 
   private signedBy(request: TwilioWebhookRequest, params: Record<string, string>, number: SmsCredentials): boolean {
-    return Boolean(request.signature) && twilio.validateRequest(number.authToken, request.signature ?? '', request.url, params);
+    return twilioSigned(number.authToken, request.signature, request.url, params);
   }
 
   /** A form field given twice is refused: the signature covers single values only. */

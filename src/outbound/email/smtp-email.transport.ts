@@ -3,7 +3,7 @@ import { pipeline, type Readable, Transform, type TransformCallback } from 'node
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import type { AppConfig } from '../../config/config.schema.js';
 import { APP_CONFIG } from '../../core/app-config.module.js';
-import { OUTCOME_UNKNOWN, ProviderError } from '../provider-error.js';
+import { OUTCOME_UNKNOWN, ProviderError } from '../../channels/provider-error.js';
 import { type CommitGate, CommitRefused, EmailTransport, type OutgoingEmail } from './email.port.js';
 
 interface SmtpFailure {

@@ -34,8 +34,8 @@ interface HttpAnswer {
  * node:http(s) rather than through the `twilio` client or fetch (whose web streams cost more CPU
  * per SMS than the rest of the send): the base URL comes from configuration (tests and the
  * benchmark point it at a loopback endpoint), the timeout is ours, connections are kept alive, and
- * Twilio's JSON error body maps straight to our retry decision. Webhook signatures still use
- * `twilio.validateRequest`.
+ * Twilio's JSON error body maps straight to our retry decision. Webhook signatures are checked by
+ * `twilioSigned` (channels/twilio-signature.ts).
  */
 @Injectable()
 export class TwilioSmsGateway extends SmsGateway implements OnApplicationShutdown {
