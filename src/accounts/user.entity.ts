@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Client } from '../clients/client.entity.js';
@@ -18,42 +17,33 @@ export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 @Check({ name: 'app_user_role_matches_kind', expression: "(kind = 'collaborator') = (role is not null)" })
 @Check({ name: 'app_user_client_matches_kind', expression: "(kind = 'collaborator') = (client_id is null)" })
 export class User extends CompanyLedEntity {
-  @ApiProperty({ enum: USER_KINDS })
   @Enum({ items: () => USER_KINDS, nativeEnumName: 'user_kind' })
   kind!: UserKind;
 
-  @ApiProperty({ enum: COLLABORATOR_ROLES, nullable: true })
   @Enum({ items: () => COLLABORATOR_ROLES, nativeEnumName: 'collaborator_role', nullable: true })
   role: Opt<CollaboratorRole> | null = null;
 
-  @ApiProperty()
   @Property({ type: 'text' })
   firstName!: string;
 
-  @ApiProperty()
   @Property({ type: 'text' })
   lastName!: string;
 
-  @ApiProperty()
   /** Stored lower-cased: addresses are compared case-insensitively. */
   @Property({ type: 'text' })
   email!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'E.164' })
   /** E.164, e.g. +33612345678. */
   @Property({ type: 'text', nullable: true })
   mobile: Opt<string> | null = null;
 
-  @ApiProperty()
   @Property({ type: 'boolean' })
   active: Opt<boolean> = true;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   /** The client file a client or secretary account is bound to. */
   @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id', nullable: true, index: true, deleteRule: 'restrict' })
   clientId: Opt<string> | null = null;
 
-  @ApiProperty({ type: [String] })
   /**
    * What the account may do: a copy of the permissions of the rights template last applied to it.
    * Editing the template later does not change it until the template is applied again.
@@ -61,12 +51,10 @@ export class User extends CompanyLedEntity {
   @Property({ type: 'text[]' })
   permissions: Opt<Permission[]> = [];
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   /** The rights template last applied (null if none, or if it was deleted since). */
   @Property({ type: 'uuid', nullable: true })
   rightsTemplateId: Opt<string> | null = null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   rightsAppliedAt: Opt<Date> | null = null;
 }

@@ -1,3 +1,5 @@
+import { UserView } from './dto/user.view.js';
+import { toView, toViewPage } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse } from '../core/http/api-responses.js';
@@ -6,7 +8,6 @@ import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { RequirePermission } from '../rights/permissions.js';
 import { IdParam, type Page } from '../core/http/params.js';
 import { CreateTokenDto, UpdateUserDto, UserListQuery } from './dto/user.dto.js';
-import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('accounts')
@@ -16,28 +17,28 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiPageResponse(User)
+  @ApiPageResponse(UserView)
   @RequirePermission('accounts.read')
-  list(@CurrentAuth() auth: AuthContext, @Query() query: UserListQuery): Promise<Page<User>> {
-    return this.users.list(auth, query);
+  async list(@CurrentAuth() auth: AuthContext, @Query() query: UserListQuery): Promise<Page<UserView>> {
+    return toViewPage(UserView, await this.users.list(auth, query));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserView })
   @RequirePermission('accounts.read')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<User> {
-    return this.users.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<UserView> {
+    return toView(UserView, await this.users.get(auth, id));
   }
 
   /** Edit an account; `active: false` deactivates it (its tokens stop working at once). */
   @Patch(':id')
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserView })
   @RequirePermission('accounts.manage')
   @ApiConflictResponse({
     description: 'user_email_taken, or last_manager when deactivating the last active manager holding accounts.manage and rights.manage',
   })
-  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateUserDto): Promise<User> {
-    return this.users.update(auth, id, changes);
+  async update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateUserDto): Promise<UserView> {
+    return toView(UserView, await this.users.update(auth, id, changes));
   }
 
   /** The account's tokens, without their secrets. */

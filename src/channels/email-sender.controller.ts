@@ -1,9 +1,10 @@
+import { EmailSenderView } from './dto/email-sender.view.js';
+import { toView } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { RequirePermission } from '../rights/permissions.js';
 import { EmailSenderDto } from './email-sender.dto.js';
-import { EmailSender } from './email-sender.entity.js';
 import { EmailSenderService } from './email-sender.service.js';
 
 /** The From address and name of the company's email and fax copies (none: email copies are refused at compose). */
@@ -14,17 +15,17 @@ export class EmailSenderController {
   constructor(private readonly senders: EmailSenderService) {}
 
   @Get()
-  @ApiOkResponse({ type: EmailSender })
+  @ApiOkResponse({ type: EmailSenderView })
   @RequirePermission('channels.manage')
-  get(@CurrentAuth() auth: AuthContext): Promise<EmailSender> {
-    return this.senders.sender(auth);
+  async get(@CurrentAuth() auth: AuthContext): Promise<EmailSenderView> {
+    return toView(EmailSenderView, await this.senders.sender(auth));
   }
 
   @Put()
-  @ApiOkResponse({ type: EmailSender })
+  @ApiOkResponse({ type: EmailSenderView })
   @RequirePermission('channels.manage')
-  set(@CurrentAuth() auth: AuthContext, @Body() input: EmailSenderDto): Promise<EmailSender> {
-    return this.senders.setSender(auth, input);
+  async set(@CurrentAuth() auth: AuthContext, @Body() input: EmailSenderDto): Promise<EmailSenderView> {
+    return toView(EmailSenderView, await this.senders.setSender(auth, input));
   }
 
   @Delete()

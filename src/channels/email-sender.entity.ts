@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 
@@ -7,6 +6,6 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 @Unique({ name: 'email_sender_company_unique', properties: ['companyId'] })
 export class EmailSender extends CompanyOwnedEntity {
   /** Stored lower-cased. */
-  @ApiProperty({ example: 'accueil@permanence.example' }) @Property({ type: 'text' }) address!: string;
-  @ApiProperty({ example: 'Permanence du Centre' }) @Property({ type: 'text' }) name!: string;
+  @Property({ type: 'text' }) address!: string;
+  @Property({ type: 'text' }) name!: string;
 }

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 
@@ -9,5 +8,5 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 @Entity({ tableName: 'fax_gateway' })
 @Unique({ name: 'fax_gateway_company_unique', properties: ['companyId'] })
 export class FaxGateway extends CompanyOwnedEntity {
-  @ApiProperty({ example: '{number}@fax.example' }) @Property({ type: 'text' }) addressPattern!: string;
+  @Property({ type: 'text' }) addressPattern!: string;
 }

@@ -1,10 +1,11 @@
+import { FaxGatewayView } from './dto/fax-gateway.view.js';
+import { toView } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { RequirePermission } from '../rights/permissions.js';
 import { FaxGatewayDto } from './email-sender.dto.js';
 import { EmailSenderService } from './email-sender.service.js';
-import { FaxGateway } from './fax-gateway.entity.js';
 
 /** The company's email-to-fax gateway address pattern (fax copies are PDFs emailed there). */
 @ApiTags('channels')
@@ -14,17 +15,17 @@ export class FaxController {
   constructor(private readonly senders: EmailSenderService) {}
 
   @Get()
-  @ApiOkResponse({ type: FaxGateway })
+  @ApiOkResponse({ type: FaxGatewayView })
   @RequirePermission('channels.manage')
-  get(@CurrentAuth() auth: AuthContext): Promise<FaxGateway> {
-    return this.senders.fax(auth);
+  async get(@CurrentAuth() auth: AuthContext): Promise<FaxGatewayView> {
+    return toView(FaxGatewayView, await this.senders.fax(auth));
   }
 
   @Put()
-  @ApiOkResponse({ type: FaxGateway })
+  @ApiOkResponse({ type: FaxGatewayView })
   @RequirePermission('channels.manage')
-  set(@CurrentAuth() auth: AuthContext, @Body() input: FaxGatewayDto): Promise<FaxGateway> {
-    return this.senders.setFax(auth, input);
+  async set(@CurrentAuth() auth: AuthContext, @Body() input: FaxGatewayDto): Promise<FaxGatewayView> {
+    return toView(FaxGatewayView, await this.senders.setFax(auth, input));
   }
 
   @Delete()

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { BigIntType, type Opt } from '@mikro-orm/core';
 import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
@@ -15,31 +14,30 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
   expression: `create unique index "mailbox_account_unique" on "mailbox" (lower("host"), "port", lower("username"), (case when upper("folder") = 'INBOX' then 'INBOX' else "folder" end)) where "active"`,
 })
 export class Mailbox extends CompanyOwnedEntity {
-  @ApiProperty() @Property({ type: 'text' }) name!: string;
-  @ApiProperty() @Property({ type: 'text' }) host!: string;
-  @ApiProperty() @Property({ type: 'integer' }) port!: number;
+  @Property({ type: 'text' }) name!: string;
+  @Property({ type: 'text' }) host!: string;
+  @Property({ type: 'integer' }) port!: number;
   /** Implicit TLS (993); otherwise STARTTLS when offered. */
-  @ApiProperty() @Property({ type: 'boolean' }) secure!: boolean;
-  @ApiProperty() @Property({ type: 'boolean' }) verifyCertificate: Opt<boolean> = true;
-  @ApiProperty() @Property({ type: 'text' }) username!: string;
+  @Property({ type: 'boolean' }) secure!: boolean;
+  @Property({ type: 'boolean' }) verifyCertificate: Opt<boolean> = true;
+  @Property({ type: 'text' }) username!: string;
   /** SecretBox-sealed password; never returned by the API. */
   @Property({ type: 'text', hidden: true }) passwordSealed!: string;
-  @ApiProperty() @Property({ type: 'text' }) folder: Opt<string> = 'INBOX';
-  @ApiProperty() @Property({ type: 'text' }) processedFolder: Opt<string> = 'Relais/Processed';
-  @ApiProperty() @Property({ type: 'text' }) failedFolder: Opt<string> = 'Relais/Failed';
-  @ApiProperty() @Property({ type: 'boolean' }) active: Opt<boolean> = true;
+  @Property({ type: 'text' }) folder: Opt<string> = 'INBOX';
+  @Property({ type: 'text' }) processedFolder: Opt<string> = 'Relais/Processed';
+  @Property({ type: 'text' }) failedFolder: Opt<string> = 'Relais/Failed';
+  @Property({ type: 'boolean' }) active: Opt<boolean> = true;
   /**
    * The authserv-id of the receiving server whose Authentication-Results (RFC 8601) are believed:
    * a reply whose From fails DMARC, or DKIM and SPF, there is quarantined as sender_unverified.
    */
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) trustedAuthservId: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) trustedAuthservId: Opt<string> | null = null;
 
   /** UIDVALIDITY the cursor belongs to (a 32-bit unsigned number, kept as text). */
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) cursorUidValidity: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) cursorUidValidity: Opt<string> | null = null;
   /** Highest UID stored from `folder` under `cursorUidValidity`. */
-  @ApiProperty() @Property({ type: new BigIntType('number') }) cursorUid: Opt<number> = 0;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) lastError: Opt<string> | null = null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @Property({ type: new BigIntType('number') }) cursorUid: Opt<number> = 0;
+  @Property({ type: 'text', nullable: true }) lastError: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastConnectedAt: Opt<Date> | null = null;
 }

@@ -1,10 +1,11 @@
+import { MailboxView } from './dto/mailbox.view.js';
+import { toView, toViews } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { RequirePermission } from '../rights/permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { CreateMailboxDto, MailboxTestResult, UpdateMailboxDto } from './dto/mailbox.dto.js';
-import { Mailbox } from './mailbox.entity.js';
 import { MailboxesService } from './mailboxes.service.js';
 
 const UNREACHABLE =
@@ -19,35 +20,35 @@ export class MailboxesController {
   constructor(private readonly mailboxes: MailboxesService) {}
 
   @Get()
-  @ApiOkResponse({ type: [Mailbox] })
+  @ApiOkResponse({ type: [MailboxView] })
   @RequirePermission('channels.manage')
-  list(@CurrentAuth() auth: AuthContext): Promise<Mailbox[]> {
-    return this.mailboxes.list(auth);
+  async list(@CurrentAuth() auth: AuthContext): Promise<MailboxView[]> {
+    return toViews(MailboxView, await this.mailboxes.list(auth));
   }
 
   @Post()
-  @ApiCreatedResponse({ type: Mailbox })
+  @ApiCreatedResponse({ type: MailboxView })
   @ApiConflictResponse({ description: ALREADY_WATCHED })
   @ApiUnprocessableEntityResponse({ description: UNREACHABLE })
   @RequirePermission('channels.manage')
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMailboxDto): Promise<Mailbox> {
-    return this.mailboxes.create(auth, input);
+  async create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMailboxDto): Promise<MailboxView> {
+    return toView(MailboxView, await this.mailboxes.create(auth, input));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: Mailbox })
+  @ApiOkResponse({ type: MailboxView })
   @RequirePermission('channels.manage')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<Mailbox> {
-    return this.mailboxes.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<MailboxView> {
+    return toView(MailboxView, await this.mailboxes.get(auth, id));
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: Mailbox })
+  @ApiOkResponse({ type: MailboxView })
   @ApiConflictResponse({ description: ALREADY_WATCHED })
   @ApiUnprocessableEntityResponse({ description: UNREACHABLE })
   @RequirePermission('channels.manage')
-  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMailboxDto): Promise<Mailbox> {
-    return this.mailboxes.update(auth, id, changes);
+  async update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMailboxDto): Promise<MailboxView> {
+    return toView(MailboxView, await this.mailboxes.update(auth, id, changes));
   }
 
   @Delete(':id')

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Property } from '@mikro-orm/decorators/legacy';
 import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
@@ -11,15 +10,13 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
 @Entity({ tableName: 'sms_number' })
 export class SmsNumber extends CompanyOwnedEntity {
   /** E.164, e.g. +33756781234; null when only a Messaging Service is used. */
-  @ApiProperty({ type: String, nullable: true })
   @Property({ type: 'text', nullable: true, unique: 'sms_number_phone_number_unique' })
   phoneNumber: Opt<string> | null = null;
 
-  @ApiProperty({ type: String, nullable: true })
   @Property({ type: 'text', nullable: true, unique: 'sms_number_messaging_service_sid_unique' })
   messagingServiceSid: Opt<string> | null = null;
 
-  @ApiProperty() @Property({ type: 'text' }) accountSid!: string;
+  @Property({ type: 'text' }) accountSid!: string;
 
   /**
    * When Twilio confirmed these credentials can read the number and Messaging Service (checked on

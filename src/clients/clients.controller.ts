@@ -1,3 +1,5 @@
+import { ClientView, ContactView, InstructionView } from './dto/client.views.js';
+import { toView, toViews, toViewPage } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ApiPageResponse } from '../core/http/api-responses.js';
@@ -5,7 +7,6 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { RequirePermission } from '../rights/permissions.js';
 import { IdParam, type Page, PageQuery } from '../core/http/params.js';
-import { Client, Contact, Instruction } from './client.entity.js';
 import { ClientsService } from './clients.service.js';
 import {
   CreateClientDto,
@@ -28,57 +29,57 @@ export class ClientsController {
   constructor(private readonly clients: ClientsService) {}
 
   @Get()
-  @ApiPageResponse(Client)
+  @ApiPageResponse(ClientView)
   @RequirePermission('clients.read')
-  list(@CurrentAuth() auth: AuthContext, @Query() query: ClientListQuery): Promise<Page<Client>> {
-    return this.clients.list(auth, query);
+  async list(@CurrentAuth() auth: AuthContext, @Query() query: ClientListQuery): Promise<Page<ClientView>> {
+    return toViewPage(ClientView, await this.clients.list(auth, query));
   }
 
   @Post()
-  @ApiCreatedResponse({ type: Client })
+  @ApiCreatedResponse({ type: ClientView })
   @RequirePermission('clients.manage')
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateClientDto): Promise<Client> {
-    return this.clients.create(auth, input);
+  async create(@CurrentAuth() auth: AuthContext, @Body() input: CreateClientDto): Promise<ClientView> {
+    return toView(ClientView, await this.clients.create(auth, input));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: Client })
+  @ApiOkResponse({ type: ClientView })
   @RequirePermission('clients.read')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<Client> {
-    return this.clients.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<ClientView> {
+    return toView(ClientView, await this.clients.get(auth, id));
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: Client })
+  @ApiOkResponse({ type: ClientView })
   @RequirePermission('clients.manage')
-  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateClientDto): Promise<Client> {
-    return this.clients.update(auth, id, changes);
+  async update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateClientDto): Promise<ClientView> {
+    return toView(ClientView, await this.clients.update(auth, id, changes));
   }
 
   @Get(':id/contacts')
-  @ApiOkResponse({ type: [Contact] })
+  @ApiOkResponse({ type: [ContactView] })
   @RequirePermission('clients.read')
-  contacts(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<Contact[]> {
-    return this.clients.listContacts(auth, id);
+  async contacts(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<ContactView[]> {
+    return toViews(ContactView, await this.clients.listContacts(auth, id));
   }
 
   @Post(':id/contacts')
-  @ApiCreatedResponse({ type: Contact })
+  @ApiCreatedResponse({ type: ContactView })
   @RequirePermission('clients.manage')
-  addContact(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: CreateContactDto): Promise<Contact> {
-    return this.clients.addContact(auth, id, input);
+  async addContact(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: CreateContactDto): Promise<ContactView> {
+    return toView(ContactView, await this.clients.addContact(auth, id, input));
   }
 
   @Patch(':id/contacts/:contactId')
-  @ApiOkResponse({ type: Contact })
+  @ApiOkResponse({ type: ContactView })
   @RequirePermission('clients.manage')
-  updateContact(
+  async updateContact(
     @CurrentAuth() auth: AuthContext,
     @IdParam() id: string,
     @IdParam('contactId') contactId: string,
     @Body() changes: UpdateContactDto,
-  ): Promise<Contact> {
-    return this.clients.updateContact(auth, id, contactId, changes);
+  ): Promise<ContactView> {
+    return toView(ContactView, await this.clients.updateContact(auth, id, contactId, changes));
   }
 
   @Delete(':id/contacts/:contactId')
@@ -89,30 +90,30 @@ export class ClientsController {
   }
 
   @Get(':id/instructions')
-  @ApiOkResponse({ type: [Instruction] })
+  @ApiOkResponse({ type: [InstructionView] })
   @ApiForbiddenResponse({ description: 'permission_denied: client and secretary accounts do not see the instructions left for operators' })
   @RequirePermission('clients.read')
-  instructions(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Query() query: InstructionListQuery): Promise<Instruction[]> {
-    return this.clients.listInstructions(auth, id, query.for);
+  async instructions(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Query() query: InstructionListQuery): Promise<InstructionView[]> {
+    return toViews(InstructionView, await this.clients.listInstructions(auth, id, query.for));
   }
 
   @Post(':id/instructions')
-  @ApiCreatedResponse({ type: Instruction })
+  @ApiCreatedResponse({ type: InstructionView })
   @RequirePermission('clients.manage')
-  addInstruction(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: CreateInstructionDto): Promise<Instruction> {
-    return this.clients.addInstruction(auth, id, input);
+  async addInstruction(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: CreateInstructionDto): Promise<InstructionView> {
+    return toView(InstructionView, await this.clients.addInstruction(auth, id, input));
   }
 
   @Patch(':id/instructions/:instructionId')
-  @ApiOkResponse({ type: Instruction })
+  @ApiOkResponse({ type: InstructionView })
   @RequirePermission('clients.manage')
-  updateInstruction(
+  async updateInstruction(
     @CurrentAuth() auth: AuthContext,
     @IdParam() id: string,
     @IdParam('instructionId') instructionId: string,
     @Body() changes: UpdateInstructionDto,
-  ): Promise<Instruction> {
-    return this.clients.updateInstruction(auth, id, instructionId, changes);
+  ): Promise<InstructionView> {
+    return toView(InstructionView, await this.clients.updateInstruction(auth, id, instructionId, changes));
   }
 
   @Delete(':id/instructions/:instructionId')

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { User } from '../accounts/user.entity.js';
@@ -91,11 +90,11 @@ export class MessageRecipient extends CompanyOwnedEntity {
   expression: 'create unique index "message_template_default_unique" on "message_template" ("company_id") where "is_default"',
 })
 export class MessageTemplate extends CompanyOwnedEntity {
-  @ApiProperty() @Property({ type: 'text' }) name!: string;
-  @ApiProperty() @Property({ type: 'text' }) subject!: string;
-  @ApiProperty() @Property({ type: 'text' }) body!: string;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) instruction: Opt<string> | null = null;
-  @ApiProperty() @Property({ type: 'boolean' }) vad: Opt<boolean> = false;
+  @Property({ type: 'text' }) name!: string;
+  @Property({ type: 'text' }) subject!: string;
+  @Property({ type: 'text' }) body!: string;
+  @Property({ type: 'text', nullable: true }) instruction: Opt<string> | null = null;
+  @Property({ type: 'boolean' }) vad: Opt<boolean> = false;
   /** Pre-fills a new message when neither the request nor the account's settings name a template. */
-  @ApiProperty() @Property({ type: 'boolean', fieldName: 'is_default' }) default: Opt<boolean> = false;
+  @Property({ type: 'boolean', fieldName: 'is_default' }) default: Opt<boolean> = false;
 }

@@ -1,3 +1,5 @@
+import { MessageTemplateView } from './dto/message-template.view.js';
+import { toView, toViews } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -21,7 +23,6 @@ import {
   VadDto,
 } from './dto/message.dto.js';
 import { DayCountView, MessageView, SharedMessageView, ThreadView } from './dto/message.response.js';
-import { MessageTemplate } from './message.entity.js';
 import { DIGEST_MAX_MESSAGES, MessageDigest } from './message-digest.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
 import { MessageVadService } from './message-vad.service.js';
@@ -209,31 +210,31 @@ export class MessageTemplatesController {
   constructor(private readonly templates: MessageTemplatesService) {}
 
   @Get()
-  @ApiOkResponse({ type: [MessageTemplate] })
+  @ApiOkResponse({ type: [MessageTemplateView] })
   @RequirePermission('messages.read')
-  list(@CurrentAuth() auth: AuthContext): Promise<MessageTemplate[]> {
-    return this.templates.list(auth);
+  async list(@CurrentAuth() auth: AuthContext): Promise<MessageTemplateView[]> {
+    return toViews(MessageTemplateView, await this.templates.list(auth));
   }
 
   @Post()
-  @ApiCreatedResponse({ type: MessageTemplate })
+  @ApiCreatedResponse({ type: MessageTemplateView })
   @RequirePermission('messages.templates.manage')
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMessageTemplateDto): Promise<MessageTemplate> {
-    return this.templates.create(auth, input);
+  async create(@CurrentAuth() auth: AuthContext, @Body() input: CreateMessageTemplateDto): Promise<MessageTemplateView> {
+    return toView(MessageTemplateView, await this.templates.create(auth, input));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: MessageTemplate })
+  @ApiOkResponse({ type: MessageTemplateView })
   @RequirePermission('messages.read')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<MessageTemplate> {
-    return this.templates.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<MessageTemplateView> {
+    return toView(MessageTemplateView, await this.templates.get(auth, id));
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: MessageTemplate })
+  @ApiOkResponse({ type: MessageTemplateView })
   @RequirePermission('messages.templates.manage')
-  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMessageTemplateDto): Promise<MessageTemplate> {
-    return this.templates.update(auth, id, changes);
+  async update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateMessageTemplateDto): Promise<MessageTemplateView> {
+    return toView(MessageTemplateView, await this.templates.update(auth, id, changes));
   }
 
   @Delete(':id')

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { CompanyLedEntity, CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
@@ -39,7 +38,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 })
 export class Delivery extends CompanyLedEntity {
   /** The outbox row this delivery was made from. */
-  @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;
+  @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;
 
   /** The conversation it copies (or alerts about), and the entry when it copies a reply. */
   @ManyToOne(() => Conversation, { mapToPk: true, fieldName: 'conversation_id', deleteRule: 'cascade', index: true })
@@ -48,20 +47,20 @@ export class Delivery extends CompanyLedEntity {
   @ManyToOne(() => ConversationEntry, { mapToPk: true, fieldName: 'entry_id', nullable: true, deleteRule: 'cascade' })
   entryId: Opt<string> | null = null;
 
-  @ApiProperty({ enum: DELIVERY_CHANNELS }) @Property({ type: 'text' }) channel!: DeliveryChannel;
+  @Property({ type: 'text' }) channel!: DeliveryChannel;
 
   /** `copy` of a message or reply, or `reply_alert`: the email telling staff a client answered. */
-  @ApiProperty({ enum: ['copy', 'reply_alert'] }) @Property({ type: 'text' }) kind: Opt<DeliveryKind> = 'copy';
+  @Property({ type: 'text' }) kind: Opt<DeliveryKind> = 'copy';
 
   /** `client` (the client of the file) or `user` (a CC account). */
-  @ApiProperty() @Property({ type: 'text' }) recipientType!: 'client' | 'user';
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) recipientUserId: Opt<string> | null = null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) recipientClientId: Opt<string> | null = null;
+  @Property({ type: 'text' }) recipientType!: 'client' | 'user';
+  @Property({ type: 'uuid', nullable: true }) recipientUserId: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true }) recipientClientId: Opt<string> | null = null;
 
   /** Where it goes: an email address, an E.164 number, or the fax gateway address. Null: none known. */
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) address: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) address: Opt<string> | null = null;
 
-  @ApiProperty({ enum: DELIVERY_STATUSES }) @Property({ type: 'text' }) status: Opt<DeliveryStatus> = 'pending';
+  @Property({ type: 'text' }) status: Opt<DeliveryStatus> = 'pending';
 
   /**
    * Email: the random token of this copy's Reply-To address (`local+TOKEN@inbound-domain`); a reply
@@ -69,16 +68,16 @@ export class Delivery extends CompanyLedEntity {
    */
   @Property({ type: 'text', nullable: true }) replyToken: Opt<string> | null = null;
   /** Email: the Message-ID we gave the copy (without angle brackets), on our own domain. */
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true, unique: 'delivery_email_message_id_unique' }) emailMessageId: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true, unique: 'delivery_email_message_id_unique' }) emailMessageId: Opt<string> | null = null;
   /** SMS: Twilio's message SID, which status callbacks name. */
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) providerMessageId: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) providerMessageId: Opt<string> | null = null;
   /** SMS: segments and encoding (GSM-7 or UCS-2) of the rendered text. */
-  @ApiProperty({ type: Number, nullable: true }) @Property({ type: 'integer', nullable: true }) segments: Opt<number> | null = null;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) encoding: Opt<string> | null = null;
+  @Property({ type: 'integer', nullable: true }) segments: Opt<number> | null = null;
+  @Property({ type: 'text', nullable: true }) encoding: Opt<string> | null = null;
 
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) failureReason: Opt<string> | null = null;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) providerCode: Opt<string> | null = null;
-  @ApiProperty() @Property({ type: 'integer' }) attempts: Opt<number> = 0;
+  @Property({ type: 'text', nullable: true }) failureReason: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) providerCode: Opt<string> | null = null;
+  @Property({ type: 'integer' }) attempts: Opt<number> = 0;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) claimedAt: Opt<Date> | null = null;
   /**
    * Set (durably) just before the provider is called under the current claim. A claim left
@@ -86,8 +85,8 @@ export class Delivery extends CompanyLedEntity {
    * is unknown and the copy is never re-sent automatically.
    */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) providerCalledAt: Opt<Date> | null = null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) sentAt: Opt<Date> | null = null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) deliveredAt: Opt<Date> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) sentAt: Opt<Date> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) deliveredAt: Opt<Date> | null = null;
 }
 
 /** Every attempt at a delivery and every status the provider reported, oldest first. */

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { Entity, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
@@ -6,6 +5,6 @@ import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 @Entity({ tableName: 'outbound_template' })
 @Unique({ name: 'outbound_template_company_name_unique', properties: ['companyId', 'name'] })
 export class OutboundTemplate extends CompanyLedEntity {
-  @ApiProperty({ example: 'email.copy.html' }) @Property({ type: 'text' }) name!: string;
-  @ApiProperty() @Property({ type: 'text' }) source!: string;
+  @Property({ type: 'text' }) name!: string;
+  @Property({ type: 'text' }) source!: string;
 }

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../accounts/user.entity.js';
@@ -13,19 +12,15 @@ import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 @Unique({ name: 'rights_template_company_name_unique', properties: ['companyId', 'name'] })
 @Check({ name: 'rights_template_role_matches_kind', expression: "(kind = 'collaborator') = (role is not null)" })
 export class RightsTemplate extends CompanyLedEntity {
-  @ApiProperty()
   @Property({ type: 'text' })
   name!: string;
 
-  @ApiProperty({ enum: USER_KINDS })
   @Enum({ items: () => USER_KINDS, nativeEnumName: 'user_kind' })
   kind!: UserKind;
 
-  @ApiProperty({ enum: COLLABORATOR_ROLES, nullable: true })
   @Enum({ items: () => COLLABORATOR_ROLES, nativeEnumName: 'collaborator_role', nullable: true })
   role: Opt<CollaboratorRole> | null = null;
 
-  @ApiProperty({ type: [String] })
   @Property({ type: 'text[]' })
   permissions: Opt<Permission[]> = [];
 }

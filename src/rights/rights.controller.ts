@@ -1,3 +1,6 @@
+import { RightsTemplateView } from './dto/rights-template.view.js';
+import { UserView } from '../accounts/dto/user.view.js';
+import { toView, toViews } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -11,12 +14,10 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CreateUserDto } from '../accounts/dto/user.dto.js';
-import { User } from '../accounts/user.entity.js';
 import { AnyAccount, type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { PERMISSIONS, RequirePermission } from './permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { ApplyRightsTemplateDto, CreateRightsTemplateDto, UpdateRightsTemplateDto } from './dto/rights-template.dto.js';
-import { RightsTemplate } from './rights-template.entity.js';
 import { RightsService } from './rights.service.js';
 
 class PermissionView {
@@ -44,35 +45,35 @@ export class RightsTemplatesController {
   constructor(private readonly rights: RightsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [RightsTemplate] })
+  @ApiOkResponse({ type: [RightsTemplateView] })
   @RequirePermission('rights.manage')
-  list(@CurrentAuth() auth: AuthContext): Promise<RightsTemplate[]> {
-    return this.rights.list(auth);
+  async list(@CurrentAuth() auth: AuthContext): Promise<RightsTemplateView[]> {
+    return toViews(RightsTemplateView, await this.rights.list(auth));
   }
 
   @Post()
-  @ApiCreatedResponse({ type: RightsTemplate })
+  @ApiCreatedResponse({ type: RightsTemplateView })
   @RequirePermission('rights.manage')
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateRightsTemplateDto): Promise<RightsTemplate> {
-    return this.rights.create(auth, input);
+  async create(@CurrentAuth() auth: AuthContext, @Body() input: CreateRightsTemplateDto): Promise<RightsTemplateView> {
+    return toView(RightsTemplateView, await this.rights.create(auth, input));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: RightsTemplate })
+  @ApiOkResponse({ type: RightsTemplateView })
   @RequirePermission('rights.manage')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<RightsTemplate> {
-    return this.rights.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<RightsTemplateView> {
+    return toView(RightsTemplateView, await this.rights.get(auth, id));
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: RightsTemplate })
+  @ApiOkResponse({ type: RightsTemplateView })
   @RequirePermission('rights.manage')
   @ApiOperation({
     summary: 'Edit a template',
     description: 'Accounts it was applied to keep their current permissions until the template is applied to them again.',
   })
-  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateRightsTemplateDto): Promise<RightsTemplate> {
-    return this.rights.update(auth, id, changes);
+  async update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateRightsTemplateDto): Promise<RightsTemplateView> {
+    return toView(RightsTemplateView, await this.rights.update(auth, id, changes));
   }
 
   @Delete(':id')
@@ -83,15 +84,15 @@ export class RightsTemplatesController {
   }
 
   @Post(':id/apply')
-  @ApiOkResponse({ type: User })
+  @ApiOkResponse({ type: UserView })
   @HttpCode(200)
   @RequirePermission('rights.manage')
   @ApiOperation({ summary: 'Apply the template to an account: replaces its role and permissions' })
   @ApiForbiddenResponse({ description: 'permission_denied: the template grants permissions the caller does not hold (named in details.permissions)' })
   @ApiConflictResponse({ description: 'last_manager: the account is the last active manager holding accounts.manage and rights.manage' })
   @ApiUnprocessableEntityResponse({ description: 'rights_template_kind_mismatch: the template is for another kind of account' })
-  apply(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: ApplyRightsTemplateDto): Promise<User> {
-    return this.rights.apply(auth, id, input.userId);
+  async apply(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: ApplyRightsTemplateDto): Promise<UserView> {
+    return toView(UserView, await this.rights.apply(auth, id, input.userId));
   }
 }
 
@@ -103,10 +104,10 @@ export class AccountCreationController {
   constructor(private readonly rights: RightsService) {}
 
   @Post()
-  @ApiCreatedResponse({ type: User })
+  @ApiCreatedResponse({ type: UserView })
   @ApiForbiddenResponse({ description: 'permission_denied: the template grants permissions the caller does not hold (named in details.permissions)' })
   @RequirePermission('accounts.manage')
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateUserDto): Promise<User> {
-    return this.rights.createAccount(auth, input);
+  async create(@CurrentAuth() auth: AuthContext, @Body() input: CreateUserDto): Promise<UserView> {
+    return toView(UserView, await this.rights.createAccount(auth, input));
   }
 }

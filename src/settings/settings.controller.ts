@@ -1,3 +1,5 @@
+import { SnippetView } from './dto/snippet.view.js';
+import { toView, toViews } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BannerView, SettingsView } from './dto/settings.response.js';
@@ -5,7 +7,6 @@ import { AnyAccount, type AuthContext, CurrentAuth } from '../core/auth/auth-con
 import { RequirePermission } from '../rights/permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { BannerDto, CompanyDefaultsDto, CreateSnippetDto, DefaultsDto, UpdateSnippetDto } from './dto/settings.dto.js';
-import { Snippet } from './settings.entity.js';
 import { SettingsService } from './settings.service.js';
 
 @ApiTags('settings')
@@ -71,24 +72,24 @@ export class SettingsController {
   }
 
   @Get('snippets')
-  @ApiOkResponse({ type: [Snippet] })
+  @ApiOkResponse({ type: [SnippetView] })
   @RequirePermission('settings.read')
-  snippets(@CurrentAuth() auth: AuthContext): Promise<Snippet[]> {
-    return this.settings.snippets(auth);
+  async snippets(@CurrentAuth() auth: AuthContext): Promise<SnippetView[]> {
+    return toViews(SnippetView, await this.settings.snippets(auth));
   }
 
   @Post('snippets')
-  @ApiCreatedResponse({ type: Snippet })
+  @ApiCreatedResponse({ type: SnippetView })
   @RequirePermission('settings.manage')
-  createSnippet(@CurrentAuth() auth: AuthContext, @Body() input: CreateSnippetDto): Promise<Snippet> {
-    return this.settings.createSnippet(auth, input);
+  async createSnippet(@CurrentAuth() auth: AuthContext, @Body() input: CreateSnippetDto): Promise<SnippetView> {
+    return toView(SnippetView, await this.settings.createSnippet(auth, input));
   }
 
   @Patch('snippets/:id')
-  @ApiOkResponse({ type: Snippet })
+  @ApiOkResponse({ type: SnippetView })
   @RequirePermission('settings.manage')
-  updateSnippet(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateSnippetDto): Promise<Snippet> {
-    return this.settings.updateSnippet(auth, id, changes);
+  async updateSnippet(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() changes: UpdateSnippetDto): Promise<SnippetView> {
+    return toView(SnippetView, await this.settings.updateSnippet(auth, id, changes));
   }
 
   @Delete('snippets/:id')

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
 import { User } from '../accounts/user.entity.js';
@@ -71,6 +70,6 @@ export class UserSettings {
 /** A saved phrase operators insert while writing (aide à la saisie). */
 @Entity({ tableName: 'snippet' })
 export class Snippet extends CompanyOwnedEntity {
-  @ApiProperty() @Property({ type: 'text' }) title!: string;
-  @ApiProperty() @Property({ type: 'text' }) text!: string;
+  @Property({ type: 'text' }) title!: string;
+  @Property({ type: 'text' }) text!: string;
 }

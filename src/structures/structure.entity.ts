@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { User } from '../accounts/user.entity.js';
@@ -12,11 +11,9 @@ import { CompanyOwnedEntity } from '../core/tenancy/company-owned.entity.js';
   expression: 'create unique index "structure_one_copy_circle" on "structure" ("company_id") where "is_copy_circle"',
 })
 export class Structure extends CompanyOwnedEntity {
-  @ApiProperty()
   @Property({ type: 'text' })
   name!: string;
 
-  @ApiProperty()
   /** The company's client-messages copy circle (one per company, created with it). */
   @Property({ type: 'boolean' })
   isCopyCircle: Opt<boolean> = false;
@@ -57,31 +54,24 @@ export type LinkStatus = (typeof LINK_STATUSES)[number];
     'create unique index "subcontracting_link_open_pair_unique" on "subcontracting_link" (least("company_id", "partner_company_id"), greatest("company_id", "partner_company_id")) where "status" <> \'ended\'',
 })
 export class SubcontractingLink extends CompanyOwnedEntity {
-  @ApiProperty({ format: 'uuid' })
   @ManyToOne(() => Company, { mapToPk: true, fieldName: 'partner_company_id', index: true })
   partnerCompanyId!: string;
 
-  @ApiProperty({ enum: LINK_STATUSES })
   @Enum({ items: () => LINK_STATUSES, nativeEnumName: 'subcontracting_link_status' })
   status: Opt<LinkStatus> = 'pending';
 
-  @ApiProperty({ format: 'uuid' })
   @Property({ type: 'uuid' })
   requestedBy!: string;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   @Property({ type: 'uuid', nullable: true })
   acceptedBy: Opt<string> | null = null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   acceptedAt: Opt<Date> | null = null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
   @Property({ type: 'uuid', nullable: true })
   endedBy: Opt<string> | null = null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   endedAt: Opt<Date> | null = null;
 }

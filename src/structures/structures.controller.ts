@@ -1,3 +1,5 @@
+import { StructureView, SubcontractingLinkView } from './dto/structure.views.js';
+import { toView, toViews } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { MemberView } from './dto/member.response.js';
@@ -6,7 +8,6 @@ import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { RequirePermission } from '../rights/permissions.js';
 import { IdParam } from '../core/http/params.js';
 import { AddMemberDto, CollaboratorSearchQuery, CreateStructureDto, RequestLinkDto, UpdateStructureDto } from './dto/structure.dto.js';
-import { Structure, SubcontractingLink } from './structure.entity.js';
 import { StructuresService } from './structures.service.js';
 import { SubcontractingService } from './subcontracting.service.js';
 
@@ -17,31 +18,31 @@ export class StructuresController {
   constructor(private readonly structures: StructuresService) {}
 
   @Get()
-  @ApiOkResponse({ type: [Structure] })
+  @ApiOkResponse({ type: [StructureView] })
   @RequirePermission('structures.read')
-  list(@CurrentAuth() auth: AuthContext): Promise<Structure[]> {
-    return this.structures.list(auth);
+  async list(@CurrentAuth() auth: AuthContext): Promise<StructureView[]> {
+    return toViews(StructureView, await this.structures.list(auth));
   }
 
   @Post()
-  @ApiCreatedResponse({ type: Structure })
+  @ApiCreatedResponse({ type: StructureView })
   @RequirePermission('structures.manage')
-  create(@CurrentAuth() auth: AuthContext, @Body() input: CreateStructureDto): Promise<Structure> {
-    return this.structures.create(auth, input.name);
+  async create(@CurrentAuth() auth: AuthContext, @Body() input: CreateStructureDto): Promise<StructureView> {
+    return toView(StructureView, await this.structures.create(auth, input.name));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: Structure })
+  @ApiOkResponse({ type: StructureView })
   @RequirePermission('structures.read')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<Structure> {
-    return this.structures.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<StructureView> {
+    return toView(StructureView, await this.structures.get(auth, id));
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: Structure })
+  @ApiOkResponse({ type: StructureView })
   @RequirePermission('structures.manage')
-  update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: UpdateStructureDto): Promise<Structure> {
-    return this.structures.rename(auth, id, input.name);
+  async update(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: UpdateStructureDto): Promise<StructureView> {
+    return toView(StructureView, await this.structures.rename(auth, id, input.name));
   }
 
   @Delete(':id')
@@ -83,34 +84,34 @@ export class SubcontractingController {
 
   /** Links where the company is either side. */
   @Get('links')
-  @ApiOkResponse({ type: [SubcontractingLink] })
+  @ApiOkResponse({ type: [SubcontractingLinkView] })
   @RequirePermission('subcontracting.manage')
-  list(@CurrentAuth() auth: AuthContext): Promise<SubcontractingLink[]> {
-    return this.links.list(auth);
+  async list(@CurrentAuth() auth: AuthContext): Promise<SubcontractingLinkView[]> {
+    return toViews(SubcontractingLinkView, await this.links.list(auth));
   }
 
   @Post('links')
-  @ApiCreatedResponse({ type: SubcontractingLink })
+  @ApiCreatedResponse({ type: SubcontractingLinkView })
   @RequirePermission('subcontracting.manage')
-  request(@CurrentAuth() auth: AuthContext, @Body() input: RequestLinkDto): Promise<SubcontractingLink> {
-    return this.links.request(auth, input.partnerCompanyId);
+  async request(@CurrentAuth() auth: AuthContext, @Body() input: RequestLinkDto): Promise<SubcontractingLinkView> {
+    return toView(SubcontractingLinkView, await this.links.request(auth, input.partnerCompanyId));
   }
 
   @Post('links/:id/accept')
-  @ApiOkResponse({ type: SubcontractingLink })
+  @ApiOkResponse({ type: SubcontractingLinkView })
   @HttpCode(200)
   @RequirePermission('subcontracting.manage')
-  accept(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<SubcontractingLink> {
-    return this.links.accept(auth, id);
+  async accept(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<SubcontractingLinkView> {
+    return toView(SubcontractingLinkView, await this.links.accept(auth, id));
   }
 
   /** Ends the link: the other company's collaborators leave this company's structures at once. */
   @Post('links/:id/end')
-  @ApiOkResponse({ type: SubcontractingLink })
+  @ApiOkResponse({ type: SubcontractingLinkView })
   @HttpCode(200)
   @RequirePermission('subcontracting.manage')
-  end(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<SubcontractingLink> {
-    return this.links.end(auth, id);
+  async end(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<SubcontractingLinkView> {
+    return toView(SubcontractingLinkView, await this.links.end(auth, id));
   }
 
   /** Collaborators of linked companies only: the candidates for this company's structures. */

@@ -29,6 +29,27 @@ function shape(schema: unknown): unknown {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(shape(a)) === JSON.stringify(shape(b));
 
+/**
+ * A property the old document typed as a bare `object` (no properties, no $ref) and the new one as
+ * a scalar: the old type was the reflection of an entity's `Opt<boolean>` (an intersection type, so
+ * `Object` at run time), never what the JSON held. Naming the real type is a correction, listed on
+ * its own (`typeCorrections`), not a break: no client could have relied on "an object" there.
+ */
+const corrected = (a: unknown, b: unknown) =>
+  JSON.stringify(shape(a)) === '{"type":"object"}' && ['boolean', 'string', 'number', 'integer'].includes((shape(b) as Json).type as string);
+
+/** Each correction of a bare `object` type to the scalar the JSON always held, one line. */
+export function typeCorrections(before: Doc, after: Doc): string[] {
+  const out: string[] = [];
+  for (const [name, schema] of Object.entries(before.components.schemas)) {
+    const now = (after.components.schemas[name]?.properties ?? {}) as Record<string, unknown>;
+    for (const [prop, value] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
+      if (prop in now && corrected(value, now[prop])) out.push(`schema ${name}: property ${prop} typed ${(shape(now[prop]) as Json).type as string}`);
+    }
+  }
+  return out;
+}
+
 /** Each break, one line: what an existing client would notice. */
 export function contractBreaks(before: Doc, after: Doc): string[] {
   const breaks: string[] = [];
@@ -73,7 +94,7 @@ export function contractBreaks(before: Doc, after: Doc): string[] {
     const required = (s: Json) => new Set((s.required as string[] | undefined) ?? []);
     for (const [prop, value] of Object.entries(props(schema))) {
       if (!(prop in props(now))) breaks.push(`schema ${name}: property ${prop} removed`);
-      else if (!same(value, props(now)[prop])) breaks.push(`schema ${name}: property ${prop} changed type`);
+      else if (!same(value, props(now)[prop]) && !corrected(value, props(now)[prop])) breaks.push(`schema ${name}: property ${prop} changed type`);
       else if (required(schema).has(prop) !== required(now).has(prop)) breaks.push(`schema ${name}: property ${prop} ${required(now).has(prop) ? 'now required' : 'no longer required'}`);
     }
     for (const prop of required(now)) if (!(prop in props(schema))) breaks.push(`schema ${name}: new required property ${prop}`);
@@ -90,6 +111,19 @@ describe('API contract', () => {
     const before = JSON.parse(readFileSync(BASELINE, 'utf8')) as Doc;
     expect(Object.keys(before.paths).length).toBeGreaterThan(50);
     expect(contractBreaks(before, current)).toEqual([]);
+    // The views (issue 16, API responses are never entities) name the types the entities' Opt<…> hid.
+    expect(typeCorrections(before, current)).toEqual([
+      'schema User: property active typed boolean',
+      'schema Structure: property isCopyCircle typed boolean',
+      'schema MessageTemplate: property vad typed boolean',
+      'schema MessageTemplate: property default typed boolean',
+      'schema Mailbox: property verifyCertificate typed boolean',
+      'schema Mailbox: property folder typed string',
+      'schema Mailbox: property processedFolder typed string',
+      'schema Mailbox: property failedFolder typed string',
+      'schema Mailbox: property active typed boolean',
+      'schema Mailbox: property cursorUid typed number',
+    ]);
   });
 
   it('names what a client would notice: a removed property, a changed type, a removed route', () => {
@@ -103,5 +137,10 @@ describe('API contract', () => {
     };
     expect(contractBreaks(before, after)).toEqual(['GET /v1/x: parameter query:q changed type', 'GET /v1/x 200: response removed', 'schema X: property b changed type']);
     expect(contractBreaks(before, before)).toEqual([]);
+    // A bare `object` made a scalar is a correction; any other change of type stays a break.
+    const loose: Doc = { paths: {}, components: { schemas: { X: { properties: { a: { type: 'object' }, b: { type: 'string' } } } } } };
+    const typed: Doc = { paths: {}, components: { schemas: { X: { properties: { a: { type: 'boolean' }, b: { type: 'object' } } } } } };
+    expect(contractBreaks(loose, typed)).toEqual(['schema X: property b changed type']);
+    expect(typeCorrections(loose, typed)).toEqual(['schema X: property a typed boolean']);
   });
 });

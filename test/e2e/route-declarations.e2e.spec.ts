@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { PERMISSIONS } from '../../src/rights/permissions.js';
 import { routeTable } from '../../src/core/http/route-table.js';
 import { aCompany } from '../factories/accounts.factory.js';
@@ -39,6 +41,31 @@ describe('every route declares who may call it', () => {
     }
     expect(wrong).toEqual([]);
     expect(cases).toBeGreaterThan(40);
+  });
+
+  it('answers with views, never entities: no response any route documents is a MikroORM entity class', () => {
+    const entities = new Set<unknown>([...env.api.app.get(EntityManager).getMetadata().getAll().values()].map((meta) => meta.class));
+    expect(entities.size).toBeGreaterThan(20);
+    const scanner = env.api.app.get(MetadataScanner);
+    const answered: string[] = [];
+    const entityAnswers: string[] = [];
+    for (const wrapper of env.api.app.get(DiscoveryService).getControllers()) {
+      const prototype = (wrapper.metatype as { prototype: object } | null)?.prototype;
+      if (!prototype) continue;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = (prototype as Record<string, object>)[name];
+        // What @ApiOkResponse / @ApiCreatedResponse name, and the models a page response refers to (ApiExtraModels).
+        const responses = Object.values((Reflect.getMetadata('swagger/apiResponse', handler) ?? {}) as Record<string, { type?: unknown }>).map((r) => r.type);
+        const models = (Reflect.getMetadata('swagger/apiExtraModels', handler) ?? []) as unknown[];
+        for (const type of [...responses, ...models].flat()) {
+          if (!type) continue;
+          answered.push(name);
+          if (entities.has(type)) entityAnswers.push(`${wrapper.name}.${name} → ${(type as { name: string }).name}`);
+        }
+      }
+    }
+    expect(answered.length).toBeGreaterThan(60);
+    expect(entityAnswers).toEqual([]);
   });
 
   it('lists the permission catalogue to any account', async () => {

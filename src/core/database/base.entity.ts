@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
 import { newId } from './new-id.js';
@@ -12,15 +11,12 @@ import { newId } from './new-id.js';
  *   it filters by it.
  */
 export abstract class BaseEntity {
-  @ApiProperty({ format: 'uuid' })
   @PrimaryKey({ type: 'uuid' })
   id: string = newId();
 
-  @ApiProperty({ type: String, format: 'date-time' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt: Opt<Date> = new Date();
 
-  @ApiProperty({ type: String, format: 'date-time' })
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { ManyToOne } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../database/base.entity.js';
 import { Company } from './company.entity.js';
@@ -10,14 +9,12 @@ import { Company } from './company.entity.js';
  * CompanyLedEntity instead, and skips this one (an index more to write on every row for nothing).
  */
 export abstract class CompanyOwnedEntity extends BaseEntity {
-  @ApiProperty({ format: 'uuid' })
   @ManyToOne(() => Company, { mapToPk: true, fieldName: 'company_id', index: true })
   companyId!: string;
 }
 
 /** CompanyOwnedEntity for a table with an index of its own that starts with `company_id`. */
 export abstract class CompanyLedEntity extends BaseEntity {
-  @ApiProperty({ format: 'uuid' })
   @ManyToOne(() => Company, { mapToPk: true, fieldName: 'company_id' })
   companyId!: string;
 }

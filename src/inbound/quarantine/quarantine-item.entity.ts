@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { CompanyLedEntity } from '../../core/tenancy/company-owned.entity.js';
@@ -15,20 +14,20 @@ export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
 @Unique({ name: 'quarantine_item_source_unique', properties: ['channel', 'sourceId'] })
 @Index({ name: 'quarantine_item_company_status_index', properties: ['companyId', 'status', 'id'] })
 export class QuarantineItem extends CompanyLedEntity {
-  @ApiProperty({ enum: ['email', 'sms'] }) @Property({ type: 'text' }) channel!: 'email' | 'sms';
+  @Property({ type: 'text' }) channel!: 'email' | 'sms';
   /** The id of the stored inbound record (inbound email row id, inbound SMS row id). */
-  @ApiProperty({ format: 'uuid' }) @Property({ type: 'uuid' }) sourceId!: string;
+  @Property({ type: 'uuid' }) sourceId!: string;
   /** Machine-readable: no_thread, sender_mismatch, unparsable, unknown_number… */
-  @ApiProperty() @Property({ type: 'text' }) reason!: string;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) detail: Opt<string> | null = null;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) sender: Opt<string> | null = null;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) subject: Opt<string> | null = null;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) preview: Opt<string> | null = null;
+  @Property({ type: 'text' }) reason!: string;
+  @Property({ type: 'text', nullable: true }) detail: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) sender: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) subject: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) preview: Opt<string> | null = null;
   /** The thread the matcher proposes (e.g. the one the token named, for a sender mismatch). */
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true, fieldName: 'suggested_conversation_id' }) suggestedMessageId: Opt<string> | null = null;
-  @ApiProperty({ enum: QUARANTINE_STATUSES }) @Property({ type: 'text' }) status: Opt<QuarantineStatus> = 'open';
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true }) resolvedBy: Opt<string> | null = null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) resolvedAt: Opt<Date> | null = null;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true }) @Property({ type: 'uuid', nullable: true, fieldName: 'assigned_conversation_id' }) assignedMessageId: Opt<string> | null = null;
-  @ApiProperty({ type: String, nullable: true }) @Property({ type: 'text', nullable: true }) discardReason: Opt<string> | null = null;
+  @Property({ type: 'uuid', nullable: true, fieldName: 'suggested_conversation_id' }) suggestedMessageId: Opt<string> | null = null;
+  @Property({ type: 'text' }) status: Opt<QuarantineStatus> = 'open';
+  @Property({ type: 'uuid', nullable: true }) resolvedBy: Opt<string> | null = null;
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) resolvedAt: Opt<Date> | null = null;
+  @Property({ type: 'uuid', nullable: true, fieldName: 'assigned_conversation_id' }) assignedMessageId: Opt<string> | null = null;
+  @Property({ type: 'text', nullable: true }) discardReason: Opt<string> | null = null;
 }

@@ -1,3 +1,5 @@
+import { QuarantineItemView } from './dto/quarantine-item.view.js';
+import { toView, toViewPage } from '../../core/http/views.js';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth } from '../../core/auth/auth-context.js';
@@ -5,7 +7,6 @@ import { RequirePermission } from '../../rights/permissions.js';
 import { ApiPageResponse } from '../../core/http/api-responses.js';
 import { IdParam, type Page } from '../../core/http/params.js';
 import { AssignQuarantineDto, DiscardQuarantineDto, QuarantineListQueryDto } from './dto/quarantine.dto.js';
-import { QuarantineItem } from './quarantine-item.entity.js';
 import { QuarantineService } from './quarantine.service.js';
 
 /** Triage of inbound email and SMS nobody could thread: list, assign to a thread, discard. */
@@ -16,32 +17,32 @@ export class QuarantineController {
   constructor(private readonly quarantine: QuarantineService) {}
 
   @Get()
-  @ApiPageResponse(QuarantineItem)
+  @ApiPageResponse(QuarantineItemView)
   @RequirePermission('quarantine.triage')
-  list(@CurrentAuth() auth: AuthContext, @Query() query: QuarantineListQueryDto): Promise<Page<QuarantineItem>> {
-    return this.quarantine.list(auth, query);
+  async list(@CurrentAuth() auth: AuthContext, @Query() query: QuarantineListQueryDto): Promise<Page<QuarantineItemView>> {
+    return toViewPage(QuarantineItemView, await this.quarantine.list(auth, query));
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: QuarantineItem })
+  @ApiOkResponse({ type: QuarantineItemView })
   @RequirePermission('quarantine.triage')
-  get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<QuarantineItem> {
-    return this.quarantine.get(auth, id);
+  async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<QuarantineItemView> {
+    return toView(QuarantineItemView, await this.quarantine.get(auth, id));
   }
 
   @Post(':id/assign')
   @HttpCode(200)
-  @ApiOkResponse({ type: QuarantineItem })
+  @ApiOkResponse({ type: QuarantineItemView })
   @RequirePermission('quarantine.triage')
-  assign(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: AssignQuarantineDto): Promise<QuarantineItem> {
-    return this.quarantine.assign(auth, id, input.messageId);
+  async assign(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: AssignQuarantineDto): Promise<QuarantineItemView> {
+    return toView(QuarantineItemView, await this.quarantine.assign(auth, id, input.messageId));
   }
 
   @Post(':id/discard')
   @HttpCode(200)
-  @ApiOkResponse({ type: QuarantineItem })
+  @ApiOkResponse({ type: QuarantineItemView })
   @RequirePermission('quarantine.triage')
-  discard(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: DiscardQuarantineDto): Promise<QuarantineItem> {
-    return this.quarantine.discard(auth, id, input.reason);
+  async discard(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: DiscardQuarantineDto): Promise<QuarantineItemView> {
+    return toView(QuarantineItemView, await this.quarantine.discard(auth, id, input.reason));
   }
 }

@@ -1,0 +1,23 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { CompanyOwnedView } from '../../../core/http/views.js';
+import { QUARANTINE_STATUSES, type QuarantineStatus } from '../quarantine-item.entity.js';
+
+@ApiSchema({ name: 'QuarantineItem' })
+export class QuarantineItemView extends CompanyOwnedView {
+  @ApiProperty({ enum: ['email', 'sms'] }) channel!: 'email' | 'sms';
+  /** The id of the stored inbound record (inbound email row id, inbound SMS row id). */
+  @ApiProperty({ format: 'uuid' }) sourceId!: string;
+  /** Machine-readable: no_thread, sender_mismatch, unparsable, unknown_number… */
+  @ApiProperty() reason!: string;
+  @ApiProperty({ type: String, nullable: true }) detail!: string | null;
+  @ApiProperty({ type: String, nullable: true }) sender!: string | null;
+  @ApiProperty({ type: String, nullable: true }) subject!: string | null;
+  @ApiProperty({ type: String, nullable: true }) preview!: string | null;
+  /** The thread the matcher proposes (e.g. the one the token named, for a sender mismatch). */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) suggestedMessageId!: string | null;
+  @ApiProperty({ enum: QUARANTINE_STATUSES }) status!: QuarantineStatus;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) resolvedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: Date | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) assignedMessageId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) discardReason!: string | null;
+}
