@@ -7,7 +7,7 @@ import { NotFoundError } from '../core/errors/domain-error.js';
 import type { Page, PageQuery } from '../core/http/params.js';
 import { boundSql } from '../core/database/sql-rows.js';
 import { Message } from './message.entity.js';
-import { type ConversationEvent, type ConversationEntry, ConversationState } from '../conversations/conversation.entity.js';
+import type { ConversationEvent, ConversationEntry } from '../conversations/conversation.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
 import type { MessageView, ThreadView } from './dto/message.response.js';
 
@@ -77,22 +77,31 @@ export class MessageQueries {
   /** Views of these messages for the viewer, in the order given. */
   async views(viewer: AuthContext, ids: string[]): Promise<MessageView[]> {
     if (ids.length === 0) return [];
-    const [messages, conversations, states, recipients] = await Promise.all([
+    const [messages, conversations, recipients] = await Promise.all([
       this.em.find(Message, { id: { $in: ids } }),
-      // The conversations' last activity only: a plain read, no entities to hydrate for a list page.
-      // In epoch milliseconds: plain reads return timestamps as text, and the views compare and show Dates (to the ms, as entities do).
-      boundSql<{ id: string; at: number }>(this.em, 'select id, floor(extract(epoch from last_activity_at) * 1000)::float8 as at from conversation where id = any(?::uuid[])', [ids]),
-      this.em.find(ConversationState, { conversationId: { $in: ids }, userId: viewer.userId }),
+      // The conversations' last activity and the viewer's read / deleted state, in one plain read: no
+      // entities to hydrate for a list page. In epoch milliseconds: plain reads return timestamps as
+      // text, and the views compare and show Dates (to the ms, as entities do).
+      boundSql<{ id: string; at: number; read_at: number | null; deleted: boolean }>(
+        this.em,
+        `select c.id, floor(extract(epoch from c.last_activity_at) * 1000)::float8 as at,
+                floor(extract(epoch from s.read_at) * 1000)::float8 as read_at, s.deleted_at is not null as deleted
+           from conversation c left join conversation_state s on s.conversation_id = c.id and s.user_id = ?
+          where c.id = any(?::uuid[])`,
+        [viewer.userId, ids],
+      ),
       // Ids only: a thread may have dozens of CC, not worth an entity each.
       boundSql<{ message_id: string; user_id: string }>(
         this.em,
-        `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`, ids),
+        `select message_id, user_id from message_recipient where message_id in (${ids.map(() => '?').join(', ')})`,
+        ids,
+      ),
     ]);
     const doers = messages.map((m) => m.doneBy).filter((id): id is string => Boolean(id));
     const users = doers.length > 0 ? await this.em.find(User, { id: { $in: doers } }) : [];
     const byId = new Map(messages.map((m) => [m.id, m]));
-    const stateOf = new Map(states.map((s) => [s.conversationId, s]));
     const activityOf = new Map(conversations.map((c) => [c.id, new Date(c.at)]));
+    const stateOf = new Map(conversations.map((c) => [c.id, { readAt: c.read_at === null ? null : new Date(c.read_at), deleted: c.deleted }]));
     const firstNames = new Map(users.map((u) => [u.id, u.firstName]));
     return ids
       .map((id) => byId.get(id))
@@ -106,7 +115,7 @@ export function viewOf(
   viewer: AuthContext,
   m: Message,
   lastActivityAt: Date,
-  state: Pick<ConversationState, 'readAt' | 'deletedAt'> | undefined,
+  state: { readAt: Date | null; deleted: boolean } | undefined,
   cc: string[],
   doneByFirstName: string | undefined,
 ): MessageView {
@@ -144,7 +153,7 @@ export function viewOf(
     createdAt: m.createdAt,
     lastActivityAt,
     unread: !state?.readAt || state.readAt < lastActivityAt,
-    deleted: Boolean(state?.deletedAt),
+    deleted: state?.deleted ?? false,
   };
 }
 

@@ -104,7 +104,7 @@ export class MessagesService {
     });
     await this.live.publish({ type: 'message.created', messageId: message.id, companyId: auth.companyId });
     // Everything the thread holds was just written here: its view needs no read back.
-    return threadOf(auth, viewOf(auth, message, conversation.lastActivityAt, { readAt: conversation.lastActivityAt, deletedAt: null }, cc, undefined), [], history ? [history] : []);
+    return threadOf(auth, viewOf(auth, message, conversation.lastActivityAt, { readAt: conversation.lastActivityAt, deleted: false }, cc, undefined), [], history ? [history] : []);
   }
 
   async reply(auth: AuthContext, id: string, input: ReplyDto): Promise<ThreadView> {
