@@ -79,10 +79,4 @@ export class ThreadTags {
     );
     return rows.map((row) => ({ tag: row.tag, conversationId: row.conversation_id, clientId: row.client_id }));
   }
-
-  /** The conversation (and its company) a tag names, wherever it was issued. */
-  async find(tag: string): Promise<{ conversationId: string; companyId: string } | null> {
-    const [row] = await boundSql<{ conversation_id: string; company_id: string }>(this.em.fork(), 'select conversation_id, company_id from thread_tag where tag = ?', [tag.toUpperCase()]);
-    return row ? { conversationId: row.conversation_id, companyId: row.company_id } : null;
-  }
 }
