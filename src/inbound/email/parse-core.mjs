@@ -6,6 +6,7 @@
  * (parse-thread.mjs), which then needs no TypeScript loader.
  */
 import { Buffer } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { htmlToText } from './html-text.mjs';
 
@@ -62,22 +63,100 @@ function addresses(value) {
   return out;
 }
 
+const TEXT_TYPE = /^Content-Type:[ \t]*text\/[^;\r\n]*((?:[^\r\n]|\r?\n[ \t])*)/gim;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** @param {string} charset */
+function knownCharset(charset) {
+  try {
+    new TextDecoder(charset);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Relabels every text part (and a mail without Content-Type) as windows-1252. Used only when the
- * declared charset (or none, or an unknown one) left undecodable bytes: mail clients that omit or
- * misstate the charset almost always wrote Latin-1/windows-1252, and a superset decodes both.
- * @param {Buffer} raw
+ * Whether bytes labelled (or taken) as UTF-8 are not UTF-8: they do not decode, and not one
+ * multibyte sequence in them does either. A UTF-8 text with one stray byte keeps its label (the
+ * stray byte alone becomes U+FFFD); a Latin-1 text mislabelled as UTF-8 has no valid sequence.
+ * @param {Buffer} bytes
+ */
+function notUtf8(bytes) {
+  try {
+    UTF8.decode(bytes);
+    return false;
+  } catch {
+    return !/[\u0080-\uFFFC\uFFFE-\u{10FFFF}]/u.test(bytes.toString('utf8'));
+  }
+}
+
+/**
+ * @param {string} body the part's body as latin1 (one character per byte)
+ * @param {string} headers
  * @returns {Buffer}
  */
-function relabelAsWindows1252(raw) {
+function decodedBytes(body, headers) {
+  const encoding = /^Content-Transfer-Encoding:[ \t]*([\w-]+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64');
+  if (encoding === 'quoted-printable') {
+    const unfolded = body.replace(/=\r?\n/g, '');
+    return Buffer.from(unfolded.replace(/=([0-9A-Fa-f]{2})/g, (_, /** @type {string} */ hex) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  }
+  return Buffer.from(body, 'latin1');
+}
+
+/**
+ * Relabels as windows-1252 each text part (and a mail without Content-Type) whose bytes are not
+ * UTF-8 although it says so, says nothing, or names a charset nobody knows: mail clients that omit
+ * or misstate the charset almost always wrote Latin-1/windows-1252, and a superset decodes both.
+ * The decision is per part: one stray byte in a UTF-8 part leaves that part (and the others) UTF-8,
+ * the stray byte alone replaced. Returns null when no part needs it.
+ * @param {Buffer} raw
+ * @returns {Buffer | null}
+ */
+function relabelMislabelledParts(raw) {
   const text = raw.toString('latin1');
+  const boundaries = [...text.matchAll(/boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/gi)].map((m) => `--${m[1] ?? m[2]}`);
+  /** The end of a body starting at `from`: the next boundary line, or the end of the mail. */
+  const bodyEnd = (/** @type {number} */ from) => {
+    let end = text.length;
+    for (const boundary of boundaries) {
+      const at = text.indexOf(`\n${boundary}`, from);
+      if (at >= 0 && at < end) end = at;
+    }
+    return end;
+  };
+  /** @type {{ start: number, end: number, replacement: string }[]} */
+  const edits = [];
+  for (const match of text.matchAll(TEXT_TYPE)) {
+    const headerStart = text.lastIndexOf('\n\n', match.index) + 1;
+    const blank = /\r?\n\r?\n/g;
+    blank.lastIndex = match.index;
+    const headerEnd = blank.exec(text);
+    if (!headerEnd) continue;
+    const headers = text.slice(Math.max(0, headerStart), headerEnd.index);
+    const bodyStart = headerEnd.index + headerEnd[0].length;
+    const charset = /charset\s*=\s*"?([^";\s]+)/i.exec(match[1])?.[1]?.toLowerCase() ?? '';
+    // A part in a charset of its own (ISO-8859-1, KOI8-R…) decodes as declared; UTF-8, ASCII, none
+    // or an unknown name are the labels mail clients get wrong.
+    if (charset && !['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(charset) && knownCharset(charset)) continue;
+    if (!notUtf8(decodedBytes(text.slice(bodyStart, bodyEnd(bodyStart)), headers))) continue;
+    const params = match[1].replace(/;\s*charset\s*=\s*("[^"]*"|[^;\s]*)/i, '');
+    edits.push({ start: match.index, end: match.index + match[0].length, replacement: `${match[0].slice(0, match[0].length - match[1].length)}${params}; charset=windows-1252` });
+  }
+  let patched = text;
+  for (const edit of edits.reverse()) patched = patched.slice(0, edit.start) + edit.replacement + patched.slice(edit.end);
   const headerEnd = text.search(/\r?\n\r?\n/);
   const head = headerEnd >= 0 ? text.slice(0, headerEnd) : text;
-  let patched = text.replace(/^(Content-Type:[ \t]*text\/[^;\r\n]*)((?:[^\r\n]|\r?\n[ \t])*)/gim, (_, /** @type {string} */ type, /** @type {string} */ params) => {
-    return `${type}${params.replace(/;\s*charset\s*=\s*("[^"]*"|[^;\s]*)/i, '')}; charset=windows-1252`;
-  });
-  if (!/^Content-Type:/im.test(head)) patched = `Content-Type: text/plain; charset=windows-1252\r\n${patched}`;
-  return Buffer.from(patched, 'latin1');
+  if (!/^Content-Type:/im.test(head)) {
+    const body = headerEnd >= 0 ? text.slice(headerEnd).replace(/^\r?\n\r?\n/, '') : '';
+    if (notUtf8(decodedBytes(body, head))) {
+      patched = `Content-Type: text/plain; charset=windows-1252\r\n${patched}`;
+      edits.push({ start: 0, end: 0, replacement: '' });
+    }
+  }
+  return edits.length > 0 ? Buffer.from(patched, 'latin1') : null;
 }
 
 /**
@@ -91,12 +170,12 @@ function count(text, char) {
 }
 
 /**
- * What a reader reads of a parsed mail: its text part, or its HTML when it has none.
+ * The decoded text parts of a parsed mail (its text and its HTML), where replacement characters show.
  * @param {import('mailparser').ParsedMail} mail
  * @returns {string}
  */
-function readable(mail) {
-  return mail.text || (typeof mail.html === 'string' ? mail.html : '');
+function decodedText(mail) {
+  return `${mail.text ?? ''}${typeof mail.html === 'string' ? mail.html : ''}`;
 }
 
 /**
@@ -109,9 +188,12 @@ export async function parseMail(raw) {
   // doubles the blank lines typed in Gmail, Outlook and Apple Mail).
   const options = { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true, skipHtmlToText: true, maxHtmlLengthToParse: 2_000_000 };
   let mail = await simpleParser(raw, options);
-  if (readable(mail).includes(REPLACEMENT)) {
-    const retry = await simpleParser(relabelAsWindows1252(raw), options);
-    if (count(readable(retry), REPLACEMENT) < count(readable(mail), REPLACEMENT)) mail = retry;
+  if (decodedText(mail).includes(REPLACEMENT)) {
+    const relabelled = relabelMislabelledParts(raw);
+    if (relabelled) {
+      const retry = await simpleParser(relabelled, options);
+      if (count(decodedText(retry), REPLACEMENT) < count(decodedText(mail), REPLACEMENT)) mail = retry;
+    }
   }
   /** @type {Map<string, string>} */
   const headers = new Map();

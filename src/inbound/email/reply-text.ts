@@ -1,6 +1,6 @@
 import { htmlToText } from './html-text.mjs';
 import type { ParsedInbound } from './parse-mail.js';
-import { trimReply } from './reply-trimmer.js';
+import { trimReply, type TrimResult } from './reply-trimmer.js';
 
 /**
  * Where HTML mail clients put the quoted history: Gmail (gmail_quote), Outlook (divRplyFwdMsg,
@@ -55,13 +55,13 @@ export function linesHolding(text: string, written: string): string | null {
 }
 
 /**
- * The reply's text. The HTML's quoting markers say most reliably where the history starts; the
- * text part says how the person spaced what they wrote (converted HTML doubles blank lines), so
- * the text part's lines holding the words before the quote are taken when they line up, else the
- * converted HTML before the quote. Without a marker, the plain text (the text part, or the
+ * The trimmed reply of a mail. The HTML's quoting markers say most reliably where the history
+ * starts; the text part says how the person spaced what they wrote (converted HTML doubles blank
+ * lines), so the text part's lines holding the words before the quote are taken when they line up,
+ * else the converted HTML before the quote. Without a marker, the plain text (the text part, or the
  * converted HTML of an HTML-only mail) is trimmed line by line.
  */
-export function replyText(mail: ParsedInbound): ReplyText {
+export function trimmedReply(mail: ParsedInbound): TrimResult & { original: string } {
   const original = (mail.text || (mail.html ? htmlToText(mail.html) : '')).replace(/\r\n?/g, '\n').trim();
   const beforeQuote = mail.html ? cutQuotedHtml(mail.html) : null;
   let source = original;
@@ -69,6 +69,16 @@ export function replyText(mail: ParsedInbound): ReplyText {
     const written = htmlToText(beforeQuote);
     source = linesHolding(original, written) ?? written;
   }
-  const body = trimReply(source).text;
-  return { body: body.trim().length > 0 ? body : original, original };
+  return { ...trimReply(source, { sender: { name: mail.fromName, address: mail.fromAddress } }), original };
+}
+
+/**
+ * The reply's text: what the person wrote, and a mail they forwarded as they sent it (a forward is
+ * their message, not our thread's history). A reply the trimmer leaves empty shows whole.
+ */
+export function replyText(mail: ParsedInbound): ReplyText {
+  const trimmed = trimmedReply(mail);
+  let body = trimmed.text;
+  if (trimmed.forwarded !== null) body = trimmed.forwardOnly ? trimmed.forwarded : `${trimmed.text}\n\n${trimmed.forwarded}`;
+  return { body: body.trim().length > 0 ? body : trimmed.original, original: trimmed.original };
 }

@@ -1,145 +1,469 @@
-import { anyOf, DELIMITER, EMBEDDED, EMBEDDED_END, EMBEDDED_START, ENDS_WITH_COLON, HAS_MARKER_WORD, HEADER, QUOTE, SIGNATURE } from './trimming-patterns.js';
+import {
+  anyOf,
+  BANNER,
+  CONTACT_LINE,
+  DASH_NAME,
+  FORWARD_INTRODUCTION,
+  FORWARD_WORDS,
+  FROM_HEADER,
+  HEADER,
+  HEADER_NAME_ALONE,
+  HEADER_NAMES_INLINE,
+  INTRODUCTION,
+  INTRODUCTION_START,
+  MARKER_WORDS,
+  MAX_PROBE,
+  QUOTE,
+  RULE,
+  SIGNATURE,
+  SIGNATURE_DELIMITER,
+  WEAK_INTRODUCTION,
+} from './trimming-patterns.js';
 
 /**
- * Keeps what the person wrote in a reply: drops quoted history, "On … wrote:" / "Le … a écrit :"
- * introductions, Outlook header blocks ("De : … Envoyé : …"), signatures after a delimiter and
- * mobile footers ("Envoyé de mon iPhone"). The approach is Discourse's email_reply_trimmer: each
- * line gets a kind letter and a few patterns over the letter string decide what to cut.
+ * Keeps what the person wrote in a reply: drops quoted history with its introduction ("On …
+ * wrote:", "Le … a écrit :"), the unquoted history under an introduction, an Outlook header block
+ * ("De : … Envoyé : …") or an "Original Message" banner, signatures after a delimiter, mobile
+ * footers ("Envoyé de mon iPhone") and signature blocks of contact details; keeps what the person
+ * wrote between and after quoted blocks (inline answers) and returns a forwarded mail apart.
  *
- * Kinds: e empty, d delimiter, s signature, b embedded-mail marker, h header, q quote, t text.
+ * One pass over the lines, each classified once by patterns that look at no more than MAX_PROBE
+ * characters of it; look-aheads are bounded (a broken introduction, a header block) or consume what
+ * they look at (a quote block). The time is linear in the size of the text.
+ *
+ * Kinds: e empty, q quote, i introduction, w weak introduction ("X wrote:", only before a quote),
+ * o "Original Message" banner, f forward banner, h header, n header name alone, d signature
+ * delimiter, r rule, s mobile footer, x dash sign-off ("--Daniel"), t text.
  */
-type Kind = 'e' | 'd' | 's' | 'b' | 'h' | 'q' | 't';
+type Kind = 'e' | 'q' | 'i' | 'w' | 'o' | 'f' | 'h' | 'n' | 'd' | 'r' | 's' | 'x' | 't';
 
 const isSignature = anyOf(SIGNATURE);
-const isEmbedded = anyOf(EMBEDDED);
+const isIntroduction = anyOf(INTRODUCTION);
+const isForwardIntroduction = anyOf(FORWARD_INTRODUCTION);
+const isContactLine = anyOf(CONTACT_LINE);
+const BLANK = /^[\s\u00a0\u200b\p{Cf}>]*$/u;
+
+/** A marker word closing the line ("… wrote", "… a écrit"), looked for in the line's last characters only. */
+const ENDS_WITH_MARKER = new RegExp(String.raw`(?:${MARKER_WORDS})[\s\p{Cf}*-]*$`, 'iu');
+
+/**
+ * Whether a line may be an introduction, tested without a pattern: every form has a colon, or ends
+ * with an address or a marker word, or is Gmail's dated form. Most lines of a long text fail here,
+ * before the twenty-odd introduction patterns.
+ */
+function mayIntroduce(line: string): boolean {
+  return line.includes(':') || line.includes('：') || line.endsWith('>') || line.includes('GMT') || ENDS_WITH_MARKER.test(line.slice(-30));
+}
 
 function kindOf(line: string): Kind {
-  // Lines of bare quote marks count as empty (a long chain of empty nested quotes is nothing written).
-  if (/^[\s\u00a0\u200b>]*$/u.test(line)) return 'e';
-  if (DELIMITER.some((re) => re.test(line))) return 'd';
-  if (isSignature(line)) return 's';
-  if (isEmbedded(line)) return 'b';
-  if (HEADER.test(line)) return 'h';
-  if (QUOTE.test(line)) return 'q';
+  if (line.length > MAX_PROBE) {
+    // Introductions, banners and footers are short; a long line is text (or a quoted one).
+    return QUOTE.test(line.slice(0, MAX_PROBE)) ? 'q' : 't';
+  }
+  if (line.length === 0) return 'e';
+  // The first character rules most kinds out without running their patterns (most lines are text).
+  const first = line.charCodeAt(0);
+  // Five characters or fewer, opening with a letter or digit, without a colon: no introduction,
+  // header, footer or banner is that short.
+  if (line.length <= 5 && ((first >= 48 && first <= 57) || (first >= 65 && first <= 90) || (first >= 97 && first <= 122)) && !line.includes(':') && !line.includes('>')) return 't';
+  const spaced = first === 32 || first === 9 || first === 0xa0 || first === 0x200b || (first >= 0x200e && first <= 0x202e) || first === 0x3e; // blank, Cf, '>'
+  // Lines of bare quote marks count as empty (a chain of empty nested quotes is nothing written).
+  if (spaced && BLANK.test(line)) return 'e';
+  const dashed = spaced || DASH_FIRST.has(first);
+  if (dashed && SIGNATURE_DELIMITER.test(line)) return 'd';
+  if (dashed && RULE.test(line)) return 'r';
+  const gt = line.indexOf('>');
+  if (gt >= 0 && gt <= 24 && QUOTE.test(line)) return 'q';
+  if (line.length >= 8 && line.length <= 200 && isSignature(line)) return 's';
+  if (line.length >= 14 && line.length <= 80 && isForwardIntroduction(line)) return 'f';
+  if (line.includes('--') && BANNER.test(line)) return FORWARD_WORDS.test(line) ? 'f' : 'o';
+  if (mayIntroduce(line)) {
+    if (isIntroduction(line)) return 'i';
+    if (WEAK_INTRODUCTION.test(line)) return 'w';
+  }
+  if ((line.includes(':') || line.includes('：')) && HEADER.test(line)) return 'h';
+  if (dashed && DASH_NAME.test(line)) return 'x';
   return 't';
 }
 
-/** Joins an introduction broken over up to three lines ("On Mon, …, X <\nx@y> wrote:"). */
-function joinBrokenIntroductions(lines: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    let joined = 0;
-    if (EMBEDDED_START.test(line) && !EMBEDDED_END.test(line)) {
-      // Once the marker word is seen, any line ending with a colon closes the introduction.
-      let marked = HAS_MARKER_WORD.test(line);
+/** First characters of separator lines, signature delimiters and dash sign-offs. */
+const DASH_FIRST = new Set([...'-_=+~#*—–•ᐧ'].map((c) => c.charCodeAt(0)));
+
+/** Where an introduction opens inside a line that starts with the person's words ("Thanks! On … wrote:"). */
+const INLINE_INTRODUCTION = /[.!?)]?[ \t]+(?=(?:On|Le|Am|Op|El|Em|Il|W dniu)[ \t])/gu;
+
+/**
+ * The lines with their kinds. An introduction broken over up to five lines ("On Mon, …, X <\nx@y>
+ * wrote:", "Le 2 févr. 2022 à 09:10,\ntest@maif.fr\na écrit :") becomes one line, and one sharing its
+ * line with the reply ("ok On … wrote:") becomes two; anything else keeps its lines as they are.
+ */
+function classify(input: string[]): { lines: string[]; kinds: Kind[] } {
+  const lines: string[] = [];
+  const kinds: Kind[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const line = input[i];
+    const kind = kindOf(line);
+    if ((kind === 't' || kind === 'h' || kind === 'x') && line.length >= 6 && line.length <= MAX_PROBE && INTRODUCTION_START.test(line)) {
       // Dated introductions may be split by blank lines ("On 31 Mar 2016 X\n\n<\nmailto:…\n> wrote:").
       const blanksAllowed = /\d/.test(line);
-      for (let extra = 1; extra <= 4 && i + extra < lines.length; extra++) {
-        const next = lines[i + extra];
+      let joined = line;
+      let found = 0;
+      for (let extra = 1; extra <= 4 && i + extra < input.length; extra++) {
+        const next = input[i + extra];
         if (next.trim() === '' && !blanksAllowed) break;
-        if (EMBEDDED_END.test(next) || (marked && ENDS_WITH_COLON.test(next))) {
-          joined = extra;
+        joined = `${joined} ${next.replace(/^[\s>]+/, '')}`.trimEnd();
+        if (joined.length > MAX_PROBE) break;
+        const joinedKind = kindOf(joined);
+        // A weak introduction ("X wrote:") is one only over a quote: otherwise the lines stay as written.
+        if (joinedKind === 'i' || (joinedKind === 'w' && quoteFollows(input, i + extra + 1))) {
+          found = extra;
           break;
         }
-        marked ||= HAS_MARKER_WORD.test(next);
+      }
+      if (found > 0) {
+        lines.push(joined);
+        kinds.push(kindOf(joined));
+        i += found;
+        continue;
       }
     }
-    if (joined === 0) {
-      out.push(line);
-      continue;
+    if ((kind === 't' || kind === 'i') && line.length <= MAX_PROBE && mayIntroduce(line)) {
+      // A whole introduction is one too: it splits only after a sentence ended ("Merci ! Le … a écrit :").
+      const split = splitIntroduction(line, kind === 'i');
+      if (split) {
+        lines.push(split[0], split[1]);
+        kinds.push(kindOf(split[0]), 'i');
+        continue;
+      }
     }
-    // Same number of lines as before (blank fillers), so the kinds still line up with the input.
-    out.push(lines.slice(i, i + joined + 1).map((part, n) => (n === 0 ? part : part.replace(/^[\s>]+/, ''))).join(' '));
-    for (let n = 0; n < joined; n++) out.push('');
-    i += joined;
+    lines.push(line);
+    // A header name alone, its colon opening the next line ("Copie\n: a b").
+    const next = input[i + 1];
+    kinds.push(kind === 't' && next !== undefined && opensWithColon(next) && line.length <= 40 && HEADER_NAME_ALONE.test(line) ? 'n' : kind);
   }
-  return out;
+  return { lines, kinds };
 }
 
-/** Lines inside ``` fences are text whatever they look like (code, not a signature delimiter). */
-function kindsOf(lines: string[]): Kind[] {
-  let inCode = false;
-  return lines.map((line) => {
-    if (/^[ \t]*```/.test(line)) {
-      inCode = !inCode;
-      return 't';
-    }
-    return inCode ? 't' : kindOf(line);
-  });
+function opensWithColon(line: string): boolean {
+  const c = line.charCodeAt(0);
+  return c === 58 || c === 0xff1a || ((c === 32 || c === 9) && /^[ \t]*[:：]/.test(line));
 }
 
-/** Applies one cut: keeps lines [0, end) of both the pattern and the lines. */
-function cut(state: { pattern: string; lines: string[] }, end: number): void {
-  state.pattern = state.pattern.slice(0, end);
-  state.lines = state.lines.slice(0, end);
+function quoteFollows(input: string[], from: number): boolean {
+  for (let k = from; k < input.length && k < from + 4; k++) {
+    if (input[k].trim() !== '') return QUOTE.test(input[k]);
+  }
+  return false;
 }
 
-function removeAll(state: { pattern: string; lines: string[] }, kind: Kind): void {
-  const keep = [...state.pattern].map((k) => k !== kind);
-  state.lines = state.lines.filter((_, i) => keep[i]);
-  state.pattern = state.pattern.replaceAll(kind, '');
+function splitIntroduction(line: string, afterSentence: boolean): [string, string] | null {
+  INLINE_INTRODUCTION.lastIndex = 0;
+  for (let tries = 0; tries < 3; tries++) {
+    const found = INLINE_INTRODUCTION.exec(line);
+    if (!found) return null;
+    const head = line.slice(0, found.index + found[0].length).trimEnd();
+    const tail = line.slice(found.index + found[0].length);
+    if (/\p{L}/u.test(head) && (!afterSentence || /[.!?…]$/u.test(head)) && isIntroduction(tail)) return [head, tail];
+  }
+  return null;
+}
+
+export interface TrimOptions {
+  /** The sender's display name and address: a signature block naming them is cut more surely. */
+  sender?: { name?: string | null; address?: string | null } | null;
 }
 
 export interface TrimResult {
-  /** What the person wrote. */
+  /** What the person wrote (a forwarded mail with nothing written above it: that mail's text). */
   text: string;
   /** Whether anything was removed. */
   trimmed: boolean;
+  /** A forwarded mail, from its banner on, as the person sent it; null when nothing was forwarded. */
+  forwarded: string | null;
+  /** Whether the person wrote nothing above the forwarded mail. */
+  forwardOnly: boolean;
 }
 
-export function trimReply(input: string): TrimResult {
+/** Index past a quote block starting at `start`: quote lines and the blank lines between them. */
+function quoteEnd(kinds: Kind[], start: number): number {
+  let end = start;
+  for (let k = start; k < kinds.length; k++) {
+    if (kinds[k] === 'q') end = k + 1;
+    else if (kinds[k] !== 'e') break;
+  }
+  return end;
+}
+
+function nextNonEmpty(kinds: Kind[], from: number): number {
+  let k = from;
+  while (k < kinds.length && kinds[k] === 'e') k++;
+  return k;
+}
+
+/** A rule above where history starts (Outlook's "_____" over "From:", blank lines between or not) goes with it. */
+function withRuleAbove(kinds: Kind[], at: number): number {
+  let k = at - 1;
+  while (k >= 0 && kinds[k] === 'e' && at - k <= 3) k--;
+  return k >= 0 && kinds[k] === 'r' ? k : at;
+}
+
+/** Whether at most `most` lines with something on them follow `at` (looks no further than that). */
+function fewLinesAfter(kinds: Kind[], at: number, most: number): boolean {
+  let count = 0;
+  for (let k = at + 1; k < kinds.length; k++) {
+    if (kinds[k] !== 'e' && ++count > most) return false;
+  }
+  return true;
+}
+
+/** A quote whose first line is an introduction ("> On … wrote:"): quoted history, all of it. */
+function isQuotedIntroduction(line: string): boolean {
+  const unquoted = line.replace(/^[ \t>]+/, '');
+  return unquoted.length <= MAX_PROBE && isIntroduction(unquoted);
+}
+
+/**
+ * Whether a quoted mail's header block starts at `start`: at least two header lines, one of them the
+ * sender's with an address, or three with a sender or an address; names alone on a line with their
+ * value on the next ("De:\nx@y.fr", "Copie\n: a b") and one wrapped value count. One line holding
+ * several headers (a mangled Outlook block) counts when it names an address.
+ */
+function headerBlockAt(lines: string[], kinds: Kind[], start: number): boolean {
+  let count = 0;
+  let from = false;
+  let address = false;
+  let wrapped = false;
+  let k = start;
+  while (k < lines.length && k < start + 24) {
+    const line = lines[k];
+    if (kinds[k] === 'h') {
+      count++;
+      from ||= FROM_HEADER.test(line);
+      address ||= /@|mailto:|&lt;/.test(line);
+      if (count === 1 && address && (line.match(HEADER_NAMES_INLINE)?.length ?? 0) >= 3) return true;
+      k++;
+      // The value on the next line ("De:\nsender@example.fr").
+      if (/[:：][ \t*]*$/.test(line) && k < lines.length && (kinds[k] === 't' || kinds[k] === 'x')) {
+        address ||= /@/.test(lines[k]);
+        k++;
+      }
+      continue;
+    }
+    if (kinds[k] === 'n' && k + 1 < lines.length && /^[ \t]*[:：]/.test(lines[k + 1])) {
+      count++;
+      from ||= FROM_HEADER.test(`${line.trim()}:`);
+      address ||= /@/.test(lines[k + 1]);
+      k += 2;
+      continue;
+    }
+    // A long value wrapped onto one line of its own, between two headers.
+    if (count > 0 && !wrapped && kinds[k] === 't' && kinds[k + 1] === 'h') {
+      wrapped = true;
+      k++;
+      continue;
+    }
+    break;
+  }
+  return (count >= 2 && from && address) || (count >= 3 && (from || address));
+}
+
+function nameTokens(name: string | null | undefined): string[] {
+  return (name ?? '')
+    .toLowerCase()
+    .split(/[^\p{L}'’-]+/u)
+    .filter((token) => token.length >= 2);
+}
+
+/**
+ * Where a signature block without delimiter starts among the last lines, or -1: a paragraph (not
+ * the first) whose first line is short and names the sender, with more lines under it; or whose
+ * lines hold at least three contact details (phone, fax, address, web, IBAN/VAT, logo). A paragraph
+ * announced by a colon ("Mes coordonnées :") is what the person wrote, not a signature.
+ */
+function signatureBlockStart(lines: string[], options: TrimOptions): number {
+  const window = Math.max(0, lines.length - 40);
+  const tokens = nameTokens(options.sender?.name);
+  const address = options.sender?.address?.toLowerCase() ?? null;
+  const domain = address?.split('@')[1] ?? null;
+  // Only the last lines are looked at; whether anything was written above them is one look.
+  let seenText = false;
+  for (let p = 0; p < window && !seenText; p++) seenText = lines[p].trim() !== '';
+  let previous = '';
+  for (let p = window - 1; p >= 0 && previous === ''; p--) previous = lines[p].trim();
+  for (let p = window; p < lines.length; p++) {
+    const line = lines[p].trim();
+    if (line === '') continue;
+    const paragraphStart = p === 0 || lines[p - 1].trim() === '';
+    if (paragraphStart && seenText && line.length <= 60 && !/\p{L}[ \t]*[:：]$/u.test(previous) && !/[:：]$/.test(line)) {
+      const rest = lines.slice(p).filter((l) => l.trim() !== '');
+      const lower = line.toLowerCase();
+      const named = tokens.length >= 2 && tokens.every((token) => lower.includes(token));
+      if (named && rest.length >= 3) return p;
+      const head = rest.slice(0, 10);
+      const contacts = head.filter((l) => l.length <= 120 && isContactLine(l)).length;
+      const block = head.join('\n').toLowerCase();
+      const mentionsSender = !options.sender || tokens.some((token) => block.includes(token)) || (address !== null && block.includes(address)) || (domain !== null && block.includes(domain.split('.')[0]));
+      if (contacts >= 3 && mentionsSender) return p;
+    }
+    seenText = true;
+    previous = line;
+  }
+  return -1;
+}
+
+export function trimReply(input: string, options: TrimOptions = {}): TrimResult {
+  return trim(input, options, true);
+}
+
+function trim(input: string, options: TrimOptions, unwrapForward: boolean): TrimResult {
   const normalized = input.replace(/\r\n?/g, '\n');
-  if (normalized.trim() === '') return { text: '', trimmed: false };
-  const lines = joinBrokenIntroductions(normalized.split('\n'));
-  const state = { pattern: kindsOf(lines).join(''), lines };
+  if (normalized.trim() === '') return { text: '', trimmed: false, forwarded: null, forwardOnly: false };
+  const { lines, kinds } = classify(normalized.split('\n'));
+  const n = lines.length;
+  const removed = new Uint8Array(n);
+  // Introductions with the quote under them: the introduction always goes; the quote goes unless
+  // the person wrote both above and under it (then it is what they answer, kept as context).
+  const quoted: { quote: number; end: number; wroteAbove: boolean }[] = [];
+  let cutAt = n;
+  let forwardAt = -1;
+  let wrote = false;
 
-  // Everything after a signature delimiter is signature.
-  const delimiter = state.pattern.indexOf('d');
-  if (delimiter >= 0) cut(state, delimiter);
-  removeAll(state, 's');
-
-  // Bottom-posting: the reply written after a quoted mail ("On … wrote: > … \n\n reply").
-  // (Discourse's /^(b[^t]+)*b[bqeh]+t[et]*$/, written without its exponential backtracking.)
-  const start = state.pattern.search(/t[et]*$/);
-  const head = start > 0 ? state.pattern.slice(0, start) : '';
-  if (/^b[^t]*$/.test(head) && /b[bqeh]+$/.test(head)) {
-    state.pattern = state.pattern.slice(start);
-    state.lines = state.lines.slice(start);
+  for (let i = 0; i < n; i++) {
+    const kind = kinds[i];
+    if (kind === 'e' || kind === 's') continue;
+    if (kind === 'q') {
+      const end = quoteEnd(kinds, i);
+      // A quote opening with an introduction ("> On … wrote:") is quoted history as a whole.
+      if (isQuotedIntroduction(lines[i])) removed.fill(1, i, end);
+      i = end - 1;
+      continue;
+    }
+    if (kind === 'i' || kind === 'w') {
+      const next = nextNonEmpty(kinds, i + 1);
+      if (next < n && kinds[next] === 'q') {
+        const end = quoteEnd(kinds, next);
+        removed.fill(1, withRuleAbove(kinds, i), i + 1);
+        quoted.push({ quote: i + 1, end, wroteAbove: wrote });
+        i = end - 1;
+        continue;
+      }
+      if (kind === 'i' && wrote) {
+        // Written words, then an introduction and no quote: the rest is the history, unquoted.
+        cutAt = withRuleAbove(kinds, i);
+        break;
+      }
+      // An introduction with nothing written above it and no quote: what follows is the person's.
+      if (kind === 'i') removed[i] = 1;
+      else wrote = true;
+      continue;
+    }
+    if (kind === 'f') {
+      cutAt = withRuleAbove(kinds, i);
+      forwardAt = i;
+      break;
+    }
+    if (kind === 'o' || kind === 'd') {
+      cutAt = withRuleAbove(kinds, i);
+      break;
+    }
+    if ((kind === 'h' || kind === 'n') && headerBlockAt(lines, kinds, i)) {
+      cutAt = withRuleAbove(kinds, i);
+      break;
+    }
+    if (kind === 'x' && (i === 0 || kinds[i - 1] === 'e')) {
+      // "--Daniel" closing the mail, or standing over a rule or history: the signature.
+      const next = nextNonEmpty(kinds, i + 1);
+      if (next >= n || 'rqiofdh'.includes(kinds[next])) {
+        cutAt = i;
+        break;
+      }
+    }
+    if (kind === 'r' && /_{5}/.test(lines[i]) && wrote && fewLinesAfter(kinds, i, 4)) {
+      // Outlook's and mailing lists' "_____" over a few closing lines: a signature.
+      cutAt = i;
+      break;
+    }
+    wrote = true;
   }
-  // Text, then an introduction followed by no quote: the rest is the quoted mail, unquoted.
-  let match = /te*b[^q]*$/.exec(state.pattern);
-  if (match && !/^b[^q]*$/.test(state.pattern)) cut(state, match.index + 1);
-  // Text, then an introduction and a quote with little text after it.
-  match = /te*b[eqbh]*([te]*)$/.exec(state.pattern);
-  if (match && [...match[1]].filter((k) => k === 't').length < 7) cut(state, match.index + 1);
-  // Text, then a quote running to the end.
-  match = /t[eqbh]*[qbh]+$/.exec(state.pattern);
-  if (match && /t/.test(state.pattern.slice(0, match.index + 1))) cut(state, match.index + 1);
-  removeAll(state, 'b');
 
-  // A header block whose lines wrap ("Subject: a long\nsubject") counts as headers throughout.
-  const wrapped = /h+[hte]+h+e/.exec(state.pattern);
-  if (wrapped) {
-    const chars = [...state.pattern];
-    for (let i = wrapped.index; i < wrapped.index + wrapped[0].length; i++) chars[i] = 'h';
-    state.pattern = chars.join('');
+  // Whether the person wrote anything (not quote, not blank) at or after each line, up to the cut.
+  const writtenAfter = new Uint8Array(cutAt + 1);
+  for (let i = cutAt - 1; i >= 0; i--) {
+    const kind = kinds[i];
+    writtenAfter[i] = writtenAfter[i + 1] || (!removed[i] && kind !== 'e' && kind !== 'q' && kind !== 's') ? 1 : 0;
   }
-  // Three headers in a row after some text: a quoted mail starts there.
-  match = /t[eq]*h{3,}/.exec(state.pattern);
-  if (match) cut(state, match.index + 1);
-  removeAll(state, 'h');
-
-  // Trailing quotes after text.
-  if (state.pattern.includes('t')) {
-    const trailing = /[eq]+$/.exec(state.pattern);
-    if (trailing) cut(state, trailing.index);
+  for (const { quote, end, wroteAbove } of quoted) {
+    if (quote >= cutAt) break;
+    if (!wroteAbove || !writtenAfter[Math.min(end, cutAt)]) removed.fill(1, quote, Math.min(end, cutAt));
   }
 
-  // Leading and trailing empty lines (bare quote marks included) are nobody's words.
-  const first = state.pattern.search(/[^e]/);
-  const last = state.pattern.search(/[^e]e*$/);
-  const kept = first < 0 ? [] : state.lines.slice(first, last + 1);
-  const text = kept.join('\n').trimEnd();
-  return { text, trimmed: text !== normalized.replace(/^\s*\n/, '').trimEnd() };
+  // Keep the lines above the cut, less removed history and mobile footers; a quote under the last
+  // words (bottom of the mail) is history too, one above or between them is kept.
+  const kept: string[] = [];
+  let keptWritten = 0;
+  let writtenAtLast = 0;
+  let lastText = -1;
+  for (let i = 0; i < cutAt; i++) {
+    const kind = kinds[i];
+    if (removed[i] || kind === 's') continue;
+    if (kind !== 'e') keptWritten++;
+    // A quote or a rule (an HTML <hr> converted) under the last words is not part of them.
+    if (kind !== 'e' && kind !== 'q' && kind !== 'r') {
+      lastText = kept.length;
+      writtenAtLast = keptWritten;
+    }
+    kept.push(lines[i]);
+  }
+  kept.length = lastText >= 0 ? lastText + 1 : kept.length;
+
+  const signature = signatureBlockStart(kept, options);
+  const writtenLines = signature >= 0 ? kept.slice(0, signature) : kept;
+  let text = tidy(writtenLines);
+
+  let forwarded: string | null = null;
+  const forwardOnly = forwardAt >= 0 && text === '';
+  if (forwardAt >= 0) {
+    forwarded = tidy(lines.slice(forwardAt));
+    // Nothing written above a forwarded mail: what the person sent is that mail's text (once: a
+    // chain of forwards is not unwrapped level by level, which would cost the square of its size).
+    if (forwardOnly && unwrapForward) text = forwardedBody(lines, kinds, forwardAt, options);
+  }
+  // Trimmed when a line with something on it is not in the text (blank space aside).
+  let all = 0;
+  for (let i = 0; i < n; i++) if (kinds[i] !== 'e') all++;
+  return { text, trimmed: signature >= 0 || (lastText >= 0 ? writtenAtLast : keptWritten) !== all, forwarded, forwardOnly };
 }
+
+/** A forwarded mail's text under its banner and header block. */
+function forwardedBody(lines: string[], kinds: Kind[], banner: number, options: TrimOptions): string {
+  let k = nextNonEmpty(kinds, banner + 1);
+  if (k < lines.length && (kinds[k] === 'h' || kinds[k] === 'n')) {
+    let wrapped = false;
+    while (k < lines.length && kinds[k] !== 'e') {
+      if (kinds[k] !== 'h' && kinds[k] !== 'n') {
+        if (wrapped || kinds[k + 1] === 'e' || k + 1 >= lines.length) break;
+        wrapped = true;
+      }
+      k++;
+    }
+  }
+  return trim(lines.slice(k).join('\n'), options, false).text;
+}
+
+/** Line ends without trailing blanks, and no blank lines before or after the text. */
+function tidy(lines: string[]): string {
+  let first = 0;
+  while (first < lines.length && BLANK.test(lines[first])) first++;
+  let last = lines.length - 1;
+  while (last >= first && BLANK.test(lines[last])) last--;
+  const out = new Array<string>(Math.max(0, last - first + 1));
+  for (let i = first; i <= last; i++) {
+    const line = lines[i];
+    const end = line.charCodeAt(line.length - 1);
+    // Trailing blanks (and the zero-width ones HTML conversion leaves) are nobody's words.
+    out[i - first] = end === 32 || end === 9 || end === 0xa0 || end === 0x200b || end === 0x200e || end === 0x200f || end === 0x202c ? line.replace(TRAILING_BLANKS, '') : line;
+  }
+  return out.join('\n');
+}
+
+const TRAILING_BLANKS = /[\s\u00a0\u200b\p{Cf}]+$/u;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { REPLY_SAMPLES } from '../../../test/fixtures/mail/replies.js';
-import { anyOf, EMBEDDED, SIGNATURE } from './trimming-patterns.js';
+import { anyOf, INTRODUCTION, SIGNATURE } from './trimming-patterns.js';
 
 describe('anyOf', () => {
   const lines = [
@@ -20,7 +20,7 @@ describe('anyOf', () => {
 
   it.each([
     ['signature', SIGNATURE],
-    ['introduction', EMBEDDED],
+    ['introduction', INTRODUCTION],
   ])('answers as the %s patterns one by one do', (_, list) => {
     const joined = anyOf(list);
     for (const line of lines) expect([line, joined(line)]).toEqual([line, list.some((re) => re.test(line))]);

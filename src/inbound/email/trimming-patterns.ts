@@ -1,9 +1,12 @@
 /**
- * Line patterns of the reply trimmer, by kind. A line is classified by the first kind it matches:
- * empty, delimiter, (mobile) signature, embedded-mail marker, mail header, quote, else text.
- * Languages covered: English and French first (our clients), then the usual European ones, as
- * replies from abroad and forwarded mail carry them.
+ * Line patterns of the reply trimmer. Each answers for one line (the trimmer never runs a pattern
+ * over more than one line, and only over the first MAX_PROBE characters of it, so the work per
+ * line is bounded). Languages: English and French first (our clients), then the usual European
+ * ones and a few others, as replies from abroad and forwarded mail carry them.
  */
+
+/** Longest part of a line any pattern looks at; introductions and headers are far shorter. */
+export const MAX_PROBE = 400;
 
 /** Whether a pattern's source has a capture group or a back-reference (escapes and classes skipped). */
 function capturesOrRefers(source: string): boolean {
@@ -28,9 +31,8 @@ function capturesOrRefers(source: string): boolean {
 
 /**
  * One test for a whole list of patterns: the list's patterns joined into one alternation per set
- * of flags. A line goes through some fifty patterns; one call per list instead of one per pattern
- * made classifying a reply's lines three times cheaper. Joined patterns must not capture or refer
- * back (numbering would shift): DELIMITER's back-reference keeps it a plain list.
+ * of flags. One call per list instead of one per pattern made classifying a reply's lines three
+ * times cheaper. Joined patterns must not capture or refer back (numbering would shift).
  */
 export function anyOf(list: readonly RegExp[]): (line: string) => boolean {
   const refused = list.find((re) => capturesOrRefers(re.source));
@@ -45,85 +47,138 @@ export function anyOf(list: readonly RegExp[]): (line: string) => boolean {
   return (line) => tests.some((re) => re.test(line));
 }
 
-/** A line made only of one repeated separator character (`--`, `____`, `-----`…), or Gmail's tracker mark. */
-export const DELIMITER = [/^[ \t]*([-_=+~#*—])\1+[ \t]*$/u, /^[ \t]*ᐧ[ \t]*$/u, /^-- $/];
+/** The signature delimiter ("-- ", and "--" as mail programs that trim line ends leave it). */
+export const SIGNATURE_DELIMITER = /^(?:--[ \t]?|[ \t]*ᐧ[ \t]*)$/u;
 
-/** Mobile and client footers, removed wherever they stand. */
+/**
+ * A line made only of one repeated separator character (`-----`, `_____`, `=====`…) or Gmail's
+ * tracker mark. In a body it is a rule (a table's, a section's): it ends what the person wrote
+ * only where quoted history starts right under it.
+ */
+export const RULE = /^[ \t]*([-_=+~#*—–•])\1{2,}[ \t]*$/u;
+
+/** A one-word (or two-word) sign-off after a dash, alone at the end: "--Daniel", "—Daniel", "-Abhishek Kona". */
+export const DASH_NAME = /^[ \t]*(?:--?|—|–)[ \t]?\p{Lu}[\p{L}.'’-]{1,30}(?:[ \t]\p{Lu}[\p{L}.'’-]{1,30})?[ \t]*$/u;
+
+/** Mobile and mail-program footers ("Envoyé de mon iPhone"), removed wherever they stand. */
+const DEVICE = String.raw`(?:i\s?phone|ipad|ipod|android|mobile|smartphone|samsung|galaxy|outlook|blackberry|huawei|xiaomi|windows phone|tablet(?:te)?|handy|mobilgerät|mail app|mobiltelefon)`;
 export const SIGNATURE = [
   /^[ \t]*[\p{L}\p{N}_]+ from mobile/iu,
   /^[ \t]*[(<]*sent (?:from|via|with|by|using) .+[)>]*/iu,
+  // "Envoyé depuis Yahoo Mail pour Android", "Gesendet von Outlook für iOS"…: a verb, a device or a mail app.
+  new RegExp(String.raw`^[ \t]*(?:envoy[ée]|gesendet|enviado|inviato|verzonden|verstuurd|trimis|skickat|sendt|wysłane)\s.{0,40}(?<![\p{L}])(?:${DEVICE}|yahoo mail|gmail|aol)(?![\p{L}]).{0,30}$`, 'iu'),
   /^[ \t]*from my .{1,20}$/iu,
   /^[ \t]*get \[?outlook for /iu,
-  /^[ \t]*envoy[ée] (?:depuis|de|à partir de) (?:mon|ma|un|une|l['’]) ?.+/iu,
-  /^[ \t]*obtenir outlook pour /iu,
-  /^[ \t]*téléchargez outlook pour /iu,
+  /^[ \t]*envoy[ée] (?:depuis|de|à partir de|avec) (?:mon|ma|un|une|l['’]) ?.+/iu,
+  /^[ \t]*(?:obtenir|téléchargez) outlook pour /iu,
+  /^[ \t]*outlook (?:für|for|pour|voor|per|para) (?:ios|android) (?:beziehen|herunterladen|downloaden|scaricare|descargar)\b/iu,
   /^[ \t]*von meine[mn]? .+ gesendet/iu,
   /^[ \t]*diese nachricht wurde von (?:meinem|einem) .+ gesendet/iu,
-  /^[ \t]*gesendet von meine[mn]? /iu,
-  /^[ \t]*verzonden (?:met|vanaf|van) /iu,
-  /^[ \t]*verstuurd (?:met|vanaf|van) /iu,
+  /^[ \t]*gesendet (?:von|mit) (?:meine[mn]?|der|dem|einem) /iu,
+  /^[ \t]*(?:verzonden|verstuurd) (?:met|vanaf|van|vanuit) /iu,
   /^[ \t]*inviato da /iu,
-  /^[ \t]*enviado (?:desde|de) (?:mi|meu) /iu,
+  /^[ \t]*enviado (?:desde|de|do|a partir do) (?:mi|meu|o meu|my) /iu,
+  /^[ \t]*trimis de pe /iu,
   /^[ \t]*skickat från /iu,
   /^[ \t]*sendt fra /iu,
   /^[ \t]*wysłane z /iu,
   /^[ \t]*отправлено с /iu,
+  /^[ \t]*lähetetty /iu,
+  /^[ \t]*odesláno z /iu,
+  // "Az iPhone-omról küldve" (Hungarian: the device first, the verb last).
+  new RegExp(String.raw`^[ \t]*(?:az |a )?${DEVICE}[-‑ ]?\p{L}*[ \t]+küldve[ \t]*$`, 'iu'),
+  /^[\s\p{Cf}]*أُ?رسلت من /u,
   /^[ \t]*從我的 .+傳送/u,
   /^[ \t]*发自我的/u,
 ];
 
-/** Introductions of a quoted or forwarded mail ("On … wrote:", "Le … a écrit :", "-----Original Message-----"…). */
-export const EMBEDDED = [
-  /^[ \t>*]*-{2,}[ \t]*(?:original message|message d['’]origine|message original|ursprüngliche nachricht|originale nachricht|oorspronkelijk bericht|messaggio originale|mensaje original|mensagem original|originalmeddelande|opprinnelig melding|oryginalna wiadomość|исходное сообщение)[ \t]*-{2,}/iu,
-  /^[ \t>*]*-{2,}[ \t]*(?:forwarded message|message transféré|weitergeleitete nachricht|doorgestuurd bericht|messaggio inoltrato|mensaje reenviado)[ \t]*-{2,}/iu,
-  /^[ \t>]*(?:begin forwarded message|début du message réexpédié|début du message transféré|anfang der weitergeleiteten nachricht)\s*:/iu,
-  /^[ \t>-]*on\b.{6,}\bwrote\s*:?[ \t-]*$/iu,
-  /^[ \t>-]*on\b.{6,}\b(?:sent|wrote)\s*:?[ \t-]*$/iu,
-  /^[ \t>]*le\b.{6,}\ba écrit\s*:?[ \t]*$/iu,
-  /^[ \t>]*.{3,}\ba écrit\s*:[ \t]*$/iu,
-  /^[ \t>]*am\b.{6,}\bschrieb.{0,80}:[ \t]*$/iu,
-  /^[ \t>]*.{3,}\bschrieb\s*:[ \t]*$/iu,
-  /^[ \t>]*op\b.{6,}\bschreef.{0,80}:[ \t]*$/iu,
-  /^[ \t>]*.{3,}\bschreef\b.{0,80}:[ \t]*$/iu,
-  /^[ \t>]*il (?:giorno )?.{6,}\bha scritto\s*:[ \t]*$/iu,
-  /^[ \t>]*el\b.{6,}\bescribió\s*:[ \t]*$/iu,
-  /^[ \t>]*em\b.{6,}\bescreveu\s*:[ \t]*$/iu,
-  /^[ \t>]*.{3,}\bescreveu\s*:[ \t]*$/iu,
-  /^[ \t>]*den\b.{6,}\bskrev.{0,80}:[ \t]*$/iu,
-  /^[ \t>]*.{3,}\bskrev\s*:[ \t]*$/iu,
-  /^[ \t>]*(?:w dniu|dnia)\b.{6,}(?<!\p{L})(?:pisze|napisał(?:\(a\)|a)?)\s*:[ \t]*$/iu,
-  /^[ \t>]*.{6,}(?<!\p{L})(?:pisze|napisał(?:\(a\)|a)?|написал(?:\(а\)|а)?|написав|пише)\s*:[ \t]*$/iu,
-  /^[ \t>]*am\b.{6,}\bschrieb\b/iu,
-  // "Max <max@example.com> schrieb am Fr., 28. Apr. 2017 um 11:53 Uhr:" and the like.
-  new RegExp(`<[^<>\\s]+@[^<>\\s]+>.*(?<!\\p{L})(?:wrote|a écrit|schrieb|schreef|escribió|escreveu|skrev|napisał|написал|пише)(?!\\p{L}).*:\\s*$`, 'iu'),
+/** Words that close an introduction ("… wrote:", "… a écrit :"…). */
+export const MARKER_WORDS = [
+  'wrote', 'writes', 'a écrit', 'a ecrit', 'schrieb', 'schreef', 'geschreven', 'ha scritto', 'scrisse', 'escribió', 'escreveu',
+  'skrev', 'kirjoitti', 'pisze', 'napisał', 'napisała', 'napisał\\(a\\)', 'napsal', 'napísal', 'írta', 'a scris', 'yazdı',
+  'написал', 'написала', 'написал\\(а\\)', 'написав', 'пишет', 'пише', 'كتب', 'כתב',
+].join('|');
+const MARKER = String.raw`(?<![\p{L}])(?:${MARKER_WORDS})(?![\p{L}])`;
+
+/**
+ * Introductions of quoted history that say so beyond doubt: they carry a date or an address as well
+ * as the marker word, or are one of the mail programs' fixed forms. What follows one is history
+ * even when it is not quoted with ">".
+ */
+export const INTRODUCTION = [
+  // "On … wrote:", "Le … a écrit :", "Am … schrieb …:", "Op … schreef", "El … escribió:", "W dniu … pisze:"…
+  new RegExp(String.raw`^[ \t>\-*\p{Cf}]*(?:on|le|am|op|el|em|den|il(?: giorno)?|w dniu|dnia|в|у|في|ב-?)(?![\p{L}]).{6,}${MARKER}(?:[ \t]*[:：]?|.{0,120}[:：])[ \t\p{Cf}*-]*$`, 'iu'),
+  // "Max <max@example.com> schrieb am Fr., 28. Apr. 2017 um 11:53 Uhr:", "27.01.2012 12:00, X пишет:", "X (10:09) a écrit :".
+  new RegExp(String.raw`^(?=.*(?:\d|@|&lt;)).{3,}${MARKER}.{0,120}[:：][ \t\p{Cf}*]*$`, 'iu'),
+  // "On Mon, Feb 1, 2016 at 4:58 AM -0800, "Some One" <foo@bar.com> sent:" (Outlook for iOS).
+  /^[ \t>-]*on\b.{6,}\bsent\s*:[ \t-]*$/iu,
+  // "Wiadomość napisana przez X w dniu 17.01.2023, o godz. 11:09:" (Apple Mail, Polish).
+  /^[ \t>]*wiadomość napisana przez .{3,}[:：][ \t]*$/iu,
+  // A date opening the line, an address, a colon: "2016-03-03 17:21 GMT+01:00 Some One <some@one.test>:", "27.01.2012, 12:00, "X" <x@y>:".
+  /^[ \t>]*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.{0,200}@[^\s<>]+>?[ \t]*[:：][ \t]*$/u,
+  // Gmail's older forms: "2013/7/20 sam <info@example.com>", "2016-03-03 17:21 GMT+01:00 Some One".
+  /^[ \t>]*\d{4}[-/]\d{1,2}[-/]\d{1,2}[ \t].{0,200}<[^\s<>@]+@[^\s<>]+>[ \t]*[:：]?[ \t]*$/u,
+  /^[ \t>]*\d{4}-\d{2}-\d{2}[ \t]+\d{1,2}:\d{2}[ \t]+GMT[+-]\d{2}:?\d{2}[ \t]+\S.{0,120}$/u,
+  // A spelled-out date, an address, a colon: "27 января 2012, 12:00 от X <x@y>:", "3 mars 2023 à 16:42, X <x@y> :".
+  /^[ \t>]*\d{1,2}\.?[ \t]+\p{L}{3,}\.?,?[ \t]+\d{4}\b.{0,200}@[^\s<>]+>?[ \t]*[:：][ \t]*$/u,
   /^[ \t>]*.{3,}写道[：:][ \t]*$/u,
-  // A date (and time, or an address) opening a line: "2016-03-03 17:21 GMT+01:00 Some One", "2013/7/20 sam <a@b>".
-  /^[ \t>]*\d{4}[-/]\d{1,2}[-/]\d{1,2}[ \t]+(?:\d{1,2}:\d{2}\b.*|.*<[^<>\s]+@[^<>\s]+>:?[ \t]*)$/u,
-  /^[ \t>]*.{3,}\bwrote\s*:[ \t]*$/iu,
 ];
 
-/** Header lines of a quoted mail (Outlook "De : … Envoyé : …" and its siblings). */
-const HEADER_NAMES = [
-  'from', 'sent', 'to', 'cc', 'bcc', 'subject', 'date', 'reply-to',
-  'de', 'envoyé', 'envoyé par', 'à', 'a', 'objet', 'date d[’\']envoi',
-  'von', 'gesendet', 'an', 'betreff', 'datum',
-  'van', 'verzonden', 'aan', 'onderwerp',
-  'da', 'inviato', 'oggetto', 'data', 'risposta',
-  'enviado', 'para', 'asunto', 'assunto', 'fecha',
-  'från', 'skickat', 'till', 'ämne', 'fra', 'sendt', 'til', 'emne',
-  'od', 'wysłano', 'do', 'temat',
-  'от', 'отправлено', 'кому', 'тема', 'дата', 'від', 'надіслано',
-  '发件人', '发送时间', '收件人', '主题', '寄件者', '日期', '收件者',
+/** "X wrote:" / "X a écrit :" without date or address: an introduction only where a quote follows it. */
+export const WEAK_INTRODUCTION = new RegExp(String.raw`^[ \t>]*.{2,80}${MARKER}[ \t]*[:：][ \t]*$`, 'iu');
+
+/** "-----Original Message-----" and its siblings (any words between runs of dashes), Zimbra's "----- Mail original -----". */
+export const BANNER = /^[ \t>*]*-{2,}[ \t]*\p{L}[\p{L}\p{M} '’.]{2,40}[ \t]*-{2,}[ \t*]*$/u;
+/** Words saying a banner opens a forwarded mail, not the history of this one. */
+export const FORWARD_WORDS = /forward|transf[ée]r[ée]|réexpédié|weitergeleitet|doorgestuurd|inoltrato|reenviado|encaminhad|vidarebefordra|videresend|videresendt|przekazan|пересылаем|переслан|továbbított|redirecționat/iu;
+/** Forward banners written without dashes: "Begin forwarded message:", "Forwarded message:", "Début du message réexpédié :", "mail transféré". */
+export const FORWARD_INTRODUCTION = [
+  /^[ \t>]*(?:begin forwarded message|forwarded message|début du message (?:réexpédié|transféré)|anfang der weitergeleiteten nachricht|inizio messaggio inoltrato)[ \t]*:?[ \t]*$/iu,
+  /^[ \t>]*(?:mail|message|courriel|e-mail) transféré[ \t]*:?[ \t]*$/iu,
 ];
-export const HEADER = new RegExp(`^[ \\t]*\\*?(?:${HEADER_NAMES.join('|')})\\*?[ \\t]*[:：][ \\t]*\\*?[ \\t]*\\S`, 'iu');
+
+/** Names of header lines in a quoted or forwarded mail (Outlook "De : … Envoyé : …" and its siblings). */
+const FROM_NAMES = ['from', 'de', 'von', 'van', 'da', 'från', 'fra', 'od', 'от', 'від', 'nadawca', 'feladó', 'expéditeur', 'expediteur', 'remitente', 'mittente', 'afzender', 'absender', '发件人', '寄件者'];
+const OTHER_NAMES = [
+  'sent', 'to', 'cc', 'bcc', 'subject', 'date', 'reply-to', 'reply to',
+  'envoyé', 'envoyé par', 'envoyé le', 'à', 'a', 'objet', 'sujet', 'copie', 'copie à', 'cci', 'répondre à', 'date d[’\']envoi',
+  'gesendet', 'an', 'betreff', 'datum', 'kopie',
+  'verzonden', 'aan', 'onderwerp',
+  'inviato', 'oggetto', 'data', 'risposta', 'per',
+  'enviado', 'para', 'asunto', 'assunto', 'fecha',
+  'skickat', 'till', 'ämne', 'sendt', 'til', 'emne', 'kopia',
+  'wysłano', 'do', 'temat', 'adresat', 'dw',
+  'отправлено', 'кому', 'тема', 'дата', 'копия', 'надіслано',
+  'címzett', 'tárgy', 'elküldve', 'dátum',
+  'către', 'subiect', 'trimis',
+  '发送时间', '收件人', '主题', '日期', '收件者',
+];
+const NAME = (names: string[]) => names.map((name) => name.replaceAll(' ', '[ \\t]')).join('|');
+/** A header line: its name (bold or not), a colon, a value (possibly on the next line). */
+export const HEADER = new RegExp(String.raw`^[ \t>]*\*?(?:${NAME([...FROM_NAMES, ...OTHER_NAMES])})\*?[ \t]*[:：]`, 'iu');
+/** The sender's header ("From:", "De :", "Von:"…), which a quoted mail's header block starts with or holds. */
+export const FROM_HEADER = new RegExp(String.raw`^[ \t>]*\*?(?:${NAME(FROM_NAMES)})\*?[ \t]*[:：]`, 'iu');
+/** A header name alone on its line, its colon (and value) on the next: "Copie" then ": test". */
+export const HEADER_NAME_ALONE = new RegExp(String.raw`^[ \t>]*\*?(?:${NAME([...FROM_NAMES, ...OTHER_NAMES])})\*?[ \t]*$`, 'iu');
+/** Several header names on one line ("Temat: RE: … Nadawca: … Adresat:"), as a mangled Outlook block arrives. */
+export const HEADER_NAMES_INLINE = new RegExp(String.raw`(?<![\p{L}])(?:${NAME([...FROM_NAMES, ...OTHER_NAMES])})[ \t]*:`, 'giu');
 
 export const QUOTE = /^[ \t]*(?:>|[\p{L}]{1,20}>(?:\s|$))/u;
 
-/** Starts of multi-line introductions, joined to one line before classifying ("On Mon …\n… wrote:"). */
-const MARKER_WORDS = 'wrote|a écrit|schrieb|schreef|geschreven|ha scritto|escribió|escreveu|skrev|pisze|napisał|написал|написав|пише';
-/** A line opening an introduction: "On/Le/Am… <date>", a date, or a line already naming the marker word. */
-export const EMBEDDED_START = new RegExp(`^[ \\t>-]*(?:(?:on|le|am|op|el|em|den|il|w dniu)\\s\\S|\\d{1,4}[-./ ]\\S)|(?<!\\p{L})(?:${MARKER_WORDS})(?!\\p{L})`, 'iu');
-/** The line closing it: the marker word (or, after one, anything) and a colon. */
-export const EMBEDDED_END = new RegExp(`(?:(?<!\\p{L})(?:${MARKER_WORDS})(?!\\p{L})[^\\n]{0,80}|@[^\\s<>]+>)\\s*:[ \\t-]*$`, 'iu');
-export const ENDS_WITH_COLON = /:[ \t-]*$/;
-export const HAS_MARKER_WORD = new RegExp(`(?<!\\p{L})(?:${MARKER_WORDS})(?!\\p{L})`, 'iu');
+/** Line openings that may start an introduction broken over several lines ("On Mon …\n… wrote:"). */
+export const INTRODUCTION_START = new RegExp(String.raw`^[ \t>\-]*(?:(?:on|le|am|op|el|em|den|il|w dniu|في)\s\S|\d{1,4}[-./ ]\S)|${MARKER}`, 'iu');
+
+/**
+ * Contact details in a signature block: a phone or fax line, an address alone, a web address, a
+ * company registration (IBAN, VAT, SIRET…), an image placeholder. A sentence that mentions a
+ * number is not one: the line must be mostly the detail itself.
+ */
+export const CONTACT_LINE = [
+  /^[\s*_]*(?:tel|tél|téléphone|phone|fax|mobile?|mob|portable|gsm|cell|handy|telefon|tlf|bel mij|[tmf])\b\.?[^\p{L}\n]{0,6}\+?[\d (). /-]{8,}/iu,
+  /^[\s*_<]*\+?[\d (). /-]{9,}[\s*_>]*$/u,
+  /^[\s*_]*(?:[\p{L} ]{0,24}[:|]?[ \t]*)?\+\d[\d (). /-]{7,}/u,
+  /^[\s*_<]*(?:mailto:)?[^\s@<>]+@[^\s@<>]+\.\p{L}{2,}[\s*_>]*$/u,
+  /^[\s*_<]*(?:[\p{L}]{0,12}[ \t:]+)?(?:https?:\/\/|www\.)\S+[\s*_>]*$/iu,
+  /^[\s*_]*(?:iban|bic|kvk|btw|siret|siren|tva|rcs|vat|ust-?id|nip|regon)\b/iu,
+  /^[\s*_]*\[(?:image|cid|logo)[: ][^\]]*\]/iu,
+];
