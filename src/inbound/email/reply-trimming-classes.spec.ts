@@ -150,3 +150,15 @@ describe('mail text decoding', () => {
     expect(mail.html).toContain('Café crème');
   });
 });
+
+describe('reply trimming: bounded work', () => {
+  it('trims a huge mail whose history starts early, and keeps a huge text past its first lines as written', () => {
+    const history = Array.from({ length: 60_000 }, (_, i) => `> ligne ${i}`).join('\n');
+    expect(trimReply(`Bien reçu.\n\n${INTRO}\n${history}`).text).toBe('Bien reçu.');
+    const typed = Array.from({ length: 30_000 }, (_, i) => `ligne ${i}`);
+    const text = `${typed.join('\n')}\n${INTRO}\n> Mme Petit a appelé.`;
+    // Nothing typed is lost: past the bound, an introduction is not looked for (it stays), quotes still go.
+    expect(trimReply(text).text).toBe(`${typed.join('\n')}\n${INTRO}`);
+    expect(trimReply(`${typed.slice(0, 100).join('\n')}\n${INTRO}\n> Mme Petit a appelé.`).text).toBe(typed.slice(0, 100).join('\n'));
+  });
+});

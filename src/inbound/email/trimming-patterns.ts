@@ -92,12 +92,13 @@ export const SIGNATURE = [
   /^[ \t]*发自我的/u,
 ];
 
-/** Words that close an introduction ("… wrote:", "… a écrit :"…). */
-export const MARKER_WORDS = [
+/** Words that close an introduction ("… wrote:", "… a écrit :"…), lower-case, as written. */
+export const MARKERS = [
   'wrote', 'writes', 'a écrit', 'a ecrit', 'schrieb', 'schreef', 'geschreven', 'ha scritto', 'scrisse', 'escribió', 'escreveu',
-  'skrev', 'kirjoitti', 'pisze', 'napisał', 'napisała', 'napisał\\(a\\)', 'napsal', 'napísal', 'írta', 'a scris', 'yazdı',
-  'написал', 'написала', 'написал\\(а\\)', 'написав', 'пишет', 'пише', 'كتب', 'כתב',
-].join('|');
+  'skrev', 'kirjoitti', 'pisze', 'napisał', 'napsal', 'napísal', 'írta', 'a scris', 'yazdı',
+  'написал', 'написав', 'пишет', 'пише', 'كتب', 'כתב',
+];
+export const MARKER_WORDS = [...MARKERS, 'napisała', 'napisał\\(a\\)', 'написала', 'написал\\(а\\)'].join('|');
 const MARKER = String.raw`(?<![\p{L}])(?:${MARKER_WORDS})(?![\p{L}])`;
 
 /**
