@@ -7,6 +7,7 @@ import { CORE_ERRORS, registeredErrorCodes } from './core/errors/domain-error.js
 import { IMAP_ERRORS } from './channels/imap/imap-errors.js';
 import { MESSAGE_ERRORS } from './messages/message-errors.js';
 import { STRUCTURE_ERRORS } from './structures/structure-errors.js';
+import { ROUTING_ERRORS } from './inbound/routing/routing-errors.js';
 // Loading the application's modules is what registers their codes, as in the api and worker.
 import './app.module.js';
 
@@ -33,6 +34,7 @@ const EXPECTED: Record<string, number> = {
   user_email_taken: 409,
   last_manager: 409,
   mailbox_already_watched: 409,
+  routing_rules_limit: 409,
   payload_too_large: 413,
   body_too_large: 413,
   unsupported_media_type: 415,
@@ -47,13 +49,15 @@ const EXPECTED: Record<string, number> = {
   invalid_cc: 422,
   sms_number_not_verified: 422,
   mailbox_unreachable: 422,
+  routing_rule_invalid: 422,
+  dry_run_invalid: 422,
   twilio_unavailable: 502,
   not_ready: 503,
   database_unavailable: 503,
   internal_error: 500,
 };
 
-const TABLES = { CORE_ERRORS, ACCOUNT_ERRORS, CHANNEL_ERRORS, IMAP_ERRORS, MESSAGE_ERRORS, STRUCTURE_ERRORS };
+const TABLES = { CORE_ERRORS, ACCOUNT_ERRORS, CHANNEL_ERRORS, IMAP_ERRORS, MESSAGE_ERRORS, STRUCTURE_ERRORS, ROUTING_ERRORS };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

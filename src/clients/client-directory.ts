@@ -57,7 +57,7 @@ export class ClientDirectory {
   async sendersByPhone(em: EntityManager, companyId: string, numbers: string[]): Promise<Map<string, KnownSender[]>> {
     const distinct = [...new Set(numbers)];
     if (distinct.length === 0) return new Map();
-    const rows = await boundSql<{ number: string; client_id: string; name: string; contact_id: string | null; user_id: string | null }>(
+    const rows = await boundSql<SenderRow>(
       em,
       `select mobile as number, client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
          from app_user where company_id = ? and mobile = any(?::text[]) and active and kind <> 'collaborator' and client_id is not null
@@ -66,14 +66,43 @@ export class ClientDirectory {
        order by number, rank, client_id`,
       [companyId, distinct, companyId, distinct, companyId, distinct],
     );
-    const byNumber = new Map<string, Map<string, KnownSender>>();
-    for (const row of rows) {
-      let byClient = byNumber.get(row.number);
-      if (!byClient) byNumber.set(row.number, (byClient = new Map<string, KnownSender>()));
-      const known = byClient.get(row.client_id);
-      if (!known) byClient.set(row.client_id, { clientId: row.client_id, name: row.name, contactId: row.contact_id, userId: row.user_id });
-      else known.contactId ??= row.contact_id;
-    }
-    return new Map([...byNumber].map(([number, byClient]) => [number, [...byClient.values()]]));
+    return groupSenders(rows);
   }
+
+  /** `sendersByPhone` for email addresses (compared lower-case; the map is keyed by the lower-case address). */
+  async sendersByEmail(em: EntityManager, companyId: string, addresses: string[]): Promise<Map<string, KnownSender[]>> {
+    const distinct = [...new Set(addresses.map((a) => a.toLowerCase()))];
+    if (distinct.length === 0) return new Map();
+    const rows = await boundSql<SenderRow>(
+      em,
+      `select lower(email) as number, client_id, trim(first_name || ' ' || last_name) as name, null::uuid as contact_id, id as user_id, 1 as rank
+         from app_user where company_id = ? and lower(email) = any(?::text[]) and active and kind <> 'collaborator' and client_id is not null
+       union all select lower(email), client_id, name, id, null, 2 from contact where company_id = ? and lower(email) = any(?::text[])
+       union all select lower(email), id, name, null, null, 3 from client where company_id = ? and lower(email) = any(?::text[])
+       order by number, rank, client_id`,
+      [companyId, distinct, companyId, distinct, companyId, distinct],
+    );
+    return groupSenders(rows);
+  }
+}
+
+interface SenderRow {
+  number: string;
+  client_id: string;
+  name: string;
+  contact_id: string | null;
+  user_id: string | null;
+}
+
+/** Rows ordered by key then rank, to each key's client files, each once, its most precise identity first. */
+function groupSenders(rows: SenderRow[]): Map<string, KnownSender[]> {
+  const byNumber = new Map<string, Map<string, KnownSender>>();
+  for (const row of rows) {
+    let byClient = byNumber.get(row.number);
+    if (!byClient) byNumber.set(row.number, (byClient = new Map<string, KnownSender>()));
+    const known = byClient.get(row.client_id);
+    if (!known) byClient.set(row.client_id, { clientId: row.client_id, name: row.name, contactId: row.contact_id, userId: row.user_id });
+    else known.contactId ??= row.contact_id;
+  }
+  return new Map([...byNumber].map(([number, byClient]) => [number, [...byClient.values()]]));
 }

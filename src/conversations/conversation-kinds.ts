@@ -40,6 +40,12 @@ export interface InboundOpening {
   body: string;
   origin: 'email' | 'sms';
   senderAddress: string;
+  /** Set by a routing rule: accounts in copy, urgent, a day task due that day ("YYYY-MM-DD"). */
+  ccUserIds?: string[];
+  urgent?: boolean;
+  dueDate?: string | null;
+  /** The rule that opened it, for the history. */
+  ruleId?: string | null;
 }
 
 /**
@@ -69,6 +75,11 @@ export interface InboundOpener {
   readonly kind: string;
   /** Idempotent on `opening.id`: the second call finds the first's conversation. */
   open(opening: InboundOpening): Promise<{ conversationId: string; created: boolean }>;
+  /**
+   * `open` inside the caller's transaction (`em`), so the opening commits with the item's outcome;
+   * `afterCommit` tells who watches (live events) once it did.
+   */
+  openIn(em: EntityManager, opening: InboundOpening): Promise<{ conversationId: string; created: boolean; afterCommit: () => Promise<void> }>;
 }
 
 /**

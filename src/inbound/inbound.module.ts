@@ -13,6 +13,7 @@ import { MailboxLock } from './email/mailbox-lock.js';
 import { MailboxWatcher } from './email/mailbox-watcher.service.js';
 import { ThreadMatcher } from './email/thread-matcher.service.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
+import { RoutingModule } from './routing/routing.module.js';
 
 /**
  * Email replies. Both roles process (the worker runs the jobs; the API replays quarantined mail
@@ -24,7 +25,7 @@ export class InboundModule {
     const watching = role === 'worker' ? [MailboxWatcher, MailboxLock] : [];
     return {
       module: InboundModule,
-      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule],
+      imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule, RoutingModule],
       providers: [
         InboundEmailStore,
         InboundEmailProcessor,

@@ -48,7 +48,7 @@ type VadSnapshot = Partial<Record<'vadPlannedAt' | 'vadStreet' | 'vadPostalCode'
  * by the core's inbound append, with `{ replyId, origin, sender }`.
  */
 export type MessageHistoryEvent =
-  | { type: 'created'; details: { task: boolean; urgent: boolean; vad: boolean } | { origin: 'email' | 'sms'; sender: string } }
+  | { type: 'created'; details: { task: boolean; urgent: boolean; vad: boolean } | { origin: 'email' | 'sms'; sender: string; rule?: string } }
   | { type: 'replied'; details: { replyId: string } }
   | { type: 'task.set' | 'task.done' | 'task.cancelled' | 'task.reopened'; details: { before: TaskSnapshot; after: TaskSnapshot } }
   | { type: 'vad.transmitted' | 'vad.untransmitted'; details: Record<string, never> }

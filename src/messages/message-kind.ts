@@ -114,27 +114,51 @@ export class MessageKind implements ConversationKind, InboundOpener, OnModuleIni
    */
   async open(input: InboundOpening): Promise<{ conversationId: string; created: boolean }> {
     if (await this.em.fork().findOne(Message, { id: input.id })) return { conversationId: input.id, created: false };
+    let opened: Awaited<ReturnType<MessageKind['openIn']>>;
     try {
-      await this.em.fork().transactional((em) => {
-        this.conversations.open(em, { id: input.id, companyId: input.companyId, clientId: input.clientId, kind: this.kind, authorId: input.authorId });
-        const created = em.create(Message, {
-          id: input.id,
-          companyId: input.companyId,
-          clientId: input.clientId,
-          contactId: input.contactId ?? null,
-          authorId: input.authorId,
-          subject: input.subject,
-          body: input.body,
-        });
-        const event: MessageHistoryEvent = { type: 'created', details: { origin: input.origin, sender: input.senderAddress } };
-        this.conversations.record(em, created, input.authorId, event.type, event.details);
-        return Promise.resolve(created);
-      });
+      opened = await this.em.fork().transactional((em) => this.openIn(em, input));
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) return { conversationId: input.id, created: false };
       throw error;
     }
-    await this.live.publish({ type: 'message.created', messageId: input.id, companyId: input.companyId });
-    return { conversationId: input.id, created: true };
+    await opened.afterCommit();
+    return { conversationId: input.id, created: opened.created };
+  }
+
+  async openIn(em: EntityManager, input: InboundOpening): Promise<{ conversationId: string; created: boolean; afterCommit: () => Promise<void> }> {
+    const [existing] = await boundSql<{ id: string }>(em, 'select id from message where id = ?', [input.id]);
+    if (existing) return { conversationId: input.id, created: false, afterCommit: () => Promise.resolve() };
+    this.conversations.open(em, { id: input.id, companyId: input.companyId, clientId: input.clientId, kind: this.kind, authorId: input.authorId });
+    const created = em.create(Message, {
+      id: input.id,
+      companyId: input.companyId,
+      clientId: input.clientId,
+      contactId: input.contactId ?? null,
+      authorId: input.authorId,
+      subject: input.subject,
+      body: input.body,
+      urgent: Boolean(input.urgent),
+      taskState: input.dueDate ? 'todo' : 'none',
+      dueDate: input.dueDate ?? null,
+    });
+    const event: MessageHistoryEvent = { type: 'created', details: { origin: input.origin, sender: input.senderAddress, ...(input.ruleId ? { rule: input.ruleId } : {}) } };
+    this.conversations.record(em, created, input.authorId, event.type, event.details);
+    await em.flush();
+    // CC'd accounts: the company's active collaborators among those asked (an account gone since the rule was written is skipped).
+    if (input.ccUserIds && input.ccUserIds.length > 0) {
+      await boundSql(
+        em,
+        `insert into message_recipient (id, created_at, updated_at, company_id, message_id, user_id)
+         select gen_random_uuid(), now(), now(), ?, ?, u.id from app_user u
+          where u.id = any(?::uuid[]) and u.company_id = ? and u.active and u.kind = 'collaborator'
+         on conflict do nothing`,
+        [input.companyId, input.id, input.ccUserIds, input.companyId],
+      );
+    }
+    return {
+      conversationId: input.id,
+      created: true,
+      afterCommit: () => this.live.publish({ type: 'message.created', messageId: input.id, companyId: input.companyId }),
+    };
   }
 }

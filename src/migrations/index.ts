@@ -18,6 +18,7 @@ import { Migration20261204140000_quarantine_triage } from './Migration2026120414
 import { Migration20261205000000_conversations } from './Migration20261205000000_conversations.js';
 import { Migration20261205100000_copy_circle_one_source } from './Migration20261205100000_copy_circle_one_source.js';
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
+import { Migration20261205200000_routing_rules } from './Migration20261205200000_routing_rules.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -43,4 +44,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204141000_company_country', class: Migration20261204141000_company_country },
   { name: 'Migration20261205000000_conversations', class: Migration20261205000000_conversations },
   { name: 'Migration20261205100000_copy_circle_one_source', class: Migration20261205100000_copy_circle_one_source },
+  { name: 'Migration20261205200000_routing_rules', class: Migration20261205200000_routing_rules },
 ];

@@ -33,6 +33,17 @@ export class CopyCircle {
     return row?.id ?? null;
   }
 
+  /** Active members of one of the company's structures (a routing rule's recipients), in id order. */
+  async activeMembersOf(em: EntityManager, companyId: string, structureId: string): Promise<string[]> {
+    const rows = await boundSql<{ user_id: string }>(
+      em,
+      `select sm.user_id from structure_member sm join structure s on s.id = sm.structure_id join app_user u on u.id = sm.user_id
+        where s.company_id = ? and s.id = ? and u.active order by sm.user_id`,
+      [companyId, structureId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
   /** Active members of the company's circle (subcontractors included), in id order. */
   async activeMembers(em: EntityManager, companyId: string): Promise<string[]> {
     const rows = await boundSql<{ user_id: string }>(

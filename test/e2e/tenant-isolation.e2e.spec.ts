@@ -31,6 +31,7 @@ describe('tenant isolation matrix', () => {
   let aSmsNumberId: string;
   let aMailboxId: string;
   let aQuarantineId: string;
+  let aRuleId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -50,9 +51,10 @@ describe('tenant isolation matrix', () => {
     const mailbox = { name: 'A', host: '127.0.0.1', port: 3143, secure: false, username: 'a', password: 'password-of-company-a', active: false };
     aMailboxId = (await env.api.http.post('/v1/channels/mailboxes').set('Authorization', a.manager).send(mailbox).expect(201)).body.id;
     aQuarantineId = (await env.api.app.get(QuarantineService).quarantine({ companyId: a.companyId, channel: 'email', sourceId: a.messageId, reason: 'no_thread' })).id;
+    aRuleId = (await env.api.http.post('/v1/routing-rules').set('Authorization', a.manager).send({ name: 'Devis de A', conditions: { subjectKeywords: ['devis'] }, action: { type: 'open_message', clientId: a.clientId } }).expect(201)).body.id;
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aRuleId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -75,6 +77,7 @@ describe('tenant isolation matrix', () => {
     'sms-numbers/:id': aSmsNumberId,
     'mailboxes/:id': aMailboxId,
     'quarantine/:id': aQuarantineId,
+    'routing-rules/:id': aRuleId,
     // Not a record of A: every company has these templates; B sees its own version, never A's.
     'outbound-templates/:name': 'email.copy.html',
   });
@@ -127,6 +130,12 @@ describe('tenant isolation matrix', () => {
     'POST /v1/channels/mailboxes/:id/test': {},
     'POST /v1/quarantine/:id/assign': { messageId: b.messageId },
     'POST /v1/quarantine/:id/discard': { reason: 'discarded by B' },
+    'POST /v1/routing-rules': { name: 'Rule of B', conditions: { channel: 'sms' }, action: { type: 'drop' } },
+    'PATCH /v1/routing-rules/:id': { name: 'Renamed by B', enabled: false },
+    // A's rule named in B's reorder: as unknown as in a path.
+    'POST /v1/routing-rules/reorder': { ids: [aRuleId] },
+    // A's quarantined item, tried against B's rules: as unknown to B as any other id of A.
+    'POST /v1/routing-rules/dry-run': { quarantineItemId: aQuarantineId },
   });
 
   /** Query strings a GET needs to be valid. */
@@ -136,7 +145,7 @@ describe('tenant isolation matrix', () => {
   };
 
   /** Routes without a path id whose body names one of A's records: refused as unknown. */
-  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me']);
+  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me', 'POST /v1/routing-rules/dry-run', 'POST /v1/routing-rules/reorder']);
 
   /** Routes whose path parameter names something every company has (a template name), not a record of A. */
   const sharedNames = new Set(['GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);

@@ -65,3 +65,9 @@ export function classify(mail: ParsedInbound): MailKind {
   if (emptyReturnPath) return { kind: 'automatic', why: 'empty Return-Path' };
   return { kind: 'reply' };
 }
+
+/** A mail as routing rules classify it: an auto-reply, an answer to something (not ours), or new mail. */
+export function classificationOf(mail: ParsedInbound, kind: MailKind): 'reply' | 'new' | 'automatic' {
+  if (kind.kind === 'automatic') return 'automatic';
+  return mail.referencedIds.length > 0 || /^\s*(?:re|aw|sv|tr|réf|ref)\s*:/i.test(mail.subject) ? 'reply' : 'new';
+}

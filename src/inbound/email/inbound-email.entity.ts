@@ -6,9 +6,11 @@ import { CompanyLedEntity } from '../../core/tenancy/company-owned.entity.js';
 /**
  * received → threaded (a reply was written) | automatic (auto-reply written as automatic) |
  * bounce (the original delivery marked failed) | loop (our own mail) | duplicate (same mail seen
- * before) | quarantined (waiting for an operator). Only `received` is still to process.
+ * before) | quarantined (waiting for an operator) | routed (a routing rule opened a message with it or
+ * appended it to the sender's latest conversation) | dropped (a routing rule recorded it as automatic,
+ * out of view: it is still stored). Only `received` is still to process.
  */
-export const INBOUND_EMAIL_STATUSES = ['received', 'threaded', 'automatic', 'bounce', 'loop', 'duplicate', 'quarantined'] as const;
+export const INBOUND_EMAIL_STATUSES = ['received', 'threaded', 'automatic', 'bounce', 'loop', 'duplicate', 'quarantined', 'routed', 'dropped'] as const;
 export type InboundEmailStatus = (typeof INBOUND_EMAIL_STATUSES)[number];
 
 /**
@@ -45,6 +47,8 @@ export class InboundEmail extends CompanyLedEntity {
   @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
   @Property({ type: 'uuid', nullable: true, fieldName: 'conversation_id' }) threadMessageId: Opt<string> | null = null;
   @Property({ type: 'uuid', nullable: true, fieldName: 'entry_id' }) replyId: Opt<string> | null = null;
+  /** The routing rule that decided its outcome, when one did. */
+  @Property({ type: 'uuid', nullable: true }) ruleId: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;
   /** When the mail was flagged and moved out of the watched folder (processed or failed folder). */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) movedAt: Opt<Date> | null = null;

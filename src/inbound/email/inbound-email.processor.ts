@@ -16,7 +16,7 @@ import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { AttachmentStorage } from './attachment-storage.js';
 import { authenticateSender } from './authentication-results.js';
 import { SentCopies } from '../../outbound/sent-copies.js';
-import { classify, type MailKind } from './classify.js';
+import { classificationOf, classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
@@ -24,9 +24,12 @@ import { ParsePool } from './parse-pool.js';
 import { Quarantined, quarantinePreview } from './quarantined.js';
 import { replyText } from './reply-text.js';
 import { type SenderCheck, type ThreadMatch, ThreadMatcher } from './thread-matcher.service.js';
+import { InboundRouter } from '../routing/inbound-router.js';
+import { openingIdFor, RoutingActions } from '../routing/routing-actions.js';
+import type { RoutableItem } from '../routing/routing-rule.js';
 
 /** What processing needs of a stored mail besides its bytes. */
-type StoredRow = Pick<InboundEmail, 'id' | 'companyId'>;
+type StoredRow = Pick<InboundEmail, 'id' | 'companyId'> & { mailboxId?: string; receivedAt?: Date };
 
 /** A stored row as read for processing, with the first row carrying the same mail. */
 interface LoadedRow {
@@ -35,6 +38,8 @@ interface LoadedRow {
   status: InboundEmailStatus;
   raw: Buffer;
   first_id: string;
+  mailbox_id: string;
+  created_at: Date;
   /** The authserv-id whose Authentication-Results the row's mailbox trusts. */
   trusted_authserv_id: string | null;
 }
@@ -69,6 +74,8 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     private readonly sent: SentCopies,
     private readonly replies: InboundAppend,
     private readonly store: InboundEmailStore,
+    private readonly router: InboundRouter,
+    private readonly routing: RoutingActions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
   ) {
@@ -124,7 +131,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     const rows = await boundSql<LoadedRow>(
       this.em.fork(),
-      `select e.id, e.company_id, e.status, case when e.id = any(?::uuid[]) then null else e.raw end as raw,
+      `select e.id, e.company_id, e.status, e.mailbox_id, e.created_at, case when e.id = any(?::uuid[]) then null else e.raw end as raw,
               (select f.id from inbound_email f where f.company_id = e.company_id and f.dedup_key = e.dedup_key order by f.id limit 1) as first_id,
               (select m.trusted_authserv_id from mailbox m where m.id = e.mailbox_id) as trusted_authserv_id
          from inbound_email e where e.id = any(?::uuid[]) order by e.id`,
@@ -235,7 +242,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   async process(id: string): Promise<void> {
     const [found] = await this.load([id]);
     if (!found || found.status !== 'received') return;
-    const row: StoredRow = { id: found.id, companyId: found.company_id };
+    const row: StoredRow = { id: found.id, companyId: found.company_id, mailboxId: found.mailbox_id, receivedAt: new Date(found.created_at) };
     if (found.first_id !== row.id) return this.store.finish(row.id, 'duplicate', { outcome: `duplicate of ${found.first_id}` });
     let mail: ParsedInbound;
     try {
@@ -265,13 +272,11 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     if (!mail.fromAddress) throw new Quarantined('unparsable', 'No sender address could be read from the mail (malformed or not a mail)');
     const [match] = await this.matcher.match([mail]);
-    if (!match) throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
+    if (!match) return this.unthreaded(row, mail, kind);
     const sender = await this.matcher.checkSender(match, mail.fromAddress);
     // A tag is short and retyped by people: a stranger's mail to this mailbox whose subject
     // happens to carry another company's tag stays here, it is not handed to that company.
-    if (match.companyId !== row.companyId && !sender.allowed && match.via === 'subject-tag') {
-      throw new Quarantined('no_thread', 'No reply token, Message-ID or reference tag of ours in the mail');
-    }
+    if (match.companyId !== row.companyId && !sender.allowed && match.via === 'subject-tag') return this.unthreaded(row, mail, kind);
     // Everything else about the mail (quarantine item, files, outcome) is the thread's company's.
     if (!(await this.handTo(row, match.companyId))) return;
     if (!sender.allowed) {
@@ -283,6 +288,46 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     const automatic = kind.kind === 'automatic';
     await this.append(row, mail, match.messageId, automatic, sender.authorUserId);
+  }
+
+  /**
+   * A mail no thread was waiting for goes to the company's routing rules (first match wins); with
+   * none, or one that sends it there, to the quarantine. The rule's outcome is written with what it
+   * did, in one transaction; the row records the rule.
+   */
+  private async unthreaded(row: StoredRow, mail: ParsedInbound, kind: MailKind): Promise<void> {
+    const noThread = 'No reply token, Message-ID or reference tag of ours in the mail';
+    const text = replyText(mail);
+    const item: RoutableItem = {
+      channel: 'email',
+      mailboxId: row.mailboxId ?? null,
+      toNumber: null,
+      recipients: mail.recipients,
+      sender: mail.fromAddress!,
+      subject: mail.subject,
+      body: text.body,
+      attachments: mail.attachments.length,
+      classification: classificationOf(mail, kind),
+      receivedAt: row.receivedAt ?? new Date(),
+    };
+    const decision = await this.router.decide(this.em.fork(), row.companyId, item);
+    if (!decision.rule) throw new Quarantined('no_thread', noThread);
+    const result = await this.routing.apply(decision.rule, decision.context, {
+      companyId: row.companyId,
+      item,
+      openingId: openingIdFor(`email:${row.id}`),
+      senderName: mail.fromName,
+      entry: (conversationId) => this.replyInput(row, mail, conversationId, kind.kind === 'automatic', null),
+      finish: async (em, outcome) => {
+        await boundSql(
+          em,
+          `update inbound_email set status = ?, outcome = ?, conversation_id = ?, entry_id = ?, rule_id = ?, processed_at = now(), updated_at = now()
+            where id = ? and status in ('received', 'quarantined')`,
+          [outcome.status, outcome.outcome, outcome.conversationId, outcome.entryId, outcome.ruleId, row.id],
+        );
+      },
+    });
+    if (!result.done) throw new Quarantined('no_thread', result.reason ?? noThread, null, result.label, result.ruleId);
   }
 
   /**
@@ -374,8 +419,11 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       subject: mail?.subject ?? null,
       preview: mail ? quarantinePreview(mail) : null,
       suggestedMessageId: why.suggestedMessageId,
+      label: why.label,
+      ruleId: why.ruleId,
+      receivedBy: row.mailboxId ?? null,
     });
-    await this.store.finish(row.id, 'quarantined', { outcome: why.reason });
+    await this.store.finish(row.id, 'quarantined', { outcome: why.label ? `${why.reason} (${why.label})` : why.reason, ruleId: why.ruleId });
   }
 
   /** An operator chose the thread of a quarantined mail: write it there as a reply. */

@@ -122,7 +122,7 @@ export class InboundEmailStore {
   async finish(
     id: string,
     status: InboundEmailStatus,
-    fields: Partial<Pick<InboundEmail, 'outcome' | 'threadMessageId' | 'replyId'>>,
+    fields: Partial<Pick<InboundEmail, 'outcome' | 'threadMessageId' | 'replyId' | 'ruleId'>>,
     from: InboundEmailStatus[] = ['received'],
   ): Promise<void> {
     await this.em.fork().nativeUpdate(InboundEmail, { id, status: { $in: from } }, { status, ...fields, processedAt: new Date() });

@@ -7,6 +7,9 @@ export class Quarantined extends Error {
     readonly reason: string,
     readonly detail: string,
     readonly suggestedMessageId: string | null = null,
+    /** A routing rule's label and the rule, when a rule sent it there. */
+    readonly label: string | null = null,
+    readonly ruleId: string | null = null,
   ) {
     super(`${reason}: ${detail}`);
   }

@@ -30,4 +30,10 @@ export class QuarantineItem extends CompanyLedEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) resolvedAt: Opt<Date> | null = null;
   @Property({ type: 'uuid', nullable: true, fieldName: 'assigned_conversation_id' }) assignedMessageId: Opt<string> | null = null;
   @Property({ type: 'text', nullable: true }) discardReason: Opt<string> | null = null;
+  /** The label the routing rule that sent it here gave it ("devis", "hors horaires"…). */
+  @Property({ type: 'text', nullable: true }) label: Opt<string> | null = null;
+  /** That rule. */
+  @Property({ type: 'uuid', nullable: true }) ruleId: Opt<string> | null = null;
+  /** The mailbox (id) or SMS number (E.164) the item came in. */
+  @Property({ type: 'text', nullable: true }) receivedBy: Opt<string> | null = null;
 }

@@ -21,6 +21,11 @@ export interface QuarantineInput {
   subject?: string | null;
   preview?: string | null;
   suggestedMessageId?: string | null;
+  /** The label and the rule, when a routing rule sent the item here. */
+  label?: string | null;
+  ruleId?: string | null;
+  /** The mailbox (id) or our SMS number the item came in. */
+  receivedBy?: string | null;
 }
 
 /**
@@ -67,6 +72,9 @@ export class QuarantineService {
       subject: input.subject?.slice(0, 500) ?? null,
       preview: input.preview?.slice(0, PREVIEW_CHARS) ?? null,
       suggestedMessageId: input.suggestedMessageId ?? null,
+      label: input.label ?? null,
+      ruleId: input.ruleId ?? null,
+      receivedBy: input.receivedBy ?? null,
     };
     // insert … on conflict do nothing: concurrent workers on the same record leave one item.
     await em.createQueryBuilder(QuarantineItem).insert(em.create(QuarantineItem, row, { persist: false })).onConflict(['channel', 'sourceId']).ignore().execute();

@@ -6,7 +6,7 @@ import { CompanyOwnedEntity } from '../../core/tenancy/company-owned.entity.js';
  * received → threaded (a reply on a recent thread) | composed (a new message on a known sender's
  * file) | quarantined | opted_out | opted_in | help (keywords: recorded, never posted as replies).
  */
-export const INBOUND_SMS_STATUSES = ['received', 'threaded', 'composed', 'quarantined', 'opted_out', 'opted_in', 'help'] as const;
+export const INBOUND_SMS_STATUSES = ['received', 'threaded', 'composed', 'quarantined', 'opted_out', 'opted_in', 'help', 'routed', 'dropped'] as const;
 export type InboundSmsStatus = (typeof INBOUND_SMS_STATUSES)[number];
 
 /** One MMS media item as Twilio announced it (the file stays at Twilio's URL). */
@@ -40,5 +40,7 @@ export class InboundSms extends CompanyOwnedEntity {
   @Property({ type: 'uuid', nullable: true, fieldName: 'entry_id' }) replyId: Opt<string> | null = null;
   /** Why it ended as it did (quarantine reason, keyword matched). */
   @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
+  /** The routing rule that decided its outcome, when one did (routed, dropped, or quarantined with a label). */
+  @Property({ type: 'uuid', nullable: true }) ruleId: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;
 }

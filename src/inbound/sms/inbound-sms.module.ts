@@ -6,6 +6,7 @@ import { Module } from '@nestjs/common';
 import { SmsNumbersModule } from '../../channels/sms-numbers.module.js';
 import { OutboundModule } from '../../outbound/outbound.module.js';
 import { QuarantineModule } from '../quarantine/quarantine.module.js';
+import { RoutingModule } from '../routing/routing.module.js';
 import { InboundSms } from './inbound-sms.entity.js';
 import { InboundSmsProcessor } from './inbound-sms.processor.js';
 import { InboundSmsReceiver } from './inbound-sms.receiver.js';
@@ -19,7 +20,7 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
  * (worker). Loaded by both roles: the quarantine's assign runs in the API and needs the processor.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule],
+  imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule, RoutingModule],
   controllers: [TwilioSmsController],
   providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
 })

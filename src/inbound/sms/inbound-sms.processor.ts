@@ -18,6 +18,9 @@ import { toE164 } from '../../core/phone/phone-number.js';
 import { keywordOf, type SmsKeyword } from './sms-text.js';
 import { tagsInText } from '../../conversations/thread-tags.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
+import { InboundRouter } from '../routing/inbound-router.js';
+import { openingIdFor, RoutingActions } from '../routing/routing-actions.js';
+import type { RoutableItem } from '../routing/routing-rule.js';
 
 type Outcome = {
   status: InboundSmsStatus;
@@ -63,6 +66,8 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly threads: SmsThreads,
     private readonly replies: InboundAppend,
     private readonly optOuts: OptOutsService,
+    private readonly router: InboundRouter,
+    private readonly routing: RoutingActions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -177,11 +182,58 @@ export class InboundSmsProcessor implements OnModuleInit {
       const replyId = await this.appendReply(sms, from, target.messageId, senders.find((s) => s.clientId === target.clientId) ?? null, 'threaded');
       return { status: 'threaded', messageId: target.messageId, replyId, recorded: true };
     }
+    // No thread was waiting for it: the company's routing rules first.
+    const routed = await this.routeByRules(sms, from, senders);
+    if (routed.done) return routed.outcome;
+    const { label, ruleId } = routed;
     if (senders.length > 1) {
-      return this.toQuarantine(sms, 'ambiguous_sender', `This number belongs to ${senders.length} client files: ${senders.map((s) => s.name).join(', ')}`);
+      return this.toQuarantine(sms, 'ambiguous_sender', `This number belongs to ${senders.length} client files: ${senders.map((s) => s.name).join(', ')}`, null, label, ruleId);
     }
-    if (senders.length === 0) return this.toQuarantine(sms, 'unknown_sender', 'No recent thread sent an SMS to this number and no client file knows it');
+    if (senders.length === 0) return this.toQuarantine(sms, 'unknown_sender', routed.reason ?? 'No recent thread sent an SMS to this number and no client file knows it', null, label, ruleId);
+    if (label) return this.toQuarantine(sms, 'no_thread', `No recent thread sent an SMS to this number; the rule sent it here`, null, label, ruleId);
     return this.compose(sms, from, senders[0]);
+  }
+
+  /**
+   * The routing rules on an SMS no thread was waiting for (first match wins). Done: the rule's
+   * action and the row's outcome were written together; otherwise the label a rule gave (to the
+   * quarantine) or nothing (the default: a known sender's file, else the quarantine).
+   */
+  private async routeByRules(sms: InboundSms, from: string, senders: KnownSender[]): Promise<{ done: true; outcome: Outcome } | { done: false; label: string | null; ruleId: string | null; reason: string | null }> {
+    const item: RoutableItem = {
+      channel: 'sms',
+      mailboxId: null,
+      toNumber: toE164(sms.toRaw) ?? sms.toRaw,
+      recipients: [],
+      sender: from,
+      subject: '',
+      body: sms.body,
+      attachments: sms.media.length,
+      classification: 'new',
+      receivedAt: sms.createdAt,
+    };
+    const decision = await this.router.decide(this.em.fork(), sms.companyId, item);
+    if (!decision.rule) return { done: false, label: null, ruleId: null, reason: null };
+    const result = await this.routing.apply(decision.rule, decision.context, {
+      companyId: sms.companyId,
+      item,
+      openingId: openingIdFor(`sms:${sms.id}`),
+      senderName: senders[0]?.name ?? null,
+      entry: (conversationId) => Promise.resolve(this.replyInput(sms, from, conversationId, senders.length === 1 ? senders[0] : null)),
+      finish: async (em, outcome) => {
+        await boundSql(
+          em,
+          `update inbound_sms set status = ?, outcome = ?, conversation_id = ?, entry_id = ?, rule_id = ?, from_address = ?, processed_at = now(), updated_at = now()
+            where id = ? and status in ('received', 'quarantined')`,
+          [outcome.status, outcome.outcome, outcome.conversationId, outcome.entryId, outcome.ruleId, from, sms.id],
+        );
+      },
+    });
+    if (result.done) {
+      const { outcome } = result;
+      return { done: true, outcome: { status: outcome.status, outcome: outcome.outcome, messageId: outcome.conversationId, replyId: outcome.entryId, recorded: true } };
+    }
+    return result;
   }
 
   /** A known sender with no recent thread: a new thread on their file, the SMS as its first reply. */
@@ -297,7 +349,14 @@ export class InboundSmsProcessor implements OnModuleInit {
     return { status, outcome: applied ? undefined : 'superseded by a later keyword from this number' };
   }
 
-  private async toQuarantine(sms: InboundSms, reason: string, detail: string, suggestedMessageId: string | null = null): Promise<Outcome> {
+  private async toQuarantine(
+    sms: InboundSms,
+    reason: string,
+    detail: string,
+    suggestedMessageId: string | null = null,
+    label: string | null = null,
+    ruleId: string | null = null,
+  ): Promise<Outcome> {
     await this.quarantine.quarantine({
       companyId: sms.companyId,
       channel: 'sms',
@@ -307,8 +366,12 @@ export class InboundSmsProcessor implements OnModuleInit {
       sender: sms.fromAddress ?? sms.fromRaw,
       preview: sms.body,
       suggestedMessageId,
+      label,
+      ruleId,
+      receivedBy: toE164(sms.toRaw) ?? sms.toRaw,
     });
-    return { status: 'quarantined', outcome: reason, messageId: suggestedMessageId };
+    if (ruleId) await this.em.nativeUpdate(InboundSms, { id: sms.id }, { ruleId });
+    return { status: 'quarantined', outcome: label ? `${reason} (${label})` : reason, messageId: suggestedMessageId };
   }
 
   /** An operator chose the thread of a quarantined SMS: it becomes a reply there (once, whatever the retries). */

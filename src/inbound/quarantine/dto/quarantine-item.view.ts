@@ -20,4 +20,10 @@ export class QuarantineItemView extends CompanyOwnedView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: Date | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) assignedMessageId!: string | null;
   @ApiProperty({ type: String, nullable: true }) discardReason!: string | null;
+  // Added after the contract was fixed: documented as optional, so no client written against it breaks.
+  /** The label the routing rule that sent it here gave it. */
+  @ApiProperty({ type: String, nullable: true, required: false }) label!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, required: false }) ruleId!: string | null;
+  /** The mailbox (id) or SMS number (E.164) it came in. */
+  @ApiProperty({ type: String, nullable: true, required: false }) receivedBy!: string | null;
 }

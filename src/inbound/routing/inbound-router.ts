@@ -1,0 +1,93 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ClientDirectory } from '../../clients/client-directory.js';
+import { boundSql } from '../../core/database/sql-rows.js';
+import { type ConditionFailure, firstFailure, type RoutableItem, type RoutingContext, type RuleAction, type RuleConditions } from './routing-rule.js';
+
+/** A rule as the router reads it. */
+export interface RuleRow {
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  conditions: RuleConditions;
+  action: RuleAction;
+}
+
+/** Why one rule did not take the item. */
+export interface RuleMiss {
+  ruleId: string;
+  name: string;
+  position: number;
+  failed: ConditionFailure | { condition: 'action'; reason: string } | { condition: 'enabled'; reason: string };
+}
+
+/** The router's answer for one item: the rule that takes it (null: the quarantine) and why each earlier one did not. */
+export interface RoutingDecision {
+  rule: RuleRow | null;
+  misses: RuleMiss[];
+  context: RoutingContext;
+}
+
+/**
+ * Evaluates a company's routing rules on an inbound item nobody's thread was waiting for, in order,
+ * first match wins. A rule whose action cannot apply to the item (open a message on the sender's
+ * file when the sender is nobody's contact, or everybody's) does not take it: the next rule may.
+ */
+@Injectable()
+export class InboundRouter {
+  constructor(private readonly clients: ClientDirectory) {}
+
+  /** The company's rules in evaluation order (disabled ones too when `all`, for the dry run). */
+  rules(em: EntityManager, companyId: string, all = false): Promise<RuleRow[]> {
+    return boundSql<RuleRow>(
+      em,
+      `select id, name, position, enabled, conditions, action from routing_rule
+        where company_id = ? ${all ? '' : 'and enabled'} order by position, id`,
+      [companyId],
+    );
+  }
+
+  /** Who the sender is: the client files they are a contact of (by address or by number). */
+  async context(em: EntityManager, companyId: string, item: Pick<RoutableItem, 'channel' | 'sender'>): Promise<RoutingContext> {
+    const known = item.channel === 'sms' ? await this.clients.sendersByPhone(em, companyId, [item.sender]) : await this.clients.sendersByEmail(em, companyId, [item.sender]);
+    return { senderClientIds: (known.get(item.sender) ?? []).map((s) => s.clientId) };
+  }
+
+  async decide(em: EntityManager, companyId: string, item: RoutableItem, rules?: RuleRow[]): Promise<RoutingDecision> {
+    const list = rules ?? (await this.rules(em, companyId));
+    const misses: RuleMiss[] = [];
+    // Who the sender is costs a query: asked only when a rule needs it.
+    let context: RoutingContext | null = null;
+    const needContext = async () => (context ??= await this.context(em, companyId, item));
+    for (const rule of list) {
+      const base = { ruleId: rule.id, name: rule.name, position: rule.position };
+      if (!rule.enabled) {
+        misses.push({ ...base, failed: { condition: 'enabled', reason: 'the rule is disabled' } });
+        continue;
+      }
+      const needsSender = rule.conditions.knownSender !== undefined || rule.action.type === 'append_latest' || (rule.action.type === 'open_message' && !rule.action.clientId);
+      const ctx = needsSender ? await needContext() : { senderClientIds: [] };
+      const failed = firstFailure(rule.conditions, item, ctx);
+      if (failed) {
+        misses.push({ ...base, failed });
+        continue;
+      }
+      const refused = this.actionRefusal(rule.action, ctx);
+      if (refused) {
+        misses.push({ ...base, failed: { condition: 'action', reason: refused } });
+        continue;
+      }
+      return { rule, misses, context: ctx };
+    }
+    return { rule: null, misses, context: context ?? { senderClientIds: [] } };
+  }
+
+  private actionRefusal(action: RuleAction, context: RoutingContext): string | null {
+    const onSendersFile = action.type === 'append_latest' || (action.type === 'open_message' && !action.clientId);
+    if (!onSendersFile) return null;
+    if (context.senderClientIds.length === 0) return "the sender is no contact of a client file, so it has no file of its own to go to";
+    if (context.senderClientIds.length > 1) return `the sender is a contact of ${context.senderClientIds.length} client files: which one is not known`;
+    return null;
+  }
+}

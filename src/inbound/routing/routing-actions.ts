@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { AccountDirectory } from '../../accounts/account-directory.js';
+import { ConversationKinds } from '../../conversations/conversation-kinds.js';
+import { InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
+import { boundSql } from '../../core/database/sql-rows.js';
+import { TIME_ZONE } from '../../core/format/french-dates.js';
+import { CopyCircle } from '../../structures/copy-circle.js';
+import type { RuleRow } from './inbound-router.js';
+import type { RoutableItem, RoutingContext } from './routing-rule.js';
+
+/** How a routed item ended, as its inbound row records it (with the rule, in the same transaction). */
+export interface RoutedOutcome {
+  status: 'routed' | 'dropped';
+  conversationId: string | null;
+  entryId: string | null;
+  ruleId: string;
+  outcome: string;
+}
+
+/** What a channel gives the routing actions about one of its items. */
+export interface RoutedItem {
+  companyId: string;
+  item: RoutableItem;
+  /** The id a new conversation for the item takes: stored with the item first, so a retry opens the same one. */
+  openingId: string;
+  senderName: string | null;
+  /** The entry the item makes in a conversation (its text, original, attachments). */
+  entry(conversationId: string): Promise<InboundEntryInput>;
+  /** Writes the item's outcome, in the caller's transaction (a compare-and-set on a row still to process). */
+  finish(em: EntityManager, outcome: RoutedOutcome): Promise<void>;
+}
+
+/** What became of the item: done (its outcome written), or to be quarantined with the rule's label. */
+export type RoutingResult = { done: true; outcome: RoutedOutcome } | { done: false; label: string | null; ruleId: string | null; reason: string | null };
+
+/**
+ * Carries out the action of the rule that took an item, the item's outcome in the same transaction:
+ * open a message on a client file (flags, recipients), append to the sender's latest conversation,
+ * drop it from view (stored, recorded as automatic), or send it to the quarantine with a label.
+ */
+@Injectable()
+export class RoutingActions {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly kinds: ConversationKinds,
+    private readonly replies: InboundAppend,
+    private readonly accounts: AccountDirectory,
+    private readonly circle: CopyCircle,
+  ) {}
+
+  async apply(rule: RuleRow, context: RoutingContext, routed: RoutedItem): Promise<RoutingResult> {
+    const action = rule.action;
+    const ruleId = rule.id;
+    if (action.type === 'quarantine') return { done: false, label: action.label, ruleId, reason: null };
+    if (action.type === 'drop') {
+      const outcome: RoutedOutcome = { status: 'dropped', conversationId: null, entryId: null, ruleId, outcome: `dropped by the rule "${rule.name}"` };
+      await this.em.fork().transactional((em) => routed.finish(em, outcome));
+      return { done: true, outcome };
+    }
+    if (action.type === 'append_latest') {
+      const clientId = context.senderClientIds[0];
+      const [latest] = await boundSql<{ id: string }>(
+        this.em.fork(),
+        'select id from conversation where company_id = ? and client_id = ? order by last_activity_at desc, id desc limit 1',
+        [routed.companyId, clientId],
+      );
+      if (!latest) return { done: false, label: null, ruleId: null, reason: `the rule "${rule.name}" appends to the sender's latest conversation, and their file has none` };
+      let outcome: RoutedOutcome | null = null;
+      await this.replies.appendMany([await routed.entry(latest.id)], async (em, [appended]) => {
+        outcome = { status: 'routed', conversationId: latest.id, entryId: appended.entryId, ruleId, outcome: `appended to the latest conversation by the rule "${rule.name}"` };
+        await routed.finish(em, outcome);
+      });
+      return { done: true, outcome: outcome! };
+    }
+    const clientId = action.clientId ?? context.senderClientIds[0];
+    const em = this.em.fork();
+    const [client] = await boundSql<{ id: string }>(em, 'select id from client where id = ? and company_id = ?', [clientId, routed.companyId]);
+    if (!client) return { done: false, label: null, ruleId: null, reason: `the rule "${rule.name}" opens a message on a client file that is gone` };
+    const known = await this.senderAccount(em, routed);
+    const authorId = known ?? (await this.accounts.firstManager(em, routed.companyId));
+    if (!authorId) return { done: false, label: null, ruleId: null, reason: 'the company has no active manager to open the message under' };
+    const cc = new Set(action.recipientUserIds ?? []);
+    if (action.structureId) for (const id of await this.circle.activeMembersOf(em, routed.companyId, action.structureId)) cc.add(id);
+    cc.delete(authorId);
+    const item = routed.item;
+    const outcome: RoutedOutcome = { status: 'routed', conversationId: routed.openingId, entryId: null, ruleId, outcome: `message opened by the rule "${rule.name}"` };
+    const opened = await em.transactional(async (tx) => {
+      const result = await this.kinds.inboundOpener().openIn(tx, {
+        id: routed.openingId,
+        companyId: routed.companyId,
+        clientId,
+        authorId,
+        subject: (item.subject.trim() || firstLine(item.body) || 'Message reçu').slice(0, 200),
+        body: item.body.trim() || '(sans texte)',
+        origin: item.channel,
+        senderAddress: item.sender,
+        ccUserIds: [...cc],
+        urgent: Boolean(action.urgent),
+        dueDate: action.taskDueInDays === undefined || action.taskDueInDays === null ? null : parisDay(item.receivedAt, action.taskDueInDays),
+        ruleId,
+      });
+      await routed.finish(tx, outcome);
+      return result;
+    });
+    await opened.afterCommit();
+    return { done: true, outcome };
+  }
+
+  /** The sender's own account on the file (a client-side account with the sender's address or number), if any. */
+  private async senderAccount(em: EntityManager, routed: RoutedItem): Promise<string | null> {
+    const column = routed.item.channel === 'sms' ? 'mobile' : 'lower(email)';
+    const [row] = await boundSql<{ id: string }>(
+      em,
+      `select id from app_user where company_id = ? and ${column} = ? and active and kind <> 'collaborator' order by id limit 1`,
+      [routed.companyId, routed.item.sender.toLowerCase()],
+    );
+    return row?.id ?? null;
+  }
+}
+
+/**
+ * The id of the conversation a rule opens for an inbound item: derived from the item's own id (a
+ * name-based UUID), so a retry after a crash opens the same conversation and never a second one.
+ */
+export function openingIdFor(itemKey: string): string {
+  const hash = createHash('sha256').update(`relais:routing:${itemKey}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+}
+
+/** The Paris calendar day `days` after `at`, as YYYY-MM-DD. */
+function parisDay(at: Date, days: number): string {
+  const shifted = new Date(at.getTime() + days * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(shifted);
+}

@@ -1,0 +1,246 @@
+import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Mailbox } from '../../src/channels/mailbox.entity.js';
+import { SecretBox } from '../../src/core/crypto/secret-box.js';
+import { boundSql } from '../../src/core/database/sql-rows.js';
+import { InboundEmailProcessor } from '../../src/inbound/email/inbound-email.processor.js';
+import { InboundEmailStore } from '../../src/inbound/email/inbound-email.store.js';
+import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
+import { InboundSmsProcessor } from '../../src/inbound/sms/inbound-sms.processor.js';
+import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { buildMail, buildWithAttachment, type MailParts } from '../fixtures/mail/builder.js';
+import { callerOf, useTestApi } from '../harness/test-context.js';
+
+/**
+ * Routing rules on the real database, with the email and SMS processors of the in-process API: what
+ * no thread was waiting for goes by the company's rules, first match wins, and the dry run says why.
+ */
+describe('routing rules', () => {
+  const env = useTestApi();
+  let world: CompanyWorld;
+  let other: CompanyWorld;
+  let as: ReturnType<typeof callerOf>;
+  let mailbox: Mailbox;
+  let uid = 0;
+  const sql = <T>(query: string, params: unknown[] = []) => boundSql<T>(env.api.app.get(EntityManager).fork(), query, params);
+
+  beforeAll(async () => {
+    world = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Routage');
+    other = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Voisine');
+    as = callerOf(env.api.http);
+    const em = env.api.app.get(EntityManager).fork();
+    mailbox = em.create(Mailbox, {
+      companyId: world.companyId,
+      name: 'Accueil',
+      host: '127.0.0.1',
+      port: 3143,
+      secure: false,
+      username: 'relais',
+      passwordSealed: new SecretBox(env.ctx.config.secretsKey).seal('secret'),
+      folder: 'INBOX',
+      processedFolder: 'Done',
+      failedFolder: 'Failed',
+    });
+    await em.flush();
+  });
+
+  /** A mail stored from the company's mailbox and processed, as the worker does; its row after. */
+  const deliver = async (raw: Buffer) => {
+    const [id] = await env.api.app.get(InboundEmailStore).storeBatch(mailbox, [{ uid: ++uid, uidValidity: 1n, source: raw }]);
+    await env.api.app.get(InboundEmailProcessor).process(id);
+    const [row] = await sql<{ id: string; status: string; outcome: string | null; conversation_id: string | null; rule_id: string | null }>(
+      'select id, status, outcome, conversation_id, rule_id from inbound_email where id = ?',
+      [id],
+    );
+    return row;
+  };
+  /** A fresh mail (not a reply to anything of ours) from the client file's own address. */
+  const fromClient = (parts: MailParts = {}) => buildMail({ from: 'contact@durand.test', to: 'accueil@permanence.test', subject: 'Fuite sous l’évier', text: 'Bonjour,\n\nUne fuite sous l’évier depuis ce matin.\n\nMme Durand', ...parts });
+  const rule = async (body: object, who = world.manager) => {
+    const res = await as(who).post('/v1/routing-rules', body);
+    expect(res.status).toBe(201);
+    return res.body as { id: string; position: number };
+  };
+  const clearRules = () => sql('delete from routing_rule where company_id = ?', [world.companyId]);
+
+  it('keeps rules in order: create, list, reorder, switch off, change, delete, each change audited', async () => {
+    await clearRules();
+    const first = await rule({ name: 'Devis', conditions: { subjectKeywords: ['devis'] }, action: { type: 'quarantine', label: 'devis' } });
+    const second = await rule({ name: 'Spam', conditions: { senders: ['*.spam.test'] }, action: { type: 'drop' } });
+    expect([first.position, second.position]).toEqual([1, 2]);
+    const reordered = await as(world.manager).post('/v1/routing-rules/reorder', { ids: [second.id] });
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.map((r: { id: string; position: number }) => [r.id, r.position])).toEqual([[second.id, 1], [first.id, 2]]);
+    const off = await as(world.manager).patch(`/v1/routing-rules/${first.id}`, { enabled: false, name: 'Devis (arrêté)' });
+    expect(off.body).toMatchObject({ enabled: false, name: 'Devis (arrêté)', conditions: { subjectKeywords: ['devis'] } });
+    await as(world.manager).del(`/v1/routing-rules/${second.id}`).expect(204);
+    expect((await as(world.manager).get('/v1/routing-rules')).body.map((r: { id: string }) => r.id)).toEqual([first.id]);
+    const audit = await sql<{ action: string }>("select action from audit_entry where company_id = ? and action like 'routing_rule.%' order by created_at, action", [world.companyId]);
+    expect(audit.map((a) => a.action)).toEqual(['routing_rule.create', 'routing_rule.create', 'routing_rule.reorder', 'routing_rule.update', 'routing_rule.delete']);
+  });
+
+  it('refuses what it cannot evaluate, names of other companies, other companies’ rules, and people without routing.manage', async () => {
+    const invalid = await as(world.manager).post('/v1/routing-rules', {
+      name: 'Cassée',
+      conditions: { recipients: ['pas une adresse'], timeWindow: { days: [1], from: '9h', to: '18:00' } },
+      action: { type: 'quarantine', label: '' },
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.code).toBe('routing_rule_invalid');
+    expect(invalid.body.details.problems.map((p: { field: string }) => p.field)).toEqual(['conditions.recipients[0]', 'conditions.timeWindow.from', 'action.label']);
+    const foreign = await as(world.manager).post('/v1/routing-rules', {
+      name: 'Chez le voisin',
+      conditions: { knownSender: other.clientId },
+      action: { type: 'open_message', clientId: other.clientId, structureId: other.structureId, recipientUserIds: [other.operatorId] },
+    });
+    expect(foreign.status).toBe(422);
+    expect(foreign.body.details.problems.map((p: { field: string }) => p.field)).toEqual([
+      'conditions.knownSender',
+      'action.clientId',
+      'action.structureId',
+      'action.recipientUserIds',
+    ]);
+    const theirs = await rule({ name: 'Leur règle', conditions: {}, action: { type: 'drop' } }, other.manager);
+    await as(world.manager).get(`/v1/routing-rules/${theirs.id}`).expect(404);
+    await as(world.manager).patch(`/v1/routing-rules/${theirs.id}`, { enabled: false }).expect(404);
+    await as(world.manager).post('/v1/routing-rules/reorder', { ids: [theirs.id] }).expect(404);
+    const operator = await as(world.operator).post('/v1/routing-rules', { name: 'x', conditions: {}, action: { type: 'drop' } });
+    expect(operator.status).toBe(403);
+    expect(operator.body).toMatchObject({ code: 'permission_denied', details: { permission: 'routing.manage' } });
+    const nothing = await as(world.manager).post('/v1/routing-rules', { name: 'x' });
+    expect(nothing.status).toBe(400);
+  });
+
+  it('caps the rules of a company with a clear refusal', async () => {
+    await clearRules();
+    await sql(
+      `insert into routing_rule (id, created_at, updated_at, company_id, name, position, enabled, conditions, action)
+       select gen_random_uuid(), now(), now(), ?, 'règle ' || n, n, true, '{"channel":"sms"}', '{"type":"drop"}' from generate_series(1, 500) as n`,
+      [world.companyId],
+    );
+    const refused = await as(world.manager).post('/v1/routing-rules', { name: 'Une de trop', conditions: {}, action: { type: 'drop' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'routing_rules_limit', details: { limit: 500 } });
+    await clearRules();
+  });
+
+  it('opens a message on the sender’s client file for a fresh mail from a known client, with its recipients', async () => {
+    await clearRules();
+    const ruleOf = await rule({
+      name: 'Clients connus',
+      conditions: { channel: 'email', knownSender: true, classifications: ['new'] },
+      action: { type: 'open_message', structureId: world.structureId, recipientUserIds: [world.operatorId] },
+    });
+    const row = await deliver(fromClient());
+    expect(row).toMatchObject({ status: 'routed', rule_id: ruleOf.id });
+    const thread = await as(world.manager).get(`/v1/messages/${row.conversation_id}`);
+    expect(thread.status).toBe(200);
+    expect(thread.body).toMatchObject({ clientId: world.clientId, subject: 'Fuite sous l’évier', urgent: false });
+    expect(thread.body.body).toContain('Une fuite sous l’évier depuis ce matin.');
+    // The operator named by the rule is in copy, and sees it.
+    await as(world.operator).get(`/v1/messages/${row.conversation_id}`).expect(200);
+    // Processing the same mail again (a retried job) opens nothing more.
+    await env.api.app.get(InboundEmailProcessor).process(row.id);
+    expect((await sql<{ n: number }>('select count(*)::int as n from message where client_id = ? and subject = ?', [world.clientId, 'Fuite sous l’évier']))[0].n).toBe(1);
+  });
+
+  it('marks it urgent with a task due today when a keyword rule comes first', async () => {
+    await clearRules();
+    const urgent = await rule({ name: 'Urgences', conditions: { bodyKeywords: ['urgent', 'urgence'] }, action: { type: 'open_message', urgent: true, taskDueInDays: 0 } });
+    await rule({ name: 'Clients connus', conditions: { knownSender: true }, action: { type: 'open_message' } });
+    const row = await deliver(fromClient({ subject: 'Chauffe-eau', text: 'C’est une URGENCE : plus d’eau chaude.' }));
+    expect(row.rule_id).toBe(urgent.id);
+    const thread = await as(world.manager).get(`/v1/messages/${row.conversation_id}`);
+    expect(thread.body).toMatchObject({ urgent: true, task: { state: 'todo' } });
+    expect(thread.body.task.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('quarantines with the rule’s label, drops out of view (still stored), and quarantines by default', async () => {
+    await clearRules();
+    const devis = await rule({ name: 'Devis', conditions: { subjectKeywords: ['devis'] }, action: { type: 'quarantine', label: 'devis' } });
+    const spam = await rule({ name: 'Publicité', conditions: { senders: ['promo.test'] }, action: { type: 'drop' } });
+    const labelled = await deliver(buildMail({ from: 'inconnu@ailleurs.test', subject: 'Demande de devis', text: 'Combien pour une fuite ?' }));
+    expect(labelled).toMatchObject({ status: 'quarantined', rule_id: devis.id });
+    const items = (await as(world.manager).get('/v1/quarantine?status=open&channel=email')).body.items as { sourceId: string; label: string | null; reason: string }[];
+    expect(items.find((i) => i.sourceId === labelled.id)).toMatchObject({ reason: 'no_thread', label: 'devis' });
+    const dropped = await deliver(buildMail({ from: 'offres@promo.test', subject: 'Soldes', text: '-50 %' }));
+    expect(dropped).toMatchObject({ status: 'dropped', rule_id: spam.id, conversation_id: null });
+    expect((await sql<{ n: number }>('select count(*)::int as n from inbound_email where id = ? and raw is not null', [dropped.id]))[0].n).toBe(1);
+    const plain = await deliver(buildMail({ from: 'inconnu@ailleurs.test', subject: 'Bonjour', text: 'Rien de spécial' }));
+    expect(plain).toMatchObject({ status: 'quarantined', rule_id: null, outcome: 'no_thread' });
+  });
+
+  it('appends to the sender’s latest conversation, with the mail’s files', async () => {
+    await clearRules();
+    await rule({ name: 'Suite', conditions: { knownSender: true, hasAttachments: true }, action: { type: 'append_latest' } });
+    const latest = (await as(world.operator).post(`/v1/clients/${world.clientId}/messages`, { subject: 'Dernier échange', body: 'Rappeler Mme Durand', copies: [] })).body.id as string;
+    const row = await deliver(buildWithAttachment(2_000, { from: 'contact@durand.test', subject: 'La photo' }, 'Voici la photo de la fuite.'));
+    expect(row).toMatchObject({ status: 'routed', conversation_id: latest });
+    const thread = await as(world.manager).get(`/v1/messages/${latest}`);
+    expect(thread.body.replies).toHaveLength(1);
+    expect(thread.body.replies[0]).toMatchObject({ origin: 'email', senderAddress: 'contact@durand.test' });
+    expect(thread.body.replies[0].attachments.length).toBeGreaterThan(0);
+  });
+
+  it('dry run: says which rule would take an item and why each earlier one did not, writing nothing', async () => {
+    await clearRules();
+    await rule({ name: 'Devis', conditions: { subjectKeywords: ['devis'] }, action: { type: 'quarantine', label: 'devis' } });
+    await rule({ name: 'Nuits', conditions: { senders: ['*.nuit.test'] }, action: { type: 'drop' } });
+    const off = await rule({ name: 'Arrêtée', conditions: {}, action: { type: 'drop' } });
+    await as(world.manager).patch(`/v1/routing-rules/${off.id}`, { enabled: false }).expect(200);
+    const connus = await rule({ name: 'Clients connus', conditions: { knownSender: true }, action: { type: 'open_message', urgent: true } });
+    const before = (await sql<{ n: number }>('select count(*)::int as n from message where company_id = ?', [world.companyId]))[0].n;
+
+    const res = await as(world.manager).post('/v1/routing-rules/dry-run', { email: fromClient({ subject: 'Robinet' }).toString('utf8') });
+    expect(res.status).toBe(200);
+    expect(res.body.matched).toMatchObject({ ruleId: connus.id, name: 'Clients connus', action: { type: 'open_message', urgent: true } });
+    expect(res.body.item).toMatchObject({ channel: 'email', sender: 'contact@durand.test', classification: 'new', senderClientIds: [world.clientId] });
+    expect(res.body.misses).toEqual([
+      expect.objectContaining({ name: 'Devis', failed: { condition: 'subjectKeywords', reason: 'the subject holds none of devis' } }),
+      expect.objectContaining({ name: 'Nuits', failed: { condition: 'senders', reason: 'the sender contact@durand.test matches none of *.nuit.test' } }),
+      expect.objectContaining({ name: 'Arrêtée', failed: { condition: 'enabled', reason: 'the rule is disabled' } }),
+    ]);
+
+    // A miss for everyone: an unknown sender, by SMS.
+    const sms = await as(world.manager).post('/v1/routing-rules/dry-run', { sms: { from: '06 99 88 77 66', to: '+33756700000', body: 'Bonjour' } });
+    expect(sms.body).toMatchObject({ matched: null, outcome: 'no rule matches: the item goes to the quarantine' });
+    expect(sms.body.misses.at(-1)).toMatchObject({ name: 'Clients connus', failed: { condition: 'knownSender' } });
+
+    // A quarantined item, as it came in.
+    const quarantinedRow = await deliver(buildMail({ from: 'x@garde.nuit.test', subject: 'Bonsoir', text: 'Appel de nuit' }));
+    expect(quarantinedRow.status).toBe('dropped');
+    const stored = await deliver(buildMail({ from: 'y@ailleurs.test', subject: 'Bonsoir', text: 'Autre' }));
+    const [item] = await sql<{ id: string }>('select id from quarantine_item where source_id = ?', [stored.id]);
+    const replay = await as(world.manager).post('/v1/routing-rules/dry-run', { quarantineItemId: item.id });
+    expect(replay.body).toMatchObject({ matched: null, item: { sender: 'y@ailleurs.test' } });
+
+    // Garbage, and no item at all: clear refusals.
+    const garbage = await as(world.manager).post('/v1/routing-rules/dry-run', { email: 'Content-Type: multipart/mixed; boundary="x"\n\n--x\nContent-Type: text/plain; charset=nope\n\n\u0001 broken --x-- --' });
+    expect(garbage.status).toBe(422);
+    expect(garbage.body.code).toBe('dry_run_invalid');
+    expect((await as(world.manager).post('/v1/routing-rules/dry-run', {})).body.code).toBe('dry_run_invalid');
+    // Nothing was written by the dry runs.
+    expect((await sql<{ n: number }>('select count(*)::int as n from message where company_id = ?', [world.companyId]))[0].n).toBe(before);
+  });
+
+  it('routes an SMS nobody’s thread was waiting for, and records the rule', async () => {
+    await clearRules();
+    const stop = await rule({ name: 'Pub', conditions: { channel: 'sms', bodyKeywords: ['promo'] }, action: { type: 'drop' } });
+    const em = env.api.app.get(EntityManager).fork();
+    const sms = em.create(InboundSms, {
+      companyId: world.companyId,
+      messageSid: `SM${'7'.repeat(32)}`,
+      accountSid: `AC${'ab'.repeat(16)}`,
+      smsNumberId: world.companyId,
+      fromRaw: '+33699887766',
+      toRaw: '+33756700000',
+      body: 'Grande PROMO cette semaine',
+      params: {},
+    });
+    await em.flush();
+    // As a job runs it: in a request context of its own.
+    await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(InboundSmsProcessor).process(sms.id));
+    const [row] = await sql<{ status: string; rule_id: string | null }>('select status, rule_id from inbound_sms where id = ?', [sms.id]);
+    expect(row).toEqual({ status: 'dropped', rule_id: stop.id });
+  });
+});
