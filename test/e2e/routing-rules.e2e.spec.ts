@@ -7,6 +7,7 @@ import { InboundEmailProcessor } from '../../src/inbound/email/inbound-email.pro
 import { InboundEmailStore } from '../../src/inbound/email/inbound-email.store.js';
 import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
 import { InboundSmsProcessor } from '../../src/inbound/sms/inbound-sms.processor.js';
+import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { buildMail, buildWithAttachment, type MailParts } from '../fixtures/mail/builder.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -242,5 +243,98 @@ describe('routing rules', () => {
     await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(InboundSmsProcessor).process(sms.id));
     const [row] = await sql<{ status: string; rule_id: string | null }>('select status, rule_id from inbound_sms where id = ?', [sms.id]);
     expect(row).toEqual({ status: 'dropped', rule_id: stop.id });
+  });
+
+  describe('quarantine triage', () => {
+    let world: CompanyWorld;
+    let other: CompanyWorld;
+    let mailbox: Mailbox;
+
+    beforeAll(async () => {
+      world = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Tri');
+      other = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Autre');
+      const em = env.api.app.get(EntityManager).fork();
+      mailbox = em.create(Mailbox, {
+        companyId: world.companyId, name: 'Tri', host: '127.0.0.1', port: 3143, secure: false, username: 'relais',
+        passwordSealed: new SecretBox(env.ctx.config.secretsKey).seal('secret'), folder: 'Tri', processedFolder: 'Done', failedFolder: 'Failed',
+      });
+      await em.flush();
+    });
+
+    /** A mail nobody's thread was waiting for, stored and processed: its quarantine item. */
+    const quarantineMail = async (parts: MailParts) => {
+      const [id] = await env.api.app.get(InboundEmailStore).storeBatch(mailbox, [{ uid: ++uid, uidValidity: 2n, source: buildMail({ to: 'accueil@permanence.test', ...parts }) }]);
+      await env.api.app.get(InboundEmailProcessor).process(id);
+      const [item] = await sql<{ id: string }>('select id from quarantine_item where source_id = ?', [id]);
+      return item.id;
+    };
+    const listed = async (query: string) => ((await as(world.manager).get(`/v1/quarantine?${query}`)).body.items as { id: string }[]).map((i) => i.id);
+
+    it('filters by reason, label, channel, mailbox and date', async () => {
+      await as(world.manager).post('/v1/routing-rules', { name: 'Devis', conditions: { subjectKeywords: ['devis'] }, action: { type: 'quarantine', label: 'devis' } }).expect(201);
+      const devis = await quarantineMail({ from: 'a@ailleurs.test', subject: 'Un devis', text: 'Combien ?' });
+      const plain = await quarantineMail({ from: 'b@ailleurs.test', subject: 'Bonjour', text: 'Rien' });
+      expect(await listed('label=devis')).toEqual([devis]);
+      expect(await listed('reason=no_thread&channel=email')).toEqual(expect.arrayContaining([devis, plain]));
+      expect(await listed(`receivedBy=${mailbox.id}`)).toEqual(expect.arrayContaining([devis, plain]));
+      expect(await listed('channel=sms')).toEqual([]);
+      expect(await listed(`from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+      expect(await listed(`to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual(expect.arrayContaining([devis, plain]));
+      await sql('delete from routing_rule where company_id = ?', [world.companyId]);
+    });
+
+    it('decides in bulk, each item alone with its own result, and audits each decision', async () => {
+      const one = await quarantineMail({ from: 'c@ailleurs.test', subject: 'Un', text: '1' });
+      const two = await quarantineMail({ from: 'd@ailleurs.test', subject: 'Deux', text: '2' });
+      await as(world.manager).post(`/v1/quarantine/${two}/discard`, { reason: 'déjà traité' }).expect(200);
+      const theirs = (await env.api.app.get(QuarantineService).quarantine({ companyId: other.companyId, channel: 'email', sourceId: other.messageId, reason: 'no_thread' })).id;
+      const res = await as(world.manager).post('/v1/quarantine/bulk', { action: 'assign', messageId: world.messageId, ids: [one, two, theirs] });
+      expect(res.status).toBe(200);
+      expect(res.body.results).toEqual([
+        { id: one, ok: true, status: 'assigned' },
+        { id: two, ok: false, code: 'conflict', message: 'This item was discarded; it cannot be assigned' },
+        { id: theirs, ok: false, code: 'not_found', message: expect.any(String) },
+      ]);
+      // The other company's item is untouched; the thread got the mail as a reply.
+      expect((await sql<{ status: string }>('select status from quarantine_item where id = ?', [theirs]))[0].status).toBe('open');
+      const thread = await as(world.manager).get(`/v1/messages/${world.messageId}`);
+      expect(thread.body.replies.some((r: { body: string }) => r.body === '1')).toBe(true);
+      const audit = await sql<{ action: string; target_id: string }>("select action, target_id from audit_entry where company_id = ? and action like 'quarantine.%' order by created_at", [world.companyId]);
+      expect(audit).toEqual([{ action: 'quarantine.discard', target_id: two }, { action: 'quarantine.assign', target_id: one }]);
+      const tooMany = await as(world.manager).post('/v1/quarantine/bulk', { action: 'rerun', ids: Array.from({ length: 501 }, () => one) });
+      expect(tooMany.status).toBe(400);
+    });
+
+    it('opens a new message on a client file from an item, the mail as its first reply', async () => {
+      const item = await quarantineMail({ from: 'nouveau@ailleurs.test', subject: 'Nouvelle cliente', text: 'Je voudrais un rendez-vous.' });
+      const res = await as(world.operator).post(`/v1/quarantine/${item}/open`, { clientId: world.otherClientId });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'assigned' });
+      const thread = await as(world.operator).get(`/v1/messages/${res.body.assignedMessageId}`);
+      expect(thread.body).toMatchObject({ clientId: world.otherClientId, subject: 'Nouvelle cliente', authorId: world.operatorId });
+      expect(thread.body.replies.map((r: { body: string; senderAddress: string }) => [r.senderAddress, r.body])).toEqual([['nouveau@ailleurs.test', 'Je voudrais un rendez-vous.']]);
+      await as(world.operator).post(`/v1/quarantine/${item}/open`, { clientId: world.otherClientId }).expect(409);
+      const foreign = await quarantineMail({ from: 'x@ailleurs.test', subject: 'x', text: 'x' });
+      await as(world.operator).post(`/v1/quarantine/${foreign}/open`, { clientId: other.clientId }).expect(404);
+    });
+
+    it('runs the rules again on selected items after a rule was added', async () => {
+      const a = await quarantineMail({ from: 'offres@pub.test', subject: 'Promo', text: 'Soldes' });
+      const b = await quarantineMail({ from: 'contact@durand.test', subject: 'Question', text: 'Pouvez-vous rappeler ?' });
+      const c = await quarantineMail({ from: 'z@ailleurs.test', subject: 'Autre', text: 'Rien' });
+      await as(world.manager).post('/v1/routing-rules', { name: 'Pub', conditions: { senders: ['pub.test'] }, action: { type: 'drop' } }).expect(201);
+      await as(world.manager).post('/v1/routing-rules', { name: 'Clients', conditions: { knownSender: true }, action: { type: 'open_message' } }).expect(201);
+      const res = await as(world.manager).post('/v1/quarantine/bulk', { action: 'rerun', ids: [a, b, c] });
+      expect(res.body.results).toEqual([
+        { id: a, ok: true, status: 'discarded', outcome: 'dropped' },
+        { id: b, ok: true, status: 'assigned', outcome: 'routed' },
+        { id: c, ok: true, status: 'open', outcome: 'unmatched' },
+      ]);
+      const [row] = await sql<{ assigned_conversation_id: string }>('select assigned_conversation_id from quarantine_item where id = ?', [b]);
+      const thread = await as(world.manager).get(`/v1/messages/${row.assigned_conversation_id}`);
+      expect(thread.body).toMatchObject({ clientId: world.clientId, subject: 'Question' });
+      const rows = await sql<{ status: string }>('select e.status from inbound_email e join quarantine_item q on q.source_id = e.id where q.id = any(?::uuid[]) order by q.created_at', [[a, b, c]]);
+      expect(rows.map((r) => r.status)).toEqual(['dropped', 'routed', 'quarantined']);
+    });
   });
 });

@@ -130,6 +130,10 @@ describe('tenant isolation matrix', () => {
     'POST /v1/channels/mailboxes/:id/test': {},
     'POST /v1/quarantine/:id/assign': { messageId: b.messageId },
     'POST /v1/quarantine/:id/discard': { reason: 'discarded by B' },
+    'POST /v1/quarantine/:id/open': { clientId: b.clientId },
+    'POST /v1/quarantine/:id/rerun': {},
+    // Per-id results: an id nobody has (A's is refused alike, see the routing spec), answered 200 with its own refusal.
+    'POST /v1/quarantine/bulk': { action: 'discard', ids: ['0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'], reason: 'bulk by B' },
     'POST /v1/routing-rules': { name: 'Rule of B', conditions: { channel: 'sms' }, action: { type: 'drop' } },
     'PATCH /v1/routing-rules/:id': { name: 'Renamed by B', enabled: false },
     // A's rule named in B's reorder: as unknown as in a path.

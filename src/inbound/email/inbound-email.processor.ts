@@ -12,7 +12,7 @@ import type { JobPayload } from '../../core/queue/jobs.js';
 import type { EntryAttachment } from '../../conversations/conversation.entity.js';
 import { type AppendedEntry, InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
-import { QuarantineService } from '../quarantine/quarantine.service.js';
+import { type QuarantineRerouter, QuarantineService } from '../quarantine/quarantine.service.js';
 import { AttachmentStorage } from './attachment-storage.js';
 import { authenticateSender } from './authentication-results.js';
 import { SentCopies } from '../../outbound/sent-copies.js';
@@ -25,7 +25,7 @@ import { Quarantined, quarantinePreview } from './quarantined.js';
 import { replyText } from './reply-text.js';
 import { type SenderCheck, type ThreadMatch, ThreadMatcher } from './thread-matcher.service.js';
 import { InboundRouter } from '../routing/inbound-router.js';
-import { openingIdFor, RoutingActions } from '../routing/routing-actions.js';
+import { openingIdFor, RoutingActions, type RoutingResult } from '../routing/routing-actions.js';
 import type { RoutableItem } from '../routing/routing-rule.js';
 
 /** What processing needs of a stored mail besides its bytes. */
@@ -80,6 +80,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     private readonly moduleRef: ModuleRef,
   ) {
     this.quarantine.registerAssigner('email', (item, messageId) => this.assign(item, messageId));
+    this.quarantine.registerRerouter('email', (item) => this.reroute(item));
   }
 
   /** The worker starts its parsing thread with its other connections, before it takes jobs. */
@@ -297,6 +298,13 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
    */
   private async unthreaded(row: StoredRow, mail: ParsedInbound, kind: MailKind): Promise<void> {
     const noThread = 'No reply token, Message-ID or reference tag of ours in the mail';
+    const result = await this.routeByRules(row, mail, kind);
+    if (!result) throw new Quarantined('no_thread', noThread);
+    if (!result.done) throw new Quarantined('no_thread', result.reason ?? noThread, null, result.label, result.ruleId);
+  }
+
+  /** The company's rules on a mail no thread placed: what the first matching rule did, or null when none matched. */
+  private async routeByRules(row: StoredRow, mail: ParsedInbound, kind: MailKind): Promise<RoutingResult | null> {
     const text = replyText(mail);
     const item: RoutableItem = {
       channel: 'email',
@@ -311,8 +319,8 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
       receivedAt: row.receivedAt ?? new Date(),
     };
     const decision = await this.router.decide(this.em.fork(), row.companyId, item);
-    if (!decision.rule) throw new Quarantined('no_thread', noThread);
-    const result = await this.routing.apply(decision.rule, decision.context, {
+    if (!decision.rule) return null;
+    return this.routing.apply(decision.rule, decision.context, {
       companyId: row.companyId,
       item,
       openingId: openingIdFor(`email:${row.id}`),
@@ -327,7 +335,26 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
         );
       },
     });
-    if (!result.done) throw new Quarantined('no_thread', result.reason ?? noThread, null, result.label, result.ruleId);
+  }
+
+  /** The rules again on a quarantined mail (an operator added one since). */
+  private async reroute(item: QuarantineItem): Promise<Awaited<ReturnType<QuarantineRerouter>>> {
+    const [found] = await boundSql<{ id: string; company_id: string; mailbox_id: string; created_at: string; raw: Buffer }>(
+      this.em.fork(),
+      'select id, company_id, mailbox_id, created_at, raw from inbound_email where id = ? and company_id = ?',
+      [item.sourceId, item.companyId],
+    );
+    if (!found) throw new NotFoundError('The inbound email of this quarantine item');
+    const mail = await parseMail(found.raw);
+    if (!mail.fromAddress) return { outcome: 'unmatched' };
+    const row: StoredRow = { id: found.id, companyId: found.company_id, mailboxId: found.mailbox_id, receivedAt: new Date(found.created_at) };
+    const result = await this.routeByRules(row, mail, classify(mail));
+    if (!result) return { outcome: 'unmatched' };
+    if (result.done) {
+      const { outcome } = result;
+      return outcome.status === 'dropped' ? { outcome: 'dropped', ruleId: outcome.ruleId } : { outcome: 'routed', conversationId: outcome.conversationId, ruleId: outcome.ruleId };
+    }
+    return result.label && result.ruleId ? { outcome: 'labelled', label: result.label, ruleId: result.ruleId } : { outcome: 'unmatched' };
   }
 
   /**

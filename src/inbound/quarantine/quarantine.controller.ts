@@ -1,4 +1,4 @@
-import { QuarantineItemView } from './dto/quarantine-item.view.js';
+import { BulkResultsView, QuarantineItemView, RerunView } from './dto/quarantine-item.view.js';
 import { toView, toViewPage } from '../../core/http/views.js';
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
@@ -6,7 +6,7 @@ import { type AuthContext, CurrentAuth } from '../../core/auth/auth-context.js';
 import { RequirePermission } from '../../rights/permissions.js';
 import { ApiPageResponse } from '../../core/http/api-responses.js';
 import { IdParam, type Page } from '../../core/http/params.js';
-import { AssignQuarantineDto, DiscardQuarantineDto, QuarantineListQueryDto } from './dto/quarantine.dto.js';
+import { AssignQuarantineDto, BulkQuarantineDto, DiscardQuarantineDto, OpenFromQuarantineDto, QuarantineListQueryDto } from './dto/quarantine.dto.js';
 import { QuarantineService } from './quarantine.service.js';
 
 /** Triage of inbound email and SMS nobody could thread: list, assign to a thread, discard. */
@@ -36,6 +36,32 @@ export class QuarantineController {
   @RequirePermission('quarantine.triage')
   async assign(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: AssignQuarantineDto): Promise<QuarantineItemView> {
     return toView(QuarantineItemView, await this.quarantine.assign(auth, id, input.messageId));
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiOkResponse({ type: BulkResultsView })
+  @RequirePermission('quarantine.triage')
+  async bulk(@CurrentAuth() auth: AuthContext, @Body() input: BulkQuarantineDto): Promise<BulkResultsView> {
+    const results = await this.quarantine.bulk(auth, input);
+    return { results };
+  }
+
+  @Post(':id/open')
+  @HttpCode(200)
+  @ApiOkResponse({ type: QuarantineItemView, description: 'The item, assigned to the message opened from it' })
+  @RequirePermission('quarantine.triage')
+  async open(@CurrentAuth() auth: AuthContext, @IdParam() id: string, @Body() input: OpenFromQuarantineDto): Promise<QuarantineItemView> {
+    return toView(QuarantineItemView, await this.quarantine.open(auth, id, input.clientId));
+  }
+
+  @Post(':id/rerun')
+  @HttpCode(200)
+  @ApiOkResponse({ type: RerunView })
+  @RequirePermission('quarantine.triage')
+  async rerun(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<RerunView> {
+    const { item, outcome } = await this.quarantine.rerun(auth, id);
+    return { item: toView(QuarantineItemView, item), outcome };
   }
 
   @Post(':id/discard')

@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../../audit/audit.module.js';
 import { ConversationsModule } from '../../conversations/conversations.module.js';
 import { QuarantineController } from './quarantine.controller.js';
 import { QuarantineItem } from './quarantine-item.entity.js';
@@ -10,7 +11,7 @@ import { QuarantineService } from './quarantine.service.js';
  * roles: the worker quarantines, the API triages; each channel registers its assigner in both.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([QuarantineItem]), ConversationsModule],
+  imports: [MikroOrmModule.forFeature([QuarantineItem]), ConversationsModule, AuditModule],
   controllers: [QuarantineController],
   providers: [QuarantineService],
   exports: [MikroOrmModule, QuarantineService],

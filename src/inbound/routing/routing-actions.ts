@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AccountDirectory } from '../../accounts/account-directory.js';
@@ -8,6 +7,7 @@ import { boundSql } from '../../core/database/sql-rows.js';
 import { TIME_ZONE } from '../../core/format/french-dates.js';
 import { CopyCircle } from '../../structures/copy-circle.js';
 import type { RuleRow } from './inbound-router.js';
+export { openingIdFor } from './opening-id.js';
 import type { RoutableItem, RoutingContext } from './routing-rule.js';
 
 /** How a routed item ended, as its inbound row records it (with the rule, in the same transaction). */
@@ -118,18 +118,6 @@ export class RoutingActions {
     );
     return row?.id ?? null;
   }
-}
-
-/**
- * The id of the conversation a rule opens for an inbound item: derived from the item's own id (a
- * name-based UUID), so a retry after a crash opens the same conversation and never a second one.
- */
-export function openingIdFor(itemKey: string): string {
-  const hash = createHash('sha256').update(`relais:routing:${itemKey}`).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function firstLine(text: string): string {

@@ -12,7 +12,7 @@ import { type AppendedEntry, InboundAppend, type InboundEntryInput } from '../..
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { OptOutsService } from '../../outbound/opt-outs.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
-import { QuarantineService } from '../quarantine/quarantine.service.js';
+import { type QuarantineRerouter, QuarantineService } from '../quarantine/quarantine.service.js';
 import { InboundSms, type InboundSmsMedia, type InboundSmsStatus } from './inbound-sms.entity.js';
 import { toE164 } from '../../core/phone/phone-number.js';
 import { keywordOf, type SmsKeyword } from './sms-text.js';
@@ -29,6 +29,8 @@ type Outcome = {
   replyId?: string | null;
   /** Written already, with the reply, in its transaction (see appendAll). */
   recorded?: boolean;
+  /** The routing rule that decided it. */
+  rule?: string;
 };
 
 /** An SMS becoming a reply, and the outcome its row records in the same transaction. */
@@ -73,6 +75,7 @@ export class InboundSmsProcessor implements OnModuleInit {
 
   onModuleInit(): void {
     this.quarantine.registerAssigner('sms', (item, messageId) => this.assign(item, messageId));
+    this.quarantine.registerRerouter('sms', (item) => this.reroute(item));
   }
 
   @HandlesJob('inbound.sms-batch')
@@ -231,7 +234,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     });
     if (result.done) {
       const { outcome } = result;
-      return { done: true, outcome: { status: outcome.status, outcome: outcome.outcome, messageId: outcome.conversationId, replyId: outcome.entryId, recorded: true } };
+      return { done: true, outcome: { status: outcome.status, outcome: outcome.outcome, messageId: outcome.conversationId, replyId: outcome.entryId, recorded: true, rule: outcome.ruleId } };
     }
     return result;
   }
@@ -372,6 +375,20 @@ export class InboundSmsProcessor implements OnModuleInit {
     });
     if (ruleId) await this.em.nativeUpdate(InboundSms, { id: sms.id }, { ruleId });
     return { status: 'quarantined', outcome: label ? `${reason} (${label})` : reason, messageId: suggestedMessageId };
+  }
+
+  /** The rules again on a quarantined SMS (an operator added one since). */
+  private async reroute(item: QuarantineItem): Promise<Awaited<ReturnType<QuarantineRerouter>>> {
+    const sms = await this.em.fork().findOne(InboundSms, { id: item.sourceId, companyId: item.companyId });
+    if (!sms) throw new NotFoundError('Inbound SMS');
+    const from = sms.fromAddress ?? toE164(sms.fromRaw);
+    if (!from) return { outcome: 'unmatched' };
+    const routed = await this.routeByRules(sms, from, await this.threads.knownSenders(sms.companyId, from));
+    if (routed.done) {
+      const { outcome } = routed;
+      return outcome.status === 'dropped' ? { outcome: 'dropped', ruleId: outcome.rule! } : { outcome: 'routed', conversationId: outcome.messageId ?? null, ruleId: outcome.rule! };
+    }
+    return routed.label && routed.ruleId ? { outcome: 'labelled', label: routed.label, ruleId: routed.ruleId } : { outcome: 'unmatched' };
   }
 
   /** An operator chose the thread of a quarantined SMS: it becomes a reply there (once, whatever the retries). */

@@ -27,3 +27,23 @@ export class QuarantineItemView extends CompanyOwnedView {
   /** The mailbox (id) or SMS number (E.164) it came in. */
   @ApiProperty({ type: String, nullable: true, required: false }) receivedBy!: string | null;
 }
+
+class BulkResultView {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ enum: QUARANTINE_STATUSES, required: false }) status?: QuarantineStatus;
+  @ApiProperty({ required: false, description: 'On a rerun: routed, dropped, labelled or unmatched' }) outcome?: string;
+  @ApiProperty({ required: false, description: 'Why this item was refused (the error code one request for it would answer)' }) code?: string;
+  @ApiProperty({ required: false }) message?: string;
+}
+
+@ApiSchema({ name: 'QuarantineBulkResult' })
+export class BulkResultsView {
+  @ApiProperty({ type: [BulkResultView], description: 'One per id, in the order given: each item decided alone' }) results!: BulkResultView[];
+}
+
+@ApiSchema({ name: 'QuarantineRerun' })
+export class RerunView {
+  @ApiProperty({ type: QuarantineItemView }) item!: QuarantineItemView;
+  @ApiProperty({ description: 'routed, dropped, labelled or unmatched' }) outcome!: string;
+}
