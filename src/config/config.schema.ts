@@ -208,6 +208,21 @@ export const VARIABLES = {
     default: '60000',
     description: 'A stored inbound SMS still unprocessed after this long (its job was lost) is enqueued again; also how often the worker looks.',
   },
+  INBOUND_RETENTION_DAYS: {
+    schema: integer(30, 3650),
+    default: '400',
+    description: 'Raw inbound mail and SMS (the bytes and text as received) older than this many days are purged; the replies made from them, their outcomes and the audit stay.',
+  },
+  QUARANTINE_DISCARDED_RETENTION_DAYS: {
+    schema: integer(1, 3650),
+    default: '90',
+    description: 'A discarded quarantine item stays readable this many days after it was discarded, then goes.',
+  },
+  RETENTION_INTERVAL_MS: {
+    schema: integer(60_000, 86_400_000),
+    default: '21600000',
+    description: 'How often the worker runs the retention purge (batched; a run that finds more than it may do in one go is continued by the next).',
+  },
   INBOUND_ATTACHMENTS_DIR: {
     schema: z.string().min(1, { error: 'must not be empty' }),
     default: 'var/attachments',
@@ -276,6 +291,9 @@ export interface AppConfig {
     lockTtlMs: number;
     /** Mailbox hosts and networks let through in production although internal (MAILBOX_ALLOWED_HOSTS). */
     mailboxAllowedHosts: string[];
+    retentionDays: number;
+    discardedRetentionDays: number;
+    retentionIntervalMs: number;
   };
   inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string; requeueAfterMs: number };
   smtp: { url: string; poolMax: number; timeoutMs: number };
@@ -310,6 +328,9 @@ export function toAppConfig(v: Parsed): AppConfig {
       pollIntervalMs: v.IMAP_POLL_INTERVAL_MS,
       lockTtlMs: v.MAILBOX_LOCK_TTL_MS,
       mailboxAllowedHosts: v.MAILBOX_ALLOWED_HOSTS,
+      retentionDays: v.INBOUND_RETENTION_DAYS,
+      discardedRetentionDays: v.QUARANTINE_DISCARDED_RETENTION_DAYS,
+      retentionIntervalMs: v.RETENTION_INTERVAL_MS,
     },
     inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT, requeueAfterMs: v.SMS_REQUEUE_AFTER_MS },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },

@@ -14,6 +14,7 @@ import { MailboxWatcher } from './email/mailbox-watcher.service.js';
 import { ThreadMatcher } from './email/thread-matcher.service.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { RoutingModule } from './routing/routing.module.js';
+import { InboundRetention } from './retention/inbound-retention.js';
 
 /**
  * Email replies. Both roles process (the worker runs the jobs; the API replays quarantined mail
@@ -30,10 +31,11 @@ export class InboundModule {
         InboundEmailStore,
         InboundEmailProcessor,
         ThreadMatcher,
+        InboundRetention,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },
         ...watching,
       ],
-      exports: [InboundEmailStore],
+      exports: [InboundEmailStore, InboundRetention],
     };
   }
 }

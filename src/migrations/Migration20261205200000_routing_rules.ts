@@ -3,7 +3,8 @@ import { Migration } from '@mikro-orm/migrations';
 /**
  * Routing rules for inbound items nobody's thread was waiting for, and where their decisions are
  * kept: the rule an inbound mail or SMS was routed by, and on a quarantine item the label a rule
- * gave it and the mailbox or number it came in (for triage filters).
+ * gave it and the mailbox or number it came in (for triage filters). Retention: when a row's raw
+ * content was purged.
  */
 export class Migration20261205200000_routing_rules extends Migration {
   override up(): void {
@@ -13,9 +14,18 @@ export class Migration20261205200000_routing_rules extends Migration {
     this.addSql(`alter table "inbound_email" add column "rule_id" uuid null;`);
     this.addSql(`alter table "inbound_sms" add column "rule_id" uuid null;`);
     this.addSql(`alter table "quarantine_item" add column "label" text null, add column "rule_id" uuid null, add column "received_by" text null;`);
+    // Retention: when the raw bytes (mail) or text (SMS) were purged; what is still to purge, by age.
+    this.addSql(`alter table "inbound_email" add column "raw_purged_at" timestamptz null;`);
+    this.addSql(`alter table "inbound_sms" add column "raw_purged_at" timestamptz null;`);
+    this.addSql(`create index "inbound_email_retention_index" on "inbound_email" ("created_at") where "raw_purged_at" is null;`);
+    this.addSql(`create index "inbound_sms_retention_index" on "inbound_sms" ("created_at") where "raw_purged_at" is null;`);
+    this.addSql(`create index "quarantine_item_discarded_index" on "quarantine_item" ("resolved_at") where "status" = 'discarded';`);
   }
 
   override down(): void {
+    this.addSql(`drop index "quarantine_item_discarded_index";`);
+    this.addSql(`alter table "inbound_sms" drop column "raw_purged_at";`);
+    this.addSql(`alter table "inbound_email" drop column "raw_purged_at";`);
     this.addSql(`alter table "quarantine_item" drop column "label", drop column "rule_id", drop column "received_by";`);
     this.addSql(`alter table "inbound_sms" drop column "rule_id";`);
     this.addSql(`alter table "inbound_email" drop column "rule_id";`);

@@ -8,6 +8,7 @@ import { InboundEmailStore } from '../../src/inbound/email/inbound-email.store.j
 import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
 import { InboundSmsProcessor } from '../../src/inbound/sms/inbound-sms.processor.js';
 import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
+import { InboundRetention } from '../../src/inbound/retention/inbound-retention.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { buildMail, buildWithAttachment, type MailParts } from '../fixtures/mail/builder.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -243,6 +244,47 @@ describe('routing rules', () => {
     await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(InboundSmsProcessor).process(sms.id));
     const [row] = await sql<{ status: string; rule_id: string | null }>('select status, rule_id from inbound_sms where id = ?', [sms.id]);
     expect(row).toEqual({ status: 'dropped', rule_id: stop.id });
+  });
+
+  it('purges raw mail and SMS past their retention in resumable batches, keeping outcomes and replies; discarded items go after 90 days', async () => {
+    await clearRules();
+    const retention = env.api.app.get(InboundRetention);
+    await retention.purge(); // what earlier specs left past the default ages (none)
+    const old = [await deliver(fromClient({ subject: 'Ancien 1' })), await deliver(fromClient({ subject: 'Ancien 2' }))];
+    const recent = await deliver(fromClient({ subject: 'Récent' }));
+    const [pending] = await env.api.app.get(InboundEmailStore).storeBatch(mailbox, [{ uid: ++uid, uidValidity: 1n, source: fromClient({ subject: 'Pas encore traité' }) }]);
+    await sql(`update inbound_email set created_at = now() - interval '401 days' where id = any(?::uuid[])`, [[...old.map((r) => r.id), pending]]);
+    const em = env.api.app.get(EntityManager).fork();
+    const sms = em.create(InboundSms, {
+      companyId: world.companyId, messageSid: `SM${'8'.repeat(32)}`, accountSid: `AC${'ab'.repeat(16)}`, smsNumberId: world.companyId,
+      fromRaw: '+33699887766', toRaw: '+33756700000', body: 'Un vieux SMS', params: { Body: 'Un vieux SMS' }, status: 'quarantined', outcome: 'unknown_sender',
+    });
+    await em.flush();
+    await sql(`update inbound_sms set created_at = now() - interval '500 days' where id = ?`, [sms.id]);
+    const discarded = async (days: number) => {
+      const item = await env.api.app.get(QuarantineService).quarantine({ companyId: world.companyId, channel: 'email', sourceId: crypto.randomUUID(), reason: 'no_thread' });
+      await sql(`update quarantine_item set status = 'discarded', discard_reason = 'x', resolved_at = now() - (? * interval '1 day') where id = ?`, [days, item.id]);
+      return item.id;
+    };
+    const expired = await discarded(91);
+    const readable = await discarded(89);
+
+    // One statement of one row: stopped there, it says more is left; the next run goes on.
+    expect(await retention.purge({ batch: 1, maxBatches: 1 })).toEqual({ emails: 1, sms: 0, discarded: 0, more: true });
+    expect(await retention.purge({ batch: 1 })).toEqual({ emails: 1, sms: 1, discarded: 1, more: false });
+    expect(await retention.purge()).toEqual({ emails: 0, sms: 0, discarded: 0, more: false });
+
+    const rows = await sql<{ id: string; size: number; purged: boolean; status: string; conversation_id: string | null }>(
+      'select id, length(raw) as size, raw_purged_at is not null as purged, status, conversation_id from inbound_email where id = any(?::uuid[])',
+      [[...old.map((r) => r.id), recent.id, pending]],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const row of old) expect(byId.get(row.id)).toMatchObject({ size: 0, purged: true, status: row.status, conversation_id: row.conversation_id });
+    expect(byId.get(recent.id)).toMatchObject({ purged: false });
+    expect(byId.get(pending)).toMatchObject({ purged: false, status: 'received' });
+    expect(byId.get(pending)!.size).toBeGreaterThan(0);
+    expect((await sql<{ body: string; outcome: string }>('select body, outcome from inbound_sms where id = ?', [sms.id]))[0]).toEqual({ body: '', outcome: 'unknown_sender' });
+    expect((await sql<{ id: string }>('select id from quarantine_item where id = any(?::uuid[])', [[expired, readable]])).map((r) => r.id)).toEqual([readable]);
   });
 
   describe('quarantine triage', () => {

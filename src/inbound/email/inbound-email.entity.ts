@@ -28,6 +28,8 @@ export type InboundEmailStatus = (typeof INBOUND_EMAIL_STATUSES)[number];
   name: 'inbound_email_mailbox_pending_move_index',
   expression: 'create index "inbound_email_mailbox_pending_move_index" on "inbound_email" ("mailbox_id", "uid_validity", "uid") where "moved_at" is null',
 })
+// Retention: what is still to purge, by age (a small index: purged rows leave it).
+@Index({ name: 'inbound_email_retention_index', expression: `create index "inbound_email_retention_index" on "inbound_email" ("created_at") where "raw_purged_at" is null` })
 export class InboundEmail extends CompanyLedEntity {
   @ManyToOne(() => Mailbox, { mapToPk: true, fieldName: 'mailbox_id', deleteRule: 'cascade' })
   mailboxId!: string;
@@ -47,6 +49,8 @@ export class InboundEmail extends CompanyLedEntity {
   @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
   @Property({ type: 'uuid', nullable: true, fieldName: 'conversation_id' }) threadMessageId: Opt<string> | null = null;
   @Property({ type: 'uuid', nullable: true, fieldName: 'entry_id' }) replyId: Opt<string> | null = null;
+  /** When the retention purge emptied its raw content (the row, its outcome and what it made stay). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) rawPurgedAt: Opt<Date> | null = null;
   /** The routing rule that decided its outcome, when one did. */
   @Property({ type: 'uuid', nullable: true }) ruleId: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;

@@ -13,6 +13,8 @@ export type QuarantineStatus = (typeof QUARANTINE_STATUSES)[number];
 @Entity({ tableName: 'quarantine_item' })
 @Unique({ name: 'quarantine_item_source_unique', properties: ['channel', 'sourceId'] })
 @Index({ name: 'quarantine_item_company_status_index', properties: ['companyId', 'status', 'id'] })
+// Discarded items past their readable time, by age.
+@Index({ name: 'quarantine_item_discarded_index', expression: `create index "quarantine_item_discarded_index" on "quarantine_item" ("resolved_at") where "status" = 'discarded'` })
 export class QuarantineItem extends CompanyLedEntity {
   @Property({ type: 'text' }) channel!: 'email' | 'sms';
   /** The id of the stored inbound record (inbound email row id, inbound SMS row id). */

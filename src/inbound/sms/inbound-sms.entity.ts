@@ -21,6 +21,8 @@ export interface InboundSmsMedia {
  */
 @Entity({ tableName: 'inbound_sms' })
 @Index({ name: 'inbound_sms_status_index', properties: ['status', 'id'] })
+// Retention: what is still to purge, by age (a small index: purged rows leave it).
+@Index({ name: 'inbound_sms_retention_index', expression: `create index "inbound_sms_retention_index" on "inbound_sms" ("created_at") where "raw_purged_at" is null` })
 export class InboundSms extends CompanyOwnedEntity {
   @Property({ type: 'text', unique: 'inbound_sms_message_sid_unique' }) messageSid!: string;
   @Property({ type: 'text' }) accountSid!: string;
@@ -40,6 +42,8 @@ export class InboundSms extends CompanyOwnedEntity {
   @Property({ type: 'uuid', nullable: true, fieldName: 'entry_id' }) replyId: Opt<string> | null = null;
   /** Why it ended as it did (quarantine reason, keyword matched). */
   @Property({ type: 'text', nullable: true }) outcome: Opt<string> | null = null;
+  /** When the retention purge emptied its raw content (the row, its outcome and what it made stay). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) rawPurgedAt: Opt<Date> | null = null;
   /** The routing rule that decided its outcome, when one did (routed, dropped, or quarantined with a label). */
   @Property({ type: 'uuid', nullable: true }) ruleId: Opt<string> | null = null;
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true }) processedAt: Opt<Date> | null = null;
