@@ -10,7 +10,12 @@
  *      written, compared with that rate. CPU per mail is printed by process (worker, PostgreSQL,
  *      Dovecot) and by worker thread (main, parsing, V8's compiler and garbage collector), beside
  *      what mailparser alone used on its thread and on V8's helper threads.
- * Prints figures; asserts nothing (the exit code says whether every mail made exactly one reply).
+ *  Routing: ROUTING_RULES=N seeds N rules (none taking these mails; a tenth ask who the sender is) and
+ *  FRESH_MAILS=M makes M of the backlog's mails fresh ones from the client (no reference of ours):
+ *  those go through the rules and end in the quarantine. Comparing ROUTING_RULES=50 with 0 at the
+ *  same FRESH_MAILS gives what evaluating the rules costs; threaded replies never meet the rules.
+ * Prints figures; asserts nothing (the exit code says whether every mail made exactly one reply, or
+ * one quarantine item for a fresh one).
  */
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +37,8 @@ import { createHttpApp } from '../../src/http-app.js';
 import { ImapFlowMailboxClient } from '../../src/channels/imap/imapflow-mailbox.client.js';
 import { Conversation } from '../../src/conversations/conversation.entity.js';
 import { Message } from '../../src/messages/message.entity.js';
+import { RoutingRule } from '../../src/inbound/routing/routing-rule.entity.js';
+import type { RuleConditions } from '../../src/inbound/routing/routing-rule.js';
 import { buildMail } from '../fixtures/mail/builder.js';
 import { aSentEmailCopy, type SentCopy } from '../fixtures/mail/delivery.factory.js';
 import { REPLY_SAMPLES } from '../fixtures/mail/replies.js';
@@ -43,6 +50,8 @@ import { cpuSince, cpuSnapshot, pidsNamed, threadCpu, threadCpuSince } from './p
 const LATENCY_REPLIES = Number(process.argv[2] ?? 200);
 const BACKLOG_REPLIES = Number(process.argv[3] ?? 5_000);
 const CONCURRENCY = '10';
+const ROUTING_RULES = Number(process.env.ROUTING_RULES ?? 0);
+const FRESH_MAILS = Number(process.env.FRESH_MAILS ?? 0);
 const DATABASE = 'relais_bench_inbound_email';
 const PREFIX = 'bench-inbound-email';
 const FOLDER = `bench-inbound-${randomBytes(3).toString('hex')}`;
@@ -158,6 +167,26 @@ async function seed(app: NestExpressApplication): Promise<Seeded> {
       failedFolder: `${FOLDER}-failed`,
     });
     await em.flush();
+    // Rules that do not take the bench's mails, of every kind of condition (keywords, patterns,
+    // windows; a tenth ask who the sender is, which costs a query), each with its own action.
+    for (let n = 1; n <= ROUTING_RULES; n++) {
+      const conditions: RuleConditions = (
+        [
+        { subjectKeywords: [`devis ${n}`, 'facture'] },
+        { bodyKeywords: [`référence ${n}`, 'résiliation'] },
+        { senders: [`*.fournisseur-${n}.test`] },
+        { recipients: [`service-${n}@*`] },
+        { channel: 'sms' },
+        { hasAttachments: true, subjectKeywords: ['pièce jointe'] },
+        { classifications: ['automatic'] },
+        { timeWindow: { days: [6, 7], from: '00:00', to: '00:01' } },
+        { senders: ['concurrent.test'], bodyKeywords: ['offre'] },
+        { knownSender: false, subjectKeywords: ['inconnu'] },
+        ] satisfies RuleConditions[]
+      )[n % 10];
+      em.create(RoutingRule, { companyId: company.companyId, name: `Règle ${n}`, position: n, conditions, action: { type: 'quarantine', label: `règle ${n}` } });
+    }
+    await em.flush();
     return {
       token: company.token,
       latencyThread: latency.id,
@@ -166,6 +195,11 @@ async function seed(app: NestExpressApplication): Promise<Seeded> {
       backlogCopy: await aSentEmailCopy(em, config, company.companyId, backlog.id, 'contact@durand.test'),
     };
   }
+}
+
+/** A fresh mail from the client to the mailbox: nothing of ours in it, it goes to the routing rules. */
+function freshMail(n: number): Buffer {
+  return buildMail({ from: 'contact@durand.test', to: 'accueil@bench.test', subject: `Question ${n}`, text: `Bonjour, une question (${n}) sur la permanence.` });
 }
 
 /** A realistic reply: a sample's text with its quoted history, to the copy's reply address. */
@@ -207,7 +241,11 @@ async function main(): Promise<void> {
 
     // (b) backlog
     await stopWorker(worker.child);
-    const mails = Array.from({ length: BACKLOG_REPLIES }, (_, i) => replyMail(seeded.backlogCopy, i));
+    // Fresh mails spread evenly through the backlog, when asked for.
+    const fresh = (i: number) => FRESH_MAILS > 0 && i % Math.floor(BACKLOG_REPLIES / FRESH_MAILS) === 0 && Math.floor(i / Math.floor(BACKLOG_REPLIES / FRESH_MAILS)) < FRESH_MAILS;
+    const mails = Array.from({ length: BACKLOG_REPLIES }, (_, i) => (fresh(i) ? freshMail(i) : replyMail(seeded.backlogCopy, i)));
+    const freshCount = mails.filter((_, i) => fresh(i)).length;
+    if (ROUTING_RULES > 0 || freshCount > 0) console.log(`routing: ${ROUTING_RULES} rules, ${freshCount} fresh mails among the backlog's ${BACKLOG_REPLIES}`);
     const appendStarted = performance.now();
     for (const raw of mails) await imap.append(FOLDER, raw);
     console.log(`backlog: ${BACKLOG_REPLIES} replies appended with no worker running in ${((performance.now() - appendStarted) / 1000).toFixed(1)} s`);
@@ -223,7 +261,9 @@ async function main(): Promise<void> {
     const cpuBefore = cpuSnapshot(await parts());
     const threadsBefore = threadCpu(worker.child.pid!);
     await waitFor(
-      async () => (await db.execute<{ n: number }[]>(`select count(*)::int as n from conversation_entry where conversation_id = ?`, [seeded.backlogThread]))[0].n >= BACKLOG_REPLIES,
+      async () =>
+        (await db.execute<{ n: number }[]>(`select count(*)::int as n from conversation_entry where conversation_id = ?`, [seeded.backlogThread]))[0].n >= BACKLOG_REPLIES - freshCount &&
+        (await db.execute<{ n: number }[]>(`select count(*)::int as n from inbound_email where status = 'received'`))[0].n === 0,
       30 * 60_000,
       'the backlog threaded',
     );
@@ -255,13 +295,17 @@ async function main(): Promise<void> {
         `mailparser alone: parsing ${perMail(alone.threadMs)} µs, V8 compiler and GC ${perMail(alone.helpersMs)} µs`,
     );
 
-    const [counts] = await db.execute<{ stored: number; replies: number; pending: number }[]>(
+    const [counts] = await db.execute<{ stored: number; replies: number; pending: number; quarantined: number }[]>(
       `select (select count(*)::int from inbound_email) as stored, (select count(*)::int from conversation_entry where origin = 'email') as replies,
-              (select count(*)::int from inbound_email where status <> 'threaded') as pending`,
+              (select count(*)::int from inbound_email where status not in ('threaded', 'quarantined')) as pending,
+              (select count(*)::int from quarantine_item) as quarantined`,
     );
     const expected = LATENCY_REPLIES + BACKLOG_REPLIES;
-    console.log(`check: ${counts.stored} mails stored, ${counts.replies} replies, ${counts.pending} not threaded (expected ${expected} / ${expected} / 0)`);
-    process.exitCode = counts.stored === expected && counts.replies === expected && counts.pending === 0 ? 0 : 1;
+    console.log(
+      `check: ${counts.stored} mails stored, ${counts.replies} replies, ${counts.quarantined} quarantined, ${counts.pending} neither ` +
+        `(expected ${expected} / ${expected - freshCount} / ${freshCount} / 0)`,
+    );
+    process.exitCode = counts.stored === expected && counts.replies === expected - freshCount && counts.quarantined === freshCount && counts.pending === 0 ? 0 : 1;
   } finally {
     await stopWorker(worker.child).catch(() => undefined);
     await api.close();

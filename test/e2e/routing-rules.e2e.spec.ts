@@ -9,6 +9,7 @@ import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
 import { InboundSmsProcessor } from '../../src/inbound/sms/inbound-sms.processor.js';
 import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
 import { InboundRetention } from '../../src/inbound/retention/inbound-retention.js';
+import { InboundRouter } from '../../src/inbound/routing/inbound-router.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { buildMail, buildWithAttachment, type MailParts } from '../fixtures/mail/builder.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -63,7 +64,11 @@ describe('routing rules', () => {
     expect(res.status).toBe(201);
     return res.body as { id: string; position: number };
   };
-  const clearRules = () => sql('delete from routing_rule where company_id = ?', [world.companyId]);
+  const clearRules = async () => {
+    await sql('delete from routing_rule where company_id = ?', [world.companyId]);
+    // Written behind the service's back: the router's cache of the company's rules is told.
+    env.api.app.get(InboundRouter).forget(world.companyId);
+  };
 
   it('keeps rules in order: create, list, reorder, switch off, change, delete, each change audited', async () => {
     await clearRules();
@@ -323,6 +328,7 @@ describe('routing rules', () => {
       expect(await listed(`from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
       expect(await listed(`to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual(expect.arrayContaining([devis, plain]));
       await sql('delete from routing_rule where company_id = ?', [world.companyId]);
+      env.api.app.get(InboundRouter).forget(world.companyId);
     });
 
     it('decides in bulk, each item alone with its own result, and audits each decision', async () => {

@@ -4,6 +4,9 @@ import { ClientDirectory } from '../../clients/client-directory.js';
 import { boundSql } from '../../core/database/sql-rows.js';
 import { type ConditionFailure, firstFailure, type RoutableItem, type RoutingContext, type RuleAction, type RuleConditions } from './routing-rule.js';
 
+/** How long a process keeps a company's rules before reading them again. */
+export const RULES_TTL_MS = 2_000;
+
 /** A rule as the router reads it. */
 export interface RuleRow {
   id: string;
@@ -38,14 +41,34 @@ export interface RoutingDecision {
 export class InboundRouter {
   constructor(private readonly clients: ClientDirectory) {}
 
-  /** The company's rules in evaluation order (disabled ones too when `all`, for the dry run). */
+  /**
+   * The company's enabled rules, read at most once every RULES_TTL_MS per process (a backlog of new
+   * mail asks for each of its items): a change made here is seen at once (`forget`), one made by
+   * another process within that time.
+   */
+  private readonly cached = new Map<string, { at: number; rules: Promise<RuleRow[]> }>();
+
+  forget(companyId: string): void {
+    this.cached.delete(companyId);
+  }
+
+  /** The company's rules in evaluation order (disabled ones too when `all`, for the dry run: never cached). */
   rules(em: EntityManager, companyId: string, all = false): Promise<RuleRow[]> {
-    return boundSql<RuleRow>(
+    if (!all) {
+      const hit = this.cached.get(companyId);
+      if (hit && Date.now() - hit.at < RULES_TTL_MS) return hit.rules;
+    }
+    const rules = boundSql<RuleRow>(
       em,
       `select id, name, position, enabled, conditions, action from routing_rule
         where company_id = ? ${all ? '' : 'and enabled'} order by position, id`,
       [companyId],
     );
+    if (!all) {
+      this.cached.set(companyId, { at: Date.now(), rules });
+      rules.catch(() => this.cached.delete(companyId));
+    }
+    return rules;
   }
 
   /** Who the sender is: the client files they are a contact of (by address or by number). */

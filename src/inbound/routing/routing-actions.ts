@@ -124,8 +124,9 @@ function firstLine(text: string): string {
   return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
 }
 
+const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The Paris calendar day `days` after `at`, as YYYY-MM-DD. */
 function parisDay(at: Date, days: number): string {
-  const shifted = new Date(at.getTime() + days * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(shifted);
+  return PARIS_DAY.format(new Date(at.getTime() + days * 86_400_000));
 }

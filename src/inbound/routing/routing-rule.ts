@@ -203,11 +203,20 @@ function wordLine(text: string): string {
   return ` ${words(text).join(' ')} `;
 }
 
+/** An item's subject and text as word lines, made once per item whatever the number of rules asking. */
+const itemLines = new WeakMap<RoutableItem, { subject?: string; body?: string }>();
+function lineOf(item: RoutableItem, field: 'subject' | 'body'): string {
+  let lines = itemLines.get(item);
+  if (!lines) itemLines.set(item, (lines = {}));
+  return (lines[field] ??= wordLine(item[field]));
+}
+
+/** A rule's keywords as ` phrase ` strings, made once per rule (a rule's lists are not changed in place). */
+const phrasesOf = new WeakMap<string[], string[]>();
 function keywordHit(line: string, keywords: string[]): string | null {
-  for (const keyword of keywords) {
-    const phrase = words(keyword).join(' ');
-    if (phrase && line.includes(` ${phrase} `)) return keyword;
-  }
+  let phrases = phrasesOf.get(keywords);
+  if (!phrases) phrasesOf.set(keywords, (phrases = keywords.map((keyword) => ` ${words(keyword).join(' ')} `)));
+  for (const [i, phrase] of phrases.entries()) if (phrase.trim() && line.includes(phrase)) return keywords[i];
   return null;
 }
 
@@ -236,8 +245,9 @@ function senderMatches(pattern: string, sender: string): boolean {
 }
 
 /** The weekday (1–7) and minutes since midnight of an instant in Paris. */
+const PARIS_CLOCK = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 function parisClock(at: Date): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  const parts = PARIS_CLOCK.formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
@@ -281,8 +291,8 @@ export function firstFailure(conditions: RuleConditions, item: RoutableItem, con
     if (c.knownSender === false && known.length > 0) return { condition: 'knownSender', reason: `${item.sender} is a contact of a client file` };
     if (typeof c.knownSender === 'string' && !known.includes(c.knownSender)) return { condition: 'knownSender', reason: `${item.sender} is no contact of client ${c.knownSender}` };
   }
-  if (c.subjectKeywords && !keywordHit(wordLine(item.subject), c.subjectKeywords)) return { condition: 'subjectKeywords', reason: `the subject holds none of ${c.subjectKeywords.join(', ')}` };
-  if (c.bodyKeywords && !keywordHit(wordLine(item.body), c.bodyKeywords)) return { condition: 'bodyKeywords', reason: `the text holds none of ${c.bodyKeywords.join(', ')}` };
+  if (c.subjectKeywords && !keywordHit(lineOf(item, 'subject'), c.subjectKeywords)) return { condition: 'subjectKeywords', reason: `the subject holds none of ${c.subjectKeywords.join(', ')}` };
+  if (c.bodyKeywords && !keywordHit(lineOf(item, 'body'), c.bodyKeywords)) return { condition: 'bodyKeywords', reason: `the text holds none of ${c.bodyKeywords.join(', ')}` };
   if (c.hasAttachments !== undefined && c.hasAttachments !== item.attachments > 0) {
     return { condition: 'hasAttachments', reason: item.attachments > 0 ? `it has ${item.attachments} attachment(s)` : 'it has no attachment' };
   }

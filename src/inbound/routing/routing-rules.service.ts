@@ -69,7 +69,7 @@ export class RoutingRulesService {
       });
       this.audit.record(em, auth, 'routing_rule.create', { type: 'routing_rule', id: rule.id }, null, snapshot(rule));
       return rule;
-    });
+    }).finally(() => this.router.forget(auth.companyId));
   }
 
   async update(auth: AuthContext, id: string, changes: Partial<RoutingRuleInput>): Promise<RoutingRule> {
@@ -84,6 +84,7 @@ export class RoutingRulesService {
     rule.action = action as RuleAction;
     this.audit.record(this.em, auth, 'routing_rule.update', { type: 'routing_rule', id }, before, snapshot(rule));
     await this.em.flush();
+    this.router.forget(auth.companyId);
     return rule;
   }
 
@@ -92,6 +93,7 @@ export class RoutingRulesService {
     this.audit.record(this.em, auth, 'routing_rule.delete', { type: 'routing_rule', id }, snapshot(rule), null);
     this.em.remove(rule);
     await this.em.flush();
+    this.router.forget(auth.companyId);
   }
 
   /**
@@ -115,6 +117,7 @@ export class RoutingRulesService {
       this.audit.record(em, auth, 'routing_rule.reorder', { type: 'company', id: auth.companyId }, { order: current.map((r) => r.id) }, { order });
     });
     this.em.clear();
+    this.router.forget(auth.companyId);
     return this.list(auth);
   }
 
