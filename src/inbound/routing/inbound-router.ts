@@ -7,6 +7,8 @@ import { type ConditionFailure, firstFailure, type RoutableItem, type RoutingCon
 /** How long a process keeps a company's rules before reading them again. */
 export const RULES_TTL_MS = 2_000;
 
+const NOBODY: RoutingContext = { senderClientIds: [] };
+
 /** A rule as the router reads it. */
 export interface RuleRow {
   id: string;
@@ -77,11 +79,15 @@ export class InboundRouter {
     return { senderClientIds: (known.get(item.sender) ?? []).map((s) => s.clientId) };
   }
 
-  async decide(em: EntityManager, companyId: string, item: RoutableItem, rules?: RuleRow[]): Promise<RoutingDecision> {
+  /**
+   * The first rule that takes the item. Who the sender is costs a query: routing asks it only when a
+   * rule needing it holds on everything else; the dry run (`explain`) asks it first, so that each
+   * miss names the first condition that failed in the order conditions are listed.
+   */
+  async decide(em: EntityManager, companyId: string, item: RoutableItem, rules?: RuleRow[], explain = false): Promise<RoutingDecision> {
     const list = rules ?? (await this.rules(em, companyId));
     const misses: RuleMiss[] = [];
-    // Who the sender is costs a query: asked only when a rule needs it.
-    let context: RoutingContext | null = null;
+    let context: RoutingContext | null = explain ? await this.context(em, companyId, item) : null;
     const needContext = async () => (context ??= await this.context(em, companyId, item));
     for (const rule of list) {
       const base = { ruleId: rule.id, name: rule.name, position: rule.position };
@@ -90,7 +96,14 @@ export class InboundRouter {
         continue;
       }
       const needsSender = rule.conditions.knownSender !== undefined || rule.action.type === 'append_latest' || (rule.action.type === 'open_message' && !rule.action.clientId);
-      const ctx = needsSender ? await needContext() : { senderClientIds: [] };
+      if (needsSender && !context) {
+        const before = firstFailure({ ...rule.conditions, knownSender: undefined }, item, NOBODY);
+        if (before) {
+          misses.push({ ...base, failed: before });
+          continue;
+        }
+      }
+      const ctx = needsSender ? await needContext() : NOBODY;
       const failed = firstFailure(rule.conditions, item, ctx);
       if (failed) {
         misses.push({ ...base, failed });
@@ -103,7 +116,7 @@ export class InboundRouter {
       }
       return { rule, misses, context: ctx };
     }
-    return { rule: null, misses, context: context ?? { senderClientIds: [] } };
+    return { rule: null, misses, context: context ?? NOBODY };
   }
 
   private actionRefusal(action: RuleAction, context: RoutingContext): string | null {

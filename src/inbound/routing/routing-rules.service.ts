@@ -128,8 +128,8 @@ export class RoutingRulesService {
     const em = this.em.fork();
     const item = await this.itemOf(em, auth, input);
     const rules = await this.router.rules(em, auth.companyId, true);
-    const decision = await this.router.decide(em, auth.companyId, item, rules);
-    const context = decision.context.senderClientIds.length > 0 ? decision.context : await this.router.context(em, auth.companyId, item);
+    const decision = await this.router.decide(em, auth.companyId, item, rules, true);
+    const context = decision.context;
     const matched = decision.rule;
     return {
       item: { channel: item.channel, sender: item.sender, subject: item.subject, classification: item.classification, attachments: item.attachments, senderClientIds: context.senderClientIds },
