@@ -55,7 +55,6 @@ const EXPECTED: Record<string, number> = {
   unknown_exchange_type: 422,
   not_a_collaborator: 422,
   no_recipient_address: 422,
-  invalid_exchange_type_key: 422,
   sms_number_not_verified: 422,
   mailbox_unreachable: 422,
   twilio_unavailable: 502,

@@ -10,7 +10,6 @@ export const EXCHANGE_ERRORS = {
   unknown_exchange_type: 422,
   not_a_collaborator: 422,
   no_recipient_address: 422,
-  invalid_exchange_type_key: 422,
   intervention_reported: 409,
   exchange_sent: 409,
   exchange_not_sendable: 409,

@@ -25,7 +25,8 @@ export const BUILTIN_EXCHANGE_TYPES: readonly Omit<ExchangeType, 'builtin'>[] = 
   { key: 'other', label: 'Autre', reminder: false },
 ];
 
-export const EXCHANGE_TYPE_KEY = /^[a-z][a-z0-9_-]{0,39}$/;
+/** A type's key: what exchanges store and paths name (a-z, 0-9, _; no hyphen, so it is never mistaken for an id). */
+export const EXCHANGE_TYPE_KEY = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** The company's exchange types: the built-in ones (maybe renamed) and its own. */
 @Injectable()
@@ -52,7 +53,6 @@ export class ExchangeTypes {
    * reminder is said when it is added and kept: exchanges already recorded carry it.
    */
   async put(auth: AuthContext, key: string, input: { label: string; reminder?: boolean }): Promise<ExchangeType> {
-    if (!EXCHANGE_TYPE_KEY.test(key)) throw new DomainError('invalid_exchange_type_key', 'A type key is 1-40 characters among a-z, 0-9, _ and -, starting with a letter');
     const builtin = BUILTIN_EXCHANGE_TYPES.find((t) => t.key === key);
     const row = await this.em.findOne(ExchangeTypeRow, { companyId: auth.companyId, key });
     if (row) row.label = input.label.trim();

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, type PipeTransform, Post, Put, Query } from '@nestjs/common';
+import { DomainError } from '../core/errors/domain-error.js';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { ApiPageResponse } from '../core/http/api-responses.js';
@@ -16,7 +17,7 @@ import {
   UpdateInterventionDto,
 } from './dto/intervention.dto.js';
 import { ExchangeTypeView, ExchangeView, InterventionView } from './dto/intervention.views.js';
-import { ExchangeTypes } from './exchange-types.js';
+import { EXCHANGE_TYPE_KEY, ExchangeTypes } from './exchange-types.js';
 import { ExchangesService } from './exchanges.service.js';
 import { InterventionsService } from './interventions.service.js';
 
@@ -111,6 +112,14 @@ export class InterventionsController {
   }
 }
 
+/** A type key in the path: anything else is 400 invalid_id, as a malformed id is. */
+class TypeKeyPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!EXCHANGE_TYPE_KEY.test(value)) throw new DomainError('invalid_id', 'The key in the path is not a type key (1-40 characters among a-z, 0-9 and _, starting with a letter)');
+    return value;
+  }
+}
+
 @ApiTags('interventions')
 @ApiBearerAuth()
 @Controller('v1/exchange-types')
@@ -128,7 +137,7 @@ export class ExchangeTypesController {
   @Put(':key')
   @ApiOkResponse({ type: ExchangeTypeView })
   @RequirePermission('settings.manage')
-  async put(@CurrentAuth() auth: AuthContext, @Param('key') key: string, @Body() input: PutExchangeTypeDto): Promise<ExchangeTypeView> {
+  async put(@CurrentAuth() auth: AuthContext, @Param('key', new TypeKeyPipe()) key: string, @Body() input: PutExchangeTypeDto): Promise<ExchangeTypeView> {
     return toView(ExchangeTypeView, await this.types.put(auth, key, input));
   }
 }

@@ -110,19 +110,19 @@ describe('interventions and their exchanges', () => {
 
   it('lets a company rename a type and add its own (a reminder of its own turns the badge red)', async () => {
     await as(world.manager).put('/v1/exchange-types/call', { label: 'Téléphone' }).expect(200);
-    const added = await as(world.manager).put('/v1/exchange-types/second-reminder', { label: 'Seconde relance', reminder: true }).expect(200);
-    expect(added.body).toEqual({ key: 'second-reminder', label: 'Seconde relance', reminder: true, builtin: false });
+    const added = await as(world.manager).put('/v1/exchange-types/second_reminder', { label: 'Seconde relance', reminder: true }).expect(200);
+    expect(added.body).toEqual({ key: 'second_reminder', label: 'Seconde relance', reminder: true, builtin: false });
     const types = await as(world.operator).get('/v1/exchange-types').expect(200);
     expect(types.body.find((t: { key: string }) => t.key === 'call').label).toBe('Téléphone');
     const other2 = (await as(world.operator).post('/v1/interventions', { clientId: world.otherClientId, title: 'Volet roulant' }).expect(201)).body.id;
-    await as(world.operator).post(`/v1/interventions/${other2}/exchanges`, { type: 'second-reminder', detail: 'Toujours rien.' }).expect(201);
+    await as(world.operator).post(`/v1/interventions/${other2}/exchanges`, { type: 'second_reminder', detail: 'Toujours rien.' }).expect(201);
     expect((await as(world.operator).get(`/v1/interventions/${other2}`).expect(200)).body.summary.reminder).toBe(true);
     // The other company keeps its own wording.
     const theirs = await as(other.manager).get('/v1/exchange-types').expect(200);
     expect(theirs.body.find((t: { key: string }) => t.key === 'call').label).toBe('Appel');
-    expect(theirs.body.map((t: { key: string }) => t.key)).not.toContain('second-reminder');
+    expect(theirs.body.map((t: { key: string }) => t.key)).not.toContain('second_reminder');
     await as(world.operator).put('/v1/exchange-types/x', { label: 'X' }).expect(403);
-    expect((await as(world.manager).put('/v1/exchange-types/Bad%20Key', { label: 'X' }).expect(422)).body.code).toBe('invalid_exchange_type_key');
+    expect((await as(world.manager).put('/v1/exchange-types/Bad%20Key', { label: 'X' }).expect(400)).body.code).toBe('invalid_id');
   });
 
   it('keeps drafts apart: listed with ?status=draft, editable, never counted', async () => {

@@ -31,6 +31,8 @@ describe('tenant isolation matrix', () => {
   let aSmsNumberId: string;
   let aMailboxId: string;
   let aQuarantineId: string;
+  let aInterventionId: string;
+  let aExchangeId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -50,9 +52,13 @@ describe('tenant isolation matrix', () => {
     const mailbox = { name: 'A', host: '127.0.0.1', port: 3143, secure: false, username: 'a', password: 'password-of-company-a', active: false };
     aMailboxId = (await env.api.http.post('/v1/channels/mailboxes').set('Authorization', a.manager).send(mailbox).expect(201)).body.id;
     aQuarantineId = (await env.api.app.get(QuarantineService).quarantine({ companyId: a.companyId, channel: 'email', sourceId: a.messageId, reason: 'no_thread' })).id;
+    // An intervention of A with one exchange (a draft, so it is sendable, editable and deletable).
+    aInterventionId = (await env.api.http.post('/v1/interventions').set('Authorization', a.manager).send({ clientId: a.clientId, contactId: a.contactId, title: 'DIT de A' }).expect(201)).body.id;
+    aExchangeId = (await env.api.http.post(`/v1/interventions/${aInterventionId}/exchanges`).set('Authorization', a.manager).send({ type: 'call', detail: 'Échange de A', draft: true }).expect(201)).body.id;
+    await env.api.http.put('/v1/exchange-types/call').set('Authorization', a.manager).send({ label: A_TEMPLATE_MARKER }).expect(200);
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aInterventionId, aExchangeId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -75,6 +81,10 @@ describe('tenant isolation matrix', () => {
     'sms-numbers/:id': aSmsNumberId,
     'mailboxes/:id': aMailboxId,
     'quarantine/:id': aQuarantineId,
+    'interventions/:id': aInterventionId,
+    'exchanges/:id': aExchangeId,
+    // Not a record of A: every company has the built-in types; B renames its own, never A's.
+    'exchange-types/:key': 'call',
     // Not a record of A: every company has these templates; B sees its own version, never A's.
     'outbound-templates/:name': 'email.copy.html',
   });
@@ -127,6 +137,12 @@ describe('tenant isolation matrix', () => {
     'POST /v1/channels/mailboxes/:id/test': {},
     'POST /v1/quarantine/:id/assign': { messageId: b.messageId },
     'POST /v1/quarantine/:id/discard': { reason: 'discarded by B' },
+    'POST /v1/interventions': { clientId: b.clientId, title: 'DIT de B' },
+    'PATCH /v1/interventions/:id': { title: 'Renamed by B' },
+    'POST /v1/interventions/:id/exchanges': { type: 'call', detail: 'Échange de B' },
+    'PATCH /v1/exchanges/:id': { detail: 'Changed by B' },
+    'POST /v1/exchanges/:id/send': {},
+    'PUT /v1/exchange-types/:key': { label: 'Appel de B' },
   });
 
   /** Query strings a GET needs to be valid. */
@@ -139,7 +155,7 @@ describe('tenant isolation matrix', () => {
   const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me']);
 
   /** Routes whose path parameter names something every company has (a template name), not a record of A. */
-  const sharedNames = new Set(['GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
+  const sharedNames = new Set(['PUT /v1/exchange-types/:key', 'GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
   const A_TEMPLATE_MARKER = 'Override of company A';
   const SMS_ACCOUNT = `AC${'ab'.repeat(16)}`;
 
@@ -198,6 +214,10 @@ describe('tenant isolation matrix', () => {
     expect(contacts.body).toHaveLength(1);
     const thread = await env.api.http.get(`/v1/messages/${a.messageId}`).set('Authorization', a.manager).expect(200);
     expect(thread.body).toMatchObject({ replies: [], task: { state: 'none' }, vad: null, deleted: false });
+    const intervention = await env.api.http.get(`/v1/interventions/${aInterventionId}`).set('Authorization', a.manager).expect(200);
+    expect(intervention.body.title).toBe('DIT de A');
+    const exchange = await env.api.http.get(`/v1/exchanges/${aExchangeId}`).set('Authorization', a.manager).expect(200);
+    expect(exchange.body).toMatchObject({ detail: 'Échange de A', status: 'draft' });
   });
 
   it('also refuses A’s records named in a body under B’s own path', async () => {
