@@ -75,6 +75,7 @@ export class ExchangesService {
       await assertCanSendCopies(this.em, auth.companyId, [channel]);
     }
     const exchange = await this.em.transactional(async (em) => {
+      await this.summary.lock(em, interventionId);
       const created = em.create(Exchange, {
         companyId: auth.companyId,
         interventionId,
@@ -114,6 +115,7 @@ export class ExchangesService {
       recipientEmail: input.recipientEmail === undefined ? exchange.recipientEmail : input.recipientEmail,
     });
     await this.em.transactional(async (em) => {
+      await this.summary.lock(em, intervention.id);
       Object.assign(exchange, {
         detail,
         ...(type ? { type: type.key, reminder: type.reminder } : {}),
@@ -146,6 +148,7 @@ export class ExchangesService {
       }
     }
     await this.em.transactional(async (em) => {
+      await this.summary.lock(em, intervention.id);
       exchange.deletedAt = new Date();
       em.persist(exchange);
       const { type, direction, subject, detail, happenedAt } = exchange;
@@ -169,6 +172,7 @@ export class ExchangesService {
     if (exchange.sentAt) throw new DomainError('exchange_sent', 'This exchange was already sent');
     await assertCanSendCopies(this.em, auth.companyId, [channel]);
     await this.em.transactional(async (em) => {
+      await this.summary.lock(em, intervention.id);
       await this.sendIn(em, auth, intervention, exchange, channel);
       await em.flush();
       await this.summary.refresh(em, [intervention.id]);
@@ -235,6 +239,7 @@ export class ExchangesService {
     const detail = this.checkDetail(input.detail);
     const type = await this.types.resolve(this.em, auth.companyId, input.type ?? 'other');
     const { exchange, announce } = await this.em.fork().transactional(async (em) => {
+      await this.summary.lock(em, intervention.id);
       const created = em.create(Exchange, {
         companyId: auth.companyId,
         interventionId: intervention.id,

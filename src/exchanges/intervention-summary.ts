@@ -26,6 +26,15 @@ export function previewOf(detail: string): string {
  */
 @Injectable()
 export class InterventionSummary {
+  /**
+   * Takes the intervention's row first in a transaction that writes exchanges: then every writer
+   * (the API, an inbound append) takes it before the conversation's row, and two of them never wait
+   * on each other in opposite orders. "No key update": inserting an exchange (its foreign key) is not held up.
+   */
+  async lock(em: EntityManager, interventionId: string): Promise<void> {
+    await boundSql(em, 'select id from intervention where id = ? for no key update', [interventionId]);
+  }
+
   async refresh(em: EntityManager, interventionIds: string[]): Promise<void> {
     const ids = [...new Set(interventionIds)].sort();
     if (ids.length === 0) return;
@@ -42,7 +51,7 @@ export class InterventionSummary {
             order by x.happened_at desc, x.id desc limit 1) l on true
         where i.id = any(?::uuid[])
         order by i.id
-        for update of i`,
+        for no key update of i`,
       [ids],
     );
     const values = unnestRows(
