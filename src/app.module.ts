@@ -13,6 +13,7 @@ import { RedisModule } from './core/redis/redis.module.js';
 import { InboundModule } from './inbound/inbound.module.js';
 import { MailboxesModule } from './channels/mailboxes.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { ExchangesModule } from './exchanges/exchanges.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { SmsNumbersModule } from './channels/sms-numbers.module.js';
 import { EmailSenderModule } from './channels/email-sender.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
       SettingsModule,
       CompaniesModule,
       MessagesModule,
+      ExchangesModule,
       OutboundModule,
       SmsNumbersModule,
       EmailSenderModule,

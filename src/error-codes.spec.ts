@@ -5,6 +5,7 @@ import { ACCOUNT_ERRORS } from './accounts/account-errors.js';
 import { CHANNEL_ERRORS } from './channels/channel-errors.js';
 import { CORE_ERRORS, registeredErrorCodes } from './core/errors/domain-error.js';
 import { IMAP_ERRORS } from './channels/imap/imap-errors.js';
+import { EXCHANGE_ERRORS } from './exchanges/exchange-errors.js';
 import { MESSAGE_ERRORS } from './messages/message-errors.js';
 import { STRUCTURE_ERRORS } from './structures/structure-errors.js';
 import { ROUTING_ERRORS } from './inbound/routing/routing-errors.js';
@@ -27,10 +28,15 @@ const EXPECTED: Record<string, number> = {
   account_inactive: 401,
   permission_denied: 403,
   remark_clients_only: 403,
+  interventions_staff_only: 403,
   subcontracting_link_required: 403,
   not_found: 404,
   route_not_found: 404,
   conflict: 409,
+  intervention_reported: 409,
+  exchange_sent: 409,
+  exchange_not_sendable: 409,
+  portal_window_closed: 409,
   user_email_taken: 409,
   last_manager: 409,
   mailbox_already_watched: 409,
@@ -47,6 +53,10 @@ const EXPECTED: Record<string, number> = {
   vad_planned_date_required: 422,
   urgent_only_at_creation: 422,
   invalid_cc: 422,
+  detail_required: 422,
+  unknown_exchange_type: 422,
+  not_a_collaborator: 422,
+  no_recipient_address: 422,
   sms_number_not_verified: 422,
   mailbox_unreachable: 422,
   routing_rule_invalid: 422,
@@ -57,7 +67,7 @@ const EXPECTED: Record<string, number> = {
   internal_error: 500,
 };
 
-const TABLES = { CORE_ERRORS, ACCOUNT_ERRORS, CHANNEL_ERRORS, IMAP_ERRORS, MESSAGE_ERRORS, STRUCTURE_ERRORS, ROUTING_ERRORS };
+const TABLES = { CORE_ERRORS, ACCOUNT_ERRORS, CHANNEL_ERRORS, IMAP_ERRORS, MESSAGE_ERRORS, EXCHANGE_ERRORS, STRUCTURE_ERRORS, ROUTING_ERRORS };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

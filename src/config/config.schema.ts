@@ -91,6 +91,11 @@ export const VARIABLES = {
     default: '20000',
     description: 'Longest message or reply body accepted, in characters (longer: 413 body_too_large).',
   },
+  EXCHANGES_PORTAL_DAYS_AFTER_DONE: {
+    schema: integer(0, 365),
+    default: '7',
+    description: 'A client account may add an exchange from its portal to an intervention in progress, or done at most this many days ago.',
+  },
   SECRETS_KEY: {
     schema: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, { error: 'must be 32 bytes in base64 (openssl rand -base64 32)' }),
     default: 'ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk=',
@@ -280,6 +285,7 @@ export interface AppConfig {
   redis: { url: string };
   queue: { prefix: string; concurrency: number };
   messages: { maxBodyChars: number };
+  exchanges: { portalDaysAfterDone: number };
   secretsKey: string;
   publicBaseUrl: string;
   shutdownTimeoutMs: number;
@@ -318,6 +324,7 @@ export function toAppConfig(v: Parsed): AppConfig {
     redis: { url: v.REDIS_URL },
     queue: { prefix: v.QUEUE_PREFIX, concurrency: v.WORKER_CONCURRENCY },
     messages: { maxBodyChars: v.MESSAGE_MAX_BODY_CHARS },
+    exchanges: { portalDaysAfterDone: v.EXCHANGES_PORTAL_DAYS_AFTER_DONE },
     secretsKey: v.SECRETS_KEY,
     publicBaseUrl: v.PUBLIC_BASE_URL.replace(/\/+$/, ''),
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,

@@ -18,6 +18,12 @@ export interface KindCopyContext {
   data: Record<string, unknown>;
   /** The path of the conversation in the API (`/v1/messages/:id`), for the copy's link. */
   link: string;
+  /**
+   * The templates the copy is rendered from: `email/<template>.*.hbs` and `sms/<template>.hbs`
+   * (default `copy`, the shipped templates every kind can use). A kind whose entries are documents of
+   * their own (an intervention's exchange) names its own.
+   */
+  template?: string;
 }
 
 /** A file a kind attaches to an email copy (a message's PDF digest). */
@@ -64,6 +70,12 @@ export interface ConversationKind {
    * (a message's CC): a reply from one of their addresses is theirs.
    */
   participants(em: EntityManager, conversationId: string): Promise<string[]>;
+  /**
+   * What the copies of these entries say, for a kind whose entries are worded by the kind itself (an
+   * exchange sent by email has its own subject and detail); entries missing from the map (or a kind
+   * without this) are copied as replies in the conversation's context.
+   */
+  entryCopyContexts?(em: EntityManager, entryIds: string[]): Promise<Map<string, KindCopyContext>>;
   /** Whether `viewer` is shown live events of this type about a conversation it can see (all when absent). */
   showsEvent?(viewer: AuthContext, type: string): boolean;
   /** The file an outbox row asked to attach (its `attachDigest` request), made for the conversation's author. */

@@ -131,6 +131,12 @@ export class OutboxCopy extends CompanyOwnedEntity {
 
   @Property({ type: 'text' }) status: Opt<'pending' | 'relayed'> = 'pending';
 
+  /**
+   * Where the copy goes when the kind names the address itself (an exchange sent to one contact's
+   * email or mobile); null: the recipient's own address (the client's, the account's).
+   */
+  @Property({ type: 'text', nullable: true }) recipientAddress: Opt<string> | null = null;
+
   /** Email copies: the PDF digest to attach (period, scope, authors), as asked at compose time. */
   @Property({ type: 'json', nullable: true }) attachDigest: Opt<DigestRequest> | null = null;
 }

@@ -4,6 +4,7 @@ import { Conversation, ConversationEntry, ConversationEvent, ConversationState, 
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { ConversationKinds } from './conversation-kinds.js';
 import { ConversationReplied } from './conversation-replied.js';
+import { CopyStatuses } from './copy-statuses.js';
 import { EventsController } from './events.controller.js';
 import { Conversations } from './conversations.service.js';
 import { InboundAppend } from './inbound-append.js';
@@ -21,7 +22,7 @@ import { ThreadTags } from './thread-tags.js';
   imports: [
     AccountsModule,
     MikroOrmModule.forFeature([Conversation, ConversationEntry, ConversationEvent, ConversationState, OutboxCopy, ThreadTag])],
-  providers: [Conversations, ConversationKinds, ConversationReplied, InboundAppend, LiveEvents, ThreadTags, Outbox],
-  exports: [MikroOrmModule, Conversations, ConversationKinds, ConversationReplied, InboundAppend, LiveEvents, ThreadTags, Outbox],
+  providers: [Conversations, ConversationKinds, CopyStatuses, ConversationReplied, InboundAppend, LiveEvents, ThreadTags, Outbox],
+  exports: [MikroOrmModule, Conversations, ConversationKinds, CopyStatuses, ConversationReplied, InboundAppend, LiveEvents, ThreadTags, Outbox],
 })
 export class ConversationsModule {}

@@ -84,6 +84,21 @@ export class Conversations {
     );
   }
 
+  /**
+   * One copy of an entry to an address the kind chose (an exchange sent to a contact's email or
+   * mobile rather than to the client's own), written in the caller's transaction like recordCopies.
+   */
+  async recordCopyTo(em: EntityManager, conversation: { id: string; companyId: string }, entryId: string, channel: CopyChannel, address: string): Promise<void> {
+    const now = new Date();
+    await insertRows(
+      em,
+      'outbox_copy',
+      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'recipient_address'],
+      [[newId(), now, now, conversation.companyId, conversation.id, entryId, 'client', null, channel, 'pending', address]],
+      { recipient_type: 'copy_recipient' },
+    );
+  }
+
   /** One line of the history, owned by the conversation's company whoever the actor is. */
   record(em: EntityManager, conversation: Pick<Conversation, 'id' | 'companyId'>, actorId: string, type: string, details: Record<string, unknown> | null): ConversationEvent {
     return em.create(ConversationEvent, { companyId: conversation.companyId, conversationId: conversation.id, actorId, type, details });

@@ -13,6 +13,8 @@ export interface PendingCopy {
   recipient_user_id: string | null;
   channel: CopyChannel;
   client_id: string;
+  /** The address the kind chose for this copy, else null (the recipient's own). */
+  recipient_address: string | null;
 }
 
 /** See Outbox.copyHeader. */
@@ -38,7 +40,7 @@ export class Outbox {
   take(em: EntityManager, limit: number): Promise<PendingCopy[]> {
     return boundSql<PendingCopy>(
       em,
-      `select oc.id, oc.company_id, oc.conversation_id, oc.entry_id, oc.recipient_type, oc.recipient_user_id, oc.channel, c.client_id
+      `select oc.id, oc.company_id, oc.conversation_id, oc.entry_id, oc.recipient_type, oc.recipient_user_id, oc.channel, c.client_id, oc.recipient_address
          from outbox_copy oc
          join conversation c on c.id = oc.conversation_id
         where oc.status = 'pending'

@@ -17,6 +17,7 @@ import { Migration20261204120000_sms_number_verified } from './Migration20261204
 import { Migration20261204140000_quarantine_triage } from './Migration20261204140000_quarantine_triage.js';
 import { Migration20261205000000_conversations } from './Migration20261205000000_conversations.js';
 import { Migration20261205100000_copy_circle_one_source } from './Migration20261205100000_copy_circle_one_source.js';
+import { Migration20261206000000_interventions } from './Migration20261206000000_interventions.js';
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
 import { Migration20261205200000_routing_rules } from './Migration20261205200000_routing_rules.js';
 
@@ -45,4 +46,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205000000_conversations', class: Migration20261205000000_conversations },
   { name: 'Migration20261205100000_copy_circle_one_source', class: Migration20261205100000_copy_circle_one_source },
   { name: 'Migration20261205200000_routing_rules', class: Migration20261205200000_routing_rules },
+  { name: 'Migration20261206000000_interventions', class: Migration20261206000000_interventions },
 ];

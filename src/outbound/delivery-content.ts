@@ -74,7 +74,7 @@ export class DeliveryContent {
 
   async email(d: ClaimedDelivery, from: { address: string; name: string }): Promise<OutgoingEmail> {
     const data = this.data(d);
-    const base = d.kind === 'reply_alert' ? 'notifications.reply-alert' : 'email.copy';
+    const base = d.kind === 'reply_alert' ? 'notifications.reply-alert' : `email.${d.content.template ?? 'copy'}`;
     const [subject, html, text, headers] = await Promise.all([
       this.templates.render(d.company_id, `${base}.subject`, data),
       this.templates.render(d.company_id, `${base}.html`, data),
@@ -100,7 +100,7 @@ export class DeliveryContent {
   async sms(d: ClaimedDelivery): Promise<{ sms: OutgoingSms; segments: SmsSegments } | null> {
     const sender = await this.smsSender(d.company_id);
     if (!sender) return null;
-    const body = await this.templates.render(d.company_id, 'sms.copy', this.data(d));
+    const body = await this.templates.render(d.company_id, `sms.${d.content.template ?? 'copy'}`, this.data(d));
     return {
       sms: {
         accountSid: sender.accountSid,

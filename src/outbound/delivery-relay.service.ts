@@ -109,12 +109,12 @@ export class DeliveryRelay {
   }
 
   private route(row: OutboxRow, optedOut: Set<string>): Routing {
-    const raw =
+    const raw = row.recipient_address ?? (
       row.channel === 'email'
         ? row.recipient_type === 'client' ? row.client_email : row.user_email
         : row.channel === 'sms'
           ? row.recipient_type === 'client' ? row.client_mobile : row.user_mobile
-          : row.recipient_type === 'client' ? row.client_fax : null;
+          : row.recipient_type === 'client' ? row.client_fax : null);
     if (!raw?.trim()) return { address: null, skip: 'no_address' };
     if (row.channel === 'email') {
       const address = raw.trim().toLowerCase();

@@ -36,6 +36,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
   name: 'delivery_provider_message_id_unique',
   expression: 'create unique index "delivery_provider_message_id_unique" on "delivery" ("provider_message_id") where "provider_message_id" is not null',
 })
+// A kind shows where its entries' copies stand (an exchange sent by email): looked up by entry.
+@Index({ name: 'delivery_entry_index', expression: 'create index "delivery_entry_index" on "delivery" ("entry_id") where "entry_id" is not null' })
 export class Delivery extends CompanyLedEntity {
   /** The outbox row this delivery was made from. */
   @Property({ type: 'uuid', unique: 'delivery_outbox_copy_unique' }) outboxCopyId!: string;

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { type CopyStatus, type CopyStatusReader, CopyStatuses } from '../conversations/copy-statuses.js';
 import { newId } from '../core/database/new-id.js';
 import { boundSql } from '../core/database/sql-rows.js';
 
@@ -31,8 +32,26 @@ const COLUMNS = `id, company_id as "companyId", conversation_id as "conversation
  * writing it.
  */
 @Injectable()
-export class SentCopies {
-  constructor(private readonly em: EntityManager) {}
+export class SentCopies implements CopyStatusReader, OnModuleInit {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly copyStatuses: CopyStatuses,
+  ) {}
+
+  /** Kinds ask the core where their entries' copies stand; outbound answers. */
+  onModuleInit(): void {
+    this.copyStatuses.provide(this);
+  }
+
+  /** The copies (never the staff alerts) of these entries, oldest first. */
+  statusesOf(em: EntityManager, entryIds: string[]): Promise<CopyStatus[]> {
+    return boundSql<CopyStatus>(
+      em,
+      `select entry_id as "entryId", channel, address, status, failure_reason as "failureReason"
+         from delivery where entry_id = any(?::uuid[]) and kind = 'copy' order by id`,
+      [entryIds],
+    );
+  }
 
   /** Copies carrying these reply tokens, newest first. */
   byReplyTokens(em: EntityManager, tokens: string[]): Promise<SentCopy[]> {

@@ -91,13 +91,15 @@ export class ThreadContexts {
     const header = await this.outbox.copyHeader(this.em, conversationId, entryId);
     if (!header) throw new Error(`Conversation ${conversationId} of a delivery was not found`);
     const people = [header.author_id, ...(header.entry_author_id ? [header.entry_author_id] : [])];
-    const [content, clients, accounts, companies] = await Promise.all([
-      this.kinds.of(header.kind).copyContexts(this.em, [conversationId]),
+    const kind = this.kinds.of(header.kind);
+    const [content, entryContent, clients, accounts, companies] = await Promise.all([
+      kind.copyContexts(this.em, [conversationId]),
+      entryId && kind.entryCopyContexts ? kind.entryCopyContexts(this.em, [entryId]) : null,
       this.clients.contactPoints(this.em, [header.client_id]),
       this.accounts.contactPoints(this.em, people),
       this.accounts.companyNames(this.em, [header.company_id]),
     ]);
-    const kindContent = content.get(conversationId);
+    const kindContent = (entryId ? entryContent?.get(entryId) : undefined) ?? content.get(conversationId);
     if (!kindContent) throw new Error(`The ${header.kind} of conversation ${conversationId} was not found`);
     const entryAuthor = header.entry_author_id ? accounts.get(header.entry_author_id)?.name : undefined;
     return {

@@ -32,6 +32,8 @@ describe('tenant isolation matrix', () => {
   let aMailboxId: string;
   let aQuarantineId: string;
   let aRuleId: string;
+  let aInterventionId: string;
+  let aExchangeId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -52,9 +54,13 @@ describe('tenant isolation matrix', () => {
     aMailboxId = (await env.api.http.post('/v1/channels/mailboxes').set('Authorization', a.manager).send(mailbox).expect(201)).body.id;
     aQuarantineId = (await env.api.app.get(QuarantineService).quarantine({ companyId: a.companyId, channel: 'email', sourceId: a.messageId, reason: 'no_thread' })).id;
     aRuleId = (await env.api.http.post('/v1/routing-rules').set('Authorization', a.manager).send({ name: 'Devis de A', conditions: { subjectKeywords: ['devis'] }, action: { type: 'open_message', clientId: a.clientId } }).expect(201)).body.id;
+    // An intervention of A with one exchange (a draft, so it is sendable, editable and deletable).
+    aInterventionId = (await env.api.http.post('/v1/interventions').set('Authorization', a.manager).send({ clientId: a.clientId, contactId: a.contactId, title: 'DIT de A' }).expect(201)).body.id;
+    aExchangeId = (await env.api.http.post(`/v1/interventions/${aInterventionId}/exchanges`).set('Authorization', a.manager).send({ type: 'call', detail: 'Échange de A', draft: true }).expect(201)).body.id;
+    await env.api.http.put('/v1/exchange-types/call').set('Authorization', a.manager).send({ label: A_TEMPLATE_MARKER }).expect(200);
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aRuleId];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aRuleId, aInterventionId, aExchangeId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -78,6 +84,10 @@ describe('tenant isolation matrix', () => {
     'mailboxes/:id': aMailboxId,
     'quarantine/:id': aQuarantineId,
     'routing-rules/:id': aRuleId,
+    'interventions/:id': aInterventionId,
+    'exchanges/:id': aExchangeId,
+    // Not a record of A: every company has the built-in types; B renames its own, never A's.
+    'exchange-types/:key': 'call',
     // Not a record of A: every company has these templates; B sees its own version, never A's.
     'outbound-templates/:name': 'email.copy.html',
   });
@@ -140,6 +150,12 @@ describe('tenant isolation matrix', () => {
     'POST /v1/routing-rules/reorder': { ids: [aRuleId] },
     // A's quarantined item, tried against B's rules: as unknown to B as any other id of A.
     'POST /v1/routing-rules/dry-run': { quarantineItemId: aQuarantineId },
+    'POST /v1/interventions': { clientId: b.clientId, title: 'DIT de B' },
+    'PATCH /v1/interventions/:id': { title: 'Renamed by B' },
+    'POST /v1/interventions/:id/exchanges': { type: 'call', detail: 'Échange de B' },
+    'PATCH /v1/exchanges/:id': { detail: 'Changed by B' },
+    'POST /v1/exchanges/:id/send': {},
+    'PUT /v1/exchange-types/:key': { label: 'Appel de B' },
   });
 
   /** Query strings a GET needs to be valid. */
@@ -152,7 +168,7 @@ describe('tenant isolation matrix', () => {
   const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me', 'POST /v1/routing-rules/dry-run', 'POST /v1/routing-rules/reorder']);
 
   /** Routes whose path parameter names something every company has (a template name), not a record of A. */
-  const sharedNames = new Set(['GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
+  const sharedNames = new Set(['PUT /v1/exchange-types/:key', 'GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
   const A_TEMPLATE_MARKER = 'Override of company A';
   const SMS_ACCOUNT = `AC${'ab'.repeat(16)}`;
 
@@ -211,6 +227,10 @@ describe('tenant isolation matrix', () => {
     expect(contacts.body).toHaveLength(1);
     const thread = await env.api.http.get(`/v1/messages/${a.messageId}`).set('Authorization', a.manager).expect(200);
     expect(thread.body).toMatchObject({ replies: [], task: { state: 'none' }, vad: null, deleted: false });
+    const intervention = await env.api.http.get(`/v1/interventions/${aInterventionId}`).set('Authorization', a.manager).expect(200);
+    expect(intervention.body.title).toBe('DIT de A');
+    const exchange = await env.api.http.get(`/v1/exchanges/${aExchangeId}`).set('Authorization', a.manager).expect(200);
+    expect(exchange.body).toMatchObject({ detail: 'Échange de A', status: 'draft' });
   });
 
   it('also refuses A’s records named in a body under B’s own path', async () => {
