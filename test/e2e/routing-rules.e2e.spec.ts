@@ -143,12 +143,18 @@ describe('routing rules', () => {
     const thread = await as(world.manager).get(`/v1/messages/${row.conversation_id}`);
     expect(thread.status).toBe(200);
     expect(thread.body).toMatchObject({ clientId: world.clientId, subject: 'Fuite sous l’évier', urgent: false });
-    expect(thread.body.body).toContain('Une fuite sous l’évier depuis ce matin.');
+    expect(thread.body.body).toBe('Courriel de contact@durand.test, ouvert par la règle « Clients connus ».');
+    // The mail itself is the first reply, from its sender.
+    expect(thread.body.replies).toHaveLength(1);
+    expect(thread.body.replies[0]).toMatchObject({ origin: 'email', senderAddress: 'contact@durand.test' });
+    expect(thread.body.replies[0].body).toContain('Une fuite sous l’évier depuis ce matin.');
     // The operator named by the rule is in copy, and sees it.
     await as(world.operator).get(`/v1/messages/${row.conversation_id}`).expect(200);
-    // Processing the same mail again (a retried job) opens nothing more.
+    // A job run again on the row (a crash before its outcome was written) opens nothing more and writes no second reply.
+    await sql(`update inbound_email set status = 'received' where id = ?`, [row.id]);
     await env.api.app.get(InboundEmailProcessor).process(row.id);
     expect((await sql<{ n: number }>('select count(*)::int as n from message where client_id = ? and subject = ?', [world.clientId, 'Fuite sous l’évier']))[0].n).toBe(1);
+    expect((await as(world.manager).get(`/v1/messages/${row.conversation_id}`)).body.replies).toHaveLength(1);
   });
 
   it('marks it urgent with a task due today when a keyword rule comes first', async () => {

@@ -85,27 +85,31 @@ export class RoutingActions {
     if (action.structureId) for (const id of await this.circle.activeMembersOf(em, routed.companyId, action.structureId)) cc.add(id);
     cc.delete(authorId);
     const item = routed.item;
-    const outcome: RoutedOutcome = { status: 'routed', conversationId: routed.openingId, entryId: null, ruleId, outcome: `message opened by the rule "${rule.name}"` };
-    const opened = await em.transactional(async (tx) => {
-      const result = await this.kinds.inboundOpener().openIn(tx, {
+    // The message is opened first (its own transaction; a retry finds it), then the mail or SMS is
+    // written as its first reply, with its files, and the item's outcome in that reply's transaction.
+    const opened = await em.transactional((tx) =>
+      this.kinds.inboundOpener().openIn(tx, {
         id: routed.openingId,
         companyId: routed.companyId,
         clientId,
         authorId,
         subject: (item.subject.trim() || firstLine(item.body) || 'Message reçu').slice(0, 200),
-        body: item.body.trim() || '(sans texte)',
+        body: `${item.channel === 'sms' ? 'SMS' : 'Courriel'} de ${routed.senderName ? `${routed.senderName} (${item.sender})` : item.sender}, ouvert par la règle « ${rule.name} ».`,
         origin: item.channel,
         senderAddress: item.sender,
         ccUserIds: [...cc],
         urgent: Boolean(action.urgent),
         dueDate: action.taskDueInDays === undefined || action.taskDueInDays === null ? null : parisDay(item.receivedAt, action.taskDueInDays),
         ruleId,
-      });
-      await routed.finish(tx, outcome);
-      return result;
-    });
+      }),
+    );
     await opened.afterCommit();
-    return { done: true, outcome };
+    let outcome: RoutedOutcome | null = null;
+    await this.replies.appendMany([await routed.entry(routed.openingId)], async (tx, [appended]) => {
+      outcome = { status: 'routed', conversationId: routed.openingId, entryId: appended.entryId, ruleId, outcome: `message opened by the rule "${rule.name}"` };
+      await routed.finish(tx, outcome);
+    });
+    return { done: true, outcome: outcome! };
   }
 
   /** The sender's own account on the file (a client-side account with the sender's address or number), if any. */
