@@ -23,7 +23,12 @@ const RENAMED: Record<string, { table: string; columns: Record<string, string> }
 };
 
 /** Columns later migrations added (null on every row they found): not part of what this one moved. */
-const ADDED_LATER: Record<string, string[]> = { outbox_copy: ['recipient_address'] };
+const ADDED_LATER: Record<string, string[]> = {
+  outbox_copy: ['recipient_address'],
+  inbound_email: ['rule_id', 'raw_purged_at'],
+  inbound_sms: ['rule_id', 'raw_purged_at'],
+  quarantine_item: ['label', 'rule_id', 'received_by'],
+};
 
 type Row = Record<string, unknown>;
 /** Rows as comparable JSON: dates as ISO text, byte strings as hex, keys sorted. */

@@ -236,6 +236,21 @@ describe('routing rules', () => {
     expect((await sql<{ n: number }>('select count(*)::int as n from message where company_id = ?', [world.companyId]))[0].n).toBe(before);
   });
 
+  it('never puts our own mail back into a conversation (a loop): only quarantine or drop rules take it', async () => {
+    await clearRules();
+    await rule({ name: 'Tout ouvrir', conditions: {}, action: { type: 'append_latest' } });
+    await rule({ name: 'Tout ouvrir ailleurs', conditions: {}, action: { type: 'open_message', clientId: world.clientId } });
+    const ours = `${env.ctx.config.outbound.replyLocalPart}+deadbeef@${env.ctx.config.outbound.replyDomain}`;
+    const row = await deliver(buildMail({ from: ours, subject: 'Nouvelle réponse sur votre fil', text: 'Alerte transférée' }));
+    expect(row).toMatchObject({ status: 'quarantined', rule_id: null });
+    const explained = await as(world.manager).post('/v1/routing-rules/dry-run', { email: buildMail({ from: ours, subject: 'x', text: 'x' }).toString('utf8') });
+    expect(explained.body.matched).toBeNull();
+    expect(explained.body.misses.map((m: { failed: { condition: string; reason: string } }) => m.failed)).toEqual([
+      { condition: 'action', reason: 'the sender is no contact of a client file, so it has no file of its own to go to' },
+      { condition: 'action', reason: `${ours} is one of our own addresses: put into a conversation it would come back again (a loop)` },
+    ]);
+  });
+
   it('routes an SMS nobody’s thread was waiting for, and records the rule', async () => {
     await clearRules();
     const stop = await rule({ name: 'Pub', conditions: { channel: 'sms', bodyKeywords: ['promo'] }, action: { type: 'drop' } });

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChannelSenders } from '../../channels/channel-senders.js';
 import { ClientDirectory } from '../../clients/client-directory.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { APP_CONFIG } from '../../core/app-config.module.js';
 import { boundSql } from '../../core/database/sql-rows.js';
 import { type ConditionFailure, firstFailure, type RoutableItem, type RoutingContext, type RuleAction, type RuleConditions } from './routing-rule.js';
 
@@ -41,7 +44,24 @@ export interface RoutingDecision {
  */
 @Injectable()
 export class InboundRouter {
-  constructor(private readonly clients: ClientDirectory) {}
+  constructor(
+    private readonly clients: ClientDirectory,
+    private readonly senders: ChannelSenders,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Whether a mail comes from one of our own addresses (a reply address on INBOUND_EMAIL_DOMAIN, the
+   * company's sending address): put back into a conversation, it would be copied or alerted about
+   * and come back again. Such a mail is only ever quarantined or dropped by a rule.
+   */
+  private async fromOurselves(em: EntityManager, companyId: string, item: RoutableItem): Promise<boolean> {
+    if (item.channel !== 'email') return false;
+    const sender = item.sender.toLowerCase();
+    if (sender.endsWith(`@${this.config.outbound.replyDomain.toLowerCase()}`)) return true;
+    const own = (await this.senders.of(em, [companyId])).get(companyId)?.email?.address.toLowerCase();
+    return own === sender;
+  }
 
   /**
    * The company's enabled rules, read at most once every RULES_TTL_MS per process (a backlog of new
@@ -89,6 +109,7 @@ export class InboundRouter {
     const misses: RuleMiss[] = [];
     let context: RoutingContext | null = explain ? await this.context(em, companyId, item) : null;
     const needContext = async () => (context ??= await this.context(em, companyId, item));
+    let ourselves: boolean | undefined;
     for (const rule of list) {
       const base = { ruleId: rule.id, name: rule.name, position: rule.position };
       if (!rule.enabled) {
@@ -109,7 +130,11 @@ export class InboundRouter {
         misses.push({ ...base, failed });
         continue;
       }
-      const refused = this.actionRefusal(rule.action, ctx);
+      let refused = this.actionRefusal(rule.action, ctx);
+      if (!refused && (rule.action.type === 'open_message' || rule.action.type === 'append_latest')) {
+        ourselves ??= await this.fromOurselves(em, companyId, item);
+        if (ourselves) refused = `${item.sender} is one of our own addresses: put into a conversation it would come back again (a loop)`;
+      }
       if (refused) {
         misses.push({ ...base, failed: { condition: 'action', reason: refused } });
         continue;

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule } from '../../accounts/accounts.module.js';
 import { AuditModule } from '../../audit/audit.module.js';
 import { ClientsModule } from '../../clients/clients.module.js';
+import { EmailSenderModule } from '../../channels/email-sender.module.js';
 import { ConversationsModule } from '../../conversations/conversations.module.js';
 import { registerErrorCodes } from '../../core/errors/domain-error.js';
 import { StructuresModule } from '../../structures/structures.module.js';
@@ -17,7 +18,7 @@ registerErrorCodes(ROUTING_ERRORS);
 
 /** Routing rules (API) and the router with its actions (used by the inbound email and SMS paths, in both roles). */
 @Module({
-  imports: [MikroOrmModule.forFeature([RoutingRule]), ConversationsModule, ClientsModule, AccountsModule, StructuresModule, AuditModule],
+  imports: [MikroOrmModule.forFeature([RoutingRule]), ConversationsModule, ClientsModule, AccountsModule, StructuresModule, AuditModule, EmailSenderModule],
   controllers: [RoutingRulesController],
   providers: [InboundRouter, RoutingActions, RoutingRulesService],
   exports: [InboundRouter, RoutingActions],
