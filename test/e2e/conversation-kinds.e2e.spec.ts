@@ -14,7 +14,7 @@ import { buildMail } from '../fixtures/mail/builder.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { type CapturedMail, type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
 import { callerOf, type TestApi, TestContext } from '../harness/test-context.js';
-import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
+import { liveChannelsConfig, startTwilioEndpoint, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
 import { openTicket, TicketKind } from '../kinds/ticket.kind.js';
 
 const PUBLIC = 'https://relais.example.test';
@@ -64,16 +64,7 @@ describe('conversation kinds: a kind the core has never seen gets copies and thr
   beforeAll(async () => {
     smtp = await startSmtpListener();
     twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT]: [TOKEN] }, owned: { [ACCOUNT]: [OUR_NUMBER] } });
-    ctx = await TestContext.create((c) =>
-      twilioConfigFor(twilioApi, {
-        ...c,
-        publicBaseUrl: PUBLIC,
-        logLevel: 'silent',
-        smtp: { url: `smtp://127.0.0.1:${smtp.port}`, poolMax: 2, timeoutMs: 5_000 },
-        outbound: { ...c.outbound, ratePerSecond: { email: 0, sms: 0, fax: 0 }, relayIntervalMs: 100 },
-        inbound: { ...c.inbound, lockTtlMs: 3_000, pollIntervalMs: 2_000 },
-      }),
-    );
+    ctx = await TestContext.create((c) => liveChannelsConfig(c, { smtpPort: smtp.port, twilio: twilioApi, publicBaseUrl: PUBLIC }));
     api = await ctx.startApi();
     await TicketKind.createTable(api.app.get(EntityManager).fork());
     TicketKind.register(api.app);

@@ -1,7 +1,6 @@
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { Mailbox } from '../../src/channels/mailbox.entity.js';
-import { SecretBox } from '../../src/core/crypto/secret-box.js';
+import type { Mailbox } from '../../src/channels/mailbox.entity.js';
 import { boundSql } from '../../src/core/database/sql-rows.js';
 import { InboundEmailProcessor } from '../../src/inbound/email/inbound-email.processor.js';
 import { InboundEmailStore } from '../../src/inbound/email/inbound-email.store.js';
@@ -10,6 +9,7 @@ import { InboundSmsProcessor } from '../../src/inbound/sms/inbound-sms.processor
 import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
 import { InboundRetention } from '../../src/inbound/retention/inbound-retention.js';
 import { InboundRouter } from '../../src/inbound/routing/inbound-router.js';
+import { aMailbox } from '../factories/mailbox.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { buildMail, buildWithAttachment, type MailParts } from '../fixtures/mail/builder.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -31,20 +31,7 @@ describe('routing rules', () => {
     world = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Routage');
     other = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Voisine');
     as = callerOf(env.api.http);
-    const em = env.api.app.get(EntityManager).fork();
-    mailbox = em.create(Mailbox, {
-      companyId: world.companyId,
-      name: 'Accueil',
-      host: '127.0.0.1',
-      port: 3143,
-      secure: false,
-      username: 'relais',
-      passwordSealed: new SecretBox(env.ctx.config.secretsKey).seal('secret'),
-      folder: 'INBOX',
-      processedFolder: 'Done',
-      failedFolder: 'Failed',
-    });
-    await em.flush();
+    mailbox = await aMailbox(env.api.app.get(EntityManager).fork(), world.companyId, env.ctx.config.secretsKey);
   });
 
   /** A mail stored from the company's mailbox and processed, as the worker does; its row after. */
@@ -321,12 +308,7 @@ describe('routing rules', () => {
     beforeAll(async () => {
       world = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Tri');
       other = await aCompanyWorld(env.api.app, env.api.http, 'Permanence Autre');
-      const em = env.api.app.get(EntityManager).fork();
-      mailbox = em.create(Mailbox, {
-        companyId: world.companyId, name: 'Tri', host: '127.0.0.1', port: 3143, secure: false, username: 'relais',
-        passwordSealed: new SecretBox(env.ctx.config.secretsKey).seal('secret'), folder: 'Tri', processedFolder: 'Done', failedFolder: 'Failed',
-      });
-      await em.flush();
+      mailbox = await aMailbox(env.api.app.get(EntityManager).fork(), world.companyId, env.ctx.config.secretsKey, 'Tri');
     });
 
     /** A mail nobody's thread was waiting for, stored and processed: its quarantine item. */

@@ -230,3 +230,19 @@ export async function startTwilioEndpoint(options: TwilioEndpointOptions): Promi
 export function twilioConfigFor(endpoint: TwilioEndpoint, config: AppConfig, timeoutMs = 2_000): AppConfig {
   return { ...config, twilio: { ...config.twilio, baseUrl: endpoint.baseUrl, messagingBaseUrl: endpoint.baseUrl, timeoutMs } };
 }
+
+/**
+ * A configuration for specs where copies really go out and answers really come back in one process:
+ * the SMTP listener as the mail server, the Twilio endpoint for SMS, no send rate limit, a fast
+ * outbox relay and short mailbox lock and poll (the in-process API watches its mailboxes).
+ */
+export function liveChannelsConfig(config: AppConfig, channels: { smtpPort: number; twilio: TwilioEndpoint; publicBaseUrl: string }): AppConfig {
+  return twilioConfigFor(channels.twilio, {
+    ...config,
+    publicBaseUrl: channels.publicBaseUrl,
+    logLevel: 'silent',
+    smtp: { url: `smtp://127.0.0.1:${channels.smtpPort}`, poolMax: 2, timeoutMs: 5_000 },
+    outbound: { ...config.outbound, ratePerSecond: { email: 0, sms: 0, fax: 0 }, relayIntervalMs: 100 },
+    inbound: { ...config.inbound, lockTtlMs: 3_000, pollIntervalMs: 2_000 },
+  });
+}
