@@ -102,6 +102,11 @@ describe('interventions and their exchanges', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await as(world.operator).post(`/v1/interventions/${quiet}/exchanges`, { type: 'visit', detail: 'Passage du technicien.' }).expect(201);
     expect(await ids(`?updatedSince=${encodeURIComponent(before)}`)).toContain(quiet);
+    // An edit of the intervention itself counts as an update too.
+    const later = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await as(world.operator).patch(`/v1/interventions/${quiet}`, { title: 'Chauffe-eau (rappel)' }).expect(200);
+    expect(await ids(`?updatedSince=${encodeURIComponent(later)}`)).toEqual([quiet]);
     const page = await as(world.operator).get('/v1/interventions?limit=1').expect(200);
     expect(page.body.items).toHaveLength(1);
     const next = await as(world.operator).get(`/v1/interventions?limit=1&cursor=${page.body.nextCursor}`).expect(200);

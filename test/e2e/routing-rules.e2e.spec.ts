@@ -257,6 +257,22 @@ describe('routing rules', () => {
     await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(InboundSmsProcessor).process(sms.id));
     const [row] = await sql<{ status: string; rule_id: string | null }>('select status, rule_id from inbound_sms where id = ?', [sms.id]);
     expect(row).toEqual({ status: 'dropped', rule_id: stop.id });
+
+    // An unknown number, a rule naming the file: a message opened there, the SMS its first reply.
+    const empty = await as(world.manager).post('/v1/routing-rules', { name: 'Astreinte', conditions: { channel: 'sms', smsNumbers: [] }, action: { type: 'drop' } });
+    expect(empty.body.details.problems).toEqual([{ field: 'conditions.smsNumbers', reason: 'must be a non-empty list' }]);
+    const open = await rule({ name: 'SMS inconnus', conditions: { channel: 'sms', knownSender: false }, action: { type: 'open_message', clientId: world.otherClientId, urgent: true } });
+    const unknown = em.create(InboundSms, {
+      companyId: world.companyId, messageSid: `SM${'9'.repeat(32)}`, accountSid: `AC${'ab'.repeat(16)}`, smsNumberId: world.companyId,
+      fromRaw: '+33611223344', toRaw: '+33756700000', body: 'Fuite chez ma mère, 12 rue des Lilas', params: {},
+    });
+    await em.flush();
+    await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(InboundSmsProcessor).process(unknown.id));
+    const [opened] = await sql<{ status: string; rule_id: string; conversation_id: string }>('select status, rule_id, conversation_id from inbound_sms where id = ?', [unknown.id]);
+    expect(opened).toMatchObject({ status: 'routed', rule_id: open.id });
+    const thread = await as(world.manager).get(`/v1/messages/${opened.conversation_id}`);
+    expect(thread.body).toMatchObject({ clientId: world.otherClientId, urgent: true, body: 'SMS de +33611223344, ouvert par la règle « SMS inconnus ».' });
+    expect(thread.body.replies.map((r: { origin: string; body: string }) => [r.origin, r.body])).toEqual([['sms', 'Fuite chez ma mère, 12 rue des Lilas']]);
   });
 
   it('purges raw mail and SMS past their retention in resumable batches, keeping outcomes and replies; discarded items go after 90 days', async () => {
