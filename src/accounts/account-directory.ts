@@ -48,14 +48,20 @@ export class AccountDirectory {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  /** The company's first active manager: who stands as the author of what no account wrote (a thread opened by an unknown sender). */
-  async firstManager(em: EntityManager, companyId: string): Promise<string | null> {
-    const [manager] = await boundSql<{ id: string }>(
+  /**
+   * The company's system account, made the first time it is asked for: the author of what Relais
+   * opens by itself for someone without an account (see ACCOUNT_KINDS). Never active, no permission.
+   */
+  async systemAccount(em: EntityManager, companyId: string): Promise<string> {
+    await boundSql(
       em,
-      `select id from app_user where company_id = ? and kind = 'collaborator' and role = 'manager' and active order by id limit 1`,
+      `insert into app_user (id, created_at, updated_at, company_id, kind, role, first_name, last_name, email, active, client_id, permissions)
+       values (gen_random_uuid(), now(), now(), ?, 'system', null, 'Relais', '(automatique)', 'systeme@relais.invalid', false, null, '{}')
+       on conflict do nothing`,
       [companyId],
     );
-    return manager?.id ?? null;
+    const [row] = await boundSql<{ id: string }>(em, `select id from app_user where company_id = ? and role is null and client_id is null`, [companyId]);
+    return row.id;
   }
 
   /**

@@ -8,7 +8,7 @@ import { Company } from '../core/tenancy/company.entity.js';
 import { ApiToken } from './api-token.entity.js';
 import type { MeResponse } from './dto/me.response.js';
 import type { UpdateMeDto } from './dto/update-me.dto.js';
-import { User } from './user.entity.js';
+import { actingKind, User } from './user.entity.js';
 
 @Injectable()
 export class AccountsService {
@@ -35,7 +35,7 @@ export class AccountsService {
     return {
       id: user.id,
       company: { id: company.id, name: company.name },
-      kind: user.kind,
+      kind: actingKind(user.kind),
       role: user.role,
       firstName: user.firstName,
       lastName: user.lastName,

@@ -7,6 +7,7 @@ import { JobQueue } from '../core/queue/job-queue.service.js';
 import type { JobPayload } from '../core/queue/jobs.js';
 import { ApiToken } from './api-token.entity.js';
 import { hashTokenSecret, hasTokenShape } from './token-secret.js';
+import { actingKind } from './user.entity.js';
 
 /** Last-use times are kept to this precision, so a busy token costs one job per window, not per request. */
 const LAST_USE_PRECISION_MS = 5 * 60_000;
@@ -27,13 +28,13 @@ export class TokensService {
     if (!token) throw new DomainError('invalid_token', 'The bearer token is not valid');
     if (token.revokedAt) throw new DomainError('token_revoked', 'The bearer token has been revoked');
     const user = token.user;
-    if (!user.active) throw new DomainError('account_inactive', 'The account of this token is deactivated');
+    if (!user.active || user.kind === 'system') throw new DomainError('account_inactive', 'The account of this token is deactivated');
     await this.noteUse(token);
     return {
       userId: user.id,
       companyId: user.companyId,
       tokenId: token.id,
-      kind: user.kind,
+      kind: actingKind(user.kind),
       role: user.role,
       clientId: user.clientId,
       permissions: new Set(user.permissions),

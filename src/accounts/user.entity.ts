@@ -1,11 +1,27 @@
 import type { Opt } from '@mikro-orm/core';
-import { Check, Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Check, Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Client } from '../clients/client.entity.js';
 import type { Permission } from '../rights/permissions.js';
 import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
+/** Kinds of the accounts people hold: what the API shows and accepts. */
 export const USER_KINDS = ['collaborator', 'client', 'secretary'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
+
+/**
+ * Every kind an account row may have: people's, and `system`, the company's own account that stands
+ * as the author of what Relais opens by itself for someone without an account (a message a routing
+ * rule opens for an unknown sender, an SMS from a number no account holds). A system account never
+ * signs in (inactive, no token), holds no permission, and is no one's to list or edit.
+ */
+export const ACCOUNT_KINDS = [...USER_KINDS, 'system'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** The kind of an account that acts (signs in, is shown, views): a system account never does. */
+export function actingKind(kind: AccountKind): UserKind {
+  if (kind === 'system') throw new Error('The system account neither signs in nor views anything');
+  return kind;
+}
 
 /** Roles of collaborators; client and secretary accounts have none. */
 export const COLLABORATOR_ROLES = ['manager', 'supervisor', 'operator'] as const;
@@ -15,10 +31,12 @@ export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 @Entity({ tableName: 'app_user' })
 @Unique({ name: 'app_user_company_email_unique', properties: ['companyId', 'email'] })
 @Check({ name: 'app_user_role_matches_kind', expression: "(kind = 'collaborator') = (role is not null)" })
-@Check({ name: 'app_user_client_matches_kind', expression: "(kind = 'collaborator') = (client_id is null)" })
+@Check({ name: 'app_user_client_matches_kind', expression: "(kind::text in ('collaborator', 'system')) = (client_id is null)" })
+// One system account per company: the only accounts with neither a role nor a client file.
+@Index({ name: 'app_user_one_system_account', expression: `create unique index "app_user_one_system_account" on "app_user" ("company_id") where "role" is null and "client_id" is null` })
 export class User extends CompanyLedEntity {
-  @Enum({ items: () => USER_KINDS, nativeEnumName: 'user_kind' })
-  kind!: UserKind;
+  @Enum({ items: () => ACCOUNT_KINDS, nativeEnumName: 'user_kind' })
+  kind!: AccountKind;
 
   @Enum({ items: () => COLLABORATOR_ROLES, nativeEnumName: 'collaborator_role', nullable: true })
   role: Opt<CollaboratorRole> | null = null;

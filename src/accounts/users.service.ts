@@ -65,7 +65,8 @@ export class UsersService {
       {
         companyId: auth.companyId,
         ...after,
-        ...(query.kind ? { kind: query.kind } : {}),
+        // The system account is nobody's to list (nor get, nor change: see `get` and `changeAccount`).
+        ...(query.kind ? { kind: query.kind } : { kind: { $ne: 'system' as const } }),
         ...(query.role ? { role: query.role } : {}),
         ...(query.active ? { active: query.active === 'true' } : {}),
       },
@@ -75,7 +76,7 @@ export class UsersService {
   }
 
   async get(auth: Pick<AuthContext, 'companyId'>, id: string): Promise<User> {
-    const user = await this.em.findOne(User, { companyId: auth.companyId, id });
+    const user = await this.em.findOne(User, { companyId: auth.companyId, id, kind: { $ne: 'system' } });
     if (!user) throw new NotFoundError('User');
     return user;
   }
@@ -180,7 +181,7 @@ export class UsersService {
       return await this.em.transactional(async (em) => {
         await em.findOneOrFail(Company, { id: auth.companyId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         // Read after the lock (and past the identity map): a concurrent change has committed by now.
-        const user = await em.findOne(User, { companyId: auth.companyId, id }, { refresh: true });
+        const user = await em.findOne(User, { companyId: auth.companyId, id, kind: { $ne: 'system' } }, { refresh: true });
         if (!user) throw new NotFoundError('User');
         await change(em, user);
         return user;

@@ -3,7 +3,7 @@ import { frenchLongDay, frenchShortDateTime, TIME_ZONE } from '../core/format/fr
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import PDFDocument from 'pdfkit';
-import { User } from '../accounts/user.entity.js';
+import { actingKind, User } from '../accounts/user.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { DomainError } from '../core/errors/domain-error.js';
@@ -56,7 +56,7 @@ export class MessageDigest {
       userId: author.id,
       companyId: author.companyId,
       tokenId: '',
-      kind: author.kind,
+      kind: actingKind(author.kind),
       role: author.role,
       clientId: author.clientId,
       permissions: new Set(author.permissions),

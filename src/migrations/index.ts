@@ -20,6 +20,7 @@ import { Migration20261205100000_copy_circle_one_source } from './Migration20261
 import { Migration20261206000000_interventions } from './Migration20261206000000_interventions.js';
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
 import { Migration20261205200000_routing_rules } from './Migration20261205200000_routing_rules.js';
+import { Migration20261206100000_system_accounts } from './Migration20261206100000_system_accounts.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -47,4 +48,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205100000_copy_circle_one_source', class: Migration20261205100000_copy_circle_one_source },
   { name: 'Migration20261205200000_routing_rules', class: Migration20261205200000_routing_rules },
   { name: 'Migration20261206000000_interventions', class: Migration20261206000000_interventions },
+  { name: 'Migration20261206100000_system_accounts', class: Migration20261206100000_system_accounts },
 ];

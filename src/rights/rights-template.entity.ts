@@ -1,6 +1,6 @@
 import type { Opt } from '@mikro-orm/core';
 import { Check, Entity, Enum, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { COLLABORATOR_ROLES, type CollaboratorRole, USER_KINDS, type UserKind } from '../accounts/user.entity.js';
+import { ACCOUNT_KINDS, COLLABORATOR_ROLES, type CollaboratorRole, type UserKind } from '../accounts/user.entity.js';
 import type { Permission } from './permissions.js';
 import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
@@ -15,7 +15,8 @@ export class RightsTemplate extends CompanyLedEntity {
   @Property({ type: 'text' })
   name!: string;
 
-  @Enum({ items: () => USER_KINDS, nativeEnumName: 'user_kind' })
+  // The accounts' kind type; a template is only ever of a people's kind (the DTO accepts no other).
+  @Enum({ items: () => ACCOUNT_KINDS, nativeEnumName: 'user_kind' })
   kind!: UserKind;
 
   @Enum({ items: () => COLLABORATOR_ROLES, nativeEnumName: 'collaborator_role', nullable: true })

@@ -272,6 +272,12 @@ describe('routing rules', () => {
     expect(opened).toMatchObject({ status: 'routed', rule_id: open.id });
     const thread = await as(world.manager).get(`/v1/messages/${opened.conversation_id}`);
     expect(thread.body).toMatchObject({ clientId: world.otherClientId, urgent: true, body: 'SMS de +33611223344, ouvert par la règle « SMS inconnus ».' });
+    // Written by nobody of the company: its author is the company's system account, which nobody can list, read, sign in as or change.
+    const [author] = await sql<{ id: string; kind: string; active: boolean }>('select id, kind, active from app_user where id = ?', [thread.body.authorId]);
+    expect(author).toMatchObject({ kind: 'system', active: false });
+    await as(world.manager).get(`/v1/users/${author.id}`).expect(404);
+    await as(world.manager).patch(`/v1/users/${author.id}`, { active: true }).expect(404);
+    expect(((await as(world.manager).get('/v1/users?limit=200')).body.items as { id: string }[]).map((u) => u.id)).not.toContain(author.id);
     expect(thread.body.replies.map((r: { origin: string; body: string }) => [r.origin, r.body])).toEqual([['sms', 'Fuite chez ma mère, 12 rue des Lilas']]);
   });
 

@@ -78,9 +78,8 @@ export class RoutingActions {
     const em = this.em.fork();
     const [client] = await boundSql<{ id: string }>(em, 'select id from client where id = ? and company_id = ?', [clientId, routed.companyId]);
     if (!client) return { done: false, label: null, ruleId: null, reason: `the rule "${rule.name}" opens a message on a client file that is gone` };
-    const known = await this.senderAccount(em, routed);
-    const authorId = known ?? (await this.accounts.firstManager(em, routed.companyId));
-    if (!authorId) return { done: false, label: null, ruleId: null, reason: 'the company has no active manager to open the message under' };
+    // The sender's own account when they have one; else the company's system account (never a person who did not write it).
+    const authorId = (await this.senderAccount(em, routed)) ?? (await this.accounts.systemAccount(em, routed.companyId));
     const cc = new Set(action.recipientUserIds ?? []);
     if (action.structureId) for (const id of await this.circle.activeMembersOf(em, routed.companyId, action.structureId)) cc.add(id);
     cc.delete(authorId);

@@ -242,7 +242,6 @@ export class InboundSmsProcessor implements OnModuleInit {
   /** A known sender with no recent thread: a new thread on their file, the SMS as its first reply. */
   private async compose(sms: InboundSms, from: string, sender: KnownSender): Promise<Outcome> {
     const authorId = sender.userId ?? (await this.threads.fallbackAuthor(sms.companyId));
-    if (!authorId) return this.toQuarantine(sms, 'no_author', 'The company has no active manager to open the thread under');
     if (!sms.messageId) {
       // Stored before the thread exists: a retried job opens this same thread, never a second one;
       // of two runs at once, the first to store its id wins and both open that one.

@@ -66,9 +66,9 @@ export class SmsThreads {
     return this.clients.sendersByPhone(this.em, companyId, numbers);
   }
 
-  /** Who stands as the author of a thread opened by an SMS whose sender has no account: the company's first active manager. */
-  fallbackAuthor(companyId: string): Promise<string | null> {
-    return this.accounts.firstManager(this.em, companyId);
+  /** Who stands as the author of a thread opened by an SMS whose sender has no account: the company's system account. */
+  fallbackAuthor(companyId: string): Promise<string> {
+    return this.accounts.systemAccount(this.em, companyId);
   }
 
   async clientOf(conversationId: string): Promise<string | null> {
