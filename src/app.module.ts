@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ClientsModule } from './clients/clients.module.js';
+import { FileAlertsModule } from './core/file-alerts/file-alerts.js';
+import { NotesModule } from './notes/notes.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { AppConfigModule } from './core/app-config.module.js';
@@ -39,6 +41,8 @@ export class AppModule {
       DiscoveryModule,
       AuditModule,
       ClientsModule,
+      FileAlertsModule,
+      NotesModule,
       AccountsModule,
       RightsModule,
       StructuresModule,

@@ -1,3 +1,4 @@
+import { FileAlerts } from '../core/file-alerts/file-alerts.js';
 import { UserView } from './dto/user.view.js';
 import { toView, toViewPage } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
@@ -14,7 +15,10 @@ import { UsersService } from './users.service.js';
 @ApiBearerAuth()
 @Controller('v1/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly alerts: FileAlerts,
+  ) {}
 
   @Get()
   @ApiPageResponse(UserView)
@@ -27,7 +31,9 @@ export class UsersController {
   @ApiOkResponse({ type: UserView })
   @RequirePermission('accounts.read')
   async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<UserView> {
-    return toView(UserView, await this.users.get(auth, id));
+    const user = toView(UserView, await this.users.get(auth, id));
+    // The account opened: the alerts staff must see about this person.
+    return { ...user, noteAlerts: await this.alerts.of(auth, { userId: id }) };
   }
 
   /** Edit an account; `active: false` deactivates it (its tokens stop working at once). */

@@ -1,3 +1,4 @@
+import { FileAlerts } from '../core/file-alerts/file-alerts.js';
 import { ClientView, ContactView, InstructionView } from './dto/client.views.js';
 import { toView, toViews, toViewPage } from '../core/http/views.js';
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
@@ -26,7 +27,10 @@ class ClientListQuery extends PageQuery {
 @ApiBearerAuth()
 @Controller('v1/clients')
 export class ClientsController {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly alerts: FileAlerts,
+  ) {}
 
   @Get()
   @ApiPageResponse(ClientView)
@@ -46,7 +50,9 @@ export class ClientsController {
   @ApiOkResponse({ type: ClientView })
   @RequirePermission('clients.read')
   async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<ClientView> {
-    return toView(ClientView, await this.clients.get(auth, id));
+    const client = toView(ClientView, await this.clients.get(auth, id));
+    // The file opened: the alerts staff must see about it (none for a client-side account).
+    return { ...client, noteAlerts: await this.alerts.of(auth, { clientId: id }) };
   }
 
   @Patch(':id')

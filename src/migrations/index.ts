@@ -21,6 +21,7 @@ import { Migration20261206000000_interventions } from './Migration20261206000000
 import { Migration20261204141000_company_country } from './Migration20261204141000_company_country.js';
 import { Migration20261205200000_routing_rules } from './Migration20261205200000_routing_rules.js';
 import { Migration20261206100000_system_accounts } from './Migration20261206100000_system_accounts.js';
+import { Migration20261206200000_notes } from './Migration20261206200000_notes.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -49,4 +50,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205200000_routing_rules', class: Migration20261205200000_routing_rules },
   { name: 'Migration20261206000000_interventions', class: Migration20261206000000_interventions },
   { name: 'Migration20261206100000_system_accounts', class: Migration20261206100000_system_accounts },
+  { name: 'Migration20261206200000_notes', class: Migration20261206200000_notes },
 ];

@@ -32,6 +32,7 @@ describe('tenant isolation matrix', () => {
   let aMailboxId: string;
   let aQuarantineId: string;
   let aRuleId: string;
+  let aNoteId: string;
   let aInterventionId: string;
   let aExchangeId: string;
 
@@ -58,9 +59,10 @@ describe('tenant isolation matrix', () => {
     aInterventionId = (await env.api.http.post('/v1/interventions').set('Authorization', a.manager).send({ clientId: a.clientId, contactId: a.contactId, title: 'DIT de A' }).expect(201)).body.id;
     aExchangeId = (await env.api.http.post(`/v1/interventions/${aInterventionId}/exchanges`).set('Authorization', a.manager).send({ type: 'call', detail: 'Échange de A', draft: true }).expect(201)).body.id;
     await env.api.http.put('/v1/exchange-types/call').set('Authorization', a.manager).send({ label: A_TEMPLATE_MARKER }).expect(200);
+    aNoteId = (await env.api.http.post('/v1/notes').set('Authorization', a.manager).send({ clientId: a.clientId, text: 'Note de A', alert: true }).expect(201)).body.id;
     aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
-      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aRuleId, aInterventionId, aExchangeId];
+      ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aRuleId, aInterventionId, aExchangeId, aNoteId];
   });
 
   /** Which of A's ids goes in each path parameter, by the segment before it. */
@@ -84,6 +86,7 @@ describe('tenant isolation matrix', () => {
     'mailboxes/:id': aMailboxId,
     'quarantine/:id': aQuarantineId,
     'routing-rules/:id': aRuleId,
+    'notes/:id': aNoteId,
     'interventions/:id': aInterventionId,
     'exchanges/:id': aExchangeId,
     // Not a record of A: every company has the built-in types; B renames its own, never A's.
@@ -145,6 +148,10 @@ describe('tenant isolation matrix', () => {
     // Per-id results: an id nobody has (A's is refused alike, see the routing spec), answered 200 with its own refusal.
     'POST /v1/quarantine/bulk': { action: 'discard', ids: ['0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b'], reason: 'bulk by B' },
     'POST /v1/routing-rules': { name: 'Rule of B', conditions: { channel: 'sms' }, action: { type: 'drop' } },
+    // A's client file named in B's note: as unknown as in a path.
+    'POST /v1/notes': { clientId: a.clientId, text: 'Note de B' },
+    'PATCH /v1/notes/:id': { text: 'Changée par B' },
+    'POST /v1/notes/:id/dismiss': {},
     'PATCH /v1/routing-rules/:id': { name: 'Renamed by B', enabled: false },
     // A's rule named in B's reorder: as unknown as in a path.
     'POST /v1/routing-rules/reorder': { ids: [aRuleId] },
@@ -165,7 +172,7 @@ describe('tenant isolation matrix', () => {
   };
 
   /** Routes without a path id whose body names one of A's records: refused as unknown. */
-  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me', 'POST /v1/routing-rules/dry-run', 'POST /v1/routing-rules/reorder']);
+  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me', 'POST /v1/routing-rules/dry-run', 'POST /v1/routing-rules/reorder', 'POST /v1/notes']);
 
   /** Routes whose path parameter names something every company has (a template name), not a record of A. */
   const sharedNames = new Set(['PUT /v1/exchange-types/:key', 'GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);

@@ -1,3 +1,4 @@
+import { FileAlertView } from '../../core/file-alerts/file-alerts.js';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { CompanyOwnedView } from '../../core/http/views.js';
 import type { Permission } from '../../rights/permissions.js';
@@ -24,4 +25,6 @@ export class UserView extends CompanyOwnedView {
   /** The rights template last applied (null if none, or if it was deleted since). */
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) rightsTemplateId!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) rightsAppliedAt!: Date | null;
+  /** On the file opened (`GET …/:id`): staff's note alerts about this person, until dismissed. */
+  @ApiProperty({ type: [FileAlertView], required: false }) noteAlerts?: FileAlertView[];
 }

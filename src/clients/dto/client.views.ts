@@ -1,3 +1,4 @@
+import { FileAlertView } from '../../core/file-alerts/file-alerts.js';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { CompanyOwnedView } from '../../core/http/views.js';
 import { INSTRUCTION_VISIBILITIES, type InstructionVisibility } from '../client.entity.js';
@@ -13,6 +14,8 @@ export class ClientView extends CompanyOwnedView {
   @ApiProperty({ type: String, nullable: true }) street!: string | null;
   @ApiProperty({ type: String, nullable: true }) postalCode!: string | null;
   @ApiProperty({ type: String, nullable: true }) city!: string | null;
+  /** On the file opened (`GET …/:id`): staff's note alerts about this person, until dismissed. */
+  @ApiProperty({ type: [FileAlertView], required: false }) noteAlerts?: FileAlertView[];
 }
 
 @ApiSchema({ name: 'Contact' })
