@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ClientsModule } from './clients/clients.module.js';
-import { FileAlertsModule } from './core/file-alerts/file-alerts.js';
 import { NotesModule } from './notes/notes.module.js';
 import { CompaniesModule } from './companies/companies.module.js';
 import type { AppConfig } from './config/config.schema.js';
@@ -41,7 +40,6 @@ export class AppModule {
       DiscoveryModule,
       AuditModule,
       ClientsModule,
-      FileAlertsModule,
       NotesModule,
       AccountsModule,
       RightsModule,

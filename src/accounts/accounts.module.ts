@@ -2,6 +2,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '../audit/audit.module.js';
+import { FileAlertsModule } from '../core/file-alerts/file-alerts.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import { AccountDirectory } from './account-directory.js';
 import { AccountsService } from './accounts.service.js';
@@ -20,7 +21,7 @@ registerErrorCodes(ACCOUNT_ERRORS);
 
 /** Accounts and their API tokens; also the guard every route goes through (token, then permission). */
 @Module({
-  imports: [MikroOrmModule.forFeature([Company, User, ApiToken]), AuditModule],
+  imports: [MikroOrmModule.forFeature([Company, User, ApiToken]), AuditModule, FileAlertsModule],
   controllers: [MeController, UsersController],
   providers: [AccountsService, AccountDirectory, TokensService, TokenRevocations, UsersService, { provide: APP_GUARD, useClass: BearerAuthGuard }],
   exports: [AccountDirectory, TokensService, TokenRevocations, UsersService],

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import type { AuthContext } from '../auth/auth-context.js';
 
@@ -36,6 +36,6 @@ export class FileAlerts {
   }
 }
 
-@Global()
+/** Imported by the files' modules (clients, accounts) and the sources' (notes): one register for all. */
 @Module({ providers: [FileAlerts], exports: [FileAlerts] })
 export class FileAlertsModule {}
