@@ -12,6 +12,8 @@ import { InboundEmailStore } from './email/inbound-email.store.js';
 import { MailboxLock } from './email/mailbox-lock.js';
 import { MailboxWatcher } from './email/mailbox-watcher.service.js';
 import { ThreadMatcher } from './email/thread-matcher.service.js';
+import { MailEntries } from './email/mail-entries.js';
+import { MailRouting } from './email/mail-routing.js';
 import { QuarantineModule } from './quarantine/quarantine.module.js';
 import { RoutingModule } from './routing/routing.module.js';
 import { InboundRetention } from './retention/inbound-retention.js';
@@ -31,6 +33,8 @@ export class InboundModule {
         InboundEmailStore,
         InboundEmailProcessor,
         ThreadMatcher,
+        MailEntries,
+        MailRouting,
         InboundRetention,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },
         ...watching,

@@ -113,7 +113,7 @@ export class MessageKind implements ConversationKind, InboundOpener, OnModuleIni
    * an inbound entry.
    */
   async open(input: InboundOpening): Promise<{ conversationId: string; created: boolean }> {
-    if (await this.em.fork().findOne(Message, { id: input.id })) return { conversationId: input.id, created: false };
+    // openIn finds a message opened before (a retry); two at once: the second is refused by the key.
     let opened: Awaited<ReturnType<MessageKind['openIn']>>;
     try {
       opened = await this.em.fork().transactional((em) => this.openIn(em, input));

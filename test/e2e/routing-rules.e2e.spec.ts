@@ -408,6 +408,10 @@ describe('routing rules', () => {
       expect(thread.body).toMatchObject({ clientId: world.clientId, subject: 'Question' });
       const rows = await sql<{ status: string }>('select e.status from inbound_email e join quarantine_item q on q.source_id = e.id where q.id = any(?::uuid[]) order by q.created_at', [[a, b, c]]);
       expect(rows.map((r) => r.status)).toEqual(['dropped', 'routed', 'quarantined']);
+      // A decided item is not run through the rules again.
+      const again = await as(world.manager).post(`/v1/quarantine/${b}/rerun`, {});
+      expect(again.status).toBe(409);
+      expect(again.body.code).toBe('conflict');
     });
   });
 });

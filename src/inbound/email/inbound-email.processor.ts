@@ -1,35 +1,27 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job } from 'bullmq';
-import type { AppConfig } from '../../config/config.schema.js';
-import { APP_CONFIG } from '../../core/app-config.module.js';
 import { boundSql, unnestRows } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import { isWorkerProcess } from '../../core/queue/queue-workers.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
-import type { EntryAttachment } from '../../conversations/conversation.entity.js';
 import { type AppendedEntry, InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
-import { type QuarantineRerouter, QuarantineService } from '../quarantine/quarantine.service.js';
-import { AttachmentStorage } from './attachment-storage.js';
+import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { authenticateSender } from './authentication-results.js';
 import { SentCopies } from '../../outbound/sent-copies.js';
-import { classificationOf, classify, type MailKind } from './classify.js';
+import { classify, type MailKind } from './classify.js';
 import { InboundEmail, type InboundEmailStatus } from './inbound-email.entity.js';
 import { InboundEmailStore } from './inbound-email.store.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
 import { ParsePool } from './parse-pool.js';
 import { Quarantined, quarantinePreview } from './quarantined.js';
-import { replyText } from './reply-text.js';
 import { type SenderCheck, type ThreadMatch, ThreadMatcher } from './thread-matcher.service.js';
-import { InboundRouter } from '../routing/inbound-router.js';
-import { openingIdFor, RoutingActions, type RoutingResult } from '../routing/routing-actions.js';
-import type { RoutableItem } from '../routing/routing-rule.js';
+import { MailEntries, type StoredRow } from './mail-entries.js';
+import { MailRouting } from './mail-routing.js';
 
-/** What processing needs of a stored mail besides its bytes. */
-type StoredRow = Pick<InboundEmail, 'id' | 'companyId'> & { mailboxId?: string; receivedAt?: Date };
 
 /** A stored row as read for processing, with the first row carrying the same mail. */
 interface LoadedRow {
@@ -70,17 +62,15 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     private readonly em: EntityManager,
     private readonly matcher: ThreadMatcher,
     private readonly quarantine: QuarantineService,
-    private readonly storage: AttachmentStorage,
+    private readonly entries: MailEntries,
     private readonly sent: SentCopies,
     private readonly replies: InboundAppend,
     private readonly store: InboundEmailStore,
-    private readonly router: InboundRouter,
-    private readonly routing: RoutingActions,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly routing: MailRouting,
     private readonly moduleRef: ModuleRef,
   ) {
     this.quarantine.registerAssigner('email', (item, messageId) => this.assign(item, messageId));
-    this.quarantine.registerRerouter('email', (item) => this.reroute(item));
+    this.quarantine.registerRerouter('email', (item) => this.routing.reroute(item));
   }
 
   /** The worker starts its parsing thread with its other connections, before it takes jobs. */
@@ -223,7 +213,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
         }
       }
       try {
-        inputs.push({ row, input: await this.replyInput(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId) });
+        inputs.push({ row, input: await this.entries.input(row, mail, match.messageId, kind.kind === 'automatic', sender.authorUserId) });
       } catch {
         alone.push(row.id);
       }
@@ -298,63 +288,9 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
    */
   private async unthreaded(row: StoredRow, mail: ParsedInbound, kind: MailKind): Promise<void> {
     const noThread = 'No reply token, Message-ID or reference tag of ours in the mail';
-    const result = await this.routeByRules(row, mail, kind);
+    const result = await this.routing.route(row, { ...mail, fromAddress: mail.fromAddress! }, kind);
     if (!result) throw new Quarantined('no_thread', noThread);
     if (!result.done) throw new Quarantined('no_thread', result.reason ?? noThread, null, result.label, result.ruleId);
-  }
-
-  /** The company's rules on a mail no thread placed: what the first matching rule did, or null when none matched. */
-  private async routeByRules(row: StoredRow, mail: ParsedInbound, kind: MailKind): Promise<RoutingResult | null> {
-    const text = replyText(mail);
-    const item: RoutableItem = {
-      channel: 'email',
-      mailboxId: row.mailboxId ?? null,
-      toNumber: null,
-      recipients: mail.recipients,
-      sender: mail.fromAddress!,
-      subject: mail.subject,
-      body: text.body,
-      attachments: mail.attachments.length,
-      classification: classificationOf(mail, kind),
-      receivedAt: row.receivedAt ?? new Date(),
-    };
-    const decision = await this.router.decide(this.em.fork(), row.companyId, item);
-    if (!decision.rule) return null;
-    return this.routing.apply(decision.rule, decision.context, {
-      companyId: row.companyId,
-      item,
-      openingId: openingIdFor(`email:${row.id}`),
-      senderName: mail.fromName,
-      entry: (conversationId) => this.replyInput(row, mail, conversationId, kind.kind === 'automatic', null),
-      finish: async (em, outcome) => {
-        await boundSql(
-          em,
-          `update inbound_email set status = ?, outcome = ?, conversation_id = ?, entry_id = ?, rule_id = ?, processed_at = now(), updated_at = now()
-            where id = ? and status in ('received', 'quarantined')`,
-          [outcome.status, outcome.outcome, outcome.conversationId, outcome.entryId, outcome.ruleId, row.id],
-        );
-      },
-    });
-  }
-
-  /** The rules again on a quarantined mail (an operator added one since). */
-  private async reroute(item: QuarantineItem): Promise<Awaited<ReturnType<QuarantineRerouter>>> {
-    const [found] = await boundSql<{ id: string; company_id: string; mailbox_id: string; created_at: string; raw: Buffer }>(
-      this.em.fork(),
-      'select id, company_id, mailbox_id, created_at, raw from inbound_email where id = ? and company_id = ?',
-      [item.sourceId, item.companyId],
-    );
-    if (!found) throw new NotFoundError('The inbound email of this quarantine item');
-    const mail = await parseMail(found.raw);
-    if (!mail.fromAddress) return { outcome: 'unmatched' };
-    const row: StoredRow = { id: found.id, companyId: found.company_id, mailboxId: found.mailbox_id, receivedAt: new Date(found.created_at) };
-    const result = await this.routeByRules(row, mail, classify(mail));
-    if (!result) return { outcome: 'unmatched' };
-    if (result.done) {
-      const { outcome } = result;
-      return outcome.status === 'dropped' ? { outcome: 'dropped', ruleId: outcome.ruleId } : { outcome: 'routed', conversationId: outcome.conversationId, ruleId: outcome.ruleId };
-    }
-    return result.label && result.ruleId ? { outcome: 'labelled', label: result.label, ruleId: result.ruleId } : { outcome: 'unmatched' };
   }
 
   /**
@@ -372,26 +308,9 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
     return !first;
   }
 
-  /** The reply a mail makes: its text trimmed, the original kept when different, its files stored. */
-  private async replyInput(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<InboundEntryInput> {
-    const text = replyText(mail);
-    return {
-      conversationId: messageId,
-      origin: 'email',
-      inboundKey: `email:${row.id}`,
-      senderAddress: mail.fromAddress ?? 'unknown',
-      senderName: mail.fromName,
-      authorUserId,
-      body: text.body,
-      originalBody: text.original !== text.body ? text.original : null,
-      automatic,
-      attachments: await this.keepAttachments(row, mail),
-    };
-  }
-
   /** One mail's reply and outcome: `appendAll` of one. */
   private async append(row: StoredRow, mail: ParsedInbound, messageId: string, automatic: boolean, authorUserId: string | null): Promise<string> {
-    const [appended] = await this.appendAll([{ row, input: await this.replyInput(row, mail, messageId, automatic, authorUserId) }]);
+    const [appended] = await this.appendAll([{ row, input: await this.entries.input(row, mail, messageId, automatic, authorUserId) }]);
     return appended.entryId;
   }
 
@@ -418,21 +337,6 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
         );
       },
     );
-  }
-
-  private async keepAttachments(row: StoredRow, mail: ParsedInbound): Promise<EntryAttachment[]> {
-    const kept: EntryAttachment[] = [];
-    for (const [index, file] of mail.attachments.entries()) {
-      const name = (file.filename ?? `attachment-${index + 1}`).slice(0, 200);
-      const base = { name, contentType: file.contentType, size: file.size ?? file.content.length };
-      if (base.size > this.config.inbound.attachmentMaxBytes) {
-        kept.push({ ...base, location: null, omitted: `larger than ${this.config.inbound.attachmentMaxBytes} bytes: not kept` });
-        continue;
-      }
-      const safe = name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '') || 'file';
-      kept.push({ ...base, location: await this.storage.put(`${row.companyId}/${row.id}/${index + 1}-${safe}`, file.content, file.contentType) });
-    }
-    return kept;
   }
 
   private async toQuarantine(row: StoredRow, mail: ParsedInbound | null, why: Quarantined): Promise<void> {

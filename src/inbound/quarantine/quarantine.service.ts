@@ -53,9 +53,13 @@ export interface QuarantineListQuery extends PageQuery {
  * Re-runs the company's routing rules on a quarantined item (after a rule was added): what the rule
  * did, or `unmatched` when none takes it. Registered by each channel, as assigners are.
  */
-export type QuarantineRerouter = (item: QuarantineItem) => Promise<
-  { outcome: 'routed'; conversationId: string | null; ruleId: string } | { outcome: 'dropped'; ruleId: string } | { outcome: 'labelled'; label: string; ruleId: string } | { outcome: 'unmatched' }
->;
+export type QuarantineRerouter = (item: QuarantineItem) => Promise<RerouteOutcome>;
+
+export type RerouteOutcome =
+  | { outcome: 'routed'; conversationId: string | null; ruleId: string }
+  | { outcome: 'dropped'; ruleId: string }
+  | { outcome: 'labelled'; label: string; ruleId: string }
+  | { outcome: 'unmatched' };
 
 export const BULK_ACTIONS = ['assign', 'discard', 'open', 'rerun'] as const;
 export type BulkAction = (typeof BULK_ACTIONS)[number];

@@ -1,11 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AccountDirectory } from '../../accounts/account-directory.js';
+import { ClientDirectory } from '../../clients/client-directory.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import { boundSql } from '../../core/database/sql-rows.js';
 import { TIME_ZONE } from '../../core/format/french-dates.js';
 import { CopyCircle } from '../../structures/copy-circle.js';
+import type { RerouteOutcome } from '../quarantine/quarantine.service.js';
 import type { RuleRow } from './inbound-router.js';
 export { openingIdFor } from './opening-id.js';
 import type { RoutableItem, RoutingContext } from './routing-rule.js';
@@ -35,6 +37,16 @@ export interface RoutedItem {
 /** What became of the item: done (its outcome written), or to be quarantined with the rule's label. */
 export type RoutingResult = { done: true; outcome: RoutedOutcome } | { done: false; label: string | null; ruleId: string | null; reason: string | null };
 
+/** A rerun's result as the quarantine records it (null: no rule matched). */
+export function rerouted(result: RoutingResult | null): RerouteOutcome {
+  if (!result) return { outcome: 'unmatched' };
+  if (result.done) {
+    const { outcome } = result;
+    return outcome.status === 'dropped' ? { outcome: 'dropped', ruleId: outcome.ruleId } : { outcome: 'routed', conversationId: outcome.conversationId, ruleId: outcome.ruleId };
+  }
+  return result.label && result.ruleId ? { outcome: 'labelled', label: result.label, ruleId: result.ruleId } : { outcome: 'unmatched' };
+}
+
 /**
  * Carries out the action of the rule that took an item, the item's outcome in the same transaction:
  * open a message on a client file (flags, recipients), append to the sender's latest conversation,
@@ -48,6 +60,7 @@ export class RoutingActions {
     private readonly replies: InboundAppend,
     private readonly accounts: AccountDirectory,
     private readonly circle: CopyCircle,
+    private readonly clients: ClientDirectory,
   ) {}
 
   async apply(rule: RuleRow, context: RoutingContext, routed: RoutedItem): Promise<RoutingResult> {
@@ -79,7 +92,7 @@ export class RoutingActions {
     const [client] = await boundSql<{ id: string }>(em, 'select id from client where id = ? and company_id = ?', [clientId, routed.companyId]);
     if (!client) return { done: false, label: null, ruleId: null, reason: `the rule "${rule.name}" opens a message on a client file that is gone` };
     // The sender's own account when they have one; else the company's system account (never a person who did not write it).
-    const authorId = (await this.senderAccount(em, routed)) ?? (await this.accounts.systemAccount(em, routed.companyId));
+    const authorId = (await this.senderAccount(em, routed, clientId)) ?? (await this.accounts.systemAccount(em, routed.companyId));
     const cc = new Set(action.recipientUserIds ?? []);
     if (action.structureId) for (const id of await this.circle.activeMembersOf(em, routed.companyId, action.structureId)) cc.add(id);
     cc.delete(authorId);
@@ -111,15 +124,11 @@ export class RoutingActions {
     return { done: true, outcome: outcome! };
   }
 
-  /** The sender's own account on the file (a client-side account with the sender's address or number), if any. */
-  private async senderAccount(em: EntityManager, routed: RoutedItem): Promise<string | null> {
-    const column = routed.item.channel === 'sms' ? 'mobile' : 'lower(email)';
-    const [row] = await boundSql<{ id: string }>(
-      em,
-      `select id from app_user where company_id = ? and ${column} = ? and active and kind <> 'collaborator' order by id limit 1`,
-      [routed.companyId, routed.item.sender.toLowerCase()],
-    );
-    return row?.id ?? null;
+  /** The sender's own account on that file (a client-side account with the sender's address or number), if any. */
+  private async senderAccount(em: EntityManager, routed: RoutedItem, clientId: string): Promise<string | null> {
+    const { channel, sender } = routed.item;
+    const known = channel === 'sms' ? await this.clients.sendersByPhone(em, routed.companyId, [sender]) : await this.clients.sendersByEmail(em, routed.companyId, [sender]);
+    return (known.get(channel === 'sms' ? sender : sender.toLowerCase()) ?? []).find((s) => s.clientId === clientId)?.userId ?? null;
   }
 }
 

@@ -6,11 +6,10 @@ import type { AuthContext } from '../../core/auth/auth-context.js';
 import { boundSql } from '../../core/database/sql-rows.js';
 import { DomainError, NotFoundError } from '../../core/errors/domain-error.js';
 import { toE164 } from '../../core/phone/phone-number.js';
-import { classificationOf, classify } from '../email/classify.js';
 import { parseMail } from '../email/parse-mail.js';
-import { replyText } from '../email/reply-text.js';
 import type { DryRunDto, RoutingRuleInput } from './dto/routing-rule.dto.js';
 import { InboundRouter, type RuleMiss, type RuleRow } from './inbound-router.js';
+import { mailItem, smsItem } from './routable-items.js';
 import { RoutingRule } from './routing-rule.entity.js';
 import { type RoutableItem, type RuleAction, type RuleConditions, type RuleProblem, ruleProblems } from './routing-rule.js';
 
@@ -143,9 +142,9 @@ export class RoutingRulesService {
     if (input.sms) {
       const from = toE164(input.sms.from);
       if (!from) throw new DomainError('dry_run_invalid', `"${input.sms.from}" is not a phone number`, { field: 'sms.from' });
-      return { channel: 'sms', mailboxId: null, toNumber: toE164(input.sms.to) ?? input.sms.to, recipients: [], sender: from, subject: '', body: input.sms.body, attachments: 0, classification: 'new', receivedAt: new Date() };
+      return smsItem({ from, toRaw: input.sms.to, body: input.sms.body, media: 0, receivedAt: new Date() });
     }
-    if (input.email !== undefined) return this.mailItem(Buffer.from(input.email, 'utf8'), input.mailboxId ?? null, new Date());
+    if (input.email !== undefined) return this.parsedItem(Buffer.from(input.email, 'utf8'), input.mailboxId ?? null, new Date());
     const [quarantined] = await boundSql<{ channel: 'email' | 'sms'; source_id: string }>(
       em,
       'select channel, source_id from quarantine_item where id = ? and company_id = ?',
@@ -155,7 +154,7 @@ export class RoutingRulesService {
     if (quarantined.channel === 'email') {
       const [row] = await boundSql<{ raw: Buffer; mailbox_id: string; created_at: Date }>(em, 'select raw, mailbox_id, created_at from inbound_email where id = ? and company_id = ?', [quarantined.source_id, auth.companyId]);
       if (!row) throw new NotFoundError('The inbound email of this quarantine item');
-      return this.mailItem(row.raw, row.mailbox_id, row.created_at);
+      return this.parsedItem(row.raw, row.mailbox_id, new Date(row.created_at));
     }
     const [sms] = await boundSql<{ from_raw: string; from_address: string | null; to_raw: string; body: string; media: unknown[]; created_at: Date }>(
       em,
@@ -163,21 +162,11 @@ export class RoutingRulesService {
       [quarantined.source_id, auth.companyId],
     );
     if (!sms) throw new NotFoundError('The inbound SMS of this quarantine item');
-    return {
-      channel: 'sms',
-      mailboxId: null,
-      toNumber: toE164(sms.to_raw) ?? sms.to_raw,
-      recipients: [],
-      sender: sms.from_address ?? toE164(sms.from_raw) ?? sms.from_raw,
-      subject: '',
-      body: sms.body,
-      attachments: sms.media.length,
-      classification: 'new',
-      receivedAt: sms.created_at,
-    };
+    const from = sms.from_address ?? toE164(sms.from_raw) ?? sms.from_raw;
+    return smsItem({ from, toRaw: sms.to_raw, body: sms.body, media: sms.media.length, receivedAt: new Date(sms.created_at) });
   }
 
-  private async mailItem(raw: Buffer, mailboxId: string | null, receivedAt: Date): Promise<RoutableItem> {
+  private async parsedItem(raw: Buffer, mailboxId: string | null, receivedAt: Date): Promise<RoutableItem> {
     let mail: Awaited<ReturnType<typeof parseMail>>;
     try {
       mail = await parseMail(raw);
@@ -185,18 +174,7 @@ export class RoutingRulesService {
       throw new DomainError('dry_run_invalid', `The mail could not be parsed: ${(error as Error).message}`, { field: 'email' });
     }
     if (!mail.fromAddress) throw new DomainError('dry_run_invalid', 'No sender address could be read from the mail (malformed or not a mail)', { field: 'email' });
-    return {
-      channel: 'email',
-      mailboxId,
-      toNumber: null,
-      recipients: mail.recipients,
-      sender: mail.fromAddress,
-      subject: mail.subject,
-      body: replyText(mail).body,
-      attachments: mail.attachments.length,
-      classification: classificationOf(mail, classify(mail)),
-      receivedAt,
-    };
+    return mailItem({ ...mail, fromAddress: mail.fromAddress }, mailboxId, receivedAt);
   }
 
   /** Refuses a rule that cannot be evaluated, or that names what is not the company's (422, each problem with its field). */

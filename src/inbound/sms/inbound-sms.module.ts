@@ -13,6 +13,7 @@ import { InboundSmsReceiver } from './inbound-sms.receiver.js';
 import { InboundSmsSweeper } from './inbound-sms.sweeper.js';
 import { InboundSmsWriter } from './inbound-sms.writer.js';
 import { SmsThreads } from './sms-threads.service.js';
+import { SmsRouting } from './sms-routing.js';
 import { TwilioSmsController } from './twilio-sms.controller.js';
 
 /**
@@ -22,6 +23,6 @@ import { TwilioSmsController } from './twilio-sms.controller.js';
 @Module({
   imports: [MikroOrmModule.forFeature([InboundSms]), ConversationsModule, SmsNumbersModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule, RoutingModule],
   controllers: [TwilioSmsController],
-  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads],
+  providers: [InboundSmsReceiver, InboundSmsWriter, InboundSmsProcessor, InboundSmsSweeper, SmsThreads, SmsRouting],
 })
 export class InboundSmsModule {}

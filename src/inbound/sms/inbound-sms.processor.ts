@@ -7,20 +7,18 @@ import { boundSql, unnestRows } from '../../core/database/sql-rows.js';
 import { NotFoundError } from '../../core/errors/domain-error.js';
 import { HandlesJob } from '../../core/queue/job-handler.decorator.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
-import type { EntryAttachment } from '../../conversations/conversation.entity.js';
 import { type AppendedEntry, InboundAppend, type InboundEntryInput } from '../../conversations/inbound-append.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
 import { OptOutsService } from '../../outbound/opt-outs.service.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
-import { type QuarantineRerouter, QuarantineService } from '../quarantine/quarantine.service.js';
+import { QuarantineService } from '../quarantine/quarantine.service.js';
 import { InboundSms, type InboundSmsMedia, type InboundSmsStatus } from './inbound-sms.entity.js';
 import { toE164 } from '../../core/phone/phone-number.js';
 import { keywordOf, type SmsKeyword } from './sms-text.js';
 import { tagsInText } from '../../conversations/thread-tags.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
-import { InboundRouter } from '../routing/inbound-router.js';
-import { openingIdFor, RoutingActions } from '../routing/routing-actions.js';
-import type { RoutableItem } from '../routing/routing-rule.js';
+import { smsEntryInput } from './sms-entry.js';
+import { SmsRouting } from './sms-routing.js';
 
 type Outcome = {
   status: InboundSmsStatus;
@@ -68,14 +66,13 @@ export class InboundSmsProcessor implements OnModuleInit {
     private readonly threads: SmsThreads,
     private readonly replies: InboundAppend,
     private readonly optOuts: OptOutsService,
-    private readonly router: InboundRouter,
-    private readonly routing: RoutingActions,
+    private readonly routing: SmsRouting,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.quarantine.registerAssigner('sms', (item, messageId) => this.assign(item, messageId));
-    this.quarantine.registerRerouter('sms', (item) => this.reroute(item));
+    this.quarantine.registerRerouter('sms', (item) => this.routing.reroute(item));
   }
 
   @HandlesJob('inbound.sms-batch')
@@ -124,7 +121,7 @@ export class InboundSmsProcessor implements OnModuleInit {
           continue;
         }
         const sender = senders.get(from)?.find((s) => s.clientId === target.clientId) ?? null;
-        inputs.push({ id: row.id, from, input: this.replyInput({ messageSid: row.message_sid, body: row.body, media: row.media }, from, target.messageId, sender) });
+        inputs.push({ id: row.id, from, input: smsEntryInput({ messageSid: row.message_sid, body: row.body, media: row.media }, from, target.messageId, sender) });
       }
     }
     let threaded = 0;
@@ -166,7 +163,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     if (!result.recorded) await this.em.nativeUpdate(
       InboundSms,
       { id: sms.id, status: { $in: ['received', result.status] } },
-      { status: result.status, outcome: result.outcome ?? null, messageId: result.messageId ?? sms.messageId, replyId: result.replyId ?? null, fromAddress: from, processedAt: new Date() },
+      { status: result.status, outcome: result.outcome ?? null, messageId: result.messageId ?? sms.messageId, replyId: result.replyId ?? null, ruleId: result.rule ?? null, fromAddress: from, processedAt: new Date() },
     );
     this.logger.log(`SMS ${sms.messageSid}: ${result.status}${result.outcome ? ` (${result.outcome})` : ''}`);
   }
@@ -186,57 +183,18 @@ export class InboundSmsProcessor implements OnModuleInit {
       return { status: 'threaded', messageId: target.messageId, replyId, recorded: true };
     }
     // No thread was waiting for it: the company's routing rules first.
-    const routed = await this.routeByRules(sms, from, senders);
-    if (routed.done) return routed.outcome;
-    const { label, ruleId } = routed;
+    const routed = await this.routing.route(sms, from, senders);
+    if (routed?.done) {
+      const { outcome } = routed;
+      return { status: outcome.status, outcome: outcome.outcome, messageId: outcome.conversationId, replyId: outcome.entryId, recorded: true, rule: outcome.ruleId };
+    }
+    const { label = null, ruleId = null, reason = null } = routed ?? {};
     if (senders.length > 1) {
       return this.toQuarantine(sms, 'ambiguous_sender', `This number belongs to ${senders.length} client files: ${senders.map((s) => s.name).join(', ')}`, null, label, ruleId);
     }
-    if (senders.length === 0) return this.toQuarantine(sms, 'unknown_sender', routed.reason ?? 'No recent thread sent an SMS to this number and no client file knows it', null, label, ruleId);
+    if (senders.length === 0) return this.toQuarantine(sms, 'unknown_sender', reason ?? 'No recent thread sent an SMS to this number and no client file knows it', null, label, ruleId);
     if (label) return this.toQuarantine(sms, 'no_thread', `No recent thread sent an SMS to this number; the rule sent it here`, null, label, ruleId);
     return this.compose(sms, from, senders[0]);
-  }
-
-  /**
-   * The routing rules on an SMS no thread was waiting for (first match wins). Done: the rule's
-   * action and the row's outcome were written together; otherwise the label a rule gave (to the
-   * quarantine) or nothing (the default: a known sender's file, else the quarantine).
-   */
-  private async routeByRules(sms: InboundSms, from: string, senders: KnownSender[]): Promise<{ done: true; outcome: Outcome } | { done: false; label: string | null; ruleId: string | null; reason: string | null }> {
-    const item: RoutableItem = {
-      channel: 'sms',
-      mailboxId: null,
-      toNumber: toE164(sms.toRaw) ?? sms.toRaw,
-      recipients: [],
-      sender: from,
-      subject: '',
-      body: sms.body,
-      attachments: sms.media.length,
-      classification: 'new',
-      receivedAt: sms.createdAt,
-    };
-    const decision = await this.router.decide(this.em.fork(), sms.companyId, item);
-    if (!decision.rule) return { done: false, label: null, ruleId: null, reason: null };
-    const result = await this.routing.apply(decision.rule, decision.context, {
-      companyId: sms.companyId,
-      item,
-      openingId: openingIdFor(`sms:${sms.id}`),
-      senderName: senders[0]?.name ?? null,
-      entry: (conversationId) => Promise.resolve(this.replyInput(sms, from, conversationId, senders.length === 1 ? senders[0] : null)),
-      finish: async (em, outcome) => {
-        await boundSql(
-          em,
-          `update inbound_sms set status = ?, outcome = ?, conversation_id = ?, entry_id = ?, rule_id = ?, from_address = ?, processed_at = now(), updated_at = now()
-            where id = ? and status in ('received', 'quarantined')`,
-          [outcome.status, outcome.outcome, outcome.conversationId, outcome.entryId, outcome.ruleId, from, sms.id],
-        );
-      },
-    });
-    if (result.done) {
-      const { outcome } = result;
-      return { done: true, outcome: { status: outcome.status, outcome: outcome.outcome, messageId: outcome.conversationId, replyId: outcome.entryId, recorded: true, rule: outcome.ruleId } };
-    }
-    return result;
   }
 
   /** A known sender with no recent thread: a new thread on their file, the SMS as its first reply. */
@@ -276,7 +234,7 @@ export class InboundSmsProcessor implements OnModuleInit {
     status: SmsAppend['status'],
     outcome: string | null = null,
   ): Promise<string> {
-    const [appended] = await this.appendAll([{ id: sms.id, from, input: this.replyInput(sms, from, messageId, sender), status, outcome }]);
+    const [appended] = await this.appendAll([{ id: sms.id, from, input: smsEntryInput(sms, from, messageId, sender), status, outcome }]);
     return appended.entryId;
   }
 
@@ -304,25 +262,6 @@ export class InboundSmsProcessor implements OnModuleInit {
         );
       },
     );
-  }
-
-  private replyInput(sms: Pick<InboundSms, 'messageSid' | 'body' | 'media'>, from: string, messageId: string, sender: KnownSender | null): InboundEntryInput {
-    const attachments: EntryAttachment[] = sms.media.map((media, index) => ({
-      name: `mms-${index + 1}`,
-      contentType: media.contentType,
-      size: null,
-      location: media.url,
-    }));
-    return {
-      conversationId: messageId,
-      origin: 'sms',
-      inboundKey: `sms:${sms.messageSid}`,
-      senderAddress: from,
-      senderName: sender?.name ?? null,
-      authorUserId: sender?.userId ?? null,
-      body: sms.body,
-      attachments: attachments.length > 0 ? attachments : null,
-    };
   }
 
   /**
@@ -372,22 +311,7 @@ export class InboundSmsProcessor implements OnModuleInit {
       ruleId,
       receivedBy: toE164(sms.toRaw) ?? sms.toRaw,
     });
-    if (ruleId) await this.em.nativeUpdate(InboundSms, { id: sms.id }, { ruleId });
-    return { status: 'quarantined', outcome: label ? `${reason} (${label})` : reason, messageId: suggestedMessageId };
-  }
-
-  /** The rules again on a quarantined SMS (an operator added one since). */
-  private async reroute(item: QuarantineItem): Promise<Awaited<ReturnType<QuarantineRerouter>>> {
-    const sms = await this.em.fork().findOne(InboundSms, { id: item.sourceId, companyId: item.companyId });
-    if (!sms) throw new NotFoundError('Inbound SMS');
-    const from = sms.fromAddress ?? toE164(sms.fromRaw);
-    if (!from) return { outcome: 'unmatched' };
-    const routed = await this.routeByRules(sms, from, await this.threads.knownSenders(sms.companyId, from));
-    if (routed.done) {
-      const { outcome } = routed;
-      return outcome.status === 'dropped' ? { outcome: 'dropped', ruleId: outcome.rule! } : { outcome: 'routed', conversationId: outcome.messageId ?? null, ruleId: outcome.rule! };
-    }
-    return routed.label && routed.ruleId ? { outcome: 'labelled', label: routed.label, ruleId: routed.ruleId } : { outcome: 'unmatched' };
+    return { status: 'quarantined', outcome: label ? `${reason} (${label})` : reason, messageId: suggestedMessageId, rule: ruleId ?? undefined };
   }
 
   /** An operator chose the thread of a quarantined SMS: it becomes a reply there (once, whatever the retries). */
