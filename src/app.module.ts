@@ -15,6 +15,7 @@ import { InboundModule } from './inbound/inbound.module.js';
 import { MailboxesModule } from './channels/mailboxes.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { ExchangesModule } from './exchanges/exchanges.module.js';
+import { DiscussionsModule } from './discussions/discussions.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { SmsNumbersModule } from './channels/sms-numbers.module.js';
 import { EmailSenderModule } from './channels/email-sender.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
       CompaniesModule,
       MessagesModule,
       ExchangesModule,
+      DiscussionsModule,
       OutboundModule,
       SmsNumbersModule,
       EmailSenderModule,

@@ -6,9 +6,11 @@ import { CHANNEL_ERRORS } from './channels/channel-errors.js';
 import { CORE_ERRORS, registeredErrorCodes } from './core/errors/domain-error.js';
 import { IMAP_ERRORS } from './channels/imap/imap-errors.js';
 import { EXCHANGE_ERRORS } from './exchanges/exchange-errors.js';
+import { DISCUSSION_ERRORS } from './discussions/discussion-errors.js';
 import { MESSAGE_ERRORS } from './messages/message-errors.js';
 import { STRUCTURE_ERRORS } from './structures/structure-errors.js';
 import { ROUTING_ERRORS } from './inbound/routing/routing-errors.js';
+import { SIGN_IN_ERRORS } from './accounts/sign-in/sign-in-errors.js';
 // Loading the application's modules is what registers their codes, as in the api and worker.
 import './app.module.js';
 
@@ -26,6 +28,14 @@ const EXPECTED: Record<string, number> = {
   invalid_token: 401,
   token_revoked: 401,
   account_inactive: 401,
+  // Signing in to the console (issue 20).
+  invalid_credentials: 401,
+  not_signed_in: 401,
+  session_expired: 401,
+  csrf_failed: 403,
+  too_many_attempts: 429,
+  invalid_password_token: 400,
+  weak_password: 400,
   permission_denied: 403,
   remark_clients_only: 403,
   interventions_staff_only: 403,
@@ -41,6 +51,7 @@ const EXPECTED: Record<string, number> = {
   last_manager: 409,
   mailbox_already_watched: 409,
   routing_rules_limit: 409,
+  discussion_no_manager: 409,
   payload_too_large: 413,
   body_too_large: 413,
   unsupported_media_type: 415,
@@ -61,13 +72,15 @@ const EXPECTED: Record<string, number> = {
   mailbox_unreachable: 422,
   routing_rule_invalid: 422,
   dry_run_invalid: 422,
+  discussion_subject_required: 422,
+  discussion_link_invalid: 422,
   twilio_unavailable: 502,
   not_ready: 503,
   database_unavailable: 503,
   internal_error: 500,
 };
 
-const TABLES = { CORE_ERRORS, ACCOUNT_ERRORS, CHANNEL_ERRORS, IMAP_ERRORS, MESSAGE_ERRORS, EXCHANGE_ERRORS, STRUCTURE_ERRORS, ROUTING_ERRORS };
+const TABLES = { CORE_ERRORS, ACCOUNT_ERRORS, CHANNEL_ERRORS, IMAP_ERRORS, MESSAGE_ERRORS, EXCHANGE_ERRORS, DISCUSSION_ERRORS, STRUCTURE_ERRORS, ROUTING_ERRORS, SIGN_IN_ERRORS };
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -5,6 +5,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/config.schema.js';
 import { ApiExceptionFilter } from './core/errors/api-exception.filter.js';
 import { accessLog } from './core/http/access-log.js';
+import { mountConsole } from './core/http/console-static.js';
 import { inputGuard, refuseDeepJson } from './core/http/input-guard.js';
 import { mountOpenApi } from './core/http/openapi.js';
 import { requestIdMiddleware } from './core/http/request-id.middleware.js';
@@ -27,6 +28,7 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   app.use(json({ limit: '1mb', verify: refuseDeepJson }));
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.use(inputGuard);
+  mountConsole(app, config.console.distDir, logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ApiExceptionFilter());
   mountOpenApi(app);

@@ -60,7 +60,7 @@ export class AccountDirectory {
        on conflict do nothing`,
       [companyId],
     );
-    const [row] = await boundSql<{ id: string }>(em, `select id from app_user where company_id = ? and role is null and client_id is null`, [companyId]);
+    const [row] = await boundSql<{ id: string }>(em, `select id from app_user where company_id = ? and kind = 'system'`, [companyId]);
     return row.id;
   }
 
@@ -68,7 +68,7 @@ export class AccountDirectory {
    * Of the company's accounts that are `userIds` or belong to the client file `clientId`, the one
    * whose email is `email` (any case); null when none is.
    */
-  async withEmail(em: EntityManager, companyId: string, email: string, among: { userIds: string[]; clientId: string }): Promise<string | null> {
+  async withEmail(em: EntityManager, companyId: string, email: string, among: { userIds: string[]; clientId: string | null }): Promise<string | null> {
     const [row] = await boundSql<{ id: string }>(
       em,
       `select id from app_user where company_id = ? and lower(email) = lower(?) and (id = any(?::uuid[]) or client_id = ?) order by id limit 1`,

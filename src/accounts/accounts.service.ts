@@ -24,14 +24,14 @@ export class AccountsService {
     return this.describe(auth);
   }
 
-  /** The caller's account, company and current token. */
+  /** The caller's account, company and current token (null when signed in with a session). */
   async describe(auth: AuthContext): Promise<MeResponse> {
     const [user, company, token] = await Promise.all([
       this.em.findOne(User, { id: auth.userId, companyId: auth.companyId }),
       this.em.findOne(Company, { id: auth.companyId }),
-      this.em.findOne(ApiToken, { id: auth.tokenId, companyId: auth.companyId }),
+      auth.credential.type === 'token' ? this.em.findOne(ApiToken, { id: auth.credential.id, companyId: auth.companyId }) : null,
     ]);
-    if (!user || !company || !token) throw new NotFoundError('Account');
+    if (!user || !company || (auth.credential.type === 'token' && !token)) throw new NotFoundError('Account');
     return {
       id: user.id,
       company: { id: company.id, name: company.name },
@@ -44,7 +44,7 @@ export class AccountsService {
       active: user.active,
       clientId: user.clientId,
       permissions: [...user.permissions].sort(),
-      token: { id: token.id, name: token.name, hint: token.hint },
+      token: token ? { id: token.id, name: token.name, hint: token.hint } : null,
     };
   }
 }

@@ -7,7 +7,7 @@ import { JobQueue } from '../core/queue/job-queue.service.js';
 import type { JobPayload } from '../core/queue/jobs.js';
 import { ApiToken } from './api-token.entity.js';
 import { hashTokenSecret, hasTokenShape } from './token-secret.js';
-import { actingKind } from './user.entity.js';
+import { actingContext } from './acting-context.js';
 
 /** Last-use times are kept to this precision, so a busy token costs one job per window, not per request. */
 const LAST_USE_PRECISION_MS = 5 * 60_000;
@@ -30,15 +30,7 @@ export class TokensService {
     const user = token.user;
     if (!user.active || user.kind === 'system') throw new DomainError('account_inactive', 'The account of this token is deactivated');
     await this.noteUse(token);
-    return {
-      userId: user.id,
-      companyId: user.companyId,
-      tokenId: token.id,
-      kind: actingKind(user.kind),
-      role: user.role,
-      clientId: user.clientId,
-      permissions: new Set(user.permissions),
-    };
+    return actingContext(user, { type: 'token', id: token.id });
   }
 
   private async noteUse(token: ApiToken): Promise<void> {

@@ -5,7 +5,7 @@ import type { Permission } from '../rights/permissions.js';
 import { CompanyLedEntity } from '../core/tenancy/company-owned.entity.js';
 
 /** Kinds of the accounts people hold: what the API shows and accepts. */
-export const USER_KINDS = ['collaborator', 'client', 'secretary'] as const;
+export const USER_KINDS = ['collaborator', 'client', 'secretary', 'worker'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
 
 /**
@@ -14,7 +14,8 @@ export type UserKind = (typeof USER_KINDS)[number];
  * rule opens for an unknown sender, an SMS from a number no account holds). A system account never
  * signs in (inactive, no token), holds no permission, and is no one's to list or edit.
  */
-export const ACCOUNT_KINDS = [...USER_KINDS, 'system'] as const;
+// In the order of the database enum (values are appended there as they come).
+export const ACCOUNT_KINDS = ['collaborator', 'client', 'secretary', 'system', 'worker'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
 /** The kind of an account that acts (signs in, is shown, views): a system account never does. */
@@ -27,13 +28,18 @@ export function actingKind(kind: AccountKind): UserKind {
 export const COLLABORATOR_ROLES = ['manager', 'supervisor', 'operator'] as const;
 export type CollaboratorRole = (typeof COLLABORATOR_ROLES)[number];
 
-/** Someone who logs in: a collaborator of the company, or a client-side account. */
+/**
+ * Someone who logs in: a collaborator of the company, a client-side account (client, secretary: bound
+ * to a client file), or a worker (intervenant: a field worker of the company, bound to no client file,
+ * who sees only what concerns itself: its own account and the discussions about it shown on its portal).
+ */
 @Entity({ tableName: 'app_user' })
 @Unique({ name: 'app_user_company_email_unique', properties: ['companyId', 'email'] })
 @Check({ name: 'app_user_role_matches_kind', expression: "(kind = 'collaborator') = (role is not null)" })
-@Check({ name: 'app_user_client_matches_kind', expression: "(kind::text in ('collaborator', 'system')) = (client_id is null)" })
-// One system account per company: the only accounts with neither a role nor a client file.
-@Index({ name: 'app_user_one_system_account', expression: `create unique index "app_user_one_system_account" on "app_user" ("company_id") where "role" is null and "client_id" is null` })
+@Check({ name: 'app_user_client_matches_kind', expression: "(kind::text in ('collaborator', 'system', 'worker')) = (client_id is null)" })
+// One system account per company (workers too have neither a role nor a client file: the kind decides;
+// user_kind_is_system is the migration's immutable reading of the kind, as an index predicate needs).
+@Index({ name: 'app_user_one_system_account', expression: `create unique index "app_user_one_system_account" on "app_user" ("company_id") where "user_kind_is_system"("kind")` })
 export class User extends CompanyLedEntity {
   @Enum({ items: () => ACCOUNT_KINDS, nativeEnumName: 'user_kind' })
   kind!: AccountKind;
@@ -58,7 +64,7 @@ export class User extends CompanyLedEntity {
   @Property({ type: 'boolean' })
   active: Opt<boolean> = true;
 
-  /** The client file a client or secretary account is bound to. */
+  /** The client file a client or secretary account is bound to (none for collaborators, workers, the system account). */
   @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id', nullable: true, index: true, deleteRule: 'restrict' })
   clientId: Opt<string> | null = null;
 
@@ -75,4 +81,11 @@ export class User extends CompanyLedEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   rightsAppliedAt: Opt<Date> | null = null;
+
+  /**
+   * The console password, as an argon2id PHC string (sign-in/passwords.ts); null until set through
+   * an invitation or reset link. Never shown: views list the fields they answer with.
+   */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  passwordHash: Opt<string> | null = null;
 }

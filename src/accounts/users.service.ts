@@ -68,6 +68,8 @@ export class UsersService {
         // The system account is nobody's to list (nor get, nor change: see `get` and `changeAccount`).
         ...(query.kind ? { kind: query.kind } : { kind: { $ne: 'system' as const } }),
         ...(query.role ? { role: query.role } : {}),
+        // Scoped by company above: another company's client file simply has no accounts here.
+        ...(query.clientId ? { clientId: query.clientId } : {}),
         ...(query.active ? { active: query.active === 'true' } : {}),
       },
       { orderBy: { id: 'asc' }, limit: limit + 1 },
@@ -83,11 +85,12 @@ export class UsersService {
 
   async create(auth: AuthContext, input: CreateUserDto, grant: RightsGrant): Promise<User> {
     assertCanGrant(auth, grant);
-    const bound = grant.kind !== 'collaborator';
+    // Client and secretary accounts are bound to a client file; collaborators and workers to none.
+    const bound = grant.kind === 'client' || grant.kind === 'secretary';
     if (bound && !input.clientId) {
       throw new DomainError('validation_failed', `A ${grant.kind} account needs the clientId of its client file`);
     }
-    if (!bound && input.clientId) throw new DomainError('validation_failed', 'A collaborator account has no client file');
+    if (!bound && input.clientId) throw new DomainError('validation_failed', `A ${grant.kind} account has no client file`);
     if (input.clientId && !(await this.em.count(Client, { companyId: auth.companyId, id: input.clientId }))) {
       throw new NotFoundError('Client');
     }

@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { EmailSenderController } from './email-sender.controller.js';
 import { EmailSender } from './email-sender.entity.js';
 import { ChannelSenders } from './channel-senders.js';
@@ -9,7 +10,7 @@ import { FaxGateway } from './fax-gateway.entity.js';
 
 /** The company's sending identities for email and fax copies: From address and fax gateway. */
 @Module({
-  imports: [MikroOrmModule.forFeature([EmailSender, FaxGateway])],
+  imports: [MikroOrmModule.forFeature([EmailSender, FaxGateway]), AuditModule],
   controllers: [EmailSenderController, FaxController],
   providers: [EmailSenderService, ChannelSenders],
   exports: [MikroOrmModule, ChannelSenders],

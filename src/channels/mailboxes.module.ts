@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { APP_CONFIG } from '../core/app-config.module.js';
 import { MailboxHostPolicy } from './imap/host-policy.js';
@@ -21,7 +22,7 @@ registerErrorCodes(IMAP_ERRORS);
  * inbound's watcher gets from here.
  */
 @Module({
-  imports: [MikroOrmModule.forFeature([Mailbox])],
+  imports: [MikroOrmModule.forFeature([Mailbox]), AuditModule],
   controllers: [MailboxesController],
   providers: [
     MailboxesService,

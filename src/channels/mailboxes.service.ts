@@ -2,6 +2,8 @@ import { boundSql } from '../core/database/sql-rows.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { AuditService, type Snapshot } from '../audit/audit.service.js';
+import { snapshot } from '../audit/snapshot.js';
 import type { AuthContext } from '../core/auth/auth-context.js';
 import { SecretBox } from '../core/crypto/secret-box.js';
 import { DomainError, NotFoundError } from '../core/errors/domain-error.js';
@@ -23,6 +25,13 @@ export function mailboxSettings(mailbox: Mailbox, box: SecretBox): MailboxSettin
   };
 }
 
+/** What the audit log keeps of a mailbox: its settings, not its sealed password (hidden) nor the watcher's progress. */
+function settingsOf(mailbox: Mailbox): Snapshot {
+  const settings = snapshot(mailbox) ?? {};
+  for (const progress of ['cursorUidValidity', 'cursorUid', 'lastError', 'lastConnectedAt']) delete settings[progress];
+  return settings;
+}
+
 /** Companies' IMAP mailboxes: configuration and a connection test. Watching is the worker's job. */
 @Injectable()
 export class MailboxesService {
@@ -31,6 +40,7 @@ export class MailboxesService {
     private readonly box: SecretBox,
     private readonly client: MailboxClient,
     private readonly hosts: MailboxHostPolicy,
+    private readonly audit: AuditService,
   ) {}
 
   list(auth: AuthContext): Promise<Mailbox[]> {
@@ -49,6 +59,7 @@ export class MailboxesService {
     await this.hosts.target(rest.host);
     await this.ensureAccountFree(rest, null);
     const mailbox = this.em.create(Mailbox, { ...rest, companyId: auth.companyId, passwordSealed: this.box.seal(password) });
+    this.audit.record(this.em, auth, 'mailbox.create', { type: 'mailbox', id: mailbox.id }, null, settingsOf(mailbox));
     await this.flush();
     return mailbox;
   }
@@ -57,6 +68,7 @@ export class MailboxesService {
     const mailbox = await this.get(auth, id);
     const { password, ...rest } = changes;
     const folderBefore = mailbox.folder;
+    const before = settingsOf(mailbox);
     const accountBefore = accountKey(mailbox);
     const activeBefore = mailbox.active;
     this.em.assign(mailbox, rest);
@@ -69,12 +81,15 @@ export class MailboxesService {
       mailbox.cursorUidValidity = null;
       mailbox.cursorUid = 0;
     }
+    // Say that the password changed without saying what it is.
+    this.audit.record(this.em, auth, 'mailbox.update', { type: 'mailbox', id }, before, { ...settingsOf(mailbox), ...(password !== undefined ? { password: 'changed' } : {}) });
     await this.flush();
     return mailbox;
   }
 
   async remove(auth: AuthContext, id: string): Promise<void> {
     const mailbox = await this.get(auth, id);
+    this.audit.record(this.em, auth, 'mailbox.delete', { type: 'mailbox', id }, settingsOf(mailbox), null);
     await this.em.remove(mailbox).flush();
   }
 

@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
 import { ApiToken } from '../accounts/api-token.entity.js';
+import { PasswordToken } from '../accounts/sign-in/password-token.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { Client, Contact, Instruction } from '../clients/client.entity.js';
@@ -18,6 +19,7 @@ import { StructuresModule } from '../structures/structures.module.js';
       Company,
       User,
       ApiToken,
+      PasswordToken,
       AuditEntry,
       Client,
       Contact,

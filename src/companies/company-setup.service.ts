@@ -1,5 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { issuePasswordToken, passwordLink } from '../accounts/sign-in/password-tokens.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { APP_CONFIG } from '../core/app-config.module.js';
+import { Clock } from '../core/clock.js';
 import { ApiToken } from '../accounts/api-token.entity.js';
 import { User } from '../accounts/user.entity.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
@@ -26,6 +30,8 @@ export interface BootstrapResult {
   companyId: string;
   userId: string;
   token: string;
+  /** Where the manager chooses a console password (valid 7 days, used once); the same link an invitation email carries. */
+  invitationUrl: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -42,13 +48,16 @@ function namesFromEmail(email: string): { firstName: string; lastName: string } 
 
 /**
  * Creates a company ready to use, in one transaction: its five rights templates, its
- * client-messages copy circle, its settings, its first manager (Manager template) and a token.
+ * client-messages copy circle, its settings, its first manager (Manager template), a token and
+ * the link where the manager chooses a console password.
  */
 @Injectable()
 export class CompanySetupService {
   constructor(
     private readonly em: EntityManager,
     private readonly circle: CopyCircle,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
@@ -82,6 +91,7 @@ export class CompanySetupService {
         rightsAppliedAt: new Date(),
       });
       const { secret } = em.getRepository(ApiToken).issue(manager, 'bootstrap');
+      const invitation = issuePasswordToken(em, manager, 'invitation', this.clock.now());
       em.create(AuditEntry, {
         companyId: company.id,
         actorId: null,
@@ -91,7 +101,7 @@ export class CompanySetupService {
         after: { name: companyName, country, managerId: manager.id, managerEmail: email },
       });
       await em.flush();
-      return { companyId: company.id, userId: manager.id, token: secret };
+      return { companyId: company.id, userId: manager.id, token: secret, invitationUrl: passwordLink(this.config.publicBaseUrl, invitation.token) };
     });
   }
 

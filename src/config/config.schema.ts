@@ -262,6 +262,36 @@ export const VARIABLES = {
     description:
       'In production, mailbox servers on loopback, private, link-local or CGNAT addresses (written or answered by DNS) are refused; these host names, addresses and CIDR networks are let through (e.g. an IMAP server on your own network).',
   },
+  SESSION_IDLE_MINUTES: {
+    schema: integer(1, 1440),
+    default: '30',
+    description: 'A console session unused for this many minutes ends (each request made with it starts the count again).',
+  },
+  SESSION_MAX_HOURS: {
+    schema: integer(1, 720),
+    default: '12',
+    description: 'A console session ends this many hours after signing in, however much it is used.',
+  },
+  SIGN_IN_MAX_ATTEMPTS: {
+    schema: integer(1, 1000),
+    default: '5',
+    description: 'Failed sign-ins (and password reset requests) allowed per email address within SIGN_IN_WINDOW_MINUTES; more are answered 429 too_many_attempts.',
+  },
+  SIGN_IN_MAX_ATTEMPTS_PER_IP: {
+    schema: integer(1, 100000),
+    default: '50',
+    description: 'Sign-in and password reset attempts allowed per IP address within SIGN_IN_WINDOW_MINUTES, whatever the email.',
+  },
+  SIGN_IN_WINDOW_MINUTES: {
+    schema: integer(1, 1440),
+    default: '15',
+    description: 'The window the sign-in attempt limits count over (counted in Redis, shared by every API process).',
+  },
+  CONSOLE_DIST_DIR: {
+    schema: z.string().min(1, { error: 'must not be empty' }),
+    default: 'console/dist',
+    description: 'Built files of the web console, served at /console (relative to the working directory); when it has no index.html, the API starts without the console.',
+  },
 } satisfies Record<string, VariableSpec>;
 
 /** A MAILBOX_ALLOWED_HOSTS entry: a host name, an IP address, or a network in CIDR notation. */
@@ -301,6 +331,10 @@ export interface AppConfig {
     discardedRetentionDays: number;
     retentionIntervalMs: number;
   };
+  /** People signing in to the console: session lifetimes and attempt limits. */
+  signIn: { idleMinutes: number; maxHours: number; maxAttemptsPerEmail: number; maxAttemptsPerIp: number; windowMinutes: number };
+  /** Where the built web console is read from (served at /console when present). */
+  console: { distDir: string };
   inboundSms: { replyWindowDays: number; maxBodyChars: number; helpText: string; requeueAfterMs: number };
   smtp: { url: string; poolMax: number; timeoutMs: number };
   twilio: { baseUrl: string; messagingBaseUrl: string; timeoutMs: number };
@@ -339,6 +373,14 @@ export function toAppConfig(v: Parsed): AppConfig {
       discardedRetentionDays: v.QUARANTINE_DISCARDED_RETENTION_DAYS,
       retentionIntervalMs: v.RETENTION_INTERVAL_MS,
     },
+    signIn: {
+      idleMinutes: v.SESSION_IDLE_MINUTES,
+      maxHours: v.SESSION_MAX_HOURS,
+      maxAttemptsPerEmail: v.SIGN_IN_MAX_ATTEMPTS,
+      maxAttemptsPerIp: v.SIGN_IN_MAX_ATTEMPTS_PER_IP,
+      windowMinutes: v.SIGN_IN_WINDOW_MINUTES,
+    },
+    console: { distDir: v.CONSOLE_DIST_DIR },
     inboundSms: { replyWindowDays: v.SMS_REPLY_WINDOW_DAYS, maxBodyChars: v.SMS_MAX_BODY_CHARS, helpText: v.SMS_HELP_TEXT, requeueAfterMs: v.SMS_REQUEUE_AFTER_MS },
     smtp: { url: v.SMTP_URL, poolMax: v.SMTP_POOL_MAX, timeoutMs: v.SMTP_TIMEOUT_MS },
     twilio: { baseUrl: v.TWILIO_API_BASE_URL.replace(/\/+$/, ''), messagingBaseUrl: v.TWILIO_MESSAGING_BASE_URL.replace(/\/+$/, ''), timeoutMs: v.TWILIO_TIMEOUT_MS },

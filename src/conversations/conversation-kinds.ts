@@ -76,10 +76,21 @@ export interface ConversationKind {
    * without this) are copied as replies in the conversation's context.
    */
   entryCopyContexts?(em: EntityManager, entryIds: string[]): Promise<Map<string, KindCopyContext>>;
+  /**
+   * Staff accounts told of answers in these conversations besides their author and the company's
+   * managers (a discussion's file manager), by conversation; the reply alerts ask here.
+   */
+  replyWatchers?(em: EntityManager, conversationIds: string[]): Promise<Map<string, string[]>>;
+  /**
+   * Whether a copy queued earlier for this account may still go out when it is sent (all may, when
+   * absent): a discussion hidden from the portal after its alert was queued sends the portal person
+   * nothing, even when the mail server made the copy wait.
+   */
+  copyStillShown?(em: EntityManager, conversationId: string, userId: string): Promise<boolean>;
   /** Whether `viewer` is shown live events of this type about a conversation it can see (all when absent). */
   showsEvent?(viewer: AuthContext, type: string): boolean;
   /** The file an outbox row asked to attach (its `attachDigest` request), made for the conversation's author. */
-  attachment?(request: unknown, conversation: { authorId: string; clientId: string }): Promise<CopyAttachment>;
+  attachment?(request: unknown, conversation: { authorId: string; clientId: string | null }): Promise<CopyAttachment>;
 }
 
 /** A kind that can open a conversation by itself from an inbound item (a message, for an SMS from a known number). */
@@ -131,8 +142,8 @@ export class ConversationKinds {
   }
 
   /** The conversation's kind when `viewer` may see it; otherwise 404, exactly as if it did not exist. */
-  async assertVisible(em: EntityManager, viewer: AuthContext, conversationId: string): Promise<{ id: string; kind: string; companyId: string; clientId: string }> {
-    const [row] = await boundSql<{ id: string; kind: string; company_id: string; client_id: string }>(
+  async assertVisible(em: EntityManager, viewer: AuthContext, conversationId: string): Promise<{ id: string; kind: string; companyId: string; clientId: string | null }> {
+    const [row] = await boundSql<{ id: string; kind: string; company_id: string; client_id: string | null }>(
       em,
       'select id, kind, company_id, client_id from conversation where id = ?',
       [conversationId],

@@ -15,8 +15,9 @@ import { CompanyLedEntity, CompanyOwnedEntity } from '../core/tenancy/company-ow
 @Entity({ tableName: 'conversation' })
 @Index({ name: 'conversation_company_client_index', properties: ['companyId', 'clientId', 'id'] })
 export class Conversation extends CompanyLedEntity {
-  @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id' })
-  clientId!: string;
+  /** The client file it is about; null for a thread about no client (a discussion with a worker). */
+  @ManyToOne(() => Client, { mapToPk: true, fieldName: 'client_id', nullable: true, deleteRule: 'no action' })
+  clientId!: string | null;
 
   /** Who opened it (an account; for a thread opened by an inbound item, the account it is recorded under). */
   @ManyToOne(() => User, { mapToPk: true, fieldName: 'author_id', index: true })

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { insertRows } from '../core/database/sql-rows.js';
+import { boundSql, insertRows } from '../core/database/sql-rows.js';
 import { newId } from '../core/database/new-id.js';
 import { Conversation, ConversationEntry, ConversationEvent, ConversationState, type CopyChannel, type DigestRequest } from './conversation.entity.js';
 
@@ -9,7 +9,8 @@ export interface OpenConversation {
   /** Chosen by the caller when it must be known before the write (an inbound item's idempotency). */
   id?: string;
   companyId: string;
-  clientId: string;
+  /** Null for a thread about no client file (a discussion with a worker). */
+  clientId: string | null;
   kind: string;
   authorId: string;
   at?: Date;
@@ -81,6 +82,37 @@ export class Conversations {
       ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
       rows,
       { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
+    );
+  }
+
+  /**
+   * Copies of the first post (`entryId` null) or of an entry to these accounts only, at their own
+   * address, never to the client file's (a portal discussion's alerts: its client or worker, its
+   * file manager). Written in the caller's transaction like recordCopies; outbound gives each email
+   * its reply address, so an answer comes back into the conversation.
+   */
+  async recordAccountCopies(em: EntityManager, conversation: { id: string; companyId: string }, entryId: string | null, channel: CopyChannel, userIds: string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    const now = new Date();
+    await insertRows(
+      em,
+      'outbox_copy',
+      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status'],
+      [...new Set(userIds)].map((userId) => [newId(), now, now, conversation.companyId, conversation.id, entryId, 'user', userId, channel, 'pending']),
+      { recipient_type: 'copy_recipient' },
+    );
+  }
+
+  /**
+   * Marks the conversation read by `userId` as of `at`, whether or not the account had a state row
+   * (an account opening a thread, or writing in it).
+   */
+  async markRead(em: EntityManager, conversation: Pick<Conversation, 'id' | 'companyId'>, userId: string, at = new Date()): Promise<void> {
+    await boundSql(
+      em,
+      `insert into conversation_state (id, created_at, updated_at, company_id, conversation_id, user_id, read_at) values (?, now(), now(), ?, ?, ?, ?)
+       on conflict (conversation_id, user_id) do update set read_at = greatest(coalesce(conversation_state.read_at, excluded.read_at), excluded.read_at), updated_at = now()`,
+      [newId(), conversation.companyId, conversation.id, userId, at],
     );
   }
 

@@ -2,7 +2,7 @@ import { Controller, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { filter, from, interval, map, merge, mergeMap, type Observable, takeUntil } from 'rxjs';
-import { TokenRevocations } from '../accounts/token-revocations.js';
+import { CredentialRevocations } from '../accounts/credential-revocations.js';
 import { AnyAccount, type AuthContext, CurrentAuth } from '../core/auth/auth-context.js';
 import { ConversationKinds } from './conversation-kinds.js';
 import { kindOf, type LiveEvent, LiveEvents } from './live-events.service.js';
@@ -23,7 +23,7 @@ export class EventsController {
     private readonly live: LiveEvents,
     private readonly kinds: ConversationKinds,
     private readonly em: EntityManager,
-    private readonly revocations: TokenRevocations,
+    private readonly revocations: CredentialRevocations,
   ) {}
 
   /**
@@ -46,8 +46,8 @@ export class EventsController {
     );
     const pings = interval(PING_EVERY_MS).pipe(map(() => ({ type: 'ping', data: {} })));
     // Ends at shutdown, which closes the response instead of holding the server open, and once
-    // the caller's token is revoked or its account deactivated (checked again every few seconds).
-    return merge(visible, pings).pipe(takeUntil(merge(this.live.closing(), this.revocations.ended(auth.tokenId))));
+    // the caller's token or session is revoked or expires, or its account is deactivated (checked again every few seconds).
+    return merge(visible, pings).pipe(takeUntil(merge(this.live.closing(), this.revocations.ended(auth.credential))));
   }
 
   private async shown(viewer: AuthContext, event: LiveEvent): Promise<boolean> {

@@ -12,7 +12,8 @@ export interface PendingCopy {
   recipient_type: 'client' | 'user';
   recipient_user_id: string | null;
   channel: CopyChannel;
-  client_id: string;
+  /** Null for a conversation about no client file (a discussion with a worker). */
+  client_id: string | null;
   /** The address the kind chose for this copy, else null (the recipient's own). */
   recipient_address: string | null;
 }
@@ -22,7 +23,7 @@ export interface CopyHeader {
   company_id: string;
   kind: string;
   author_id: string;
-  client_id: string;
+  client_id: string | null;
   entry_body: string | null;
   entry_author_id: string | null;
   entry_sender: string | null;

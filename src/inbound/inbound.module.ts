@@ -5,7 +5,9 @@ import { ConversationsModule } from '../conversations/conversations.module.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MailboxesModule } from '../channels/mailboxes.module.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
+import { AttachmentDownloads } from './email/attachment-downloads.js';
 import { AttachmentStorage, LocalAttachmentStorage } from './email/attachment-storage.js';
+import { AttachmentsController } from './email/attachments.controller.js';
 import { InboundEmail } from './email/inbound-email.entity.js';
 import { InboundEmailProcessor } from './email/inbound-email.processor.js';
 import { InboundEmailStore } from './email/inbound-email.store.js';
@@ -28,6 +30,7 @@ export class InboundModule {
     const watching = role === 'worker' ? [MailboxWatcher, MailboxLock] : [];
     return {
       module: InboundModule,
+      controllers: role === 'api' ? [AttachmentsController] : [],
       imports: [MikroOrmModule.forFeature([InboundEmail]), ConversationsModule, MailboxesModule, OutboundModule, QuarantineModule, ClientsModule, AccountsModule, RoutingModule],
       providers: [
         InboundEmailStore,
@@ -36,6 +39,7 @@ export class InboundModule {
         MailEntries,
         MailRouting,
         InboundRetention,
+        AttachmentDownloads,
         { provide: AttachmentStorage, useClass: LocalAttachmentStorage },
         ...watching,
       ],

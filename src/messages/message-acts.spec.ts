@@ -7,7 +7,7 @@ const COMPANY = 'company-a';
 const viewer = (kind: AuthContext['kind'], companyId = COMPANY): AuthContext => ({
   userId: 'u',
   companyId,
-  tokenId: 't',
+  credential: { type: 'token', id: 't' },
   kind,
   role: kind === 'collaborator' ? 'operator' : null,
   clientId: kind === 'collaborator' ? null : 'client',

@@ -55,7 +55,7 @@ export class MessageDigest {
     return {
       userId: author.id,
       companyId: author.companyId,
-      tokenId: '',
+      credential: { type: 'token', id: '' },
       kind: actingKind(author.kind),
       role: author.role,
       clientId: author.clientId,

@@ -99,7 +99,9 @@ export class MessageKind implements ConversationKind, InboundOpener, OnModuleIni
   }
 
   /** The PDF digest asked for at compose, as the message's author sees it (their visibility, their unread state). */
-  async attachment(request: unknown, conversation: { authorId: string; clientId: string }): Promise<CopyAttachment> {
+  async attachment(request: unknown, conversation: { authorId: string; clientId: string | null }): Promise<CopyAttachment> {
+    // A message is always on a client file (only other kinds have threads about no client).
+    if (!conversation.clientId) throw new Error('A message digest needs the message’s client file');
     const query = request as DigestQuery;
     const viewer = await this.digest.viewerOf(conversation.authorId);
     const { pdf: content } = await this.digest.render(viewer, conversation.clientId, query);

@@ -9,6 +9,7 @@ import { boundSql } from '../core/database/sql-rows.js';
 import { Message } from './message.entity.js';
 import type { ConversationEvent, ConversationEntry } from '../conversations/conversation.entity.js';
 import { type SqlCondition, visibleTo } from './visibility.js';
+import type { ConversationCopyStatus } from '../conversations/copy-statuses.js';
 import type { MessageView, ThreadView } from './dto/message.response.js';
 
 
@@ -25,6 +26,12 @@ export function pageStatement(viewer: AuthContext, conditions: SqlCondition[], q
     sql: `select m.id from message m where ${all.map((c) => c.sql).join(' and ')} order by m.id desc limit ?`,
     params: [...all.flatMap((c) => c.params), limit + 1],
   };
+}
+
+/** The SQL of a count of visible threads (the inbox counts; what the benchmark explains). */
+export function countStatement(viewer: AuthContext, conditions: SqlCondition[]): SqlCondition {
+  const all = [visibleTo(viewer), ...conditions];
+  return { sql: `select count(*) as count from message m where ${all.map((c) => c.sql).join(' and ')}`, params: all.flatMap((c) => c.params) };
 }
 
 /** Whether the viewer may see this one message (every thread read starts with it). */
@@ -52,12 +59,8 @@ export class MessageQueries {
   }
 
   async count(viewer: AuthContext, conditions: SqlCondition[]): Promise<number> {
-    const all = [visibleTo(viewer), ...conditions];
-    const [row] = await boundSql<{ count: string }>(
-      this.em,
-      `select count(*) as count from message m where ${all.map((c) => c.sql).join(' and ')}`,
-      all.flatMap((c) => c.params),
-    );
+    const statement = countStatement(viewer, conditions);
+    const [row] = await boundSql<{ count: string }>(this.em, statement.sql, statement.params);
     return Number(row.count);
   }
 
@@ -157,8 +160,13 @@ export function viewOf(
   };
 }
 
-/** A thread view: the message's view, its replies and its history (VAD transmissions are staff-only). */
-export function threadOf(auth: AuthContext, view: MessageView, replies: ConversationEntry[], events: ConversationEvent[]): ThreadView {
+/** Who is shown where a thread's copies went: the staff of the thread's company (client accounts and subcontractors are not). */
+export function seesCopies(viewer: AuthContext, companyId: string): boolean {
+  return viewer.kind === 'collaborator' && viewer.companyId === companyId;
+}
+
+/** A thread view: the message's view, its replies, its copies (staff) and its history (VAD transmissions are staff-only). */
+export function threadOf(auth: AuthContext, view: MessageView, replies: ConversationEntry[], events: ConversationEvent[], copies: ConversationCopyStatus[] = []): ThreadView {
   const hidden = auth.kind !== 'collaborator' ? new Set(['vad.transmitted', 'vad.untransmitted']) : new Set<string>();
   return {
     ...view,
@@ -174,6 +182,7 @@ export function threadOf(auth: AuthContext, view: MessageView, replies: Conversa
       attachments: r.attachments ?? [],
       createdAt: r.createdAt,
     })),
+    copies: seesCopies(auth, view.companyId) ? copies.map((c) => ({ ...c, optedOut: c.status === 'skipped' && c.failureReason === 'opted_out' })) : [],
     history: events.filter((e) => !hidden.has(e.type)).map((e) => ({ actorId: e.actorId, type: e.type, details: e.details, at: e.createdAt })),
   };
 }

@@ -9,7 +9,8 @@ import { DomainError } from '../core/errors/domain-error.js';
 import type { Page } from '../core/http/params.js';
 import { Company } from '../core/tenancy/company.entity.js';
 import type { DayCountsQuery, MessageListQuery, RemarkListQuery, SubcontractingListQuery, TaskListQuery } from './dto/message.dto.js';
-import type { DayCountView, MessageView, SharedMessageView } from './dto/message.response.js';
+import type { DayCountView, InboxCountsView, MessageView, SharedMessageView } from './dto/message.response.js';
+import { hasPermission } from '../rights/permissions.js';
 import { MessageQueries } from './message-queries.service.js';
 import { deletedBy, type SqlCondition, unreadBy, visibleTo } from './visibility.js';
 
@@ -54,6 +55,24 @@ export const viewConditions = {
   },
   urgent(viewer: AuthContext): SqlCondition[] {
     return [ownCompany(viewer), { sql: 'm.urgent', params: [] }, unreadBy(viewer), notDeleted(viewer)];
+  },
+  unread(viewer: AuthContext): SqlCondition[] {
+    return [ownCompany(viewer), unreadBy(viewer), notDeleted(viewer)];
+  },
+  remarks(date?: string): SqlCondition[] {
+    return [{ sql: `m.kind = 'remark'`, params: [] }, ...(date ? [{ sql: `(m.created_at at time zone ?)::date = ?::date`, params: [TIME_ZONE, date] }] : [])];
+  },
+  vadUntransmitted(viewer: AuthContext): SqlCondition[] {
+    return [ownCompany(viewer), { sql: 'm.vad and m.vad_transmitted_at is null', params: [] }, notDeleted(viewer)];
+  },
+  subcontracting(viewer: AuthContext, query: Pick<SubcontractingListQuery, 'companyId' | 'task' | 'urgent'>): SqlCondition[] {
+    return [
+      { sql: 'm.company_id <> ?', params: [viewer.companyId] },
+      ...(query.companyId ? [{ sql: 'm.company_id = ?', params: [query.companyId] }] : []),
+      ...(query.task === undefined ? [] : [{ sql: query.task === 'true' ? `m.task_state = 'todo'` : `m.task_state <> 'todo'`, params: [] }]),
+      ...flag('urgent', query.urgent),
+      notDeleted(viewer),
+    ];
   },
 };
 
@@ -102,30 +121,41 @@ export class MessageViews {
     return this.queries.page(viewer, viewConditions.urgent(viewer), query);
   }
 
+  /** Every thread of the company the viewer has not read: the console's inbox. */
+  unread(viewer: AuthContext, query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.queries.page(viewer, viewConditions.unread(viewer), query);
+  }
+
   /** Client remarks (visibility already limits them to managers and supervisors). */
   remarks(viewer: AuthContext, query: RemarkListQuery): Promise<Page<MessageView>> {
-    const onDate = query.date ? [{ sql: `(m.created_at at time zone ?)::date = ?::date`, params: [TIME_ZONE, query.date] }] : [];
-    return this.queries.page(viewer, [{ sql: `m.kind = 'remark'`, params: [] }, ...onDate], query);
+    return this.queries.page(viewer, viewConditions.remarks(query.date), query);
   }
 
   /** Home-visit requests not yet confirmed as transmitted. */
   vadUntransmitted(viewer: AuthContext, query: MessageListQuery): Promise<Page<MessageView>> {
-    return this.queries.page(viewer, [ownCompany(viewer), { sql: 'm.vad and m.vad_transmitted_at is null', params: [] }, notDeleted(viewer)], query);
+    return this.queries.page(viewer, viewConditions.vadUntransmitted(viewer), query);
+  }
+
+  /**
+   * The inbox's exact counts: each the size of its list for the caller (same conditions, same
+   * visibility policy); remarks and VAD only for the accounts whose lists they are (null otherwise).
+   */
+  async counts(viewer: AuthContext): Promise<InboxCountsView> {
+    const count = (conditions: SqlCondition[]) => this.queries.count(viewer, conditions);
+    const [unread, urgent, tasks, remarks, vadUntransmitted, subcontracting] = await Promise.all([
+      count(viewConditions.unread(viewer)),
+      count(viewConditions.urgent(viewer)),
+      count(viewConditions.tasks(viewer, {})),
+      hasPermission(viewer, 'messages.remarks.read') ? count(viewConditions.remarks()) : null,
+      hasPermission(viewer, 'messages.vad.manage') ? count(viewConditions.vadUntransmitted(viewer)) : null,
+      count(viewConditions.subcontracting(viewer, {})),
+    ]);
+    return { unread, urgent, tasks, remarks, vadUntransmitted, subcontracting };
   }
 
   /** What other companies share with the viewer as a subcontractor, each named with its company and file. */
   async subcontracting(viewer: AuthContext, query: SubcontractingListQuery): Promise<Page<SharedMessageView>> {
-    const page = await this.queries.page(
-      viewer,
-      [
-        { sql: 'm.company_id <> ?', params: [viewer.companyId] },
-        ...(query.companyId ? [{ sql: 'm.company_id = ?', params: [query.companyId] }] : []),
-        ...(query.task === undefined ? [] : [{ sql: query.task === 'true' ? `m.task_state = 'todo'` : `m.task_state <> 'todo'`, params: [] }]),
-        ...flag('urgent', query.urgent),
-        notDeleted(viewer),
-      ],
-      query,
-    );
+    const page = await this.queries.page(viewer, viewConditions.subcontracting(viewer, query), query);
     const names = await this.namesOf(page.items);
     return {
       ...page,

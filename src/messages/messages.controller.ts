@@ -22,7 +22,7 @@ import {
   UpdateMessageTemplateDto,
   VadDto,
 } from './dto/message.dto.js';
-import { DayCountView, MessageView, SharedMessageView, ThreadView } from './dto/message.response.js';
+import { DayCountView, InboxCountsView, MessageView, SharedMessageView, ThreadView } from './dto/message.response.js';
 import { DIGEST_MAX_MESSAGES, MessageDigest } from './message-digest.service.js';
 import { MessageTemplatesService } from './message-templates.service.js';
 import { MessageVadService } from './message-vad.service.js';
@@ -96,6 +96,22 @@ export class MessagesController {
   @RequirePermission('messages.read')
   urgent(@CurrentAuth() auth: AuthContext, @Query() query: MessageListQuery): Promise<Page<MessageView>> {
     return this.views.urgent(auth, query);
+  }
+
+  /** Threads of the company not read by the caller, newest first (the console's inbox). */
+  @Get('messages/unread')
+  @ApiPageResponse(MessageView)
+  @RequirePermission('messages.read')
+  unread(@CurrentAuth() auth: AuthContext, @Query() query: MessageListQuery): Promise<Page<MessageView>> {
+    return this.views.unread(auth, query);
+  }
+
+  /** Exact counts of the inbox's lists for the caller, each with its list's visibility (the console's badges). */
+  @Get('inbox/counts')
+  @ApiOkResponse({ type: InboxCountsView })
+  @RequirePermission('messages.read')
+  counts(@CurrentAuth() auth: AuthContext): Promise<InboxCountsView> {
+    return this.views.counts(auth);
   }
 
   /** The thread: first post, replies oldest first, history of status changes. */

@@ -14,7 +14,8 @@ import { LiveEvents } from '../conversations/live-events.service.js';
 import { Message, MessageRecipient } from './message.entity.js';
 import { Conversation, ConversationEntry, ConversationEvent, ConversationState } from '../conversations/conversation.entity.js';
 import { Conversations } from '../conversations/conversations.service.js';
-import { MessageQueries, threadOf, viewOf } from './message-queries.service.js';
+import { MessageQueries, seesCopies, threadOf, viewOf } from './message-queries.service.js';
+import { CopyStatuses } from '../conversations/copy-statuses.js';
 import { assertMayAct, recordHistory } from './message-acts.js';
 import { checkCc, checkDueDate, templateFor } from './compose-inputs.js';
 import { CopyCircle } from '../structures/copy-circle.js';
@@ -33,6 +34,7 @@ export class MessagesService {
     private readonly live: LiveEvents,
     private readonly conversations: Conversations,
     private readonly circle: CopyCircle,
+    private readonly copies: CopyStatuses,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -147,7 +149,9 @@ export class MessagesService {
       this.em.find(ConversationEntry, { conversationId: id }, { orderBy: { id: 'asc' } }),
       this.em.find(ConversationEvent, { conversationId: id }, { orderBy: { id: 'asc' } }),
     ]);
-    return threadOf(auth, view, replies, events);
+    // Every copy of the thread in one read, for the staff who are shown them.
+    const copies = seesCopies(auth, view.companyId) ? await this.copies.in(this.em, id) : [];
+    return threadOf(auth, view, replies, events, copies);
   }
 
   async changeTask(auth: AuthContext, id: string, input: TaskDto): Promise<ThreadView> {

@@ -22,6 +22,12 @@ import { Migration20261204141000_company_country } from './Migration202612041410
 import { Migration20261205200000_routing_rules } from './Migration20261205200000_routing_rules.js';
 import { Migration20261206100000_system_accounts } from './Migration20261206100000_system_accounts.js';
 import { Migration20261206200000_notes } from './Migration20261206200000_notes.js';
+import { Migration20261206300000_workers } from './Migration20261206300000_workers.js';
+import { Migration20261206400000_discussions } from './Migration20261206400000_discussions.js';
+import { Migration20261207000000_sign_in } from './Migration20261207000000_sign_in.js';
+import { Migration20261207010000_password_links } from './Migration20261207010000_password_links.js';
+import { Migration20261207020000_worker_templates } from './Migration20261207020000_worker_templates.js';
+import { Migration20261207030000_inbound_email_outlives_mailbox } from './Migration20261207030000_inbound_email_outlives_mailbox.js';
 
 /**
  * Every migration, oldest first. Listed rather than globbed so the same list runs from `src/` under
@@ -51,4 +57,10 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206000000_interventions', class: Migration20261206000000_interventions },
   { name: 'Migration20261206100000_system_accounts', class: Migration20261206100000_system_accounts },
   { name: 'Migration20261206200000_notes', class: Migration20261206200000_notes },
+  { name: 'Migration20261206300000_workers', class: Migration20261206300000_workers },
+  { name: 'Migration20261206400000_discussions', class: Migration20261206400000_discussions },
+  { name: 'Migration20261207000000_sign_in', class: Migration20261207000000_sign_in },
+  { name: 'Migration20261207010000_password_links', class: Migration20261207010000_password_links },
+  { name: 'Migration20261207020000_worker_templates', class: Migration20261207020000_worker_templates },
+  { name: 'Migration20261207030000_inbound_email_outlives_mailbox', class: Migration20261207030000_inbound_email_outlives_mailbox },
 ];

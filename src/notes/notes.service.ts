@@ -109,7 +109,7 @@ export class NotesService implements OnModuleInit {
     );
   }
 
-  /** The note's person is the company's: its client file, or one of its collaborators (404 otherwise). */
+  /** The note's person is the company's: its client file, one of its collaborators or workers (404 otherwise). */
   private async assertSubject(auth: AuthContext, input: CreateNoteDto): Promise<void> {
     if (input.clientId) {
       const [found] = await boundSql<{ id: string }>(this.em.fork(), 'select id from client where id = ? and company_id = ?', [input.clientId, auth.companyId]);
@@ -118,14 +118,14 @@ export class NotesService implements OnModuleInit {
     }
     const [found] = await boundSql<{ id: string }>(
       this.em.fork(),
-      `select id from app_user where id = ? and company_id = ? and kind = 'collaborator'`,
+      `select id from app_user where id = ? and company_id = ? and kind in ('collaborator', 'worker')`,
       [input.userId, auth.companyId],
     );
     if (!found) throw new NotFoundError('User');
   }
 }
 
-/** Notes are staff's: to a client-side account they do not exist. */
+/** Notes are staff's: to a client-side or worker account they do not exist. */
 function staffOnly(auth: AuthContext): void {
   if (auth.kind !== 'collaborator') throw new NotFoundError('Note');
 }

@@ -86,12 +86,12 @@ export class DeliveryRelay {
   private async addressed(em: EntityManager, copies: PendingCopy[]): Promise<OutboxRow[]> {
     if (copies.length === 0) return [];
     const [clients, users, senders] = await Promise.all([
-      this.clients.contactPoints(em, copies.map((c) => c.client_id)),
+      this.clients.contactPoints(em, copies.flatMap((c) => (c.client_id ? [c.client_id] : []))),
       this.accounts.contactPoints(em, copies.flatMap((c) => (c.recipient_user_id ? [c.recipient_user_id] : []))),
       this.senders.of(em, copies.map((c) => c.company_id)),
     ]);
     return copies.map((copy) => {
-      const client = clients.get(copy.client_id);
+      const client = copy.client_id ? clients.get(copy.client_id) : undefined;
       const user = copy.recipient_user_id ? users.get(copy.recipient_user_id) : undefined;
       const sender = senders.get(copy.company_id);
       return {

@@ -17,6 +17,7 @@ import { ProviderError } from '../channels/provider-error.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
 import { SmsGateway } from '../channels/twilio/sms.port.js';
 import { type ClaimedDelivery, type ClaimRow, ThreadContexts } from './thread-context.js';
+import { ConversationKinds } from '../conversations/conversation-kinds.js';
 
 type Payload = JobPayload<'outbound.send-email'>;
 
@@ -48,6 +49,7 @@ export class DeliverySender {
     private readonly smsLookup: DeliverySmsLookup,
     private readonly limiter: ChannelRateLimiter,
     private readonly optOuts: OptOutsService,
+    private readonly kinds: ConversationKinds,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -78,6 +80,8 @@ export class DeliverySender {
     if (delivery.opted_out) return this.settle(delivery, 'skipped', 'skipped', { reason: 'opted_out' });
     let providerCalled = false;
     try {
+      // An account's copy whose conversation that account may no longer see (a discussion hidden since): never sent.
+      if (!(await this.stillShown(delivery))) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'not_visible' });
       if (channel === 'sms') {
         const built = await this.content.sms(delivery);
         if (!built) return await this.settle(delivery, 'skipped', 'skipped', { reason: 'no_sender' });
@@ -131,6 +135,12 @@ export class DeliverySender {
     }
     this.logger.warn(`delivery ${delivery.id} failed (${error.failure}): ${error.message}`);
     return this.settle(delivery, 'failed', 'failed', common);
+  }
+
+  private async stillShown(delivery: ClaimedDelivery): Promise<boolean> {
+    const kind = delivery.recipient_user_id ? this.kinds.find(delivery.conversation_kind) : undefined;
+    if (!kind?.copyStillShown) return true;
+    return kind.copyStillShown(this.em.fork(), delivery.conversation_id, delivery.recipient_user_id!);
   }
 
   /** pending → sending (compare-and-set), then the thread's context (cached per message). */

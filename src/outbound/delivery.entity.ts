@@ -9,7 +9,7 @@ export type DeliveryKind = 'copy' | 'reply_alert';
 
 /**
  * pending → sending (claimed by one worker) → sent (the provider accepted it) → delivered (the
- * provider confirmed it); or failed (reason + provider code) or skipped (opted out, no address).
+ * provider confirmed it); or failed (reason + provider code) or skipped (opted out, no address, or no longer shown to the account it was for).
  */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -11,16 +11,22 @@ import { TemplateRenderer } from './templates/template-renderer.js';
 export const SAMPLE_DATA = {
   company: { name: 'Permanence du Centre' },
   client: { name: 'Cabinet Médical Durand' },
-  recipient: { name: 'Dr Durand' },
+  recipient: { name: 'Dr Durand', email: 'dr.durand@example.fr' },
   author: { name: 'Olivier Opé' },
   conversation: { subject: 'Appel de Mme Petit', body: 'Mme Petit a appelé : merci de la rappeler avant 18 h.' },
   message: { subject: 'Appel de Mme Petit', body: 'Mme Petit a appelé : merci de la rappeler avant 18 h.', urgent: false, dueDate: '4/12/2026' },
   vad: { plannedAt: '4/12/2026 à 14:30', street: '12 rue des Lilas', city: '69003 Lyon' },
+  // An intervention's exchange (email.exchange.*, sms.exchange) and a portal discussion (email.discussion.*).
+  intervention: { title: 'Fuite sous l’évier, 12 rue des Lilas' },
+  exchange: { sentBy: 'Olivier Opé, Permanence du Centre' },
+  discussion: { title: 'Clés du logement de Mme Petit' },
   reply: null,
   sender: 'Dr Durand',
   tag: 'R-7K2QX',
   sentAt: '24/11/2026 10:30',
   link: 'https://relais.example/v1/messages/0190c0de-0000-7000-8000-000000000000',
+  // A console password link (email.invitation.*, email.password-reset.*).
+  validity: '7 jours',
 };
 
 /** Per-company overrides of the shipped templates, checked before they are saved, and previews. */

@@ -22,6 +22,7 @@ import { OptOutsService } from './opt-outs.service.js';
 import { OutboundTemplate } from './outbound-template.entity.js';
 import { OutboundTemplatesController } from './outbound-templates.controller.js';
 import { OutboundTemplatesService } from './outbound-templates.service.js';
+import { PasswordEmails } from './password-emails.js';
 import { ChannelRateLimiter } from './rate-limiter.js';
 import { ReplyAddressing } from './reply-addressing.js';
 import { ReplyAlerts } from './reply-alerts.service.js';
@@ -41,6 +42,7 @@ import { TwilioStatusService } from './twilio-status.service.js';
   providers: [
     ReplyAddressing,
     ReplyAlerts,
+    PasswordEmails,
     TemplateRenderer,
     DeliveryQueue,
     DeliveryRelay,

@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '../core/database/new-id.js';
 import { boundSql, unnestRows } from '../core/database/sql-rows.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ConversationKinds } from '../conversations/conversation-kinds.js';
 import { ConversationReplied, type RepliedListener } from '../conversations/conversation-replied.js';
 import type { AppendedEntry } from '../conversations/inbound-append.js';
 import { DeliveryQueue } from './delivery-queue.js';
@@ -27,8 +28,8 @@ export interface MadeAlert {
 }
 
 /**
- * The email telling staff that a client answered: to the thread's author (a collaborator) and the
- * company's managers, active accounts with an email, the reply's own author excepted. Alerts are
+ * The email telling staff that a client answered: to the thread's author (a collaborator), the
+ * company's managers and whoever the thread's kind names (`replyWatchers`: a discussion's file manager), active accounts with an email, the reply's own author excepted. Alerts are
  * deliveries of kind `reply_alert`, so they are claimed, retried and listed like copies. They
  * follow the account settings (`replyAlerts`: the company's default, on unless changed, which each
  * account may override at `/v1/settings/me`).
@@ -46,6 +47,7 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
     private readonly replied: ConversationReplied,
     private readonly accounts: AccountDirectory,
     private readonly senders: ChannelSenders,
+    private readonly kinds: ConversationKinds,
   ) {}
 
   /** Alerts follow conversation.replied: recorded in the append's transaction, queued after its commit. */
@@ -82,18 +84,22 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
       [replyIds],
     );
     if (replies.length === 0) return [];
-    const threads = await boundSql<{ id: string; company_id: string; author_id: string }>(
+    const threads = await boundSql<{ id: string; company_id: string; author_id: string; kind: string }>(
       em,
-      'select id, company_id, author_id from conversation where id = any(?::uuid[])',
+      'select id, company_id, author_id, kind from conversation where id = any(?::uuid[])',
       [[...new Set(replies.map((r) => r.conversation_id))]],
     );
+    const watchers = await this.watchers(em, threads);
     const [candidates, senders] = await Promise.all([
-      this.accounts.alertRecipients(em, threads.map((t) => ({ companyId: t.company_id, authorId: t.author_id }))),
+      this.accounts.alertRecipients(em, [
+        ...threads.map((t) => ({ companyId: t.company_id, authorId: t.author_id })),
+        ...threads.flatMap((t) => (watchers.get(t.id) ?? []).map((id) => ({ companyId: t.company_id, authorId: id }))),
+      ]),
       this.senders.of(em, [...new Set(threads.map((t) => t.company_id))]),
     ]);
     const staff = threads.flatMap((t) =>
       candidates
-        .filter((u) => u.companyId === t.company_id && (u.id === t.author_id || u.manager))
+        .filter((u) => u.companyId === t.company_id && (u.id === t.author_id || u.manager || (watchers.get(t.id) ?? []).includes(u.id)))
         .map((u) => ({ conversation_id: t.id, user_id: u.id, email: u.email, company_id: t.company_id, has_sender: Boolean(senders.get(t.company_id)?.email) })),
     );
     const staffOf = Map.groupBy(staff, (row) => row.conversation_id);
@@ -127,6 +133,17 @@ export class ReplyAlerts implements RepliedListener<MadeAlert[]>, OnModuleInit {
       const r = recipientOf.get(row.id)!;
       return { id: row.id, pending: row.status === 'pending', messageId: r.conversation_id, companyId: r.company_id };
     });
+  }
+
+  /** Who else each thread's kind says is told of its answers (a discussion's file manager). */
+  private async watchers(em: EntityManager, threads: { id: string; kind: string }[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const [kind, ofKind] of Map.groupBy(threads, (t) => t.kind)) {
+      const found = this.kinds.find(kind);
+      if (!found?.replyWatchers) continue;
+      for (const [id, users] of await found.replyWatchers(em, ofKind.map((t) => t.id))) out.set(id, users);
+    }
+    return out;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { type CopyStatus, type CopyStatusReader, CopyStatuses } from '../conversations/copy-statuses.js';
+import { type ConversationCopyStatus, type CopyStatus, type CopyStatusReader, CopyStatuses } from '../conversations/copy-statuses.js';
 import { newId } from '../core/database/new-id.js';
 import { boundSql } from '../core/database/sql-rows.js';
 
@@ -25,6 +25,8 @@ export interface SmsCopyThread {
 const COLUMNS = `id, company_id as "companyId", conversation_id as "conversationId", address, recipient_user_id as "recipientUserId",
   reply_token as "replyToken", email_message_id as "emailMessageId"`;
 
+const STATUS_COLUMNS = `id, entry_id as "entryId", channel, recipient_user_id as "recipientUserId", address, status, failure_reason as "failureReason"`;
+
 /**
  * What outbound answers about the copies it sent, for inbound: which copy a reply token or a
  * Message-ID names, which of a mail's Message-IDs are our own, which threads sent SMS to a number,
@@ -47,10 +49,14 @@ export class SentCopies implements CopyStatusReader, OnModuleInit {
   statusesOf(em: EntityManager, entryIds: string[]): Promise<CopyStatus[]> {
     return boundSql<CopyStatus>(
       em,
-      `select entry_id as "entryId", channel, address, status, failure_reason as "failureReason"
-         from delivery where entry_id = any(?::uuid[]) and kind = 'copy' order by id`,
+      `select ${STATUS_COLUMNS} from delivery where entry_id = any(?::uuid[]) and kind = 'copy' order by id`,
       [entryIds],
     );
+  }
+
+  /** The copies (never the staff alerts) of a conversation's posts, oldest first: one read for the thread. */
+  statusesIn(em: EntityManager, conversationId: string): Promise<ConversationCopyStatus[]> {
+    return boundSql<ConversationCopyStatus>(em, `select ${STATUS_COLUMNS} from delivery where conversation_id = ? and kind = 'copy' order by id`, [conversationId]);
   }
 
   /** Copies carrying these reply tokens, newest first. */

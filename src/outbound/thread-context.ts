@@ -31,7 +31,8 @@ interface CoreContext {
   company_id: string;
   conversation_kind: string;
   author_id: string;
-  client_id: string;
+  /** Null for a conversation about no client file (a discussion with a worker). */
+  client_id: string | null;
   reply_body: string | null;
   reply_sender: string | null;
   client_name: string;
@@ -95,7 +96,7 @@ export class ThreadContexts {
     const [content, entryContent, clients, accounts, companies] = await Promise.all([
       kind.copyContexts(this.em, [conversationId]),
       entryId && kind.entryCopyContexts ? kind.entryCopyContexts(this.em, [entryId]) : null,
-      this.clients.contactPoints(this.em, [header.client_id]),
+      this.clients.contactPoints(this.em, header.client_id ? [header.client_id] : []),
       this.accounts.contactPoints(this.em, people),
       this.accounts.companyNames(this.em, [header.company_id]),
     ]);
@@ -109,7 +110,7 @@ export class ThreadContexts {
       client_id: header.client_id,
       reply_body: header.entry_body,
       reply_sender: header.entry_sender,
-      client_name: clients.get(header.client_id)?.name ?? '',
+      client_name: (header.client_id ? clients.get(header.client_id)?.name : undefined) ?? '',
       company_name: companies.get(header.company_id) ?? '',
       // The thread's first copy makes its tag (safe when several workers race for it).
       tag: header.tag ?? (await this.tags.tagFor(header.company_id, conversationId)),

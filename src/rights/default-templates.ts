@@ -1,6 +1,9 @@
 import type { CollaboratorRole, UserKind } from '../accounts/user.entity.js';
 import { ALL_PERMISSIONS, type Permission } from './permissions.js';
 
+/** The rights template of workers (intervenants), created with each company. */
+export const WORKER_TEMPLATE = 'Intervenant';
+
 export interface TemplateDefinition {
   name: string;
   kind: UserKind;
@@ -43,4 +46,7 @@ export const DEFAULT_TEMPLATES: TemplateDefinition[] = [
     permissions: ['clients.read', 'messages.read', 'messages.write', 'messages.remarks.write', 'exchanges.read', 'exchanges.write'],
   },
   { name: 'Secretary', kind: 'secretary', role: null, permissions: ['clients.read', 'messages.read', 'messages.write', 'messages.remarks.write'] },
+  // A field worker needs no permission: its own account (/v1/me) and the discussions about it shown on
+  // its portal are open to any account; nothing else of the company concerns it.
+  { name: WORKER_TEMPLATE, kind: 'worker', role: null, permissions: [] },
 ];

@@ -11,6 +11,7 @@ export interface OverridableSettings<Channel extends string = string> {
   defaultMessageTemplateId: string | null;
   messageInfo: string | null;
   replyAlerts: boolean;
+  discussionAlerts: boolean;
 }
 
 export type Overrides<Channel extends string = string> = { [K in keyof OverridableSettings<Channel>]: OverridableSettings<Channel>[K] | null };
@@ -21,14 +22,15 @@ export function effectiveSettings<Channel extends string>(own: Overrides<Channel
     defaultMessageTemplateId: own.defaultMessageTemplateId ?? company.defaultMessageTemplateId,
     messageInfo: own.messageInfo ?? company.messageInfo,
     replyAlerts: own.replyAlerts ?? company.replyAlerts,
+    discussionAlerts: own.discussionAlerts ?? company.discussionAlerts,
   };
 }
 
 /** The settings `effectiveSettingSql` can read, by column. */
-const COLUMNS = { replyAlerts: 'reply_alerts' } as const satisfies Partial<Record<keyof OverridableSettings, string>>;
+const COLUMNS = { replyAlerts: 'reply_alerts', discussionAlerts: 'discussion_alerts' } as const satisfies Partial<Record<keyof OverridableSettings, string>>;
 
 /** The column's default when neither the account nor its company has a row (a company made before settings existed). */
-const DEFAULTS = { replyAlerts: 'true' } as const;
+const DEFAULTS = { replyAlerts: 'true', discussionAlerts: 'true' } as const;
 
 /**
  * The effective value of `setting` for the account `userColumn` of the company `companyColumn`, as a

@@ -13,6 +13,10 @@ export type BannerAudience = (typeof BANNER_AUDIENCES)[number];
 /** What the `replyAlerts` setting means, for the entity and the API documentation. */
 export const REPLY_ALERTS_MEANING = 'Email alerts when a client answers a thread the account wrote (managers: every thread of the company)';
 
+/** What the `discussionAlerts` setting means, for the entity and the API documentation. */
+export const DISCUSSION_ALERTS_MEANING =
+  'Email alerts about portal discussions: to a client or worker, each new discussion shown on its portal and each staff reply; to a file manager, each discussion opened from a portal';
+
 /** Company-wide defaults (each account may override its own), the copy circle and the banner. */
 @Entity({ tableName: 'company_settings' })
 export class CompanySettings {
@@ -34,6 +38,10 @@ export class CompanySettings {
   /** REPLY_ALERTS_MEANING; on unless changed. */
   @Property({ type: 'boolean' })
   replyAlerts: Opt<boolean> = true;
+
+  /** DISCUSSION_ALERTS_MEANING; on unless changed. */
+  @Property({ type: 'boolean' })
+  discussionAlerts: Opt<boolean> = true;
 
   @Property({ type: 'text', nullable: true })
   bannerText: Opt<string> | null = null;
@@ -62,6 +70,9 @@ export class UserSettings {
 
   @Property({ type: 'boolean', nullable: true })
   replyAlerts: Opt<boolean> | null = null;
+
+  @Property({ type: 'boolean', nullable: true })
+  discussionAlerts: Opt<boolean> | null = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', onUpdate: () => new Date() })
   updatedAt: Opt<Date> = new Date();

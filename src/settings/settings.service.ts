@@ -42,7 +42,8 @@ export class SettingsService {
     const company = await this.company(auth);
     const before = { ...snapshot(company), country: await companyCountry(this.em, auth.companyId) };
     // At the company level there is nothing to fall back on: null keeps the current value.
-    this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels, replyAlerts: changes.replyAlerts ?? company.replyAlerts });
+    this.em.assign(company, { ...changes, defaultChannels: changes.defaultChannels ?? company.defaultChannels, replyAlerts: changes.replyAlerts ?? company.replyAlerts,
+      discussionAlerts: changes.discussionAlerts ?? company.discussionAlerts });
     if (country) (await this.em.findOneOrFail(Company, { id: auth.companyId })).country = country;
     const after = { ...snapshot(company), country: country ?? before.country };
     this.audit.record(this.em, auth, 'settings.update', { type: 'company-settings', id: auth.companyId }, before, after);
@@ -155,6 +156,7 @@ export class SettingsService {
         defaultMessageTemplateId: company.defaultMessageTemplateId,
         messageInfo: company.messageInfo,
         replyAlerts: company.replyAlerts,
+        discussionAlerts: company.discussionAlerts,
         copyCircleStructureId: circleId,
         country,
       },
@@ -175,8 +177,8 @@ export class SettingsService {
 }
 
 function overridesSnapshot(overrides: UserSettings): Snapshot {
-  const { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts } = overrides;
-  return { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts };
+  const { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts, discussionAlerts } = overrides;
+  return { defaultChannels, defaultMessageTemplateId, messageInfo, replyAlerts, discussionAlerts };
 }
 
 /** An account's overrides; null where it has none (or no settings row at all). */
@@ -186,5 +188,6 @@ function overridesOf(user: UserSettings | null): AccountOverrides {
     defaultMessageTemplateId: user?.defaultMessageTemplateId ?? null,
     messageInfo: user?.messageInfo ?? null,
     replyAlerts: user?.replyAlerts ?? null,
+    discussionAlerts: user?.discussionAlerts ?? null,
   };
 }

@@ -13,7 +13,7 @@ import { CompanySetupService } from '../../src/companies/company-setup.service.j
 import { loadConfig } from '../../src/config/load-config.js';
 import type { AuthContext } from '../../src/core/auth/auth-context.js';
 import { createLogger } from '../../src/core/logging/logger.js';
-import { canSeeStatement, pageStatement } from '../../src/messages/message-queries.service.js';
+import { canSeeStatement, countStatement, pageStatement } from '../../src/messages/message-queries.service.js';
 import { dayCountsStatement, viewConditions } from '../../src/messages/message-views.service.js';
 import type { SqlCondition } from '../../src/messages/visibility.js';
 import { createHttpApp } from '../../src/http-app.js';
@@ -140,7 +140,7 @@ async function seed(app: NestExpressApplication): Promise<Seeded> {
   const viewer: AuthContext = {
     userId: company.userId,
     companyId: company.companyId,
-    tokenId: '',
+    credential: { type: 'token', id: '' },
     kind: 'collaborator',
     role: 'manager',
     clientId: null,
@@ -177,6 +177,14 @@ const viewsOf = (viewer: AuthContext, clientIds: string[], threadIds: string[]):
     name: 'day counts (2 months)',
     path: () => `/v1/tasks/day-counts?from=${today}&to=${inTwoMonths}`,
     statements: () => [dayCountsStatement(viewer, { from: today, to: inTwoMonths })],
+  },
+  {
+    name: 'inbox counts',
+    path: () => '/v1/inbox/counts',
+    statements: () =>
+      [viewConditions.unread(viewer), viewConditions.urgent(viewer), viewConditions.tasks(viewer, {}), viewConditions.remarks(), viewConditions.vadUntransmitted(viewer), viewConditions.subcontracting(viewer, {})].map((conditions) =>
+        countStatement(viewer, conditions),
+      ),
   },
   {
     name: 'thread read',

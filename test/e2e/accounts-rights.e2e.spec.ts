@@ -65,6 +65,29 @@ describe('accounts and rights templates', () => {
       .expect(400);
   });
 
+  it('lists the accounts of one client file; another company’s file lists nothing', async () => {
+    const secretary = await as(w.manager)
+      .post('/v1/users', { rightsTemplateId: w.templates.Secretary, clientId: w.clientId, firstName: 'Sarah', lastName: 'Secrétaire', email: 'sarah.sec@example.test' })
+      .expect(201);
+    const ids = async (token: string, clientId: string) =>
+      ((await as(token).get(`/v1/users?clientId=${clientId}`).expect(200)).body.items as { id: string }[]).map((u) => u.id).sort();
+    expect(await ids(w.manager, w.clientId)).toEqual([w.clientAccountId, secretary.body.id].sort());
+    expect(await ids(w.manager, w.otherClientId)).toEqual([]);
+
+    const rival = await aCompany(env.api.app, 'Permanence Rivale');
+    const rivalManager = `Bearer ${rival.token}`;
+    const rivalClient = await as(rivalManager).post('/v1/clients', { name: 'Cabinet Rival' }).expect(201);
+    const rivalTemplates = Object.fromEntries(((await as(rivalManager).get('/v1/rights-templates').expect(200)).body as { id: string; name: string }[]).map((t) => [t.name, t.id]));
+    await as(rivalManager)
+      .post('/v1/users', { rightsTemplateId: rivalTemplates.Client, clientId: rivalClient.body.id, firstName: 'Rémi', lastName: 'Rival', email: 'remi.rival@example.test' })
+      .expect(201);
+    expect(await ids(rivalManager, w.clientId)).toEqual([]);
+    expect(await ids(w.manager, rivalClient.body.id)).toEqual([]);
+
+    const malformed = await as(w.manager).get('/v1/users?clientId=dossier-1').expect(400);
+    expect(malformed.body).toMatchObject({ code: 'validation_failed', message: expect.stringContaining('clientId') });
+  });
+
   it('refuses what the caller’s permissions do not allow, naming the permission', async () => {
     const response = await as(w.operator).post('/v1/users', { rightsTemplateId: w.templates.Operator, firstName: 'X', lastName: 'Y', email: 'x@example.test' }).expect(403);
     expect(response.body).toMatchObject({ code: 'permission_denied', details: { permission: 'accounts.manage' } });

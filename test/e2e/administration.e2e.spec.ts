@@ -184,7 +184,7 @@ describe('clients, structures and subcontracting, settings, audit', () => {
     it('lets an account override the company defaults, and reset an override with null', async () => {
       await as(w.manager).patch('/v1/settings/company', { defaultChannels: ['email', 'sms'], messageInfo: 'Permanence 24/7' }).expect(200);
       const own = await as(w.operator).patch('/v1/settings/me', { defaultChannels: ['fax'] }).expect(200);
-      expect(own.body.effective).toEqual({ defaultChannels: ['fax'], defaultMessageTemplateId: null, messageInfo: 'Permanence 24/7', replyAlerts: true });
+      expect(own.body.effective).toEqual({ defaultChannels: ['fax'], defaultMessageTemplateId: null, messageInfo: 'Permanence 24/7', replyAlerts: true, discussionAlerts: true });
       const reset = await as(w.operator).patch('/v1/settings/me', { defaultChannels: null }).expect(200);
       expect(reset.body.effective.defaultChannels).toEqual(['email', 'sms']);
       await as(w.operator).patch('/v1/settings/company', { messageInfo: 'x' }).expect(403);

@@ -6,7 +6,8 @@ import { useTestApi } from '../harness/test-context.js';
  * The API contract kept through the conversation core (issue 16): the OpenAPI document the API
  * served before it (`test/fixtures/openapi/before-conversations.json`, made by running this spec with
  * RELAIS_WRITE_API_CONTRACT=1 on commit 6f82990) against today's. Additions are allowed (new paths,
- * methods, responses, schemas, optional properties); anything an existing client relies on is not.
+ * methods, responses, schemas, optional properties, properties of responses, enum values); anything an
+ * existing client relies on is not.
  */
 const BASELINE = new URL('../fixtures/openapi/before-conversations.json', import.meta.url);
 
@@ -38,6 +39,51 @@ const same = (a: unknown, b: unknown) => JSON.stringify(shape(a)) === JSON.strin
 const corrected = (a: unknown, b: unknown) =>
   JSON.stringify(shape(a)) === '{"type":"object"}' && ['boolean', 'string', 'number', 'integer'].includes((shape(b) as Json).type as string);
 
+/**
+ * The same type whose enum only gained values (a new account kind, `worker`): an addition, listed on
+ * its own (`enumWidenings`) so each one is seen, not a break.
+ */
+const widened = (a: unknown, b: unknown) => {
+  const [x, y] = [shape(a) as Json, shape(b) as Json];
+  if (!Array.isArray(x?.enum) || !Array.isArray(y?.enum)) return false;
+  const values = new Set(y.enum as unknown[]);
+  return (x.enum as unknown[]).every((v) => values.has(v)) && JSON.stringify({ ...x, enum: null }) === JSON.stringify({ ...y, enum: null });
+};
+
+/** Each enum that gained values, one line (parameters and schema properties). */
+export function enumWidenings(before: Doc, after: Doc): string[] {
+  const out: string[] = [];
+  const added = (a: unknown, b: unknown) => ((shape(b) as Json).enum as unknown[]).filter((v) => !((shape(a) as Json).enum as unknown[]).includes(v)).join(', ');
+  for (const [path, methods] of Object.entries(before.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      const now = new Map((((after.paths[path]?.[method]?.parameters as Json[] | undefined) ?? [])).map((p) => [`${p.in as string}:${p.name as string}`, p]));
+      for (const p of (op.parameters as Json[] | undefined) ?? []) {
+        const q = now.get(`${p.in as string}:${p.name as string}`);
+        if (q && !same(p.schema, q.schema) && widened(p.schema, q.schema)) out.push(`${method.toUpperCase()} ${path}: parameter ${p.in as string}:${p.name as string} gained ${added(p.schema, q.schema)}`);
+      }
+    }
+  }
+  for (const [name, schema] of Object.entries(before.components.schemas)) {
+    const now = (after.components.schemas[name]?.properties ?? {}) as Record<string, unknown>;
+    for (const [prop, value] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
+      if (prop in now && !same(value, now[prop]) && widened(value, now[prop])) out.push(`schema ${name}: property ${prop} gained ${added(value, now[prop])}`);
+    }
+  }
+  return out;
+}
+
+/** The schemas request bodies name: a new required property there is one an existing client does not send. */
+function requestSchemas(doc: Doc): Set<string> {
+  const names = new Set<string>();
+  for (const methods of Object.values(doc.paths)) {
+    for (const op of Object.values(methods)) {
+      const ref = (op.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.['application/json']?.schema?.$ref;
+      if (ref) names.add(ref.split('/').pop()!);
+    }
+  }
+  return names;
+}
+
 /** Each correction of a bare `object` type to the scalar the JSON always held, one line. */
 export function typeCorrections(before: Doc, after: Doc): string[] {
   const out: string[] = [];
@@ -66,7 +112,7 @@ export function contractBreaks(before: Doc, after: Doc): string[] {
       for (const [key, p] of oldParams) {
         const q = newParams.get(key);
         if (!q) breaks.push(`${where}: parameter ${key} removed`);
-        else if (!same(p.schema, q.schema)) breaks.push(`${where}: parameter ${key} changed type`);
+        else if (!same(p.schema, q.schema) && !widened(p.schema, q.schema)) breaks.push(`${where}: parameter ${key} changed type`);
       }
       for (const [key, q] of newParams) if (!oldParams.has(key) && q.required) breaks.push(`${where}: new required parameter ${key}`);
       const body = (o: Json) => (o.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content?.['application/json']?.schema;
@@ -84,6 +130,7 @@ export function contractBreaks(before: Doc, after: Doc): string[] {
       }
     }
   }
+  const sent = requestSchemas(after);
   for (const [name, schema] of Object.entries(before.components.schemas)) {
     const now = after.components.schemas[name];
     if (!now) {
@@ -94,10 +141,11 @@ export function contractBreaks(before: Doc, after: Doc): string[] {
     const required = (s: Json) => new Set((s.required as string[] | undefined) ?? []);
     for (const [prop, value] of Object.entries(props(schema))) {
       if (!(prop in props(now))) breaks.push(`schema ${name}: property ${prop} removed`);
-      else if (!same(value, props(now)[prop]) && !corrected(value, props(now)[prop])) breaks.push(`schema ${name}: property ${prop} changed type`);
+      else if (!same(value, props(now)[prop]) && !corrected(value, props(now)[prop]) && !widened(value, props(now)[prop])) breaks.push(`schema ${name}: property ${prop} changed type`);
       else if (required(schema).has(prop) !== required(now).has(prop)) breaks.push(`schema ${name}: property ${prop} ${required(now).has(prop) ? 'now required' : 'no longer required'}`);
     }
-    for (const prop of required(now)) if (!(prop in props(schema))) breaks.push(`schema ${name}: new required property ${prop}`);
+    // A response that gains a property breaks no reader; a request body that requires a new one does.
+    for (const prop of required(now)) if (!(prop in props(schema)) && sent.has(name)) breaks.push(`schema ${name}: new required property ${prop}`);
   }
   return breaks;
 }
@@ -110,7 +158,10 @@ describe('API contract', () => {
     if (process.env.RELAIS_WRITE_API_CONTRACT === '1') writeFileSync(BASELINE, `${JSON.stringify(current, null, 2)}\n`);
     const before = JSON.parse(readFileSync(BASELINE, 'utf8')) as Doc;
     expect(Object.keys(before.paths).length).toBeGreaterThan(50);
-    expect(contractBreaks(before, current)).toEqual([]);
+    // One change made on purpose (issue 20): GET /v1/me names the token of the request, and a
+    // console session has none, so `token` is null there. A caller with a token always gets it.
+    expect(contractBreaks(before, current)).toEqual(['schema MeResponse: property token changed type']);
+    expect(current.components.schemas.MeResponse.properties).toMatchObject({ token: { nullable: true } });
     // The views (issue 16, API responses are never entities) name the types the entities' Opt<…> hid.
     expect(typeCorrections(before, current)).toEqual([
       'schema User: property active typed boolean',
@@ -123,6 +174,14 @@ describe('API contract', () => {
       'schema Mailbox: property failedFolder typed string',
       'schema Mailbox: property active typed boolean',
       'schema Mailbox: property cursorUid typed number',
+    ]);
+    // Workers (issue 18): an account kind of their own.
+    expect(enumWidenings(before, current)).toEqual([
+      'GET /v1/users: parameter query:kind gained worker',
+      'schema MeResponse: property kind gained worker',
+      'schema User: property kind gained worker',
+      'schema RightsTemplate: property kind gained worker',
+      'schema CreateRightsTemplateDto: property kind gained worker',
     ]);
   });
 
@@ -137,6 +196,17 @@ describe('API contract', () => {
     };
     expect(contractBreaks(before, after)).toEqual(['GET /v1/x: parameter query:q changed type', 'GET /v1/x 200: response removed', 'schema X: property b changed type']);
     expect(contractBreaks(before, before)).toEqual([]);
+    // An enum that gains a value is an addition; one that loses a value is a break.
+    const narrow: Doc = { paths: {}, components: { schemas: { X: { properties: { k: { type: 'string', enum: ['a', 'b'] } } } } } };
+    const wide: Doc = { paths: {}, components: { schemas: { X: { properties: { k: { type: 'string', enum: ['a', 'b', 'c'] } } } } } };
+    expect(contractBreaks(narrow, wide)).toEqual([]);
+    expect(enumWidenings(narrow, wide)).toEqual(['schema X: property k gained c']);
+    expect(contractBreaks(wide, narrow)).toEqual(['schema X: property k changed type']);
+    // A new required property breaks a request body's senders, not a response's readers.
+    const grown: Doc = { paths: {}, components: { schemas: { X: { properties: { k: { type: 'string', enum: ['a', 'b'] }, n: { type: 'string' } }, required: ['n'] } } } };
+    expect(contractBreaks(narrow, grown)).toEqual([]);
+    const sentX: Doc = { ...grown, paths: { '/v1/x': { post: { requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/X' } } } } } } } };
+    expect(contractBreaks({ ...narrow, paths: sentX.paths }, sentX)).toEqual(['schema X: new required property n']);
     // A bare `object` made a scalar is a correction; any other change of type stays a break.
     const loose: Doc = { paths: {}, components: { schemas: { X: { properties: { a: { type: 'object' }, b: { type: 'string' } } } } } };
     const typed: Doc = { paths: {}, components: { schemas: { X: { properties: { a: { type: 'boolean' }, b: { type: 'object' } } } } } };

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { MIGRATIONS } from '../../src/migrations/index.js';
-import { runEntry } from '../harness/processes.js';
+import { PROCESS_TEST_TIMEOUT_MS, runEntry } from '../harness/processes.js';
 import { baseConfig, databaseUrl, withAdminClient } from '../harness/services.js';
 import { TestContext, type TestApi } from '../harness/test-context.js';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 describe('CLI: migrate and bootstrap on a fresh database', () => {
   const base = baseConfig();
@@ -30,8 +32,9 @@ describe('CLI: migrate and bootstrap on a fresh database', () => {
   it('bootstraps a company whose token works on /v1/me', async () => {
     const result = await runEntry('cli', ['bootstrap', '--company', 'Permanence Azur', '--manager-email', 'Claire.Martin@Azur.test'], env);
     expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout) as { companyId: string; userId: string; token: string };
-    expect(Object.keys(printed).sort()).toEqual(['companyId', 'token', 'userId']);
+    const printed = JSON.parse(result.stdout) as { companyId: string; userId: string; token: string; invitationUrl: string };
+    expect(Object.keys(printed).sort()).toEqual(['companyId', 'invitationUrl', 'token', 'userId']);
+    expect(printed.invitationUrl).toMatch(/^http:\/\/localhost:3000\/console\/password\?token=[A-Za-z0-9_-]{43}$/);
 
     ctx = await TestContext.create();
     const api: TestApi = await ctx.startApi({ ...ctx.config, database: { ...ctx.config.database, url: env.DATABASE_URL } });
@@ -44,6 +47,11 @@ describe('CLI: migrate and bootstrap on a fresh database', () => {
       firstName: 'Claire',
       lastName: 'Martin',
     });
+    // The printed link sets the manager's console password.
+    const token = new URL(printed.invitationUrl).searchParams.get('token');
+    await api.http.post('/v1/password').send({ token, password: 'le mot de passe de Claire' }).expect(204);
+    const session = await api.http.post('/v1/session').send({ email: 'claire.martin@azur.test', password: 'le mot de passe de Claire' }).expect(200);
+    expect(session.body.account.id).toBe(printed.userId);
   });
 
   it('refuses a second bootstrap for an existing manager email unless --force, creating nothing', async () => {

@@ -88,4 +88,14 @@ describe('email copies say what the message says', () => {
       expect(preview.body.output).toContain('faire le 4/12/2026');
     }
   });
+
+  it('previews every shipped template with sample data for each variable it uses, so an admin sees no false "missing"', async () => {
+    const list = await as(world.manager).get('/v1/outbound-templates');
+    const names = (list.body as { name: string }[]).map((template) => template.name);
+    expect(names).toEqual(expect.arrayContaining(['email.discussion.text', 'email.exchange.subject', 'sms.exchange', 'email.invitation.text']));
+    for (const name of names) {
+      const preview = await as(world.manager).post(`/v1/outbound-templates/${name}/preview`, {});
+      expect([name, preview.status, preview.body.missing]).toEqual([name, 200, []]);
+    }
+  });
 });

@@ -20,6 +20,11 @@ describe('database schema', () => {
     expect(MIGRATIONS.map((migration) => migration.name)).toEqual(files);
   });
 
+  it('runs its sessions without PostgreSQL\'s JIT compiler, which cost the inbox counts more than it saved', async () => {
+    const [row] = await env.api.app.get(MikroORM).em.getConnection().execute<{ jit: string }[]>('show jit');
+    expect(row.jit).toBe('off');
+  });
+
   it('matches the entities exactly once migrated (no drift between migrations and code)', async () => {
     const orm = env.api.app.get(MikroORM);
     const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });

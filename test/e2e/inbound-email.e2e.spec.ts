@@ -157,7 +157,18 @@ describe('inbound email over IMAP (Dovecot): durable, threaded, exactly once', (
     const wrong = await as(world.manager).post('/v1/channels/mailboxes', { ...body, name: 'wrong', password: 'nope', active: false });
     expect(wrong.status).toBe(201);
     expect((await as(world.manager).post(`/v1/channels/mailboxes/${wrong.body.id}/test`)).body).toMatchObject({ ok: false, error: expect.stringContaining('Could not connect') });
+    expect((await as(world.manager).patch(`/v1/channels/mailboxes/${wrong.body.id}`, { name: 'toujours faux', password: 'encore-faux' })).status).toBe(200);
     expect((await as(world.manager).del(`/v1/channels/mailboxes/${wrong.body.id}`)).status).toBe(204);
+    // The audit log says who configured, changed and removed it, never with its password.
+    const audit = await as(world.manager).get(`/v1/audit?targetType=mailbox&targetId=${wrong.body.id}`);
+    const entries = audit.body.items as { action: string; actorId: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }[];
+    expect(entries.map((e) => [e.action, e.actorId])).toEqual([
+      ['mailbox.create', world.managerId],
+      ['mailbox.update', world.managerId],
+      ['mailbox.delete', world.managerId],
+    ]);
+    expect(entries[1]).toMatchObject({ before: { name: 'wrong' }, after: { name: 'toujours faux', password: 'changed' } });
+    expect(JSON.stringify(entries)).not.toMatch(/nope|encore-faux|v1:|cursorUid/);
 
     const created = await as(world.manager).post('/v1/channels/mailboxes', body);
     expect(created.status).toBe(201);

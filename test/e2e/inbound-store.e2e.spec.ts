@@ -4,13 +4,32 @@ import { Mailbox } from '../../src/channels/mailbox.entity.js';
 import { SecretBox } from '../../src/core/crypto/secret-box.js';
 import { boundSql } from '../../src/core/database/sql-rows.js';
 import { InboundEmailStore } from '../../src/inbound/email/inbound-email.store.js';
+import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
 import { aCompanyWorld } from '../factories/world.factory.js';
 import { buildMail } from '../fixtures/mail/builder.js';
-import { useTestApi } from '../harness/test-context.js';
+import { callerOf, useTestApi } from '../harness/test-context.js';
 
 /** Bound statements, and the raw bytes the watcher hands to the batch job, on the real database. */
 describe('inbound store', () => {
   const env = useTestApi();
+
+  /** A mailbox of `companyId`, as an admin configures it (the store needs no server). */
+  const aMailbox = async (em: EntityManager, companyId: string, name: string) => {
+    const mailbox = em.create(Mailbox, {
+      companyId,
+      name,
+      host: '127.0.0.1',
+      port: 3143,
+      secure: false,
+      username: `relais-${name.toLowerCase()}`,
+      passwordSealed: new SecretBox(env.ctx.config.secretsKey).seal('secret'),
+      folder: 'INBOX',
+      processedFolder: 'Done',
+      failedFolder: 'Failed',
+    });
+    await em.flush();
+    return mailbox;
+  };
 
   it('boundSql sends Buffers as binary, byte for byte, and refuses a statement whose values do not match its placeholders', async () => {
     const em = env.api.app.get(EntityManager).fork();
@@ -36,19 +55,7 @@ describe('inbound store', () => {
     const { app, http } = env.api;
     const world = await aCompanyWorld(app, http, 'Permanence Remise');
     const em = app.get(EntityManager).fork();
-    const mailbox = em.create(Mailbox, {
-      companyId: world.companyId,
-      name: 'Remise',
-      host: '127.0.0.1',
-      port: 3143,
-      secure: false,
-      username: 'relais',
-      passwordSealed: new SecretBox(env.ctx.config.secretsKey).seal('secret'),
-      folder: 'INBOX',
-      processedFolder: 'Done',
-      failedFolder: 'Failed',
-    });
-    await em.flush();
+    const mailbox = await aMailbox(em, world.companyId, 'Remise');
     const store = app.get(InboundEmailStore);
     const mails = [1, 2, 3].map((uid) => ({ uid, uidValidity: 77n, source: buildMail({ to: 'accueil@relais.test', subject: `Re: ${uid}`, text: `Réponse ${uid}` }) }));
 
@@ -66,5 +73,33 @@ describe('inbound store', () => {
     // bytes are handed over for them.
     expect(await store.storeBatch(mailbox, mails)).toEqual(ids);
     for (const id of ids) expect(store.takeRaw(id)).toBeNull();
+  });
+
+  it('keeps what a mailbox received when an admin deletes it: quarantined mail stays readable and can still be discarded', async () => {
+    const { app, http } = env.api;
+    const world = await aCompanyWorld(app, http, 'Permanence Boîte Supprimée');
+    const em = app.get(EntityManager).fork();
+    const mailbox = await aMailbox(em, world.companyId, 'Ancienne');
+    const source = buildMail({ from: 'inconnu@ailleurs.test', to: 'accueil@relais.test', subject: 'Question', text: 'Qui lit cette boîte ?' });
+    const [inboundId] = await app.get(InboundEmailStore).storeBatch(mailbox, [{ uid: 1, uidValidity: 5n, source }]);
+    const item = await app.get(QuarantineService).quarantine({
+      companyId: world.companyId,
+      channel: 'email',
+      sourceId: inboundId,
+      reason: 'no_thread',
+      sender: 'inconnu@ailleurs.test',
+      subject: 'Question',
+      preview: 'Qui lit cette boîte ?',
+    });
+    const as = callerOf(http);
+
+    expect((await as(world.manager).del(`/v1/channels/mailboxes/${mailbox.id}`)).status).toBe(204);
+    expect((await as(world.manager).get(`/v1/channels/mailboxes/${mailbox.id}`)).status).toBe(404);
+    const content = await as(world.manager).get(`/v1/quarantine/${item.id}/content`);
+    expect(content.status).toBe(200);
+    expect(JSON.stringify(content.body)).toContain('Qui lit cette boîte ?');
+    expect((await as(world.manager).post(`/v1/quarantine/${item.id}/discard`, { reason: 'Boîte fermée' })).body).toMatchObject({ status: 'discarded' });
+    const [kept] = await boundSql<{ n: number }>(em, 'select count(*)::int as n from inbound_email where id = ?', [inboundId]);
+    expect(kept.n).toBe(1);
   });
 });

@@ -205,6 +205,15 @@ describe('messages: compose, threads, tasks, VAD, views', () => {
       await as(w.manager).put(`/v1/messages/${created.body.id}/read`).expect(204);
       expect(await urgentIds()).not.toContain(created.body.id);
     });
+
+    it('lists every unread thread of the company, across client files, until the caller reads it (the console’s inbox)', async () => {
+      const created = await compose(w.operator, { body: 'À lire' }).expect(201);
+      const unreadIds = async (token: string) => (await as(token).get('/v1/messages/unread?limit=200').expect(200)).body.items.map((m: { id: string }) => m.id);
+      expect(await unreadIds(w.manager)).toContain(created.body.id);
+      expect(await unreadIds(w.operator)).not.toContain(created.body.id); // its author has read it
+      await as(w.manager).put(`/v1/messages/${created.body.id}/read`).expect(204);
+      expect(await unreadIds(w.manager)).not.toContain(created.body.id);
+    });
   });
 
   describe('VAD and remarks', () => {

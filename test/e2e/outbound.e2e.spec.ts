@@ -94,6 +94,23 @@ describe('outbound delivery: email, SMS and fax copies against loopback SMTP and
     expect((await as(world.manager).put('/v1/channels/fax', { addressPattern: 'fax.example' })).status).toBe(400);
     expect((await as(world.manager).put('/v1/channels/email-sender', { address: 'Accueil@Permanence.test', name: 'Permanence du Centre' })).status).toBe(200);
     expect((await as(world.manager).put('/v1/channels/fax', { addressPattern: '{number}@fax.example' })).body.addressPattern).toBe('{number}@fax.example');
+    // Removed, removed again (nothing to do), set anew: the audit log holds each change, by whom.
+    expect((await as(world.manager).del('/v1/channels/fax')).status).toBe(204);
+    expect((await as(world.manager).del('/v1/channels/fax')).status).toBe(204);
+    expect((await as(world.manager).get('/v1/channels/fax')).status).toBe(404);
+    expect((await as(world.manager).put('/v1/channels/fax', { addressPattern: '{number}@fax.example' })).status).toBe(200);
+    expect((await as(world.manager).put('/v1/channels/email-sender', { address: 'accueil@permanence.test', name: 'Permanence du Centre' })).status).toBe(200);
+    const audit = async (type: string) =>
+      ((await as(world.manager).get(`/v1/audit?targetType=${type}`)).body.items as { action: string; actorId: string; after: Record<string, unknown> | null }[]).map((e) => [e.action, e.actorId, e.after]);
+    expect(await audit('fax_gateway')).toEqual([
+      ['fax_gateway.create', world.managerId, expect.objectContaining({ addressPattern: '{number}@fax.example' })],
+      ['fax_gateway.delete', world.managerId, null],
+      ['fax_gateway.create', world.managerId, expect.objectContaining({ addressPattern: '{number}@fax.example' })],
+    ]);
+    expect(await audit('email_sender')).toEqual([
+      ['email_sender.create', world.managerId, expect.objectContaining({ address: 'accueil@permanence.test', name: 'Permanence du Centre' })],
+      ['email_sender.update', world.managerId, expect.objectContaining({ address: 'accueil@permanence.test', name: 'Permanence du Centre' })],
+    ]);
   });
 
   it('emails the client and each CC: HTML + text, From the sender, Reply-To token, Message-ID, subject tag, digest attached', async () => {

@@ -1,9 +1,11 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ormOptions } from '../../src/core/database/orm-options.js';
-import { finished, runEntry, startEntry } from '../harness/processes.js';
+import { finished, PROCESS_START_MS, PROCESS_TEST_TIMEOUT_MS, runEntry, startEntry } from '../harness/processes.js';
 import { freePort, waitFor } from '../harness/services.js';
 import { TestContext } from '../harness/test-context.js';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 describe('processes: start, refuse bad configuration, stop on SIGTERM', () => {
   let ctx: TestContext;
@@ -32,10 +34,10 @@ describe('processes: start, refuse bad configuration, stop on SIGTERM', () => {
   it('the API serves, then on SIGTERM closes cleanly and exits 0, even with a live-event stream open', async () => {
     const port = await freePort();
     const api = startEntry('main', [], { ...env, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port) });
-    const exit = finished(api, 60_000);
+    const exit = finished(api, 3 * PROCESS_START_MS); // its start, the bootstrap beside it, its stop
     await waitFor(
       async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => null))?.status === 200,
-      30_000,
+      PROCESS_START_MS,
       'the API to listen',
     );
     const company = JSON.parse((await runEntry('cli', ['bootstrap', '--company', 'SSE', '--manager-email', 'sse@example.test'], env)).stdout) as {
@@ -58,10 +60,10 @@ describe('processes: start, refuse bad configuration, stop on SIGTERM', () => {
   // worker takes it at start, so SIGTERM arrives with a job in flight.
   it('the worker starts its consumers, then on SIGTERM finishes the job in flight, closes and exits 0', async () => {
     const worker = startEntry('worker', [], env);
-    const exit = finished(worker, 60_000);
+    const exit = finished(worker, 2 * PROCESS_START_MS);
     let output = '';
     worker.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => Promise.resolve(output.includes('"worker started"')), 30_000, 'the worker to start');
+    await waitFor(() => Promise.resolve(output.includes('"worker started"')), PROCESS_START_MS, 'the worker to start');
     const signalled = Date.now();
     worker.kill('SIGTERM');
     const result = await exit;

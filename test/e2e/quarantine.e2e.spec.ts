@@ -101,6 +101,15 @@ describe('quarantine API: list, assign, discard; idempotent intake; tenants apar
     expect((await as(a.manager).get(`/v1/quarantine/${open.id}`)).body.status).toBe('open');
   });
 
+  it('reads an item’s mail whole only while it is stored: 404 (not 500) when it is gone, 404 for another company', async () => {
+    const open = await item(a);
+    const gone = await as(a.manager).get(`/v1/quarantine/${open.id}/content`);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toMatchObject({ code: 'not_found', message: expect.stringContaining('inbound email') });
+    expect((await as(b.manager).get(`/v1/quarantine/${open.id}/content`)).status).toBe(404);
+    expect((await as(a.manager).get('/v1/quarantine/not-an-id/content')).status).toBe(400);
+  });
+
   // Runs last: it rewinds every company of this database to before the permission existed.
   it('migrates existing companies: operators who write and routing.manage holders get quarantine.triage, a read-only template does not', async () => {
     const orm = env.api.app.get(MikroORM);

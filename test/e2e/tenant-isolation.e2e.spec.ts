@@ -1,6 +1,7 @@
 import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { routeTable, type RouteEntry } from '../../src/core/http/route-table.js';
+import { InboundAppend } from '../../src/conversations/inbound-append.js';
 import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
 import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
 import { aCompany } from '../factories/accounts.factory.js';
@@ -33,8 +34,10 @@ describe('tenant isolation matrix', () => {
   let aQuarantineId: string;
   let aRuleId: string;
   let aNoteId: string;
+  let aDiscussionId: string;
   let aInterventionId: string;
   let aExchangeId: string;
+  let aEntryId: string;
 
   beforeAll(async () => {
     a = await aCompanyWorld(env.api.app, env.api.http, 'Permanence A');
@@ -60,7 +63,13 @@ describe('tenant isolation matrix', () => {
     aExchangeId = (await env.api.http.post(`/v1/interventions/${aInterventionId}/exchanges`).set('Authorization', a.manager).send({ type: 'call', detail: 'Échange de A', draft: true }).expect(201)).body.id;
     await env.api.http.put('/v1/exchange-types/call').set('Authorization', a.manager).send({ label: A_TEMPLATE_MARKER }).expect(200);
     aNoteId = (await env.api.http.post('/v1/notes').set('Authorization', a.manager).send({ clientId: a.clientId, text: 'Note de A', alert: true }).expect(201)).body.id;
-    aIds = [a.companyId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
+    // A discussion of A about A's worker, shown on its portal.
+    aDiscussionId = (await env.api.http.post('/v1/discussions').set('Authorization', a.manager).send({ workerId: a.workerId, title: 'Discussion de A', body: 'Message de A', visible: true }).expect(201)).body.id;
+    // A reply of A received by email with a file (its bytes are not needed: B must not even learn it exists).
+    [{ entryId: aEntryId }] = await env.api.app.get(InboundAppend).appendMany([
+      { conversationId: a.messageId, origin: 'email', inboundKey: 'email:a-file', senderAddress: 'contact@a.test', body: 'Pièce de A', attachments: [{ name: 'a.pdf', contentType: 'application/pdf', size: 3, location: `${a.companyId}/a/1-a.pdf` }] },
+    ]);
+    aIds = [a.companyId, aEntryId, a.workerId, aDiscussionId, a.managerId, a.operatorId, a.clientAccountId, a.clientId, a.otherClientId, a.contactId, a.instructionId,
       a.customTemplateId, a.structureId, a.copyCircleId, a.snippetId, a.tokenId, aLinkId, a.messageId, a.messageTemplateId,
       ...Object.values(a.templates), aDeliveryId, aOptOutId, aSmsNumberId, aMailboxId, aQuarantineId, aRuleId, aInterventionId, aExchangeId, aNoteId];
   });
@@ -87,8 +96,12 @@ describe('tenant isolation matrix', () => {
     'quarantine/:id': aQuarantineId,
     'routing-rules/:id': aRuleId,
     'notes/:id': aNoteId,
+    'discussions/:id': aDiscussionId,
     'interventions/:id': aInterventionId,
     'exchanges/:id': aExchangeId,
+    'entries/:entryId': aEntryId,
+    // A position in the entry's files, not a record.
+    'attachments/:index': '0',
     // Not a record of A: every company has the built-in types; B renames its own, never A's.
     'exchange-types/:key': 'call',
     // Not a record of A: every company has these templates; B sees its own version, never A's.
@@ -152,6 +165,10 @@ describe('tenant isolation matrix', () => {
     'POST /v1/notes': { clientId: a.clientId, text: 'Note de B' },
     'PATCH /v1/notes/:id': { text: 'Changée par B' },
     'POST /v1/notes/:id/dismiss': {},
+    // A's client file named in B's discussion: as unknown as in a path.
+    'POST /v1/discussions': { clientId: a.clientId, title: 'Discussion de B', body: 'Message de B' },
+    'PATCH /v1/discussions/:id': { visible: false },
+    'POST /v1/discussions/:id/replies': { body: 'Réponse de B' },
     'PATCH /v1/routing-rules/:id': { name: 'Renamed by B', enabled: false },
     // A's rule named in B's reorder: as unknown as in a path.
     'POST /v1/routing-rules/reorder': { ids: [aRuleId] },
@@ -163,6 +180,11 @@ describe('tenant isolation matrix', () => {
     'PATCH /v1/exchanges/:id': { detail: 'Changed by B' },
     'POST /v1/exchanges/:id/send': {},
     'PUT /v1/exchange-types/:key': { label: 'Appel de B' },
+    // Signing in names no record: B's manager has no password, so this is refused like any wrong one.
+    'POST /v1/session': { email: 'nobody@example.test', password: 'not a password of anyone' },
+    'POST /v1/password-resets': { email: 'nobody@example.test' },
+    'POST /v1/password': { token: 'not-a-link-token', password: 'not a password of anyone' },
+    'POST /v1/users/:id/invitation': {},
   });
 
   /** Query strings a GET needs to be valid. */
@@ -172,7 +194,10 @@ describe('tenant isolation matrix', () => {
   };
 
   /** Routes without a path id whose body names one of A's records: refused as unknown. */
-  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me', 'POST /v1/routing-rules/dry-run', 'POST /v1/routing-rules/reorder', 'POST /v1/notes']);
+  const bodyNamesA = new Set(['POST /v1/users', 'PATCH /v1/settings/company', 'PATCH /v1/settings/me', 'POST /v1/routing-rules/dry-run', 'POST /v1/routing-rules/reorder', 'POST /v1/notes', 'POST /v1/discussions']);
+
+  /** Signing-in routes called with B's bearer token, not a session: refused, whatever company. */
+  const publicRefusals: Record<string, number> = { 'POST /v1/session': 401, 'GET /v1/session': 401, 'POST /v1/password': 400 };
 
   /** Routes whose path parameter names something every company has (a template name), not a record of A. */
   const sharedNames = new Set(['PUT /v1/exchange-types/:key', 'GET /v1/outbound-templates/:name', 'PUT /v1/outbound-templates/:name', 'DELETE /v1/outbound-templates/:name', 'POST /v1/outbound-templates/:name/preview']);
@@ -210,6 +235,10 @@ describe('tenant isolation matrix', () => {
       }
       const request = env.api.http[route.method.toLowerCase() as 'get'](url + (queries[key] ?? '')).set('Authorization', b.manager);
       const response = await (body ? request.send(body) : request);
+      if (publicRefusals[key]) {
+        if (response.status !== publicRefusals[key]) failures.push(`${key} → ${response.status}, expected ${publicRefusals[key]}`);
+        continue;
+      }
       const mustBeUnknown = (route.path.includes('/:') && !sharedNames.has(key)) || bodyNamesA.has(key);
       if (mustBeUnknown && response.status !== 404) failures.push(`${key} → ${response.status}, expected 404`);
       if (!mustBeUnknown && (response.status < 200 || response.status >= 300)) failures.push(`${key} → ${response.status}: ${response.text}`);
@@ -233,11 +262,23 @@ describe('tenant isolation matrix', () => {
     const contacts = await env.api.http.get(`/v1/clients/${a.clientId}/contacts`).set('Authorization', a.manager).expect(200);
     expect(contacts.body).toHaveLength(1);
     const thread = await env.api.http.get(`/v1/messages/${a.messageId}`).set('Authorization', a.manager).expect(200);
-    expect(thread.body).toMatchObject({ replies: [], task: { state: 'none' }, vad: null, deleted: false });
+    expect(thread.body).toMatchObject({ replies: [{ id: aEntryId, body: 'Pièce de A' }], task: { state: 'none' }, vad: null, deleted: false });
     const intervention = await env.api.http.get(`/v1/interventions/${aInterventionId}`).set('Authorization', a.manager).expect(200);
     expect(intervention.body.title).toBe('DIT de A');
     const exchange = await env.api.http.get(`/v1/exchanges/${aExchangeId}`).set('Authorization', a.manager).expect(200);
     expect(exchange.body).toMatchObject({ detail: 'Échange de A', status: 'draft' });
+    const discussion = await env.api.http.get(`/v1/discussions/${aDiscussionId}`).set('Authorization', a.manager).expect(200);
+    expect(discussion.body).toMatchObject({ title: 'Discussion de A', visible: true, replyCount: 0 });
+  });
+
+  it('never shows A’s discussions to B’s portal accounts (client, worker), nor lets them answer one', async () => {
+    for (const portal of [b.clientAccount, b.worker]) {
+      expect((await env.api.http.get(`/v1/discussions/${aDiscussionId}`).set('Authorization', portal)).status).toBe(404);
+      expect((await env.api.http.get(`/v1/discussions/${aDiscussionId}/replies`).set('Authorization', portal)).status).toBe(404);
+      expect((await env.api.http.post(`/v1/discussions/${aDiscussionId}/replies`).set('Authorization', portal).send({ body: 'Intrus' })).status).toBe(404);
+      const listed = await env.api.http.get('/v1/discussions').set('Authorization', portal).expect(200);
+      expect(listed.text).not.toContain(aDiscussionId);
+    }
   });
 
   it('also refuses A’s records named in a body under B’s own path', async () => {

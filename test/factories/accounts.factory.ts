@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiToken } from '../../src/accounts/api-token.entity.js';
 import { type BootstrapResult, CompanySetupService } from '../../src/companies/company-setup.service.js';
 import { User } from '../../src/accounts/user.entity.js';
+import { hashPassword } from '../../src/accounts/sign-in/passwords.js';
 
 /** A fresh company with its manager and the manager's token, as the bootstrap CLI makes them. */
 export function aCompany(app: INestApplicationContext, name = 'Permanence Test'): Promise<BootstrapResult> {
@@ -32,4 +33,11 @@ export async function aUser(
   const { secret } = em.getRepository(ApiToken).issue(user, 'test');
   await em.flush();
   return { user, token: secret };
+}
+
+/** Gives an account a console password, as an invitation link would. */
+export async function aPassword(app: INestApplicationContext, userId: string, password = 'correct horse battery staple'): Promise<string> {
+  const em = app.get(EntityManager).fork();
+  await em.nativeUpdate(User, { id: userId }, { passwordHash: await hashPassword(password) });
+  return password;
 }

@@ -11,11 +11,14 @@ export interface CompanyWorld {
   operator: string;
   clientAccountId: string;
   clientAccount: string;
+  /** A worker (intervenant) of the company, bound to no client file. */
+  workerId: string;
+  worker: string;
   clientId: string;
   otherClientId: string;
   contactId: string;
   instructionId: string;
-  templates: Record<'Manager' | 'Supervisor' | 'Operator' | 'Client' | 'Secretary', string>;
+  templates: Record<'Manager' | 'Supervisor' | 'Operator' | 'Client' | 'Secretary' | 'Intervenant', string>;
   customTemplateId: string;
   structureId: string;
   copyCircleId: string;
@@ -62,6 +65,10 @@ export async function aCompanyWorld(app: INestApplicationContext, http: TestAgen
     }),
   );
   const clientToken = await body<{ token: string }>(as('post', `/v1/users/${clientAccount.id}/tokens`).send({ name: 'portail' }));
+  const worker = await body<{ id: string }>(
+    as('post', '/v1/users').send({ rightsTemplateId: templates.Intervenant, firstName: 'Ivan', lastName: 'Intervenant', email: `ivan.${unique}@example.test` }),
+  );
+  const workerToken = await body<{ token: string }>(as('post', `/v1/users/${worker.id}/tokens`).send({ name: 'portail' }));
   const custom = await body<{ id: string }>(
     as('post', '/v1/rights-templates').send({ name: 'Night operator', kind: 'collaborator', role: 'operator', permissions: ['messages.read'] }),
   );
@@ -82,6 +89,8 @@ export async function aCompanyWorld(app: INestApplicationContext, http: TestAgen
     operator: `Bearer ${operatorToken.token}`,
     clientAccountId: clientAccount.id,
     clientAccount: `Bearer ${clientToken.token}`,
+    workerId: worker.id,
+    worker: `Bearer ${workerToken.token}`,
     clientId: client.id,
     otherClientId: other.id,
     contactId: contact.id,

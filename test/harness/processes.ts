@@ -3,6 +3,17 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * How long a process may take to start (listen, or log that its worker started) or a CLI command to
+ * run. Through the swc loader the API listens after about 6 s and a command ends after about 3 s on
+ * an idle machine; with CI's two Jest workers, a browser and the database sharing two cores, a start
+ * took over 30 s. Generous, since only a hung process should fail on it.
+ */
+export const PROCESS_START_MS = 90_000;
+
+/** The test budget of a spec that starts processes: above its own waits, so that those say what was slow. */
+export const PROCESS_TEST_TIMEOUT_MS = 4 * PROCESS_START_MS;
+
 export interface Finished {
   code: number | null;
   stdout: string;
@@ -19,7 +30,7 @@ export function startEntry(entry: 'main' | 'worker' | 'cli', args: string[], env
 }
 
 /** Collects a process's output until it exits, or fails after `timeoutMs`. */
-export function finished(child: ChildProcess, timeoutMs = 30_000): Promise<Finished> {
+export function finished(child: ChildProcess, timeoutMs = PROCESS_START_MS): Promise<Finished> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -12,7 +12,7 @@ export class TokenSummary {
   @ApiProperty({ description: 'First characters of the token, to recognise it' }) hint!: string;
 }
 
-/** The caller's own account, as seen through the token used. */
+/** The caller's own account, as seen through the token or session used. */
 export class MeResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ type: CompanySummary }) company!: CompanySummary;
@@ -27,5 +27,6 @@ export class MeResponse {
   clientId!: string | null;
   @ApiProperty({ type: [String], description: 'What this account may do (see GET /v1/permissions)' })
   permissions!: string[];
-  @ApiProperty({ type: TokenSummary }) token!: TokenSummary;
+  @ApiProperty({ type: TokenSummary, nullable: true, description: 'The API token of the request; null when signed in with a session (the console)' })
+  token!: TokenSummary | null;
 }

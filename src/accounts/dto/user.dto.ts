@@ -48,6 +48,11 @@ export class UserListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: USER_KINDS }) @IsOptional() @IsIn(USER_KINDS) kind?: UserKind;
   @ApiPropertyOptional({ enum: COLLABORATOR_ROLES }) @IsOptional() @IsIn(COLLABORATOR_ROLES) role?: CollaboratorRole;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only the client and secretary accounts of this client file' })
+  @IsOptional()
+  @IsUUID()
+  clientId?: string;
+
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => String)

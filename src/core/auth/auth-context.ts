@@ -2,7 +2,17 @@ import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestj
 import type { Request } from 'express';
 
 /**
- * Who is calling, as established by the bearer-token guard: the account, its company, its
+ * What a request was authenticated with: an API token (integrations) or a person's signed-in
+ * session (the console's cookie). Both resolve to the same account and permissions; the id lets a
+ * long-lived request (the event stream) end when that very credential is revoked.
+ */
+export interface Credential {
+  type: 'token' | 'session';
+  id: string;
+}
+
+/**
+ * Who is calling, as established by the authentication guard (a bearer token or a session cookie): the account, its company, its
  * permissions (from the rights template applied to it) and, for client-side accounts, their file.
  * The catalogue of permissions belongs to rights/ (core knows no business module): here they are
  * names; rights/permissions.ts has the typed `RequirePermission` and `hasPermission`.
@@ -10,10 +20,10 @@ import type { Request } from 'express';
 export interface AuthContext {
   userId: string;
   companyId: string;
-  tokenId: string;
-  kind: 'collaborator' | 'client' | 'secretary';
+  credential: Credential;
+  kind: 'collaborator' | 'client' | 'secretary' | 'worker';
   role: 'manager' | 'supervisor' | 'operator' | null;
-  /** The client file a client or secretary account is bound to; null for collaborators. */
+  /** The client file a client or secretary account is bound to; null for collaborators and workers. */
   clientId: string | null;
   permissions: ReadonlySet<string>;
 }
@@ -26,7 +36,7 @@ export const ROUTE_ACCESS = Symbol('relais:route-access');
 /** What a route requires once the caller is authenticated (a permission named in rights/permissions.ts). */
 export type RouteAccess = { permission: string } | { anyAccount: true };
 
-/** The route needs no bearer token (health, metrics, docs, signed webhooks). */
+/** The route needs no credential (health, metrics, docs, signed webhooks, signing in). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
 /** Any signed-in account may call the route (it acts on the caller's own data). */

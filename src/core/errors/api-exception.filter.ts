@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { isDatabaseUnavailable } from '../database/database-unavailable.js';
-import { CORE_ERRORS, DomainError, registeredStatus } from './domain-error.js';
+import { CORE_ERRORS, DomainError, registeredStatus, RetryLaterError } from './domain-error.js';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -57,7 +57,9 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       logger.error(`DomainError code "${error.code}" is not registered (registerErrorCodes); answered as 500 internal_error`);
       return { status: 500, body: { ...INTERNAL_ERROR } };
     }
-    return { status, body: { code: error.code, message: error.message, details: error.details } };
+    const body = { code: error.code, message: error.message, details: error.details };
+    if (error instanceof RetryLaterError) return { status, body, headers: { 'Retry-After': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } };
+    return { status, body };
   }
   // Nest wraps body-parser failures in an HttpException whose cause is the original error.
   const parserError = error instanceof HttpException ? error.cause : error;

@@ -96,6 +96,18 @@ export class DomainError extends Error {
   }
 }
 
+/** A refusal that ends by itself: answered with a Retry-After header (seconds). */
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly retryAfterSeconds: number,
+    details?: unknown,
+  ) {
+    super(code, message, details);
+  }
+}
+
 export class NotFoundError extends DomainError {
   constructor(what: string, details?: unknown) {
     super('not_found', `${what} was not found`, details);

@@ -20,7 +20,7 @@ const SWAGGER_PROPERTY = 'swagger/apiModelProperties';
 /**
  * An optional field skips its validators when null, so a PATCH could write null into a column
  * that cannot hold it. The OpenAPI schema already says which fields are nullable: null is
- * accepted for those only, and refused for the others with the same answer as any invalid field.
+ * accepted for those only, and refused for the others with the answer every invalid field gets.
  */
 function refuseUndeclaredNulls(value: unknown, metadata: ArgumentMetadata): void {
   if (metadata.type !== 'body' || !metadata.metatype || !value || typeof value !== 'object' || Array.isArray(value)) return;

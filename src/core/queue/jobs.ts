@@ -68,6 +68,17 @@ export const JOBS = {
   },
   /** Send one delivery (a copy or a reply alert) by email; the job id is the delivery id. */
   'outbound.send-email': { queue: 'outbound-email', payload: z.object({ deliveryId: z.uuid() }) },
+  /**
+   * Email a link that sets a console password: an invitation to one account, or a reset to every
+   * active account with this email (none: nothing is sent, and the requester is not told).
+   */
+  'outbound.password-link': {
+    queue: 'outbound-email',
+    payload: z.discriminatedUnion('purpose', [
+      z.object({ purpose: z.literal('invitation'), userId: z.uuid() }),
+      z.object({ purpose: z.literal('reset'), email: z.string().min(3).max(320) }),
+    ]),
+  },
   /** Send one SMS delivery through Twilio; the job id is the delivery id. */
   'outbound.send-sms': { queue: 'outbound-sms', payload: z.object({ deliveryId: z.uuid() }) },
   /** Send one fax delivery (PDF emailed to the company's gateway); the job id is the delivery id. */

@@ -1,6 +1,5 @@
 import { BigIntType, type Opt } from '@mikro-orm/core';
-import { Entity, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Mailbox } from '../../channels/mailbox.entity.js';
+import { Entity, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { CompanyLedEntity } from '../../core/tenancy/company-owned.entity.js';
 
 /**
@@ -31,8 +30,8 @@ export type InboundEmailStatus = (typeof INBOUND_EMAIL_STATUSES)[number];
 // Retention: what is still to purge, by age (a small index: purged rows leave it).
 @Index({ name: 'inbound_email_retention_index', expression: `create index "inbound_email_retention_index" on "inbound_email" ("created_at") where "raw_purged_at" is null` })
 export class InboundEmail extends CompanyLedEntity {
-  @ManyToOne(() => Mailbox, { mapToPk: true, fieldName: 'mailbox_id', deleteRule: 'cascade' })
-  mailboxId!: string;
+  /** The Mailbox it was read from; not a foreign key: deleting the mailbox keeps what it received. */
+  @Property({ type: 'uuid' }) mailboxId!: string;
 
   @Property({ type: 'text' }) uidValidity!: string;
   @Property({ type: new BigIntType('number') }) uid!: number;

@@ -21,6 +21,7 @@ import { Quarantined, quarantinePreview } from './quarantined.js';
 import { type SenderCheck, type ThreadMatch, ThreadMatcher } from './thread-matcher.service.js';
 import { MailEntries, type StoredRow } from './mail-entries.js';
 import { MailRouting } from './mail-routing.js';
+import { quarantinedMailReader } from './quarantined-mail.js';
 
 
 /** A stored row as read for processing, with the first row carrying the same mail. */
@@ -71,6 +72,7 @@ export class InboundEmailProcessor implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.quarantine.registerAssigner('email', (item, messageId) => this.assign(item, messageId));
     this.quarantine.registerRerouter('email', (item) => this.routing.reroute(item));
+    this.quarantine.registerReader('email', quarantinedMailReader(this.em));
   }
 
   /** The worker starts its parsing thread with its other connections, before it takes jobs. */

@@ -8,6 +8,11 @@ import type { InboundEmail } from './inbound-email.entity.js';
 import type { ParsedInbound } from './parse-mail.js';
 import { replyText } from './reply-text.js';
 
+/** The name a received file goes by: its own, or its position when the sender gave none. */
+export function attachmentName(filename: string | undefined | null, index: number): string {
+  return (filename ?? `attachment-${index + 1}`).slice(0, 200);
+}
+
 /** What processing needs of a stored mail besides its bytes. */
 export type StoredRow = Pick<InboundEmail, 'id' | 'companyId'> & { mailboxId?: string; receivedAt?: Date };
 
@@ -38,7 +43,7 @@ export class MailEntries {
   private async keepAttachments(row: StoredRow, mail: ParsedInbound): Promise<EntryAttachment[]> {
     const kept: EntryAttachment[] = [];
     for (const [index, file] of mail.attachments.entries()) {
-      const name = (file.filename ?? `attachment-${index + 1}`).slice(0, 200);
+      const name = attachmentName(file.filename, index);
       const base = { name, contentType: file.contentType, size: file.size ?? file.content.length };
       if (base.size > this.config.inbound.attachmentMaxBytes) {
         kept.push({ ...base, location: null, omitted: `larger than ${this.config.inbound.attachmentMaxBytes} bytes: not kept` });

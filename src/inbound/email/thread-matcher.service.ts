@@ -115,7 +115,8 @@ export class ThreadMatcher {
     const participants = await this.kinds.of(conversation.kind).participants(em, conversation.id);
     const userId = await this.accounts.withEmail(em, conversation.companyId, address, { userIds: [conversation.authorId, ...participants], clientId: conversation.clientId });
     if (userId) return { allowed: true, authorUserId: userId };
-    if ((await this.clients.emailsOf(em, conversation.clientId)).has(address)) return { allowed: true, authorUserId: null };
+    // A thread about no client file (a discussion with a worker) has no client or contact to answer it.
+    if (conversation.clientId && (await this.clients.emailsOf(em, conversation.clientId)).has(address)) return { allowed: true, authorUserId: null };
     return { allowed: false, authorUserId: null };
   }
 }

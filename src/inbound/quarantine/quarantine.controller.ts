@@ -1,10 +1,12 @@
-import { BulkResultsView, QuarantineItemView, RerunView } from './dto/quarantine-item.view.js';
+import { BulkResultsView, QuarantineContentView, QuarantineItemView, RerunView } from './dto/quarantine-item.view.js';
 import { toView, toViewPage } from '../../core/http/views.js';
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, type StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type AuthContext, CurrentAuth } from '../../core/auth/auth-context.js';
 import { RequirePermission } from '../../rights/permissions.js';
 import { ApiPageResponse } from '../../core/http/api-responses.js';
+import { ApiFileDownload, downloadOf, IndexParam } from '../../core/http/file-download.js';
 import { IdParam, type Page } from '../../core/http/params.js';
 import { AssignQuarantineDto, BulkQuarantineDto, DiscardQuarantineDto, OpenFromQuarantineDto, QuarantineListQueryDto } from './dto/quarantine.dto.js';
 import { QuarantineService } from './quarantine.service.js';
@@ -28,6 +30,26 @@ export class QuarantineController {
   @RequirePermission('quarantine.triage')
   async get(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<QuarantineItemView> {
     return toView(QuarantineItemView, await this.quarantine.get(auth, id));
+  }
+
+  @Get(':id/content')
+  @ApiOkResponse({ type: QuarantineContentView, description: 'The mail or SMS as it came in, whole: full text and attachments' })
+  @RequirePermission('quarantine.triage')
+  content(@CurrentAuth() auth: AuthContext, @IdParam() id: string): Promise<QuarantineContentView> {
+    return this.quarantine.content(auth, id);
+  }
+
+  /** A file of the item's mail (its position in the content's `attachments`), whatever the item's status. */
+  @Get(':id/attachments/:index')
+  @ApiFileDownload('No such item for the caller, no such file, an MMS’s media (kept at the provider), or the mail was purged')
+  @RequirePermission('quarantine.triage')
+  async attachment(
+    @CurrentAuth() auth: AuthContext,
+    @IdParam() id: string,
+    @IndexParam() index: number,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    return downloadOf(await this.quarantine.attachment(auth, id, index), res);
   }
 
   @Post(':id/assign')

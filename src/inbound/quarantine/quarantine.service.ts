@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { AuthContext } from '../../core/auth/auth-context.js';
 import { DomainError, NotFoundError } from '../../core/errors/domain-error.js';
+import type { DownloadFile } from '../../core/http/file-download.js';
 import { type Page, type PageQuery, pageWindow, toPage } from '../../core/http/params.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { ConversationKinds } from '../../conversations/conversation-kinds.js';
@@ -55,6 +56,25 @@ export interface QuarantineListQuery extends PageQuery {
  */
 export type QuarantineRerouter = (item: QuarantineItem) => Promise<RerouteOutcome>;
 
+/** An item as it came in, whole: what an operator reads before deciding. */
+export interface QuarantineContent {
+  /** The full text (a mail's plain text, or its HTML made text; an SMS's body). */
+  text: string;
+  /** The mail had an HTML part. */
+  html: boolean;
+  /** `downloadable`: its bytes are here to send (a mail's file while the mail is kept; never an MMS's media, which stays at the provider). */
+  attachments: { filename: string | null; contentType: string; size: number | null; downloadable: boolean }[];
+  /** The retention purge emptied the stored content: only the item's preview is left. */
+  purged: boolean;
+}
+
+/** How a channel reads its quarantined items: registered by each channel, as assigners are. */
+export interface QuarantineReader {
+  content(item: QuarantineItem): Promise<QuarantineContent>;
+  /** The `index`-th of `content().attachments`, whole; a NotFoundError when it is not there to send. */
+  attachment(item: QuarantineItem, index: number): Promise<DownloadFile>;
+}
+
 export type RerouteOutcome =
   | { outcome: 'routed'; conversationId: string | null; ruleId: string }
   | { outcome: 'dropped'; ruleId: string }
@@ -97,6 +117,7 @@ const PREVIEW_CHARS = 500;
 export class QuarantineService {
   private readonly assigners = new Map<QuarantineChannel, QuarantineAssigner>();
   private readonly rerouters = new Map<QuarantineChannel, QuarantineRerouter>();
+  private readonly readers = new Map<QuarantineChannel, QuarantineReader>();
 
   constructor(
     private readonly em: EntityManager,
@@ -110,6 +131,30 @@ export class QuarantineService {
 
   registerRerouter(channel: QuarantineChannel, rerouter: QuarantineRerouter): void {
     this.rerouters.set(channel, rerouter);
+  }
+
+  registerReader(channel: QuarantineChannel, reader: QuarantineReader): void {
+    this.readers.set(channel, reader);
+  }
+
+  /** The item's mail or SMS whole (full text, attachments), read by its channel. */
+  async content(auth: AuthContext, id: string): Promise<QuarantineContent> {
+    const item = await this.get(auth, id);
+    const reader = this.readers.get(item.channel);
+    if (!reader) throw new NotFoundError('The content of this quarantine item');
+    return reader.content(item);
+  }
+
+  /**
+   * One file of the item (its position in the content's `attachments`), whatever the item's status:
+   * an assigned or discarded item stays readable, files included, until the retention purge empties
+   * its mail (then, as for an index out of range, a 404).
+   */
+  async attachment(auth: AuthContext, id: string, index: number): Promise<DownloadFile> {
+    const item = await this.get(auth, id);
+    const reader = this.readers.get(item.channel);
+    if (!reader) throw new NotFoundError('Attachment');
+    return reader.attachment(item, index);
   }
 
   /** Records the item once: a second call for the same channel + source returns the first item unchanged. */

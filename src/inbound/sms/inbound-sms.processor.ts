@@ -19,6 +19,7 @@ import { tagsInText } from '../../conversations/thread-tags.js';
 import { type KnownSender, SmsThreads } from './sms-threads.service.js';
 import { smsEntryInput } from './sms-entry.js';
 import { SmsRouting } from './sms-routing.js';
+import { quarantinedSmsReader } from './quarantined-sms.js';
 
 type Outcome = {
   status: InboundSmsStatus;
@@ -73,6 +74,7 @@ export class InboundSmsProcessor implements OnModuleInit {
   onModuleInit(): void {
     this.quarantine.registerAssigner('sms', (item, messageId) => this.assign(item, messageId));
     this.quarantine.registerRerouter('sms', (item) => this.routing.reroute(item));
+    this.quarantine.registerReader('sms', quarantinedSmsReader(this.em));
   }
 
   @HandlesJob('inbound.sms-batch')

@@ -79,12 +79,34 @@ export class HistoryView {
   @ApiProperty({ type: String, format: 'date-time' }) at!: Date;
 }
 
+export class CopyView {
+  @ApiProperty({ format: 'uuid', description: 'The delivery (what POST /v1/deliveries/:id/retry sends again, for accounts with outbound.manage)' }) id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The reply it copies; null for the first post' }) entryId!: string | null;
+  @ApiProperty({ enum: ['email', 'sms', 'fax'] }) channel!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The account it went to (null for a copy to the client file itself)' }) recipientUserId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Email address, phone number or fax gateway address; null when none was known' }) address!: string | null;
+  @ApiProperty({ enum: ['pending', 'sending', 'sent', 'delivered', 'failed', 'skipped'] }) status!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed or was skipped (opted_out, no_sender, provider_…)' }) failureReason!: string | null;
+  @ApiProperty({ description: 'Skipped because the address opted out (STOP, an admin)' }) optedOut!: boolean;
+}
+
 export class ThreadView extends MessageView {
   @ApiProperty({ type: [ReplyView], description: 'Oldest first' }) replies!: ReplyView[];
+  @ApiProperty({ type: [CopyView], description: 'Staff of the thread’s company only (empty for client accounts and subcontractors): each copy sent of the first post and the replies, oldest first' })
+  copies!: CopyView[];
   @ApiProperty({ type: [HistoryView], description: 'Every status change, oldest first' }) history!: HistoryView[];
 }
 
 export class DayCountView {
   @ApiProperty({ example: '2026-12-24' }) date!: string;
   @ApiProperty() count!: number;
+}
+
+export class InboxCountsView {
+  @ApiProperty({ description: 'Threads of the company the caller has not read (GET /v1/messages/unread)' }) unread!: number;
+  @ApiProperty({ description: 'Urgent threads the caller has not read (GET /v1/messages/urgent)' }) urgent!: number;
+  @ApiProperty({ description: 'Tasks to do (GET /v1/tasks)' }) tasks!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Client remarks (GET /v1/remarks); null without messages.remarks.read' }) remarks!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Home visits not transmitted (GET /v1/vad/untransmitted); null without messages.vad.manage' }) vadUntransmitted!: number | null;
+  @ApiProperty({ description: 'Messages other companies share with the caller (GET /v1/subcontracting/messages)' }) subcontracting!: number;
 }

@@ -3,13 +3,19 @@ const HELPERS = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log']);
 
 type Node = hbs.AST.Node & Record<string, unknown>;
 
+/**
+ * Whether `data` knows the path. A null on the way is known and empty (`reply: null`, a first copy
+ * that answers nothing): the template's `{{#if reply}}` branch reads nothing then, so nothing in it is
+ * missing. A path that leaves the data, or ends undefined, is missing.
+ */
 function has(data: unknown, parts: string[]): boolean {
   let value: unknown = data;
   for (const part of parts) {
-    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, part)) return false;
+    if (value === null) return true;
+    if (typeof value !== 'object' || !Object.hasOwn(value, part)) return false;
     value = (value as Record<string, unknown>)[part];
   }
-  return value !== undefined && value !== null;
+  return value !== undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { getCountries } from 'libphonenumber-js';
 import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateIf } from 'class-validator';
-import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING } from '../settings.entity.js';
+import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING, DISCUSSION_ALERTS_MEANING } from '../settings.entity.js';
 
 const nullable = ValidateIf((_: object, value: unknown) => value !== null && value !== undefined);
 
@@ -21,6 +21,11 @@ export class DefaultsDto {
   @nullable
   @IsBoolean()
   replyAlerts?: boolean | null;
+
+  @ApiPropertyOptional({ nullable: true, description: DISCUSSION_ALERTS_MEANING })
+  @nullable
+  @IsBoolean()
+  discussionAlerts?: boolean | null;
 }
 
 /** The company level has what only a company has: its country. */

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING } from '../settings.entity.js';
+import { BANNER_AUDIENCES, type BannerAudience, COPY_CHANNELS, type CopyChannel, REPLY_ALERTS_MEANING, DISCUSSION_ALERTS_MEANING } from '../settings.entity.js';
 
 export class Defaults {
   @ApiProperty({ enum: COPY_CHANNELS, isArray: true }) defaultChannels!: CopyChannel[];
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) defaultMessageTemplateId!: string | null;
   @ApiProperty({ type: String, nullable: true }) messageInfo!: string | null;
   @ApiProperty({ description: REPLY_ALERTS_MEANING }) replyAlerts!: boolean;
+  @ApiProperty({ description: DISCUSSION_ALERTS_MEANING }) discussionAlerts!: boolean;
 }
 
 export class CompanyDefaults extends Defaults {
@@ -18,6 +19,7 @@ export class AccountOverrides {
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) defaultMessageTemplateId!: string | null;
   @ApiProperty({ type: String, nullable: true }) messageInfo!: string | null;
   @ApiProperty({ type: Boolean, nullable: true }) replyAlerts!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true }) discussionAlerts!: boolean | null;
 }
 
 export class SettingsView {

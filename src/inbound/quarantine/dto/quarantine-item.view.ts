@@ -47,3 +47,18 @@ export class RerunView {
   @ApiProperty({ type: QuarantineItemView }) item!: QuarantineItemView;
   @ApiProperty({ description: 'routed, dropped, labelled or unmatched' }) outcome!: string;
 }
+
+class QuarantineAttachmentView {
+  @ApiProperty({ type: String, nullable: true }) filename!: string | null;
+  @ApiProperty() contentType!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Bytes' }) size!: number | null;
+  @ApiProperty({ description: 'GET /v1/quarantine/{id}/attachments/{index} sends it (a mail’s file; never an MMS’s media, kept at the provider)' }) downloadable!: boolean;
+}
+
+@ApiSchema({ name: 'QuarantineContent' })
+export class QuarantineContentView {
+  @ApiProperty({ description: 'The full text: a mail’s plain text (its HTML made text when it has none), an SMS’s body' }) text!: string;
+  @ApiProperty({ description: 'The mail had an HTML part' }) html!: boolean;
+  @ApiProperty({ type: [QuarantineAttachmentView] }) attachments!: QuarantineAttachmentView[];
+  @ApiProperty({ description: 'The retention purge emptied the stored content: the text is the item’s preview' }) purged!: boolean;
+}
