@@ -5,4 +5,7 @@ import '@swc-node/register/esm-register';
 export default async function globalSetup() {
   const { default: prepare } = await import('./prepare-services.ts');
   await prepare();
+  // The browser specs open the built console: build it here once, not in each spec file (they run in parallel).
+  const { ensureConsoleBuilt } = await import('./console-build.ts');
+  ensureConsoleBuilt();
 }
