@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser } from 'playwright-core';
-import supertest from 'supertest';
 import { aPassword } from '../factories/accounts.factory.js';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import type { CompanyWorld } from '../factories/world.factory.js';
 import { IMAP, waitFor } from '../harness/services.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
+import type { callerOf } from '../harness/test-context.js';
 import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
-import { type ConsolePage, expectRefusalLogged, launchChromium, openConsole, signIn, signInWithPassword, startConsoleApi, unlabelledControls } from './browser-harness.js';
+import { type ConsolePage, expectRefusalLogged, openConsole, signIn, signInWithPassword, unlabelledControls } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
 const TWILIO_ACCOUNT = 'AC0123456789abcdef0123456789abcdef';
@@ -25,7 +25,7 @@ const SMS_NUMBER_NEXT = '+33756789999';
  * a refusal (deleting the copy circle, an email already taken) is shown in French by its code, the API's words one click away.
  */
 describe('the console in a browser: administration', () => {
-  let ctx: TestContext;
+  let stage: ConsoleStage;
   let app: NestExpressApplication;
   let url: string;
   let browser: Browser;
@@ -50,13 +50,9 @@ describe('the console in a browser: administration', () => {
   };
 
   beforeAll(async () => {
-    browser = await launchChromium();
     twilio = await startTwilioEndpoint({ accounts: { [TWILIO_ACCOUNT]: [TWILIO_TOKEN] }, owned: { [TWILIO_ACCOUNT]: [SMS_NUMBER, SMS_NUMBER_NEXT] } });
-    ctx = await TestContext.create((c) => twilioConfigFor(twilio, { ...c, logLevel: 'silent' }));
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    as = callerOf(http);
-    w = await aCompanyWorld(app, http, 'Permanence Admin');
+    stage = await startConsoleStage('Permanence Admin', (c) => twilioConfigFor(twilio, { ...c, logLevel: 'silent' }));
+    ({ browser, app, url, as, w } = stage);
     await as(w.manager).put('/v1/channels/fax', { addressPattern: '{number}@fax.permanence-admin.test' }).expect(200);
     await as(w.manager)
       .post('/v1/channels/mailboxes', {
@@ -70,9 +66,7 @@ describe('the console in a browser: administration', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
+    await stage?.close();
     await twilio?.close();
   }, 60_000);
 

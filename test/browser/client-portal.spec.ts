@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser } from 'playwright-core';
-import supertest from 'supertest';
 import { aPassword } from '../factories/accounts.factory.js';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import type { CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
-import { type ConsolePage, launchChromium, openConsole, signIn, startConsoleApi, unlabelledControls } from './browser-harness.js';
+import type { callerOf } from '../harness/test-context.js';
+import { type ConsolePage, openConsole, signIn, unlabelledControls } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
 
@@ -17,7 +17,7 @@ const PASSWORD = 'un mot de passe assez long';
  * another file and the admin routes.
  */
 describe('the console in a browser: the client portal', () => {
-  let ctx: TestContext;
+  let stage: ConsoleStage;
   let app: NestExpressApplication;
   let url: string;
   let browser: Browser;
@@ -32,12 +32,8 @@ describe('the console in a browser: the client portal', () => {
   };
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    ctx = await TestContext.create((c) => ({ ...c, logLevel: 'silent' }));
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    as = callerOf(http);
-    w = await aCompanyWorld(app, http, 'Permanence Portail');
+    stage = await startConsoleStage('Permanence Portail');
+    ({ browser, app, url, as, w } = stage);
     await as(w.operator).post(`/v1/clients/${w.otherClientId}/messages`, { subject: 'Fuite chez Leroy', body: 'Appel de M. Leroy.', copies: [] }).expect(201);
     const mine = (await as(w.operator).post('/v1/interventions', { clientId: w.clientId, title: 'Fuite sous l’évier', description: 'Cuisine, 2e étage' }).expect(201)).body.id as string;
     await as(w.operator).post(`/v1/interventions/${mine}/exchanges`, { type: 'call', detail: 'Appelé pour fixer un rendez-vous.' }).expect(201);
@@ -47,9 +43,7 @@ describe('the console in a browser: the client portal', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
+    await stage?.close();
   }, 60_000);
 
   it('signs the client in to its own messages, with no staff or admin navigation', async () => {

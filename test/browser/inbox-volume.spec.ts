@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Browser } from 'playwright-core';
 import supertest from 'supertest';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
-import { type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
-import { liveChannelsConfig, startTwilioEndpoint, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
-import { launchChromium, openConsole, signInWithPassword, startConsoleApi } from './browser-harness.js';
+import { openConsole, signInWithPassword } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const UNREAD = 1_000;
 /** The console's page of a list (console/src/api/messages.ts): the inbox draws that many, never the whole list. */
@@ -23,45 +18,27 @@ const LATER_LISTS = /\/v1\/(messages\/urgent|tasks|remarks|vad\/untransmitted|su
  * rest of the suite would time the suite, not the console.
  */
 describe('the console’s inbox with 1,000 unread conversations', () => {
-  let ctx: TestContext;
-  let app: NestExpressApplication;
-  let url: string;
-  let smtp: SmtpListener;
-  let twilioApi: TwilioEndpoint;
-  let browser: Browser;
-  let w: CompanyWorld;
+  let stage: ConsoleStage;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    smtp = await startSmtpListener();
-    twilioApi = await startTwilioEndpoint({ accounts: {} });
-    ctx = await TestContext.create((c) => liveChannelsConfig(c, { smtpPort: smtp.port, twilio: twilioApi, publicBaseUrl: 'http://127.0.0.1' }));
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    w = await aCompanyWorld(app, http, 'Permanence Volume');
-    await ctx.startWorker();
+    stage = await startConsoleStage('Permanence Volume');
     // Written by the operator, so each is unread for the manager who opens the inbox.
-    const as = callerOf(http)(w.operator);
+    const { as, w } = stage;
     let next = 0;
     const writer = async () => {
       while (next < UNREAD) {
         const n = (next += 1);
-        await as.post(`/v1/clients/${n % 2 ? w.clientId : w.otherClientId}/messages`, { subject: `Appel n° ${n}`, body: `Message ${n}`, urgent: n % 50 === 0, copies: [] }).expect(201);
+        await as(w.operator).post(`/v1/clients/${n % 2 ? w.clientId : w.otherClientId}/messages`, { subject: `Appel n° ${n}`, body: `Message ${n}`, urgent: n % 50 === 0, copies: [] }).expect(201);
       }
     };
     await Promise.all(Array.from({ length: 8 }, writer));
   }, 240_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
-    await smtp?.close();
-    await twilioApi?.close();
-  }, 60_000);
+  afterAll(() => stage?.close(), 60_000);
 
   it('shows the exact count and one page of threads, the unread page asked for before the other lists', async () => {
-    const ui = await openConsole(browser, url);
+    const { app, url, w } = stage;
+    const ui = await openConsole(stage.browser, url);
     await signInWithPassword(ui, app, { url, inviter: w.manager, userId: w.managerId, password: 'un mot de passe assez long' });
     // A fresh page in the signed-in context, as on any later visit: every API request it makes, in order.
     const page = await ui.context.newPage();

@@ -5,13 +5,14 @@ import type { Browser } from 'playwright-core';
 import supertest from 'supertest';
 import { ImapFlowMailboxClient } from '../../src/channels/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/channels/imap/mailbox.port.js';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import type { CompanyWorld } from '../factories/world.factory.js';
 import { buildMail } from '../fixtures/mail/builder.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { type CapturedMail, type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
+import type { callerOf } from '../harness/test-context.js';
 import { liveChannelsConfig, startTwilioEndpoint, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
-import { type ConsolePage, launchChromium, openConsole, signIn, signInWithInvitation, startConsoleApi, unlabelledControls } from './browser-harness.js';
+import { type ConsolePage, openConsole, signIn, signInWithInvitation, unlabelledControls } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const ACCOUNT = 'AC' + 'b7'.repeat(16);
 const TOKEN = 'twilio-auth-token-of-the-console-spec';
@@ -28,7 +29,7 @@ const PASSWORD = 'un mot de passe assez long';
  */
 describe('the console in a browser: sign in, inbox, client file, compose, live reply, reply', () => {
   const folder = `spec-console-${randomBytes(4).toString('hex')}`;
-  let ctx: TestContext;
+  let stage: ConsoleStage;
   let app: NestExpressApplication;
   let url: string;
   let smtp: SmtpListener;
@@ -48,17 +49,13 @@ describe('the console in a browser: sign in, inbox, client file, compose, live r
   };
 
   beforeAll(async () => {
-    browser = await launchChromium();
     smtp = await startSmtpListener();
     twilioApi = await startTwilioEndpoint({ accounts: { [ACCOUNT]: [TOKEN] }, owned: { [ACCOUNT]: [OUR_NUMBER] } });
-    ctx = await TestContext.create((c) => {
+    stage = await startConsoleStage('Permanence Console', (c) => {
       const live = liveChannelsConfig(c, { smtpPort: smtp.port, twilio: twilioApi, publicBaseUrl: 'http://127.0.0.1' });
       return { ...live, inbound: { ...live.inbound, pollIntervalMs: 500 } };
     });
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    as = callerOf(http);
-    w = await aCompanyWorld(app, http, 'Permanence Console');
+    ({ browser, app, url, as, w } = stage);
     await as(w.manager).put('/v1/channels/email-sender', { address: 'accueil@permanence-console.test', name: 'Permanence Console' }).expect(200);
     await as(w.manager).post('/v1/channels/sms-numbers', { phoneNumber: OUR_NUMBER, accountSid: ACCOUNT, authToken: TOKEN }).expect(201);
     clientId = (await as(w.manager).post('/v1/clients', { name: 'Cabinet Roux', email: CLIENT_EMAIL, mobile: CLIENT_MOBILE, city: 'Lyon' }).expect(201)).body.id;
@@ -75,14 +72,12 @@ describe('the console in a browser: sign in, inbox, client file, compose, live r
         folder, processedFolder: `${folder}-done`, failedFolder: `${folder}-failed`,
       })
       .expect(201);
-    await ctx.startWorker();
+    await stage.ctx.startWorker();
     ui = await openConsole(browser, url);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
+    await stage?.close();
     for (const name of [folder, `${folder}-done`, `${folder}-failed`]) await imap?.deleteFolder(name).catch(() => undefined);
     await imap?.close();
     await smtp?.close();

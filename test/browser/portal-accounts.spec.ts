@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser } from 'playwright-core';
-import supertest from 'supertest';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import type { CompanyWorld } from '../factories/world.factory.js';
 import { type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
-import { acceptInvitation, consoleMailConfig, type ConsolePage, expectRefusalLogged, launchChromium, openConsole, signInWithPassword, startConsoleApi, unlabelledControls } from './browser-harness.js';
+import type { callerOf } from '../harness/test-context.js';
+import { acceptInvitation, consoleMailConfig, type ConsolePage, expectRefusalLogged, openConsole, signInWithPassword, unlabelledControls } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
 const NEW_EMAIL = 'jeanne.martin@cabinet-durand.test';
@@ -17,7 +17,7 @@ const NEW_EMAIL = 'jeanne.martin@cabinet-durand.test';
  * and nothing to change them with.
  */
 describe('the console in a browser: portal accounts from the client file', () => {
-  let ctx: TestContext;
+  let stage: ConsoleStage;
   let app: NestExpressApplication;
   let url: string;
   let smtp: SmtpListener;
@@ -44,21 +44,15 @@ describe('the console in a browser: portal accounts from the client file', () =>
   };
 
   beforeAll(async () => {
-    browser = await launchChromium();
     smtp = await startSmtpListener();
-    ctx = await TestContext.create((c) => consoleMailConfig(c, smtp.port));
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    as = callerOf(http);
-    w = await aCompanyWorld(app, http, 'Permanence Accès');
+    stage = await startConsoleStage('Permanence Accès', (c) => consoleMailConfig(c, smtp.port));
+    ({ browser, app, url, as, w } = stage);
     await as(w.operator).post(`/v1/clients/${w.otherClientId}/messages`, { subject: 'Fuite chez Leroy', body: 'Appel de M. Leroy.', copies: [] }).expect(201);
-    await ctx.startWorker();
+    await stage.ctx.startWorker();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
+    await stage?.close();
     await smtp?.close();
   }, 60_000);
 

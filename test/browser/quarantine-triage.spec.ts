@@ -3,17 +3,17 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser } from 'playwright-core';
-import supertest from 'supertest';
 import { ImapFlowMailboxClient } from '../../src/channels/imap/imapflow-mailbox.client.js';
 import type { MailboxSession } from '../../src/channels/imap/mailbox.port.js';
 import { aPassword } from '../factories/accounts.factory.js';
 import { aWatchedMailbox } from '../factories/mailbox.factory.js';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import type { CompanyWorld } from '../factories/world.factory.js';
 import { buildMail, buildWithFiles } from '../fixtures/mail/builder.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
-import { consoleMailConfig, type ConsolePage, launchChromium, openConsole, signIn, signInWithPassword, startConsoleApi, unlabelledControls } from './browser-harness.js';
+import type { callerOf } from '../harness/test-context.js';
+import { consoleMailConfig, type ConsolePage, openConsole, signIn, signInWithPassword, unlabelledControls } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
 /** Longer than the item's preview (500 characters): only the whole mail shows the last line. */
@@ -39,7 +39,7 @@ interface Item {
  */
 describe('the console in a browser: quarantine triage', () => {
   const folder = `spec-quarantine-${randomBytes(4).toString('hex')}`;
-  let ctx: TestContext;
+  let stage: ConsoleStage;
   let app: NestExpressApplication;
   let url: string;
   let smtp: SmtpListener;
@@ -56,13 +56,10 @@ describe('the console in a browser: quarantine triage', () => {
   const items = async (status = 'open'): Promise<Item[]> => (await as(w.manager).get(`/v1/quarantine?status=${status}`).expect(200)).body.items as Item[];
 
   beforeAll(async () => {
-    browser = await launchChromium();
     smtp = await startSmtpListener();
-    ctx = await TestContext.create((c) => ({ ...consoleMailConfig(c, smtp.port), inbound: { ...c.inbound, lockTtlMs: 3_000, pollIntervalMs: 500 } }));
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    as = callerOf(http);
-    w = await aCompanyWorld(app, http, 'Permanence Quarantaine');
+    stage = await startConsoleStage('Permanence Quarantaine', (c) => ({ ...consoleMailConfig(c, smtp.port), inbound: { ...c.inbound, lockTtlMs: 3_000, pollIntervalMs: 500 } }));
+    ({ browser, app, url, as, w } = stage);
+    const { http } = stage;
     imap = await new ImapFlowMailboxClient().connect({ host: IMAP.host, port: IMAP.port, secure: false, user: IMAP.user, password: IMAP.password });
     await imap.ensureFolder(folder);
     const to = 'accueil@permanence-quarantaine.test';
@@ -73,15 +70,13 @@ describe('the console in a browser: quarantine triage', () => {
     ];
     for (const mail of mails) await imap.append(folder, mail);
     await aWatchedMailbox(http, w.manager, folder);
-    await ctx.startWorker();
+    await stage.ctx.startWorker();
     await waitFor(async () => (await items()).length === 3, 30_000, 'three mails in the quarantine');
     ui = await openConsole(browser, url);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
+    await stage?.close();
     for (const name of [folder, `${folder}-done`, `${folder}-failed`]) await imap?.deleteFolder(name).catch(() => undefined);
     await imap?.close();
     await smtp?.close();

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser } from 'playwright-core';
-import supertest from 'supertest';
 import { aPassword } from '../factories/accounts.factory.js';
-import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import type { CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
-import { callerOf, TestContext } from '../harness/test-context.js';
-import { type ConsolePage, launchChromium, openConsole, signIn, startConsoleApi, unlabelledControls } from './browser-harness.js';
+import type { callerOf } from '../harness/test-context.js';
+import { type ConsolePage, openConsole, signIn, unlabelledControls } from './browser-harness.js';
+import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
 
@@ -18,7 +18,7 @@ const PASSWORD = 'un mot de passe assez long';
  * notes.read has no Discussions entry.
  */
 describe('the console in a browser: staff discussions', () => {
-  let ctx: TestContext;
+  let stage: ConsoleStage;
   let app: NestExpressApplication;
   let url: string;
   let browser: Browser;
@@ -35,12 +35,8 @@ describe('the console in a browser: staff discussions', () => {
   const row = (title: string) => ui.page.getByTestId('discussion').filter({ hasText: title });
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    ctx = await TestContext.create((c) => ({ ...c, logLevel: 'silent' }));
-    ({ app, url } = await startConsoleApi(ctx.config));
-    const http = supertest(app.getHttpServer());
-    as = callerOf(http);
-    w = await aCompanyWorld(app, http, 'Permanence Discussions Équipe');
+    stage = await startConsoleStage('Permanence Discussions Équipe');
+    ({ browser, app, url, as, w } = stage);
     // Another file's discussion: the client file's list must leave it out.
     await as(w.manager).post('/v1/discussions', { clientId: w.otherClientId, title: 'Devis chauffe-eau', body: 'À chiffrer.' }).expect(201);
     await aPassword(app, w.operatorId, PASSWORD);
@@ -48,9 +44,7 @@ describe('the console in a browser: staff discussions', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await ctx?.close();
+    await stage?.close();
   }, 60_000);
 
   it('opens a discussion visible on the portal from the client file', async () => {
