@@ -29,6 +29,12 @@ describe('the console served at /console', () => {
       expect(page.headers['cache-control']).toBe('no-cache');
       expect(page.headers['referrer-policy']).toBe('no-referrer');
     }
+    // The page asked for by its file name is the same page, under the same policy.
+    const byName = await env.api.http.get('/console/index.html').expect(200);
+    expect(byName.text).toContain('<title>Relais</title>');
+    expect(byName.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(byName.headers['referrer-policy']).toBe('no-referrer');
+    expect(byName.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('lets the page run only its own files and its build’s inline script, talk only to its origin, and be framed by no one', async () => {

@@ -34,13 +34,17 @@ export function mountConsole(app: NestExpressApplication, distDir: string, logge
       response.setHeader('Cache-Control', HASHED.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
-  app.use(CONSOLE_PATH, files, (request: Request, response: Response, next: NextFunction) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.path.startsWith('/assets/')) return next();
-    response.setHeader('Cache-Control', 'no-cache');
+  // On every answer under /console, the page asked for by its own name (/console/index.html) included.
+  const guarded = (_request: Request, response: Response, next: NextFunction) => {
     // A password link carries its token in the URL: no other site may see it as a referrer.
     response.setHeader('Referrer-Policy', 'no-referrer');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('Content-Security-Policy', policy);
+    next();
+  };
+  app.use(CONSOLE_PATH, guarded, files, (request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || request.path.startsWith('/assets/')) return next();
+    response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(index);
   });
   logger.info({ distDir: root }, `console served at ${CONSOLE_PATH}`);
