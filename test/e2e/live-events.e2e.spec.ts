@@ -1,71 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
+import { listenToEvents as listen } from '../harness/sse-listener.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
-
-interface Received {
-  type: string;
-  messageId: string;
-  at: number;
-}
-
-/** Opens GET /v1/events and collects its events until `stop` is called. */
-async function listen(baseUrl: string, token: string) {
-  const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/v1/events`, { headers: { Authorization: token }, signal: controller.signal });
-  const received: Received[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let endedAt: number | null = null;
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) {
-          endedAt = Date.now();
-          return;
-        }
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').find((line) => line.startsWith('data: '));
-          if (data) {
-            const event = JSON.parse(data.slice(6)) as { type: string; messageId: string };
-            received.push({ type: event.type, messageId: event.messageId, at: Date.now() });
-          }
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    received,
-    async waitFor(messageId: string, type: string, timeoutMs = 3_000): Promise<Received> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = received.find((event) => event.messageId === messageId && event.type === type);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no ${type} event for ${messageId} within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
-    /** When the server ended the stream (null: still open after `timeoutMs`). */
-    async ended(timeoutMs: number): Promise<number | null> {
-      await Promise.race([pump, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-      return endedAt;
-    },
-    async stop() {
-      controller.abort();
-      await pump;
-    },
-  };
-}
 
 describe('live events (server-sent events through Redis)', () => {
   const env = useTestApi();

@@ -5,7 +5,7 @@ export interface ReceivedEvent {
   at: number;
 }
 
-/** Opens GET /v1/events as `token` and collects its events until `stop` is called. */
+/** Opens GET /v1/events as `token` and collects its events (those naming a type and a thread; not the pings) until `stop` is called. */
 export async function listenToEvents(baseUrl: string, token: string) {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}/v1/events`, { headers: { Authorization: token }, signal: controller.signal });
@@ -13,11 +13,15 @@ export async function listenToEvents(baseUrl: string, token: string) {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  let endedAt: number | null = null;
   const pump = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          endedAt = Date.now();
+          return;
+        }
         buffer += decoder.decode(value, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -36,6 +40,7 @@ export async function listenToEvents(baseUrl: string, token: string) {
   })();
   return {
     status: response.status,
+    contentType: response.headers.get('content-type'),
     received,
     async waitFor(messageId: string, type: string, timeoutMs = 3_000): Promise<ReceivedEvent> {
       const deadline = Date.now() + timeoutMs;
@@ -45,6 +50,11 @@ export async function listenToEvents(baseUrl: string, token: string) {
         if (Date.now() > deadline) throw new Error(`no ${type} event for ${messageId} within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
+    },
+    /** When the server ended the stream (null: still open after `timeoutMs`). */
+    async ended(timeoutMs: number): Promise<number | null> {
+      await Promise.race([pump, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      return endedAt;
     },
     async stop() {
       controller.abort();
