@@ -7,7 +7,7 @@ import type { CompanyWorld } from '../factories/world.factory.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import type { callerOf } from '../harness/test-context.js';
 import { startTwilioEndpoint, twilioConfigFor, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
-import { type ConsolePage, expectRefusalLogged, openConsole, signIn, signInWithPassword, unlabelledControls } from './browser-harness.js';
+import { type ConsolePage, expectRefusalLogged, openConsole, signIn, signInWithPassword, ScreenLog } from './browser-harness.js';
 import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
@@ -33,7 +33,7 @@ describe('the console in a browser: administration', () => {
   let as: ReturnType<typeof callerOf>;
   let ui: ConsolePage;
   let twilio: TwilioEndpoint;
-  const unlabelled: string[] = [];
+  const screens = new ScreenLog();
   const region = (name: string) => ui.page.getByRole('region', { name });
   const editor = (name: string) => ui.page.getByRole('form', { name: `Modifier ${name}` });
   const confirmDelete = async (name: string) => {
@@ -41,10 +41,7 @@ describe('the console in a browser: administration', () => {
     await ui.page.getByRole('group', { name: `Confirmer la suppression de ${name}` }).getByRole('button', { name: 'Confirmer la suppression' }).click();
   };
   const expectLogged = (status: number, path: string) => expectRefusalLogged(ui, status, path);
-  const shot = async (page: ConsolePage, name: string) => {
-    unlabelled.push(...(await unlabelledControls(page.page)).map((control) => `${name}: ${control}`));
-    await page.screenshot(name);
-  };
+  const shot = (page: ConsolePage, name: string) => screens.shot(page, name);
   const tab = async (name: string) => {
     await ui.page.getByRole('navigation', { name: 'Sections d’administration' }).getByRole('link', { name }).click();
   };
@@ -367,7 +364,7 @@ describe('the console in a browser: administration', () => {
   }, 60_000);
 
   it('labels every control and logs no console error', () => {
-    expect(unlabelled).toEqual([]);
+    expect(screens.unlabelled).toEqual([]);
     expect(ui.errors).toEqual([]);
   });
 });

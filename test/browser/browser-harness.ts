@@ -129,6 +129,16 @@ export async function acceptInvitation(ui: ConsolePage, input: { smtp: SmtpListe
   await signIn(ui.page, input.email, input.password);
 }
 
+/** The screens a spec looked at: each written as a screenshot, its unlabelled controls (each a defect) noted by screen. */
+export class ScreenLog {
+  readonly unlabelled: string[] = [];
+
+  async shot(ui: ConsolePage, name: string): Promise<void> {
+    this.unlabelled.push(...(await unlabelledControls(ui.page)).map((control) => `${name}: ${control}`));
+    await ui.screenshot(name);
+  }
+}
+
 /** The controls of the page with no accessible name (no label, aria-label or text): each is a defect. */
 export function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea, button, a[href]')]

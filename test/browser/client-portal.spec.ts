@@ -5,7 +5,7 @@ import { aPassword } from '../factories/accounts.factory.js';
 import type { CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
 import type { callerOf } from '../harness/test-context.js';
-import { type ConsolePage, openConsole, signIn, unlabelledControls } from './browser-harness.js';
+import { type ConsolePage, openConsole, signIn, ScreenLog } from './browser-harness.js';
 import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
@@ -25,11 +25,8 @@ describe('the console in a browser: the client portal', () => {
   let as: ReturnType<typeof callerOf>;
   let ui: ConsolePage;
   let otherIntervention: string;
-  const unlabelled: string[] = [];
-  const shot = async (name: string) => {
-    unlabelled.push(...(await unlabelledControls(ui.page)).map((control) => `${name}: ${control}`));
-    await ui.screenshot(name);
-  };
+  const screens = new ScreenLog();
+  const shot = (name: string) => screens.shot(ui, name);
 
   beforeAll(async () => {
     stage = await startConsoleStage('Permanence Portail');
@@ -148,7 +145,7 @@ describe('the console in a browser: the client portal', () => {
   }, 60_000);
 
   it('labels every control and logs no console error', () => {
-    expect(unlabelled).toEqual([]);
+    expect(screens.unlabelled).toEqual([]);
     expect(ui.errors).toEqual([]);
   });
 });

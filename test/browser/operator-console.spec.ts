@@ -11,7 +11,7 @@ import { IMAP, waitFor } from '../harness/services.js';
 import { type CapturedMail, type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
 import type { callerOf } from '../harness/test-context.js';
 import { liveChannelsConfig, startTwilioEndpoint, type TwilioEndpoint } from '../harness/twilio-endpoint.js';
-import { type ConsolePage, openConsole, signIn, signInWithInvitation, unlabelledControls } from './browser-harness.js';
+import { type ConsolePage, openConsole, signIn, signInWithInvitation, ScreenLog } from './browser-harness.js';
 import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const ACCOUNT = 'AC' + 'b7'.repeat(16);
@@ -42,11 +42,8 @@ describe('the console in a browser: sign in, inbox, client file, compose, live r
   let ui: ConsolePage;
   let threadId: string;
   /** Controls without a label, per screen, checked as each screen is shown. */
-  const unlabelled: string[] = [];
-  const shot = async (name: string) => {
-    unlabelled.push(...(await unlabelledControls(ui.page)).map((control) => `${name}: ${control}`));
-    await ui.screenshot(name);
-  };
+  const screens = new ScreenLog();
+  const shot = (name: string) => screens.shot(ui, name);
 
   beforeAll(async () => {
     smtp = await startSmtpListener();
@@ -265,7 +262,7 @@ describe('the console in a browser: sign in, inbox, client file, compose, live r
   }, 60_000);
 
   it('labels every control and logged no console error nor uncaught exception on any screen', () => {
-    expect(unlabelled).toEqual([]);
+    expect(screens.unlabelled).toEqual([]);
     expect(ui.errors).toEqual([]);
   });
 });

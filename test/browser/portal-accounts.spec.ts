@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import type { CompanyWorld } from '../factories/world.factory.js';
 import { type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
 import type { callerOf } from '../harness/test-context.js';
-import { acceptInvitation, consoleMailConfig, type ConsolePage, expectRefusalLogged, openConsole, signInWithPassword, unlabelledControls } from './browser-harness.js';
+import { acceptInvitation, consoleMailConfig, type ConsolePage, expectRefusalLogged, openConsole, signInWithPassword, ScreenLog } from './browser-harness.js';
 import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
@@ -25,11 +25,8 @@ describe('the console in a browser: portal accounts from the client file', () =>
   let w: CompanyWorld;
   let as: ReturnType<typeof callerOf>;
   const pages: ConsolePage[] = [];
-  const unlabelled: string[] = [];
-  const shot = async (ui: ConsolePage, name: string) => {
-    unlabelled.push(...(await unlabelledControls(ui.page)).map((control) => `${name}: ${control}`));
-    await ui.screenshot(name);
-  };
+  const screens = new ScreenLog();
+  const shot = (page: ConsolePage, name: string) => screens.shot(page, name);
   const open = async () => {
     const ui = await openConsole(browser, url);
     pages.push(ui);
@@ -110,6 +107,6 @@ describe('the console in a browser: portal accounts from the client file', () =>
 
   it('showed no console error and no unlabelled control', () => {
     expect(pages.flatMap((ui) => ui.errors)).toEqual([]);
-    expect(unlabelled).toEqual([]);
+    expect(screens.unlabelled).toEqual([]);
   });
 });

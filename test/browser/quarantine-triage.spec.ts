@@ -12,7 +12,7 @@ import { buildMail, buildWithFiles } from '../fixtures/mail/builder.js';
 import { IMAP, waitFor } from '../harness/services.js';
 import { type SmtpListener, startSmtpListener } from '../harness/smtp-listener.js';
 import type { callerOf } from '../harness/test-context.js';
-import { consoleMailConfig, type ConsolePage, openConsole, signIn, signInWithPassword, unlabelledControls } from './browser-harness.js';
+import { consoleMailConfig, type ConsolePage, openConsole, signIn, signInWithPassword, ScreenLog } from './browser-harness.js';
 import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
@@ -48,11 +48,8 @@ describe('the console in a browser: quarantine triage', () => {
   let w: CompanyWorld;
   let as: ReturnType<typeof callerOf>;
   let ui: ConsolePage;
-  const unlabelled: string[] = [];
-  const shot = async (page: ConsolePage, name: string) => {
-    unlabelled.push(...(await unlabelledControls(page.page)).map((control) => `${name}: ${control}`));
-    await page.screenshot(name);
-  };
+  const screens = new ScreenLog();
+  const shot = (page: ConsolePage, name: string) => screens.shot(page, name);
   const items = async (status = 'open'): Promise<Item[]> => (await as(w.manager).get(`/v1/quarantine?status=${status}`).expect(200)).body.items as Item[];
 
   beforeAll(async () => {
@@ -167,7 +164,7 @@ describe('the console in a browser: quarantine triage', () => {
   }, 60_000);
 
   it('labels every control and logs no console error', () => {
-    expect(unlabelled).toEqual([]);
+    expect(screens.unlabelled).toEqual([]);
     expect(ui.errors).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { aPassword } from '../factories/accounts.factory.js';
 import type { CompanyWorld } from '../factories/world.factory.js';
 import { waitFor } from '../harness/services.js';
 import type { callerOf } from '../harness/test-context.js';
-import { type ConsolePage, openConsole, signIn, unlabelledControls } from './browser-harness.js';
+import { type ConsolePage, openConsole, signIn, ScreenLog } from './browser-harness.js';
 import { type ConsoleStage, startConsoleStage } from './console-stage.js';
 
 const PASSWORD = 'un mot de passe assez long';
@@ -26,11 +26,8 @@ describe('the console in a browser: staff discussions', () => {
   let as: ReturnType<typeof callerOf>;
   let ui: ConsolePage;
   let discussionId: string;
-  const unlabelled: string[] = [];
-  const shot = async (name: string) => {
-    unlabelled.push(...(await unlabelledControls(ui.page)).map((control) => `${name}: ${control}`));
-    await ui.screenshot(name);
-  };
+  const screens = new ScreenLog();
+  const shot = (name: string) => screens.shot(ui, name);
   const nav = () => ui.page.getByRole('navigation', { name: 'Navigation principale' });
   const row = (title: string) => ui.page.getByTestId('discussion').filter({ hasText: title });
 
@@ -138,7 +135,7 @@ describe('the console in a browser: staff discussions', () => {
   }, 60_000);
 
   it('labels every control and logs no console error', () => {
-    expect(unlabelled).toEqual([]);
+    expect(screens.unlabelled).toEqual([]);
     expect(ui.errors).toEqual([]);
   });
 });
