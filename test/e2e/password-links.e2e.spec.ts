@@ -108,6 +108,17 @@ describe('console passwords set through emailed links', () => {
     expect(smtp.messages.some((mail) => mail.envelope.to.includes('personne.inconnue@example.test'))).toBe(false);
   });
 
+  it('uses up every open link of the account when one of them sets the password', async () => {
+    const person = await anOperator();
+    await env.api.http.post('/v1/password-resets').set('X-Forwarded-For', anIp()).send({ email: person.email }).expect(202);
+    await env.api.http.post('/v1/password-resets').set('X-Forwarded-For', anIp()).send({ email: person.email }).expect(202);
+    const [first, second] = (await mailsTo(person.email, 2)).map(tokenIn);
+    expect(first).not.toBe(second);
+    await env.api.http.post('/v1/password').send({ token: second, password: PASSWORD }).expect(204);
+    expect((await env.api.http.post('/v1/password').send({ token: first, password: 'un autre mot de passe encore' }).expect(400)).body.code).toBe('invalid_password_token');
+    await signIn(env.api.http, person.email, PASSWORD);
+  });
+
   it('lets a reset link expire after an hour, and limits reset requests per address', async () => {
     const person = await anOperator();
     await env.api.http.post('/v1/password-resets').set('X-Forwarded-For', anIp()).send({ email: person.email }).expect(202);

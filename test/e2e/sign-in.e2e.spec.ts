@@ -205,6 +205,28 @@ describe('signing in to the console', () => {
     expect(byIp.headers['retry-after']).toMatch(/^\d+$/);
   });
 
+  it('counts attempts sent at once before checking any password: no more than the limit get through', async () => {
+    const target = await anOperator();
+    const attempt = () => env.api.http.post('/v1/session').set('X-Forwarded-For', anIp()).send({ email: target.email, password: 'devinette devinette' });
+    const answers = await Promise.all(Array.from({ length: 12 }, attempt));
+    const statuses = answers.map((answer) => answer.status).sort();
+    // The limit is 3 failed sign-ins per email: 3 passwords are checked, the other 9 refused before.
+    expect(statuses).toEqual([...Array<number>(3).fill(401), ...Array<number>(9).fill(429)]);
+    expect(answers.find((answer) => answer.status === 429)!.headers['retry-after']).toMatch(/^\d+$/);
+    await env.api.http.post('/v1/session').set('X-Forwarded-For', anIp()).send({ email: target.email, password: PASSWORD }).expect(429);
+  });
+
+  it('refuses a session cookie it did not give (not_signed_in) and one that is not shaped like a session (missing_token)', async () => {
+    const forged = `relais_session=${'A'.repeat(43)}`;
+    expect((await env.api.http.get('/v1/me').set('Cookie', forged).expect(401)).body.code).toBe('not_signed_in');
+    expect((await env.api.http.get('/v1/session').set('Cookie', forged).expect(401)).body.code).toBe('not_signed_in');
+    await env.api.http.delete('/v1/session').set('Cookie', forged).expect(204);
+    for (const malformed of ['relais_session=trop-court', `relais_session=${'A'.repeat(42)}!`, `relais_session=${'A'.repeat(44)}`]) {
+      expect(`${malformed} ${(await env.api.http.get('/v1/me').set('Cookie', malformed).expect(401)).body.code}`).toBe(`${malformed} missing_token`);
+      expect((await env.api.http.get('/v1/session').set('Cookie', malformed).expect(401)).body.code).toBe('not_signed_in');
+    }
+  });
+
   it('refuses a deactivated account and ends its open sessions and their streams', async () => {
     const person = await anOperator();
     const signed = await signIn(env.api.http, person.email, PASSWORD);

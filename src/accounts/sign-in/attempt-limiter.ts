@@ -9,6 +9,12 @@ import { RedisClient } from '../../core/redis/redis.module.js';
 const READY_WAIT_MS = 2_000;
 
 /**
+ * Takes one back from each key still in its window. A key whose window ended in between is left
+ * alone: a DECR would make it again, without expiry.
+ */
+const TAKE_BACK = `for _, key in ipairs(KEYS) do if redis.call('pttl', key) > 0 then redis.call('decr', key) end end return 0`;
+
+/**
  * Who an attempt is counted against: the address a sign-in names (failures only), the address a
  * password reset names (every request), or where either comes from (every attempt).
  */
@@ -28,22 +34,36 @@ export class AttemptLimiter {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Refuses with 429 too_many_attempts (and how long to wait) when either count is at its limit. */
-  async assertAllowed(emailScope: Exclude<AttemptScope, 'ip'>, email: string, ip: string): Promise<void> {
-    for (const [scope, value] of [[emailScope, email], ['ip', ip]] as const) {
-      const key = this.key(scope, value);
-      const [count, ttl] = await this.guarded(async () => [Number((await this.redis.client.get(key)) ?? 0), await this.redis.client.pttl(key)] as const);
-      if (count >= this.limit(scope)) {
-        throw new RetryLaterError('too_many_attempts', 'Too many attempts: try again later', ttl > 0 ? ttl / 1000 : this.config.signIn.windowMinutes * 60, { scope });
-      }
-    }
+  /**
+   * Counts an attempt against the address and the IP before the work for it is done, in one round
+   * trip, so attempts made at once are counted one after the other: when either count is then over
+   * its limit, the attempt is taken back and refused with 429 too_many_attempts (and how long to wait).
+   */
+  async take(emailScope: Exclude<AttemptScope, 'ip'>, email: string, ip: string): Promise<void> {
+    const scopes = [
+      { scope: emailScope, key: this.key(emailScope, email) },
+      { scope: 'ip' as const, key: this.key('ip', ip) },
+    ];
+    const windowMs = this.config.signIn.windowMinutes * 60_000;
+    const counted = await this.guarded(async () => {
+      const multi = this.redis.client.multi();
+      for (const { key } of scopes) multi.set(key, '0', 'PX', windowMs, 'NX').incr(key).pttl(key);
+      const replies = await multi.exec();
+      if (!replies) throw new Error('the transaction was aborted');
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0]!;
+      return scopes.map(({ scope }, at) => ({ scope, count: Number(replies[at * 3 + 1][1]), ttl: Number(replies[at * 3 + 2][1]) }));
+    });
+    const over = counted.find(({ scope, count }) => count > this.limit(scope));
+    if (!over) return;
+    // A refused attempt counts against neither, as if it had not been made.
+    await this.decrement(scopes.map(({ key }) => key));
+    throw new RetryLaterError('too_many_attempts', 'Too many attempts: try again later', over.ttl > 0 ? over.ttl / 1000 : windowMs / 1000, { scope: over.scope });
   }
 
-  /** Counts one attempt against `scope`. */
-  async count(scope: AttemptScope, value: string): Promise<void> {
-    const key = this.key(scope, value);
-    const windowMs = this.config.signIn.windowMinutes * 60_000;
-    await this.guarded(() => this.redis.client.multi().set(key, '0', 'PX', windowMs, 'NX').incr(key).exec());
+  /** Takes back the attempt counted against `scope` (a sign-in that succeeded is no failure of its address). */
+  async takeBack(scope: AttemptScope, value: string): Promise<void> {
+    await this.decrement([this.key(scope, value)]);
   }
 
   private limit(scope: AttemptScope): number {
@@ -55,33 +75,22 @@ export class AttemptLimiter {
     return `${this.config.queue.prefix}:sign-in:${scope}:${digest}`;
   }
 
+  /** At worst an attempt stays counted until its window ends: logged, never a refusal. */
+  private async decrement(keys: string[]): Promise<void> {
+    try {
+      await this.redis.client.eval(TAKE_BACK, keys.length, ...keys);
+    } catch (error) {
+      this.logger.warn(`sign-in attempt not taken back: ${(error as Error).message}`);
+    }
+  }
+
   private async guarded<T>(work: () => Promise<T>): Promise<T> {
     try {
-      await this.connected();
+      await this.redis.whenReady(READY_WAIT_MS);
       return await work();
     } catch (error) {
       this.logger.warn(`sign-in attempts not counted: ${(error as Error).message}`);
       throw new DomainError('not_ready', 'Signing in is unavailable for a moment; try again shortly');
     }
-  }
-
-  /**
-   * The shared connection fails commands at once while it is not ready (no offline queue): just
-   * after start, or while reconnecting, an attempt waits a little for it rather than being refused.
-   */
-  private async connected(): Promise<void> {
-    const client = this.redis.client;
-    if (client.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.off('ready', ready);
-        reject(new Error(`Redis not ready within ${READY_WAIT_MS} ms (${client.status})`));
-      }, READY_WAIT_MS);
-      const ready = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      client.once('ready', ready);
-    });
   }
 }

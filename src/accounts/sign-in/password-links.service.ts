@@ -8,14 +8,14 @@ import { Clock } from '../../core/clock.js';
 import { DomainError, NotFoundError } from '../../core/errors/domain-error.js';
 import { JobQueue } from '../../core/queue/job-queue.service.js';
 import type { JobPayload } from '../../core/queue/jobs.js';
+import { hasSecretShape } from '../token-secret.js';
 import { User } from '../user.entity.js';
 import { AttemptLimiter } from './attempt-limiter.js';
 import { assertAcceptablePassword, hashPassword } from './passwords.js';
 import { PasswordToken, type PasswordTokenPurpose } from './password-token.entity.js';
-import { hashPasswordToken, hasPasswordTokenShape, issuePasswordToken, passwordLink } from './password-tokens.js';
+import { hashPasswordToken, issuePasswordToken, passwordLink } from './password-tokens.js';
 import { SessionsService } from './sessions.service.js';
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const INVALID = 'This link is not valid (already used, expired or mistyped): ask for a new one';
 
 /**
@@ -50,10 +50,8 @@ export class PasswordLinks {
   /** Asks for reset links to an address: always the same answer, whether it has accounts or not. */
   async requestReset(email: string, ip: string): Promise<void> {
     const address = email.trim().toLowerCase();
-    await this.limiter.assertAllowed('reset-email', address, ip);
-    await this.limiter.count('ip', ip);
-    await this.limiter.count('reset-email', address);
-    if (EMAIL.test(address)) await this.jobs.enqueue('outbound.password-link', { purpose: 'reset', email: address });
+    await this.limiter.take('reset-email', address, ip);
+    await this.jobs.enqueue('outbound.password-link', { purpose: 'reset', email: address });
   }
 
   /** The accounts a link job writes to, as they stand when it runs (a deactivated account gets none). */
@@ -75,7 +73,7 @@ export class PasswordLinks {
    * sessions. A link already used, expired, of a deactivated account or unknown is refused alike.
    */
   async setPassword(token: string, password: string): Promise<void> {
-    if (!hasPasswordTokenShape(token)) throw new DomainError('invalid_password_token', INVALID);
+    if (!hasSecretShape(token)) throw new DomainError('invalid_password_token', INVALID);
     const now = this.clock.now();
     await this.em.fork().transactional(async (em) => {
       const link = await em.findOne(PasswordToken, { hash: hashPasswordToken(token), usedAt: null, expiresAt: { $gt: now } }, { populate: ['user'] });

@@ -1,18 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { generateSecret, hashSecret } from '../token-secret.js';
 import { User } from '../user.entity.js';
 import { PasswordToken, type PasswordTokenPurpose } from './password-token.entity.js';
 
 /** How long each kind of link works. */
 export const PASSWORD_LINK_VALIDITY_MS: Record<PasswordTokenPurpose, number> = { invitation: 7 * 24 * 3_600_000, reset: 3_600_000 };
-const SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export function hashPasswordToken(token: string): string {
-  return createHash('sha256').update(`password-link:${token}`).digest('hex');
-}
-
-export function hasPasswordTokenShape(candidate: string): boolean {
-  return SHAPE.test(candidate);
+  return hashSecret('password-link:', token);
 }
 
 /** The console page that sets a password from a link's token. */
@@ -21,12 +16,12 @@ export function passwordLink(publicBaseUrl: string, token: string): string {
 }
 
 /**
- * A new link for `user` in `em` (the caller flushes): 256 random bits, only their hash kept. The
- * token itself is returned once, to be put in an email (or printed by bootstrap), never stored.
+ * A new link for `user` in `em` (the caller flushes): a secret of token-secret.ts, only its hash
+ * kept. The token itself is returned once, to be put in an email (or printed by bootstrap), never stored.
  */
-export function issuePasswordToken(em: EntityManager, user: Pick<User, 'id' | 'companyId'>, purpose: PasswordTokenPurpose, now: Date): { token: string; expiresAt: Date } {
-  const token = randomBytes(32).toString('base64url');
+export function issuePasswordToken(em: EntityManager, user: Pick<User, 'id' | 'companyId'>, purpose: PasswordTokenPurpose, now: Date): { token: string } {
+  const token = generateSecret();
   const expiresAt = new Date(now.getTime() + PASSWORD_LINK_VALIDITY_MS[purpose]);
   em.create(PasswordToken, { companyId: user.companyId, user: em.getReference(User, user.id), purpose, hash: hashPasswordToken(token), expiresAt });
-  return { token, expiresAt };
+  return { token };
 }

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
+import { FIELD_MAX } from './sign-in.dto.js';
 
 export class PasswordResetDto {
   @ApiProperty({ example: 'marie.dupont@example.fr', format: 'email' })
@@ -14,8 +16,8 @@ export class SetPasswordDto {
   @MaxLength(200)
   token!: string;
 
-  @ApiProperty({ format: 'password', minLength: 12, maxLength: 256 })
+  @ApiProperty({ format: 'password', minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
-  @MaxLength(4096)
+  @MaxLength(FIELD_MAX)
   password!: string;
 }

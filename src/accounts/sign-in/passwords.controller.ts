@@ -6,6 +6,7 @@ import { IdParam } from '../../core/http/params.js';
 import { RequirePermission } from '../../rights/permissions.js';
 import { PasswordResetDto, SetPasswordDto } from './password.dto.js';
 import { PasswordLinks } from './password-links.service.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.js';
 
 /** Setting a console password through a link sent by email: an invitation, or a reset. */
 @ApiTags('sign-in')
@@ -36,7 +37,7 @@ export class PasswordsController {
   @Public()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The password is set; the link is used up and the account’s sessions are ended' })
-  @ApiBadRequestResponse({ description: 'invalid_password_token (used, expired or unknown link) or weak_password (12 to 256 characters)' })
+  @ApiBadRequestResponse({ description: `invalid_password_token (used, expired or unknown link) or weak_password (${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters)` })
   setPassword(@Body() body: SetPasswordDto): Promise<void> {
     return this.links.setPassword(body.token, body.password);
   }

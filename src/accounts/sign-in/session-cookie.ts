@@ -1,17 +1,12 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request } from 'express';
+import { hashSecret, hasSecretShape } from '../token-secret.js';
 
-/** The console's session cookie. */
+/** The console's session cookie. Its value is a secret of token-secret.ts: set in the cookie, never stored. */
 export const SESSION_COOKIE = 'relais_session';
-const SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-/** A new session secret: 256 random bits, base64url. Set in the cookie, never stored. */
-export function generateSessionSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
 
 export function hashSessionSecret(secret: string): string {
-  return createHash('sha256').update(`session:${secret}`).digest('hex');
+  return hashSecret('session:', secret);
 }
 
 /**
@@ -38,7 +33,7 @@ export function sessionSecretOf(request: Request): string | null {
     const at = part.indexOf('=');
     if (at < 0 || part.slice(0, at).trim() !== SESSION_COOKIE) continue;
     const value = part.slice(at + 1).trim();
-    return SHAPE.test(value) ? value : null;
+    return hasSecretShape(value) ? value : null;
   }
   return null;
 }

@@ -3,7 +3,7 @@ import { IsString, MaxLength } from 'class-validator';
 import { MeResponse } from '../dto/me.response.js';
 
 /** Longest text taken in a password field: beyond, the request is malformed (the rules on a password itself are in passwords.ts). */
-const FIELD_MAX = 4096;
+export const FIELD_MAX = 4096;
 
 export class SignInDto {
   @ApiProperty({ example: 'marie.dupont@example.fr' })

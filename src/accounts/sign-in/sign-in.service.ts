@@ -15,7 +15,7 @@ const INVALID = 'The email or the password is wrong';
 /**
  * People signing in to the console with their email and password, and out. An unknown email and a
  * wrong password get the same answer after the same work (a dummy hash is verified); attempts are
- * limited per email and per IP.
+ * limited per IP, failed ones per email.
  */
 @Injectable()
 export class SignInService {
@@ -32,13 +32,11 @@ export class SignInService {
    */
   async signIn(email: string, password: string, ip: string, previous: string | null): Promise<{ secret: string; view: SessionResponse }> {
     const address = email.trim().toLowerCase();
-    await this.limiter.assertAllowed('email', address, ip);
-    await this.limiter.count('ip', ip);
+    await this.limiter.take('email', address, ip);
     const user = await this.matching(address, password);
-    if (!user) {
-      await this.limiter.count('email', address);
-      throw new DomainError('invalid_credentials', INVALID);
-    }
+    if (!user) throw new DomainError('invalid_credentials', INVALID);
+    // Only failures count against the address: the attempt counted before the check is taken back.
+    await this.limiter.takeBack('email', address);
     if (!user.active) throw new DomainError('account_inactive', 'This account is deactivated');
     const em = this.em.fork();
     const { session, secret } = this.sessions.open(em, user);
@@ -53,18 +51,19 @@ export class SignInService {
     return this.view(await this.sessions.authenticate(secret), secret);
   }
 
-  /** Ends the cookie's session, if it names one still open; a write like any other, so it needs the CSRF header. */
+  /**
+   * Ends the cookie's session, if it names one still open; a write like the others, so it needs the
+   * CSRF header (without it, a session that has already ended is answered as ended, not refused).
+   */
   async signOut(secret: string | null, csrfHeader: string | undefined): Promise<void> {
     if (!secret) return;
-    const open = await this.sessions.authenticate(secret).catch(() => null);
-    if (!open) return;
-    if (!csrfMatches(secret, csrfHeader)) throw new DomainError('csrf_failed', 'Signing out needs the X-CSRF-Token header');
-    await this.sessions.revoke(open.session.id);
+    if (csrfMatches(secret, csrfHeader)) return this.sessions.revokeSecret(secret);
+    if (await this.sessions.isOpen(secret)) throw new DomainError('csrf_failed', 'Signing out needs the X-CSRF-Token header');
   }
 
   /**
    * The account this email and password sign in to. An address may have an account in more than
-   * one company: each one with a password is tried, oldest first. Without any, a dummy hash is
+   * one company: each one with a password is tried, oldest first. Without one, a dummy hash is
    * verified so the answer takes as long as a wrong password.
    */
   private async matching(email: string, password: string): Promise<User | null> {

@@ -26,6 +26,27 @@ export class RedisClient implements OnApplicationShutdown {
     this.client.on('error', () => undefined);
   }
 
+  /**
+   * Resolves once the connection is ready, or rejects after `timeoutMs`. Commands fail at once
+   * while it is not (no offline queue): just after start, or while reconnecting, a caller that
+   * would rather wait a little than fail awaits this first.
+   */
+  async whenReady(timeoutMs: number): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off('ready', ready);
+        reject(new Error(`Redis not ready within ${timeoutMs} ms (${client.status})`));
+      }, timeoutMs);
+      const ready = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once('ready', ready);
+    });
+  }
+
   onApplicationShutdown(): void {
     this.client.disconnect();
   }
