@@ -16,6 +16,14 @@ export interface OpenConversation {
   at?: Date;
 }
 
+/** One copy to write: to the client file (userId null) or an account, at its own address unless `address` says. */
+interface OutboxRow {
+  channel: CopyChannel;
+  userId: string | null;
+  address?: string;
+  attach?: DigestRequest | null;
+}
+
 /**
  * The writes every kind makes on its conversations, inside the kind's own transaction (`em`): open
  * one, append a staff entry, record a history line, mark read for an account. Kinds keep their own
@@ -68,21 +76,8 @@ export class Conversations {
     users: string[],
     attach: DigestRequest | null = null,
   ): Promise<void> {
-    const now = new Date();
-    const rows: unknown[][] = [];
-    for (const channel of channels) {
-      const attachment = channel === 'email' && attach ? JSON.stringify(attach) : null;
-      for (const userId of [null, ...users]) {
-        rows.push([newId(), now, now, conversation.companyId, conversation.id, entryId, userId ? 'user' : 'client', userId, channel, 'pending', attachment]);
-      }
-    }
-    await insertRows(
-      em,
-      'outbox_copy',
-      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'attach_digest'],
-      rows,
-      { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
-    );
+    const copies = channels.flatMap((channel) => [null, ...users].map((userId) => ({ channel, userId, attach: channel === 'email' ? attach : null })));
+    await this.writeCopies(em, conversation, entryId, copies);
   }
 
   /**
@@ -92,15 +87,7 @@ export class Conversations {
    * its reply address, so an answer comes back into the conversation.
    */
   async recordAccountCopies(em: EntityManager, conversation: { id: string; companyId: string }, entryId: string | null, channel: CopyChannel, userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    const now = new Date();
-    await insertRows(
-      em,
-      'outbox_copy',
-      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status'],
-      [...new Set(userIds)].map((userId) => [newId(), now, now, conversation.companyId, conversation.id, entryId, 'user', userId, channel, 'pending']),
-      { recipient_type: 'copy_recipient' },
-    );
+    await this.writeCopies(em, conversation, entryId, [...new Set(userIds)].map((userId) => ({ channel, userId })));
   }
 
   /**
@@ -121,18 +108,26 @@ export class Conversations {
    * mobile rather than to the client's own), written in the caller's transaction like recordCopies.
    */
   async recordCopyTo(em: EntityManager, conversation: { id: string; companyId: string }, entryId: string, channel: CopyChannel, address: string): Promise<void> {
-    const now = new Date();
-    await insertRows(
-      em,
-      'outbox_copy',
-      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'recipient_address'],
-      [[newId(), now, now, conversation.companyId, conversation.id, entryId, 'client', null, channel, 'pending', address]],
-      { recipient_type: 'copy_recipient' },
-    );
+    await this.writeCopies(em, conversation, entryId, [{ channel, userId: null, address }]);
   }
 
   /** One line of the history, owned by the conversation's company whoever the actor is. */
   record(em: EntityManager, conversation: Pick<Conversation, 'id' | 'companyId'>, actorId: string, type: string, details: Record<string, unknown> | null): ConversationEvent {
     return em.create(ConversationEvent, { companyId: conversation.companyId, conversationId: conversation.id, actorId, type, details });
+  }
+
+  /** The one writer of outbox rows (the record*Copies above): one multi-row insert, nothing when there is no copy. */
+  private async writeCopies(em: EntityManager, conversation: { id: string; companyId: string }, entryId: string | null, copies: OutboxRow[]): Promise<void> {
+    const now = new Date();
+    await insertRows(
+      em,
+      'outbox_copy',
+      ['id', 'created_at', 'updated_at', 'company_id', 'conversation_id', 'entry_id', 'recipient_type', 'recipient_user_id', 'channel', 'status', 'recipient_address', 'attach_digest'],
+      copies.map((c) => [
+        newId(), now, now, conversation.companyId, conversation.id, entryId,
+        c.userId ? 'user' : 'client', c.userId, c.channel, 'pending', c.address ?? null, c.attach ? JSON.stringify(c.attach) : null,
+      ]),
+      { recipient_type: 'copy_recipient', attach_digest: 'jsonb' },
+    );
   }
 }

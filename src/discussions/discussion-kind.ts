@@ -7,7 +7,6 @@ import type { AuthContext } from '../core/auth/auth-context.js';
 import { boundSql } from '../core/database/sql-rows.js';
 import { DiscussionAlerts } from './discussion-alerts.js';
 import { discussionVisibleTo } from './discussion-queries.js';
-import { Discussion } from './discussion.entity.js';
 
 export const DISCUSSION_KIND = 'discussion';
 
@@ -58,7 +57,10 @@ export class DiscussionKind implements ConversationKind, RepliedListener<void>, 
     return row ? [row.manager_id, row.worker_id, row.linked_user_id].filter((id): id is string => Boolean(id)) : [];
   }
 
-  /** A portal person's alert goes out only while the discussion is still visible; staff alerts always do. */
+  /**
+   * A portal person's alert goes out only while the discussion is still visible; staff alerts always do.
+   * Not discussionVisibleTo: that rule needs the recipient's rights, while a staff alert went to whom the kind chose (its manager, reply watchers).
+   */
   async copyStillShown(em: EntityManager, conversationId: string, userId: string): Promise<boolean> {
     const [row] = await boundSql<{ visible: boolean; staff: boolean }>(
       em,
@@ -78,15 +80,16 @@ export class DiscussionKind implements ConversationKind, RepliedListener<void>, 
   async recordReplied(em: EntityManager, replied: AppendedEntry[]): Promise<void> {
     const ours = replied.filter((r) => r.kind === DISCUSSION_KIND);
     if (ours.length === 0) return;
-    const staffEntries = await boundSql<{ id: string; conversation_id: string; author_id: string }>(
+    const staffEntries = await boundSql<{ id: string; author_id: string; discussion_id: string; company_id: string; client_id: string | null; worker_id: string | null; manager_id: string; visible: boolean }>(
       em,
-      `select e.id, e.conversation_id, e.author_id from conversation_entry e join app_user u on u.id = e.author_id
+      `select e.id, e.author_id, d.id as discussion_id, d.company_id, d.client_id, d.worker_id, d.manager_id, d.visible
+         from conversation_entry e join app_user u on u.id = e.author_id join discussion d on d.id = e.conversation_id
         where e.id = any(?::uuid[]) and u.kind = 'collaborator'`,
       [ours.map((r) => r.entryId)],
     );
-    for (const entry of staffEntries) {
-      const discussion = await em.findOne(Discussion, { id: entry.conversation_id });
-      if (discussion) await this.alerts.toPortal(em, discussion, entry.id, entry.author_id);
+    for (const e of staffEntries) {
+      const discussion = { id: e.discussion_id, companyId: e.company_id, clientId: e.client_id, workerId: e.worker_id, managerId: e.manager_id, visible: e.visible };
+      await this.alerts.toPortal(em, discussion, e.id, e.author_id);
     }
   }
 

@@ -119,14 +119,14 @@ export async function discussionCounts(em: EntityManager, viewer: AuthContext): 
   return row;
 }
 
-/** The replies of a discussion, oldest first, as `viewer` reads them (the caller checked it may see it). */
-export async function discussionReplies(em: EntityManager, viewer: AuthContext, discussionId: string): Promise<DiscussionReplyView[]> {
+/** The replies of a discussion (or only the one `entryId`), oldest first, as `viewer` reads them (the caller checked it may see it). */
+export async function discussionReplies(em: EntityManager, viewer: AuthContext, discussionId: string, entryId?: string): Promise<DiscussionReplyView[]> {
   const rows = await boundSql<{ id: string; author_id: string | null; author_name: string | null; body: string; origin: string; sender_address: string | null; created_at: Date }>(
     em,
     `select e.id, e.author_id, ${USER_NAME('a')} as author_name, e.body, e.origin::text as origin, e.sender_address, e.created_at
        from conversation_entry e left join app_user a on a.id = e.author_id
-      where e.conversation_id = ? order by e.created_at, e.id`,
-    [discussionId],
+      where e.conversation_id = ? ${entryId ? 'and e.id = ?' : ''} order by e.created_at, e.id`,
+    entryId ? [discussionId, entryId] : [discussionId],
   );
   return rows.map((r) => ({
     id: r.id,

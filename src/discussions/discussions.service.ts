@@ -51,11 +51,11 @@ export class DiscussionsService {
     return discussionCounts(this.em, auth);
   }
 
-  /** The discussion, read by the caller from now on (no longer NEW for it). */
+  /** The discussion, read by the caller from now on (no longer NEW for it: read as of now, after its last activity). */
   async get(auth: AuthContext, id: string): Promise<DiscussionView> {
     const discussion = await this.visible(auth, id);
     await this.conversations.markRead(this.em, discussion, auth.userId);
-    return this.view(auth, id);
+    return { ...discussion, isNew: false };
   }
 
   async replies(auth: AuthContext, id: string): Promise<DiscussionReplyView[]> {
@@ -85,9 +85,9 @@ export class DiscussionsService {
       const at = new Date();
       const conversation = this.conversations.open(em, { companyId: auth.companyId, clientId: fields.clientId, kind: DISCUSSION_KIND, authorId: auth.userId, at });
       const discussion = em.create(Discussion, { id: conversation.id, companyId: auth.companyId, authorId: auth.userId, title, body, ...fields });
+      this.conversations.read(em, conversation, auth.userId, at);
       this.conversations.record(em, conversation, auth.userId, 'discussion.created', { visible: discussion.visible, fromPortal });
       await em.flush();
-      await this.conversations.markRead(em, conversation, auth.userId, at);
       if (fromPortal) await this.alerts.toManager(em, discussion);
       else await this.alerts.toPortal(em, discussion, null, auth.userId);
       return discussion.id;
@@ -112,9 +112,14 @@ export class DiscussionsService {
     const managerId = changes.managerId ? await checkManager(this.em, auth, changes.managerId) : discussion.managerId;
     const shown = changes.visible === true && !discussion.visible;
     const hidden = changes.visible === false && discussion.visible;
+    const fields = { title, managerId, ...linked, ...(changes.visible === undefined ? {} : { visible: changes.visible }) };
+    const row = { ...discussion, ...fields };
+    const changed = Object.fromEntries(Object.entries(fields).filter(([field, value]) => discussion[field as keyof typeof fields] !== value));
     await this.em.fork().transactional(async (em) => {
-      const row = await em.findOneOrFail(Discussion, { id, companyId: auth.companyId });
-      em.assign(row, { title, managerId, ...linked, ...(changes.visible === undefined ? {} : { visible: changes.visible }) });
+      // The view is the row as read: only what changes is written (nothing for a no-op, as the ORM did), with no second read.
+      if (Object.keys(changed).length > 0 && (await em.nativeUpdate(Discussion, { id, companyId: auth.companyId }, { ...changed, updatedAt: new Date() })) === 0) {
+        throw new NotFoundError('Discussion');
+      }
       this.conversations.record(em, row, auth.userId, shown ? 'discussion.shown' : hidden ? 'discussion.hidden' : 'discussion.updated', { ...changes });
       await em.flush();
       if (shown) await this.alerts.toPortal(em, row, null, auth.userId);
@@ -150,16 +155,17 @@ export class DiscussionsService {
     });
     for (const deliver of announce) await deliver();
     await this.live.publish({ type: 'discussion.replied', messageId: id, companyId: auth.companyId });
-    return (await discussionReplies(this.em, auth, id)).find((r) => r.id === entryId)!;
+    const [reply] = await discussionReplies(this.em, auth, id, entryId);
+    return reply;
   }
 
-  /** The discussion when the caller may see it; a 404 otherwise, exactly as if it did not exist. */
-  private async visible(auth: AuthContext, id: string): Promise<Discussion> {
+  /**
+   * The discussion as the caller sees it, when it may; a 404 otherwise, exactly as if it did not
+   * exist. The view carries every column a write needs (who it is about, its manager, visible).
+   */
+  private async visible(auth: AuthContext, id: string): Promise<DiscussionView> {
     assertStaffMay(auth, 'notes.read');
-    const [view] = await discussionViews(this.em, auth, { ids: [id] });
-    const discussion = view ? await this.em.findOne(Discussion, { id, companyId: auth.companyId }, { refresh: true }) : null;
-    if (!discussion) throw new NotFoundError('Discussion');
-    return discussion;
+    return this.view(auth, id);
   }
 
   private async view(auth: AuthContext, id: string): Promise<DiscussionView> {

@@ -145,6 +145,11 @@ describe('discussions', () => {
     expect((await post(world.manager, { clientId: world.clientId, linkedClientId: other.clientId, title: 'Lien', body: 'x' })).status).toBe(404);
     expect((await post(world.manager, { clientId: world.clientId, linkedClientId: world.clientId, title: 'Lien', body: 'x' })).body.code).toBe('discussion_link_invalid');
     expect((await post(world.manager, { clientId: world.clientId, managerId: other.managerId, title: 'Gérant', body: 'x' })).status).toBe(404);
+    const ownWorker = await post(world.manager, { workerId: world.workerId, linkedUserId: world.workerId, title: 'Lien', body: 'x' });
+    expect([ownWorker.status, ownWorker.body]).toMatchObject([422, { code: 'discussion_link_invalid', details: { field: 'linkedUserId' } }]);
+    const twoLinks = await post(world.manager, { clientId: world.clientId, linkedUserId: world.operatorId, linkedClientId: world.otherClientId, title: 'Deux liens', body: 'x' });
+    expect([twoLinks.status, twoLinks.body]).toMatchObject([422, { code: 'discussion_link_invalid', details: { field: 'linkedClientId' } }]);
+    // (discussion_no_manager is not reachable through the API: a company always keeps an active manager, see last_manager.)
     // From a portal, the person and visibility are not the caller's to choose.
     expect((await post(world.clientAccount, { clientId: world.otherClientId, title: 'Autre', body: 'x' })).body).toMatchObject({ code: 'unprocessable', details: { field: 'clientId' } });
     expect((await post(world.worker, { title: 'Caché', body: 'x', visible: false })).body).toMatchObject({ code: 'unprocessable', details: { field: 'visible' } });
@@ -159,12 +164,41 @@ describe('discussions', () => {
     // A portal account cannot change a discussion; staff without notes.write cannot write one.
     const mine = (await list(world.clientAccount))[0].id;
     expect((await as(world.clientAccount).patch(`/v1/discussions/${mine}`, { visible: false })).status).toBe(403);
+    const replyCount = async () => ((await as(world.manager).get(`/v1/discussions/${mine}/replies`).expect(200)).body as unknown[]).length;
+    const repliesBefore = await replyCount();
+    // A change naming another company's people, or two linked people, is refused and changes nothing.
+    const unchanged = (await as(world.manager).get(`/v1/discussions/${mine}`).expect(200)).body;
+    const patch = (token: string, body: object) => as(token).patch(`/v1/discussions/${mine}`, body);
+    expect((await patch(world.manager, { managerId: other.managerId })).status).toBe(404);
+    expect((await patch(world.manager, { linkedUserId: other.operatorId })).status).toBe(404);
+    expect((await patch(world.manager, { linkedClientId: other.clientId })).status).toBe(404);
+    expect((await patch(world.manager, { linkedUserId: world.operatorId, linkedClientId: world.otherClientId })).body).toMatchObject({ code: 'discussion_link_invalid', details: { field: 'linkedClientId' } });
+    expect((await as(world.manager).get(`/v1/discussions/${mine}`).expect(200)).body).toEqual(unchanged);
+    const blank = await as(world.manager).post(`/v1/discussions/${mine}/replies`, { body: '   ' });
+    expect([blank.status, blank.body]).toMatchObject([422, { code: 'unprocessable', details: { field: 'body' } }]);
+
+    const staffWith = async (templateId: string, firstName: string) => {
+      const user = (await as(world.manager).post('/v1/users', { rightsTemplateId: templateId, firstName, lastName: 'Test', email: `${firstName.toLowerCase()}.test@example.test` }).expect(201)).body.id as string;
+      return `Bearer ${(await as(world.manager).post(`/v1/users/${user}/tokens`, { name: 't' }).expect(201)).body.token}`;
+    };
     await as(world.manager).patch(`/v1/rights-templates/${world.customTemplateId}`, { permissions: ['messages.read', 'notes.read'] }).expect(200);
-    const reader = (await as(world.manager).post('/v1/users', { rightsTemplateId: world.customTemplateId, firstName: 'Lou', lastName: 'Lecteur', email: 'lou.lecteur@example.test' }).expect(201)).body.id as string;
-    const readerToken = `Bearer ${(await as(world.manager).post(`/v1/users/${reader}/tokens`, { name: 't' }).expect(201)).body.token}`;
+    const readerToken = await staffWith(world.customTemplateId, 'Lou');
     expect((await list(readerToken)).length).toBeGreaterThan(0);
-    const denied = await post(readerToken, { clientId: world.clientId, title: 'x', body: 'x' });
-    expect(denied.status).toBe(403);
-    expect(denied.body).toMatchObject({ code: 'permission_denied', details: { permission: 'notes.write' } });
+    const writeDenied = { code: 'permission_denied', details: { permission: 'notes.write' } };
+    for (const denied of [
+      await post(readerToken, { clientId: world.clientId, title: 'x', body: 'x' }),
+      await as(readerToken).post(`/v1/discussions/${mine}/replies`, { body: 'Je lis seulement' }),
+      await patch(readerToken, { title: 'Renommé' }),
+    ]) {
+      expect([denied.status, denied.body]).toMatchObject([403, writeDenied]);
+    }
+    // Staff without notes.read see no discussion at all: a 403 naming it, not an empty list.
+    const blindTemplate = (await as(world.manager).post('/v1/rights-templates', { name: 'Sans notes', kind: 'collaborator', role: 'operator', permissions: ['messages.read'] }).expect(201)).body.id as string;
+    const blindToken = await staffWith(blindTemplate, 'Max');
+    for (const denied of [await as(blindToken).get('/v1/discussions'), await as(blindToken).get('/v1/discussions/counts'), await as(blindToken).get(`/v1/discussions/${mine}`)]) {
+      expect([denied.status, denied.body]).toMatchObject([403, { code: 'permission_denied', details: { permission: 'notes.read' } }]);
+    }
+    expect(await replyCount()).toBe(repliesBefore);
+    expect((await as(world.manager).get(`/v1/discussions/${mine}`).expect(200)).body).toEqual(unchanged);
   });
 });
