@@ -134,23 +134,23 @@ export class MessagesService {
     });
     await this.live.publish({ type: 'message.replied', messageId: id, companyId: message.companyId });
     if (taskChanged) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
-    return this.threadView(auth, id);
+    return this.threadView(auth, message);
   }
 
   async thread(auth: AuthContext, id: string): Promise<ThreadView> {
-    await this.queries.visible(auth, id);
-    return this.threadView(auth, id);
+    return this.threadView(auth, await this.queries.visible(auth, id));
   }
 
   /** The thread as `auth` sees it, for a caller that has just checked (or made) it visible. */
-  private async threadView(auth: AuthContext, id: string): Promise<ThreadView> {
-    const [[view], replies, events] = await Promise.all([
+  private async threadView(auth: AuthContext, message: Message): Promise<ThreadView> {
+    const id = message.id;
+    const [[view], replies, events, copies] = await Promise.all([
       this.queries.views(auth, [id]),
       this.em.find(ConversationEntry, { conversationId: id }, { orderBy: { id: 'asc' } }),
       this.em.find(ConversationEvent, { conversationId: id }, { orderBy: { id: 'asc' } }),
+      // Every copy of the thread in one read, for the staff who are shown them.
+      seesCopies(auth, message.companyId) ? this.copies.in(this.em, id) : [],
     ]);
-    // Every copy of the thread in one read, for the staff who are shown them.
-    const copies = seesCopies(auth, view.companyId) ? await this.copies.in(this.em, id) : [];
     return threadOf(auth, view, replies, events, copies);
   }
 
@@ -179,7 +179,7 @@ export class MessagesService {
     }
     await this.em.flush();
     if (changed) await this.live.publish({ type: 'message.task', messageId: id, companyId: message.companyId });
-    return this.threadView(auth, id);
+    return this.threadView(auth, message);
   }
 
   async setRead(auth: AuthContext, id: string, read: boolean): Promise<void> {

@@ -67,6 +67,16 @@ describe('files received with email replies, downloaded by who may see the threa
     expect((await as(world.operator).get(`/v1/entries/${entryId}/attachments/x`)).body).toMatchObject({ code: 'invalid_id' });
     expect((await as(world.operator).get(`/v1/entries/not-an-id/attachments/0`)).body).toMatchObject({ code: 'invalid_id' });
 
+    expect((await as(world.operator).get('/v1/entries/0190c0de-0000-7000-8000-000000000000/attachments/0')).body).toMatchObject({ code: 'not_found' });
+    // An MMS's picture stays at the provider: listed on the entry, nothing of ours to download.
+    const [mms] = await app.get(InboundAppend).appendMany([
+      {
+        conversationId: thread, origin: 'sms', inboundKey: `sms:${randomBytes(6).toString('hex')}`, senderAddress: '+33612345678', body: 'Photo de la fuite',
+        attachments: [{ name: 'photo.jpg', contentType: 'image/jpeg', size: 120_000, location: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1' }],
+      },
+    ]);
+    expect((await as(world.operator).get(`/v1/entries/${mms.entryId}/attachments/0`)).body).toMatchObject({ code: 'not_found' });
+
     // Purged from the storage since: the entry still lists it, the download is a 404.
     rmSync(join(attachmentsDir, world.companyId), { recursive: true, force: true });
     expect((await as(world.operator).get(`/v1/entries/${entryId}/attachments/0`)).status).toBe(404);

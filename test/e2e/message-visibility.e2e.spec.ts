@@ -1,6 +1,7 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, RequestContext } from '@mikro-orm/postgresql';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ConversationEvent, ConversationEntry, OutboxCopy } from '../../src/conversations/conversation.entity.js';
+import { DeliveryRelay } from '../../src/outbound/delivery-relay.service.js';
 import { aCompany } from '../factories/accounts.factory.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -141,6 +142,10 @@ describe('message visibility', () => {
     expect(copies.length).toBeGreaterThan(0);
     for (const row of [...replies, ...events, ...copies]) expect(row.companyId).toBe(w.companyId);
     expect(await em().count(OutboxCopy, { companyId: partnerCompanyId })).toBe(0);
+    // The copies' recipients and statuses are the company's business: its staff see them on the thread, the subcontractor none.
+    await RequestContext.create(env.api.app.get(EntityManager), () => env.api.app.get(DeliveryRelay).relayBatch());
+    expect((await as(w.manager).get(`/v1/messages/${messages.shared}`).expect(200)).body.copies.length).toBeGreaterThan(0);
+    expect((await as(partnerManager).get(`/v1/messages/${messages.shared}`).expect(200)).body.copies).toEqual([]);
   });
 
   it('keeps others’ shared messages out of a subcontractor’s own tasks, urgent, day counts and VAD views', async () => {
@@ -149,7 +154,7 @@ describe('message visibility', () => {
       .expect(201);
     const ids = async (path: string) => (await as(partnerManager).get(path).expect(200)).body.items.map((m: { id: string }) => m.id);
     expect(await ids('/v1/subcontracting/messages?limit=200')).toContain(shared.body.id);
-    for (const path of ['/v1/tasks?limit=200', '/v1/messages/urgent?limit=200', '/v1/vad/untransmitted?limit=200']) expect(await ids(path)).toEqual([]);
+    for (const path of ['/v1/tasks?limit=200', '/v1/messages/urgent?limit=200', '/v1/messages/unread?limit=200', '/v1/vad/untransmitted?limit=200']) expect(await ids(path)).toEqual([]);
     expect((await as(partnerManager).get('/v1/tasks/day-counts?from=2026-12-01&to=2026-12-31').expect(200)).body).toEqual([]);
     expect((await as(w.manager).get('/v1/tasks/day-counts?from=2026-12-18&to=2026-12-18').expect(200)).body).toEqual([{ date: '2026-12-18', count: 1 }]);
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it, beforeAll } from '@jest/globals';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { QuarantineService } from '../../src/inbound/quarantine/quarantine.service.js';
+import { InboundSms } from '../../src/inbound/sms/inbound-sms.entity.js';
 import { Migration20261204140000_quarantine_triage } from '../../src/migrations/Migration20261204140000_quarantine_triage.js';
 import { aCompanyWorld, type CompanyWorld } from '../factories/world.factory.js';
 import { callerOf, useTestApi } from '../harness/test-context.js';
@@ -108,6 +109,26 @@ describe('quarantine API: list, assign, discard; idempotent intake; tenants apar
     expect(gone.body).toMatchObject({ code: 'not_found', message: expect.stringContaining('inbound email') });
     expect((await as(b.manager).get(`/v1/quarantine/${open.id}/content`)).status).toBe(404);
     expect((await as(a.manager).get('/v1/quarantine/not-an-id/content')).status).toBe(400);
+  });
+
+  it('reads a quarantined SMS whole, its MMS media listed but not downloadable (it stays at the provider); the preview once purged', async () => {
+    const em = env.api.app.get(MikroORM).em.fork();
+    const sms = em.create(InboundSms, {
+      companyId: a.companyId, messageSid: `SM${randomUUID().replaceAll('-', '')}`, accountSid: 'AC1', smsNumberId: randomUUID(),
+      fromRaw: '+33611000077', toRaw: '+33756781234', body: 'Bonjour, voici la photo de la fuite sous l’évier.',
+      media: [{ url: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1', contentType: 'image/jpeg' }], params: {},
+    });
+    await em.flush();
+    const quarantined = await service.quarantine({ companyId: a.companyId, channel: 'sms', sourceId: sms.id, reason: 'unknown_number', sender: '+33611000077', preview: 'Bonjour, voici la photo…' });
+    const content = await as(a.operator).get(`/v1/quarantine/${quarantined.id}/content`).expect(200);
+    expect(content.body).toEqual({
+      text: 'Bonjour, voici la photo de la fuite sous l’évier.', html: false, purged: false,
+      attachments: [{ filename: null, contentType: 'image/jpeg', size: null, downloadable: false }],
+    });
+    expect((await as(a.operator).get(`/v1/quarantine/${quarantined.id}/attachments/0`)).body).toMatchObject({ code: 'not_found' });
+    expect((await as(b.manager).get(`/v1/quarantine/${quarantined.id}/content`)).status).toBe(404);
+    await em.getConnection().execute(`update inbound_sms set body = '', media = '[]'::jsonb, raw_purged_at = now() where id = ?`, [sms.id]);
+    expect((await as(a.operator).get(`/v1/quarantine/${quarantined.id}/content`).expect(200)).body).toMatchObject({ text: 'Bonjour, voici la photo…', purged: true, attachments: [] });
   });
 
   // Runs last: it rewinds every company of this database to before the permission existed.

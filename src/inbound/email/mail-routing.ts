@@ -1,7 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundSql } from '../../core/database/sql-rows.js';
-import { NotFoundError } from '../../core/errors/domain-error.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import type { RerouteOutcome } from '../quarantine/quarantine.service.js';
 import { InboundRouter } from '../routing/inbound-router.js';
@@ -10,6 +9,7 @@ import { openingIdFor, RoutingActions, type RoutingResult, rerouted } from '../r
 import { classify, type MailKind } from './classify.js';
 import { MailEntries, type StoredRow } from './mail-entries.js';
 import { type ParsedInbound, parseMail } from './parse-mail.js';
+import { storedMail } from './stored-mail.js';
 
 /**
  * The routing rules on mail no thread was waiting for: on its way in (the processor), and again on a
@@ -49,15 +49,10 @@ export class MailRouting {
 
   /** The rules again on a quarantined mail. */
   async reroute(item: QuarantineItem): Promise<RerouteOutcome> {
-    const [found] = await boundSql<{ id: string; company_id: string; mailbox_id: string; created_at: string; raw: Buffer }>(
-      this.em.fork(),
-      'select id, company_id, mailbox_id, created_at, raw from inbound_email where id = ? and company_id = ?',
-      [item.sourceId, item.companyId],
-    );
-    if (!found) throw new NotFoundError('The inbound email of this quarantine item');
+    const found = await storedMail(this.em.fork(), item.sourceId, item.companyId);
     const mail = await parseMail(found.raw);
     if (!mail.fromAddress) return { outcome: 'unmatched' };
-    const row: StoredRow = { id: found.id, companyId: found.company_id, mailboxId: found.mailbox_id, receivedAt: new Date(found.created_at) };
+    const row: StoredRow = { id: found.id, companyId: found.companyId, mailboxId: found.mailboxId ?? undefined, receivedAt: found.receivedAt };
     return rerouted(await this.route(row, { ...mail, fromAddress: mail.fromAddress }, classify(mail)));
   }
 }

@@ -4,20 +4,19 @@ import type { DownloadFile } from '../../core/http/file-download.js';
 import type { QuarantineItem } from '../quarantine/quarantine-item.entity.js';
 import type { QuarantineContent, QuarantineReader } from '../quarantine/quarantine.service.js';
 import { htmlToText } from './html-text.mjs';
-import { InboundEmail } from './inbound-email.entity.js';
 import { attachmentName } from './mail-entries.js';
 import { parseMail, type ParsedInbound } from './parse-mail.js';
+import { storedMail } from './stored-mail.js';
 
 /** The stored mail of the item, parsed; null once the retention purge emptied it. */
-async function storedMail(em: EntityManager, item: QuarantineItem): Promise<ParsedInbound | null> {
-  const row = await em.fork().findOne(InboundEmail, { id: item.sourceId, companyId: item.companyId }, { populate: ['raw'] });
-  if (!row) throw new NotFoundError('The inbound email of this quarantine item');
-  return row.rawPurgedAt || row.raw.length === 0 ? null : parseMail(row.raw);
+async function parsedMail(em: EntityManager, item: QuarantineItem): Promise<ParsedInbound | null> {
+  const stored = await storedMail(em.fork(), item.sourceId, item.companyId);
+  return stored.purged ? null : parseMail(stored.raw);
 }
 
 /** A quarantined mail whole, from its stored bytes: the full text and what is attached. */
 async function quarantinedMail(em: EntityManager, item: QuarantineItem): Promise<QuarantineContent> {
-  const mail = await storedMail(em, item);
+  const mail = await parsedMail(em, item);
   if (!mail) return { text: item.preview ?? '', html: false, attachments: [], purged: true };
   return {
     text: mail.text || (mail.html ? htmlToText(mail.html) : ''),
@@ -32,9 +31,9 @@ async function quarantinedMail(em: EntityManager, item: QuarantineItem): Promise
  * entry, so none of its files went to the attachments storage; the raw mail is where they are.
  */
 async function quarantinedMailFile(em: EntityManager, item: QuarantineItem, index: number): Promise<DownloadFile> {
-  const mail = await storedMail(em, item);
+  const mail = await parsedMail(em, item);
   if (!mail) throw new NotFoundError('Attachment', { reason: 'the mail was purged (retention)' });
-  const file = Number.isInteger(index) && index >= 0 ? mail.attachments[index] : undefined;
+  const file = mail.attachments[index] as ParsedInbound['attachments'][number] | undefined;
   if (!file) throw new NotFoundError('Attachment', { reason: `the mail has ${mail.attachments.length} file(s)` });
   return { name: attachmentName(file.filename, index), contentType: file.contentType, content: file.content, size: file.content.length };
 }

@@ -7,6 +7,7 @@ import { boundSql } from '../../core/database/sql-rows.js';
 import { DomainError, NotFoundError } from '../../core/errors/domain-error.js';
 import { toE164 } from '../../core/phone/phone-number.js';
 import { parseMail } from '../email/parse-mail.js';
+import { storedMail } from '../email/stored-mail.js';
 import type { DryRunDto, RoutingRuleInput } from './dto/routing-rule.dto.js';
 import { InboundRouter, type RuleMiss, type RuleRow } from './inbound-router.js';
 import { mailItem, smsItem } from './routable-items.js';
@@ -152,9 +153,8 @@ export class RoutingRulesService {
     );
     if (!quarantined) throw new NotFoundError('Quarantine item');
     if (quarantined.channel === 'email') {
-      const [row] = await boundSql<{ raw: Buffer; mailbox_id: string; created_at: Date }>(em, 'select raw, mailbox_id, created_at from inbound_email where id = ? and company_id = ?', [quarantined.source_id, auth.companyId]);
-      if (!row) throw new NotFoundError('The inbound email of this quarantine item');
-      return this.parsedItem(row.raw, row.mailbox_id, new Date(row.created_at));
+      const mail = await storedMail(em, quarantined.source_id, auth.companyId);
+      return this.parsedItem(mail.raw, mail.mailboxId, mail.receivedAt);
     }
     const [sms] = await boundSql<{ from_raw: string; from_address: string | null; to_raw: string; body: string; media: unknown[]; created_at: Date }>(
       em,
