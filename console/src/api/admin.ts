@@ -1,5 +1,5 @@
 import { type QueryKey, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap } from './client';
+import { api, unwrap, unwrapOrNull } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -42,24 +42,12 @@ export const useMailboxes = () => useQuery({ queryKey: ['admin', 'mailboxes'], q
 export const useSmsNumbers = () => useQuery({ queryKey: ['admin', 'sms-numbers'], queryFn: () => unwrap(api.GET('/v1/channels/sms-numbers')) });
 /** The company's From address for email and fax copies, or null when none is set (404). */
 export const useEmailSender = () =>
-  useQuery({
-    queryKey: ['admin', 'email-sender'],
-    queryFn: async () => {
-      const { data, response } = await api.GET('/v1/channels/email-sender');
-      return response.ok ? (data ?? null) : null;
-    },
-  });
+  useQuery({ queryKey: ['admin', 'email-sender'], queryFn: () => unwrapOrNull(api.GET('/v1/channels/email-sender')) });
 export const useOptOuts = () => useQuery({ queryKey: ['admin', 'opt-outs'], queryFn: () => unwrap(api.GET('/v1/opt-outs', { params: { query: { limit: 100 } } })) });
 
 /** The fax gateway, or null when none is set (404). */
 export const useFax = () =>
-  useQuery({
-    queryKey: ['admin', 'fax'],
-    queryFn: async () => {
-      const { data, response } = await api.GET('/v1/channels/fax');
-      return response.ok ? (data ?? null) : null;
-    },
-  });
+  useQuery({ queryKey: ['admin', 'fax'], queryFn: () => unwrapOrNull(api.GET('/v1/channels/fax')) });
 
 /** The API renders the template with its sample data: what the console shows is what would be sent. */
 export const usePreview = (name: string, source: string | null) =>

@@ -39,6 +39,16 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; respo
   throw new ApiError(response.status, body.code ?? 'http_error', body.message ?? `Erreur ${response.status}`);
 }
 
+/** The body of an answer, or null when the API answers 404 (nothing set yet); any other refusal is an ApiError. */
+export async function unwrapOrNull<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T | null> {
+  try {
+    return (await unwrap(call)) ?? null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
 /** For the few routes sent as plain fetch (sign-in before a session exists): same CSRF and 401 rules. */
 export async function send<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers = new Headers({ Accept: 'application/json' });

@@ -4,8 +4,13 @@ import type { components } from './schema';
 
 export type Client = components['schemas']['Client'];
 
+/** A search typed letter by letter: the last answer stays on screen while the next is asked. */
 export function useClients(q: string) {
-  return useQuery({ queryKey: ['clients', q], queryFn: () => unwrap(api.GET('/v1/clients', { params: { query: { q: q || undefined, limit: 50 } } })) });
+  return useQuery({
+    queryKey: ['clients', q],
+    placeholderData: (previous) => previous,
+    queryFn: () => unwrap(api.GET('/v1/clients', { params: { query: { q: q || undefined, limit: 50 } } })),
+  });
 }
 
 export function useClient(id: string, enabled = true) {

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { api, unwrap } from './client';
 import type { components } from './schema';
 
@@ -29,19 +30,27 @@ export function useDiscussionCounts() {
   return useQuery({ queryKey: ['lists', 'discussion-counts'], queryFn: () => unwrap(api.GET('/v1/discussions/counts')) });
 }
 
-/** Opening a discussion reads it: it is no longer NEW for the caller (the lists are told). */
+/**
+ * Opening a discussion reads it: it is no longer NEW for the caller. The lists and counts are told
+ * once per discussion opened, when its first read since opening has come back (not on each refetch).
+ */
 export function useDiscussion(id: string) {
   const queries = useQueryClient();
-  return useQuery({
+  const discussion = useQuery({
     queryKey: ['thread', id, 'discussion'],
-    queryFn: async () => {
-      const discussion = await unwrap(api.GET('/v1/discussions/{id}', { params: { path: { id } } }));
-      void queries.invalidateQueries({ queryKey: ['lists', 'discussions'] });
-      void queries.invalidateQueries({ queryKey: ['lists', 'discussion-counts'] });
-      return discussion;
-    },
+    queryFn: () => unwrap(api.GET('/v1/discussions/{id}', { params: { path: { id } } })),
     retry: false,
   });
+  // A discussion in the cache is read again on opening: wait for that read, the one that marks it read.
+  const read = discussion.isSuccess && !discussion.isFetching;
+  const told = useRef<string | null>(null);
+  useEffect(() => {
+    if (!read || told.current === id) return;
+    told.current = id;
+    void queries.invalidateQueries({ queryKey: ['lists', 'discussions'] });
+    void queries.invalidateQueries({ queryKey: ['lists', 'discussion-counts'] });
+  }, [id, read, queries]);
+  return discussion;
 }
 
 export function useDiscussionReplies(id: string) {

@@ -9,8 +9,9 @@ export function useInterventions(clientId: string) {
   });
 }
 
+/** Under the 'thread' key of its id: a live event about the intervention marks it stale. */
 export function useIntervention(id: string) {
-  return useQuery({ queryKey: ['intervention', id], queryFn: () => unwrap(api.GET('/v1/interventions/{id}', { params: { path: { id } } })) });
+  return useQuery({ queryKey: ['thread', id, 'intervention'], queryFn: () => unwrap(api.GET('/v1/interventions/{id}', { params: { path: { id } } })) });
 }
 
 export function useExchanges(id: string) {

@@ -15,9 +15,11 @@ export interface QuarantineFilters {
 /** The API decides up to 500 items in one request. */
 export const MAX_BULK = 500;
 
+/** The text filters change letter by letter: the last list stays on screen while the next is asked. */
 export function useQuarantine(filters: QuarantineFilters) {
   return useQuery({
     queryKey: ['quarantine', 'list', filters],
+    placeholderData: (previous) => previous,
     queryFn: () =>
       unwrap(
         api.GET('/v1/quarantine', {
@@ -53,45 +55,63 @@ export function quarantineAttachmentPath(id: string, index: number): string {
   return `/v1/quarantine/${encodeURIComponent(id)}/attachments/${index}`;
 }
 
-/** After any decision the lists, the item and the threads it went to are stale. */
-function useSettled() {
+/**
+ * After a decision the lists are stale (the item's own list and the threads it went to), and the
+ * item is what the API answered; its content (the stored mail, slow to read) does not change. When
+ * the API refused, the item is read again: someone else may have decided it first.
+ */
+function useDecided(id?: string) {
   const queries = useQueryClient();
-  return () => {
-    void queries.invalidateQueries({ queryKey: ['quarantine'] });
-    void queries.invalidateQueries({ queryKey: ['lists'] });
+  return {
+    onSuccess: (item?: QuarantineItem) => {
+      if (item) queries.setQueryData(['quarantine', 'item', item.id], item);
+    },
+    onSettled: (_data: unknown, error: Error | null) => {
+      void queries.invalidateQueries({ queryKey: ['quarantine', 'list'] });
+      void queries.invalidateQueries({ queryKey: ['lists'] });
+      if (error && id) void queries.invalidateQueries({ queryKey: ['quarantine', 'item', id] });
+    },
   };
 }
 
 export function useAssign(id: string) {
-  const settled = useSettled();
+  const decided = useDecided(id);
   return useMutation({
     mutationFn: (messageId: string) => unwrap(api.POST('/v1/quarantine/{id}/assign', { params: { path: { id } }, body: { messageId } })),
-    onSettled: settled,
+    onSuccess: (item) => decided.onSuccess(item),
+    onSettled: decided.onSettled,
   });
 }
 
 export function useDiscard(id: string) {
-  const settled = useSettled();
+  const decided = useDecided(id);
   return useMutation({
     mutationFn: (reason: string) => unwrap(api.POST('/v1/quarantine/{id}/discard', { params: { path: { id } }, body: { reason } })),
-    onSettled: settled,
+    onSuccess: (item) => decided.onSuccess(item),
+    onSettled: decided.onSettled,
   });
 }
 
 export function useRerun(id: string) {
-  const settled = useSettled();
+  const decided = useDecided(id);
   return useMutation({
     mutationFn: () => unwrap(api.POST('/v1/quarantine/{id}/rerun', { params: { path: { id } } })),
-    onSettled: settled,
+    onSuccess: (answer) => decided.onSuccess(answer.item),
+    onSettled: decided.onSettled,
   });
 }
 
 export type BulkInput = components['schemas']['BulkQuarantineDto'];
 
+/** Many items at once: the answer says per item how it went, not the item, so every item read is stale. */
 export function useBulk() {
-  const settled = useSettled();
+  const queries = useQueryClient();
+  const decided = useDecided();
   return useMutation({
     mutationFn: (input: BulkInput) => unwrap(api.POST('/v1/quarantine/bulk', { body: input })),
-    onSettled: settled,
+    onSettled: (data, error) => {
+      decided.onSettled(data, error);
+      void queries.invalidateQueries({ queryKey: ['quarantine', 'item'] });
+    },
   });
 }

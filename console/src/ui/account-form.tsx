@@ -1,5 +1,5 @@
 import type { QueryKey } from '@tanstack/react-query';
-import { api, send, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { type RightsTemplate, type User, useWrite } from '../api/admin';
 import { ErrorNote, Field } from './components';
 import { KIND_LABEL } from './words';
@@ -45,7 +45,7 @@ export function useCreateAccount(stale: QueryKey[]) {
 
 /** Emails the account a link to set its password (valid 7 days, used once). */
 export function useInvitation() {
-  return useWrite((userId: string) => send<void>('POST', `/v1/users/${userId}/invitation`), []);
+  return useWrite((userId: string) => unwrap(api.POST('/v1/users/{id}/invitation', { params: { path: { id: userId } } })), []);
 }
 
 /** « Envoyer une invitation » for one account, with the API's refusal under it. */

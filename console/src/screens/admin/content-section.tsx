@@ -4,6 +4,7 @@ import { nullableText, useWrite } from '../../api/admin';
 import { can, useSession } from '../../api/session-store';
 import { useBanner, useMessageTemplates, useSettings } from '../../api/settings';
 import { Checkbox, ErrorNote, Field } from '../../ui/components';
+import { type Channel, CopyChannels } from '../../ui/copy-channels';
 import { MessageTemplates, Snippets } from './content-lists';
 
 /** What operators write with: message templates, saved phrases, the banner, the company's defaults. */
@@ -61,13 +62,6 @@ function BannerForm() {
   );
 }
 
-type Channel = 'email' | 'sms' | 'fax';
-const CHANNELS: [Channel, string][] = [
-  ['email', 'E-mail'],
-  ['sms', 'SMS'],
-  ['fax', 'Fax'],
-];
-
 function Defaults() {
   const settings = useSettings();
   const templates = useMessageTemplates();
@@ -102,17 +96,7 @@ function Defaults() {
       }}
     >
       <h2 id="defaults-title">Réglages par défaut du compte</h2>
-      <fieldset className="inline">
-        <legend>Copies par défaut</legend>
-        {CHANNELS.map(([channel, label]) => (
-          <Checkbox
-            key={channel}
-            label={`Copie ${label} par défaut`}
-            checked={channels.includes(channel)}
-            onChange={(on) => setDraft((d) => ({ ...d, channels: on ? [...channels, channel] : channels.filter((c) => c !== channel) }))}
-          />
-        ))}
-      </fieldset>
+      <CopyChannels value={channels} onChange={(next) => setDraft((d) => ({ ...d, channels: next }))} legend="Copies par défaut" labelOf={(label) => `Copie ${label} par défaut`} />
       <Field label="Information ajoutée aux messages">{(id) => <textarea id={id} rows={2} value={info} onChange={(e) => setDraft((d) => ({ ...d, info: e.target.value }))} />}</Field>
       <Field label="Modèle de message par défaut">
         {(id) => (

@@ -3,9 +3,10 @@ import { api, unwrap } from '../../api/client';
 import { useOptOuts, useWrite } from '../../api/admin';
 import { ErrorNote, Field, Loading } from '../../ui/components';
 import { formatDateTime } from '../../ui/format';
-import { CHANNEL_LABEL } from '../../ui/words';
+import { type Channel, CHANNEL_LABEL } from '../../ui/words';
 
-type Channel = 'email' | 'sms' | 'fax';
+/** The form's choices, SMS (the default) first. */
+const OPT_OUT_CHANNELS: Channel[] = ['sms', 'email', 'fax'];
 const STALE = [['admin', 'opt-outs']];
 
 /** Addresses and numbers no copy goes to (STOP answers, bounces, added by hand). */
@@ -29,9 +30,11 @@ export default function OptOutsSection() {
           <Field label="Canal de la désinscription">
             {(id) => (
               <select id={id} value={form.channel} onChange={(e) => setForm((f) => ({ ...f, channel: e.target.value as Channel }))}>
-                <option value="sms">SMS</option>
-                <option value="email">E-mail</option>
-                <option value="fax">Fax</option>
+                {OPT_OUT_CHANNELS.map((channel) => (
+                  <option key={channel} value={channel}>
+                    {CHANNEL_LABEL[channel]}
+                  </option>
+                ))}
               </select>
             )}
           </Field>

@@ -58,7 +58,7 @@ export function Fax() {
       <Field label="Adresse de la passerelle" hint="{number} est remplacé par le numéro de fax (33123456789)">
         {(id) => <input id={id} required value={value} placeholder="{number}@fax.example" onChange={(e) => setPattern(e.target.value)} />}
       </Field>
-      <ErrorNote error={save.error} />
+      <ErrorNote error={save.error ?? fax.error} />
       <div className="actions">
         <button type="submit" disabled={save.isPending}>
           Enregistrer la passerelle

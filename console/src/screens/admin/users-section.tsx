@@ -49,7 +49,9 @@ export default function UsersSection() {
 
 function UserRow({ user, template, templates }: { user: User; template?: RightsTemplate; templates: RightsTemplate[] }) {
   const session = useSession();
-  const [choice, setChoice] = useState(user.rightsTemplateId ?? '');
+  // The template picked here, until the operator picks none: the account's own otherwise.
+  const [picked, setPicked] = useState<string | null>(null);
+  const choice = picked ?? user.rightsTemplateId ?? '';
   const apply = useWrite((templateId: string) => unwrap(api.POST('/v1/rights-templates/{id}/apply', { params: { path: { id: templateId } }, body: { userId: user.id } })), [['admin', 'users']]);
   const activate = useWrite((active: boolean) => unwrap(api.PATCH('/v1/users/{id}', { params: { path: { id: user.id } }, body: { active } })), [['admin', 'users']]);
   const name = `${user.firstName} ${user.lastName}`;
@@ -75,7 +77,7 @@ function UserRow({ user, template, templates }: { user: User; template?: RightsT
               if (choice) apply.mutate(choice);
             }}
           >
-            <select aria-label={`Modèle de droits pour ${name}`} value={choice} onChange={(e) => setChoice(e.target.value)}>
+            <select aria-label={`Modèle de droits pour ${name}`} value={choice} onChange={(e) => setPicked(e.target.value)}>
               <option value="">Choisir un modèle</option>
               {fitting.map((t) => (
                 <option key={t.id} value={t.id}>

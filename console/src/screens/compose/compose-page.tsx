@@ -8,7 +8,7 @@ import { Checkbox, ErrorNote, Field, Loading } from '../../ui/components';
 import { type Channel, CopyChannels } from '../../ui/copy-channels';
 import { SnippetPicker } from '../../ui/snippet-picker';
 
-/** A new message on a client file, with every option the API takes. */
+/** A new message on a client file, with every option the API takes from staff (the route is for collaborators only). */
 export default function ComposePage() {
   const { id: clientId = '' } = useParams<{ id: string }>();
   const [, navigate] = useLocation();
@@ -29,7 +29,6 @@ export default function ComposePage() {
   const [urgent, setUrgent] = useState(false);
   const [task, setTask] = useState(false);
   const [dueDate, setDueDate] = useState('');
-  const [remark, setRemark] = useState(false);
   const [vad, setVad] = useState(false);
   const [vadPlannedAt, setVadPlannedAt] = useState('');
   const [vadStreet, setVadStreet] = useState('');
@@ -42,7 +41,6 @@ export default function ComposePage() {
   const chosenTemplate = templateId ?? effective?.defaultMessageTemplateId ?? '';
   const template = templates.data?.find((t) => t.id === chosenTemplate);
   const channels = copies ?? effective?.defaultChannels ?? [];
-  const staff = session?.account.kind === 'collaborator';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -56,7 +54,6 @@ export default function ComposePage() {
       urgent,
       task: task || undefined,
       ...(task && dueDate ? { dueDate, dayTask: true } : {}),
-      ...(remark ? { remark } : {}),
       copies: channels,
       ...(vad ? { vad: true, vadPlannedAt: new Date(vadPlannedAt).toISOString(), vadStreet: vadStreet || undefined, vadPostalCode: vadPostalCode || undefined, vadCity: vadCity || undefined } : {}),
     };
@@ -123,9 +120,8 @@ export default function ComposePage() {
       <fieldset className="inline">
         <legend>Options</legend>
         <Checkbox label="Urgent" checked={urgent} onChange={setUrgent} />
-        {staff ? <Checkbox label="Privé (équipe seulement)" checked={isPrivate} onChange={setPrivate} /> : null}
+        <Checkbox label="Privé (équipe seulement)" checked={isPrivate} onChange={setPrivate} />
         <Checkbox label="Tâche" checked={task} onChange={setTask} />
-        {!staff ? <Checkbox label="Remarque sur le service" checked={remark} onChange={setRemark} /> : null}
         <Checkbox label="Demande de VAD" checked={vad} onChange={setVad} />
       </fieldset>
       {task ? <Field label="Échéance de la tâche">{(id) => <input id={id} type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />}</Field> : null}

@@ -2,6 +2,7 @@ import { Link, useParams } from 'wouter';
 import { useOpenThread, useReply } from '../../api/messages';
 import { can, useSession } from '../../api/session-store';
 import { Badge, ErrorNote, Loading } from '../../ui/components';
+import { EntryAttachments } from '../../ui/entry-attachments';
 import { TextReply } from '../../ui/text-reply';
 import { formatDateTime } from '../../ui/format';
 import type { ReplyView } from '../../api/messages';
@@ -51,13 +52,7 @@ function PortalEntry({ entry, author }: { entry: ReplyView; author: (id: string 
         <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
       </header>
       <p className="body">{entry.body}</p>
-      {entry.attachments.length > 0 ? (
-        <ul className="attachments" aria-label="Pièces jointes">
-          {entry.attachments.map((file, index) => (
-            <li key={`${file.name}-${index}`}>{file.location && /^https?:/.test(file.location) ? <a href={file.location} download={file.name}>{file.name}</a> : file.name}</li>
-          ))}
-        </ul>
-      ) : null}
+      <EntryAttachments entry={entry} />
     </li>
   );
 }

@@ -1,9 +1,9 @@
 import type { CopyView } from '../../api/messages';
 import { useRetryDelivery } from '../../api/messages';
 import { Badge, ErrorNote } from '../../ui/components';
+import { CHANNEL_LABEL } from '../../ui/words';
 
 const TONE: Record<string, 'ok' | 'warn' | 'urgent' | 'plain'> = { delivered: 'ok', sent: 'ok', failed: 'urgent', skipped: 'warn' };
-const CHANNEL: Record<string, string> = { email: 'E-mail', sms: 'SMS', fax: 'Fax' };
 const STATUS: Record<string, string> = { pending: 'en attente', sending: 'en attente', sent: 'envoyé', delivered: 'remis', failed: 'échec', skipped: 'ignoré' };
 
 /** A copy's status as the team reads it: "échec : raison", "désinscrit"… */
@@ -36,7 +36,7 @@ export function Deliveries({ messageId, copies, canRetry, recipient }: { message
         <tbody>
           {copies.map((c) => (
             <tr key={c.id} data-testid={`copy-${c.channel}`}>
-              <td>{CHANNEL[c.channel] ?? c.channel}</td>
+              <td>{CHANNEL_LABEL[c.channel] ?? c.channel}</td>
               <td>
                 {c.recipientUserId ? `${recipient(c.recipientUserId)} ` : ''}
                 {c.address ?? '—'}
